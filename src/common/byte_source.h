@@ -1,0 +1,48 @@
+// ByteSource: a pull stream of bytes. Request bodies reach the store as one, and stored objects
+// leave it as one, so no layer ever holds a whole body in memory.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include "common/status.h"
+
+namespace cairn {
+
+// A span of an open file, offered so the HTTP layer can send it with sendfile(2) instead of
+// copying through user space. The fd stays owned by the source and valid while it lives.
+struct FileRegion {
+  int fd = -1;
+  uint64_t offset = 0;
+  uint64_t length = 0;
+};
+
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+
+  // Reads up to `n` bytes into `buf`. Returns the count read, 0 only at the end of the stream,
+  // or an error (for a request body: the client's bytes failed a check, or the peer went away).
+  // A source that returned an error or 0 must not be read again.
+  virtual Result<size_t> Read(char* buf, size_t n) = 0;
+
+  // The rest of the stream as a file region, when it is one; reading nothing through Read()
+  // first. The caller that uses the region must not call Read() afterwards.
+  virtual std::optional<FileRegion> RemainingFileRegion() { return std::nullopt; }
+};
+
+// A ByteSource over memory the caller keeps alive.
+class MemorySource final : public ByteSource {
+ public:
+  MemorySource(const void* data, size_t size)
+      : data_(static_cast<const char*>(data)), size_(size) {}
+  Result<size_t> Read(char* buf, size_t n) override;
+
+ private:
+  const char* data_;
+  size_t size_;
+  size_t pos_ = 0;
+};
+
+}  // namespace cairn

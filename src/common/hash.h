@@ -1,0 +1,50 @@
+// Incremental digests over OpenSSL 3 (EVP), used while bodies stream: MD5 for ETags, SHA-256
+// for signed payloads, SHA-1 for checksums, HMAC-SHA256 for SigV4.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+struct evp_md_ctx_st;
+struct evp_md_st;
+
+namespace cairn {
+
+enum class DigestAlgorithm { kMd5, kSha1, kSha256 };
+
+class Digest {
+ public:
+  explicit Digest(DigestAlgorithm algorithm);
+  ~Digest();
+  Digest(Digest&&) noexcept;
+  Digest& operator=(Digest&&) noexcept;
+  Digest(const Digest&) = delete;
+  Digest& operator=(const Digest&) = delete;
+
+  void Update(const void* data, size_t n);
+  void Update(std::string_view s) { Update(s.data(), s.size()); }
+  // Returns the raw digest and resets for reuse.
+  std::string Finish();
+  size_t size() const;
+
+ private:
+  evp_md_ctx_st* ctx_;
+  const evp_md_st* md_;
+};
+
+std::string Md5(std::string_view data);     // raw 16 bytes
+std::string Sha256(std::string_view data);  // raw 32 bytes
+std::string Sha256Hex(std::string_view data);
+std::string HmacSha256(std::string_view key, std::string_view data);  // raw 32 bytes
+
+// CRC-32 (IEEE, as zlib and x-amz-checksum-crc32) over ISA-L, continuing from `crc`.
+uint32_t Crc32(uint32_t crc, const void* data, size_t n);
+
+// Compares two strings in time independent of where they differ (for signatures).
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+}  // namespace cairn

@@ -1,0 +1,69 @@
+#include "common/headers.h"
+
+#include <algorithm>
+
+namespace cairn {
+
+namespace {
+char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+}  // namespace
+
+std::string ToLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = LowerAscii(c);
+  return out;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (LowerAscii(a[i]) != LowerAscii(b[i])) return false;
+  }
+  return true;
+}
+
+bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
+}
+
+std::string_view TrimWhitespace(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+void Headers::Add(std::string_view name, std::string_view value) {
+  fields_.emplace_back(ToLower(name), std::string(value));
+}
+
+void Headers::Set(std::string_view name, std::string_view value) {
+  Remove(name);
+  Add(name, value);
+}
+
+void Headers::Remove(std::string_view name) {
+  std::erase_if(fields_, [&](const Field& f) { return EqualsIgnoreCase(f.first, name); });
+}
+
+std::optional<std::string_view> Headers::Get(std::string_view name) const {
+  for (const Field& f : fields_) {
+    if (EqualsIgnoreCase(f.first, name)) return std::string_view(f.second);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Headers::GetJoined(std::string_view name) const {
+  std::optional<std::string> out;
+  for (const Field& f : fields_) {
+    if (!EqualsIgnoreCase(f.first, name)) continue;
+    if (out) {
+      *out += ",";
+      *out += f.second;
+    } else {
+      out = f.second;
+    }
+  }
+  return out;
+}
+
+}  // namespace cairn

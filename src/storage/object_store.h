@@ -1,0 +1,126 @@
+// ObjectStore: the seam between the S3 layer and storage. It speaks buckets, keys, byte streams
+// and object records, never HTTP; its implementations own every file and fsync.
+//
+// Contracts every implementation keeps:
+// - A successful PutObject/DeleteObject/CreateBucket/DeleteBucket is durable when it returns
+//   (survives kill -9 and power loss), and visible to every later call (read-after-write).
+// - Readers see the old object or the new one, never a mix. An OpenObject handle keeps reading
+//   the version it opened even if the key is overwritten or deleted meanwhile.
+// - A failed or interrupted PutObject leaves nothing visible; the previous version stays.
+// - Concurrent PutObject calls on one key: the last to commit wins.
+// - Thread-safe: any method may be called from any thread concurrently.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/byte_source.h"
+#include "common/status.h"
+#include "common/time.h"
+
+namespace cairn::storage {
+
+struct BucketInfo {
+  std::string name;
+  TimePoint created;
+  std::string region;  // the LocationConstraint given at creation ("" = us-east-1)
+};
+
+// What a client set on an object and gets back verbatim: the standard representation headers
+// and x-amz-meta-*. Header names are lower-case ("content-type", "x-amz-meta-color").
+struct ObjectAttributes {
+  std::string content_type;
+  std::vector<std::pair<std::string, std::string>> headers;  // content-encoding, cache-control,
+                                                             // expires, x-amz-meta-* ...
+};
+
+// Additional checksums (x-amz-checksum-*), base64 of the big-endian digest, keyed by algorithm
+// name in lower case: "crc32", "crc32c", "crc64nvme", "sha1", "sha256".
+using Checksums = std::vector<std::pair<std::string, std::string>>;
+
+struct ObjectInfo {
+  std::string bucket;
+  std::string key;
+  uint64_t size = 0;
+  std::string etag;  // without quotes: hex MD5, or "<hex>-N" for multipart
+  TimePoint modified;
+  ObjectAttributes attributes;
+  Checksums checksums;
+};
+
+// Conditions checked atomically with the commit of a write.
+struct WriteConditions {
+  bool if_none_match_any = false;        // If-None-Match: *  (fail if the key exists)
+  std::optional<std::string> if_match;   // If-Match: etag without quotes (fail unless equal)
+};
+
+struct PutOptions {
+  ObjectAttributes attributes;
+  WriteConditions conditions;
+  std::optional<std::string> content_md5;  // raw 16 bytes from Content-MD5: BadDigest if unequal
+  // Checksums the client asked for, algorithm -> expected base64 value; an empty expected value
+  // means "compute and keep". Mismatch: BadDigest, nothing stored.
+  Checksums checksums;
+};
+
+// A readable, pinned version of an object.
+class ObjectReader {
+ public:
+  virtual ~ObjectReader() = default;
+  virtual const ObjectInfo& info() const = 0;
+  // A stream of bytes [offset, offset+length) of this version. `offset + length <= size`.
+  virtual Result<std::unique_ptr<ByteSource>> OpenRange(uint64_t offset, uint64_t length) = 0;
+};
+
+struct ListQuery {
+  std::string prefix;
+  std::string delimiter;  // "" = none
+  std::string after;      // list keys strictly greater than this (marker/start-after/token)
+  int max_keys = 1000;    // 0..1000
+};
+
+struct ListResult {
+  std::vector<ObjectInfo> objects;
+  std::vector<std::string> common_prefixes;
+  bool truncated = false;
+  // When truncated: the last key or common prefix returned; the next page lists after it.
+  std::string next_marker;
+};
+
+class ObjectStore {
+ public:
+  virtual ~ObjectStore() = default;
+
+  // kInvalidBucketName is the caller's job; the store takes names as given.
+  // kBucketAlreadyOwnedByYou when it exists.
+  virtual Status CreateBucket(const std::string& bucket, const std::string& region) = 0;
+  // kNoSuchBucket, kBucketNotEmpty (objects or multipart uploads in progress).
+  virtual Status DeleteBucket(const std::string& bucket) = 0;
+  virtual Result<BucketInfo> GetBucket(const std::string& bucket) = 0;  // kNoSuchBucket
+  virtual Result<std::vector<BucketInfo>> ListBuckets() = 0;           // sorted by name
+
+  // Streams exactly `size` bytes from `body` into a new version of bucket/key and commits it.
+  // Errors: kNoSuchBucket, kPreconditionFailed, kBadDigest, kIncompleteBody (body ended early),
+  // any error `body` returned, kIOError/kNoSpace. On any error nothing becomes visible.
+  virtual Result<ObjectInfo> PutObject(const std::string& bucket, const std::string& key,
+                                       ByteSource& body, uint64_t size,
+                                       const PutOptions& options) = 0;
+
+  // kNoSuchBucket, kNoSuchKey.
+  virtual Result<ObjectInfo> HeadObject(const std::string& bucket, const std::string& key) = 0;
+  virtual Result<std::unique_ptr<ObjectReader>> OpenObject(const std::string& bucket,
+                                                           const std::string& key) = 0;
+
+  // Succeeds when the key does not exist (S3 delete is idempotent). kNoSuchBucket.
+  virtual Status DeleteObject(const std::string& bucket, const std::string& key) = 0;
+
+  // Keys in UTF-8 byte order; with a delimiter, each common prefix appears once and the scan
+  // skips past it rather than walking the keys under it. kNoSuchBucket.
+  virtual Result<ListResult> ListObjects(const std::string& bucket, const ListQuery& query) = 0;
+};
+
+}  // namespace cairn::storage
