@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "common/headers.h"
 #include "common/status.h"
 
 namespace cairn {
@@ -30,6 +31,10 @@ class ByteSource {
   // The rest of the stream as a file region, when it is one; reading nothing through Read()
   // first. The caller that uses the region must not call Read() afterwards.
   virtual std::optional<FileRegion> RemainingFileRegion() { return std::nullopt; }
+
+  // Fields that arrived after the data (an aws-chunked trailer such as x-amz-checksum-crc32),
+  // valid once Read() has returned 0; nullptr when the stream has none.
+  virtual const Headers* trailers() const { return nullptr; }
 };
 
 // A ByteSource over memory the caller keeps alive.
