@@ -5,16 +5,21 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
 namespace cairn {
 
 namespace {
 const EVP_MD* MdFor(DigestAlgorithm algorithm) {
   switch (algorithm) {
-    case DigestAlgorithm::kMd5: return EVP_md5();
-    case DigestAlgorithm::kSha1: return EVP_sha1();
-    case DigestAlgorithm::kSha256: return EVP_sha256();
+    case DigestAlgorithm::kMd5:
+      return EVP_md5();
+    case DigestAlgorithm::kSha1:
+      return EVP_sha1();
+    case DigestAlgorithm::kSha256:
+      return EVP_sha256();
   }
   std::abort();
 }
@@ -28,9 +33,7 @@ Digest::~Digest() {
   if (ctx_ != nullptr) EVP_MD_CTX_free(ctx_);
 }
 
-Digest::Digest(Digest&& other) noexcept : ctx_(other.ctx_), md_(other.md_) {
-  other.ctx_ = nullptr;
-}
+Digest::Digest(Digest&& other) noexcept : ctx_(other.ctx_), md_(other.md_) { other.ctx_ = nullptr; }
 
 Digest& Digest::operator=(Digest&& other) noexcept {
   if (this != &other) {
@@ -85,6 +88,57 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
 
 uint32_t Crc32(uint32_t crc, const void* data, size_t n) {
   return crc32_gzip_refl(crc, static_cast<const unsigned char*>(data), n);
+}
+
+uint32_t Crc32c(uint32_t crc, const void* data, size_t n) {
+  // ISA-L's crc32_iscsi neither pre- nor post-inverts, and takes an int length.
+  auto* p = static_cast<unsigned char*>(const_cast<void*>(data));
+  crc = ~crc;
+  while (n > 0) {
+    size_t chunk = std::min<size_t>(n, size_t{1} << 30);
+    crc = crc32_iscsi(p, static_cast<int>(chunk), crc);
+    p += chunk;
+    n -= chunk;
+  }
+  return ~crc;
+}
+
+namespace {
+// Tables for slicing-by-8 CRC-64/NVME: kCrc64Table[k][b] is the CRC of byte b followed by k zero
+// bytes.
+struct Crc64Tables {
+  uint64_t t[8][256];
+  constexpr Crc64Tables() : t() {
+    constexpr uint64_t kPolyReflected = 0x9a6c9329ac4bc9b5ULL;  // bit-reverse of 0xad93d23594c93659
+    for (uint64_t b = 0; b < 256; ++b) {
+      uint64_t crc = b;
+      for (int i = 0; i < 8; ++i) crc = (crc >> 1) ^ ((crc & 1) ? kPolyReflected : 0);
+      t[0][b] = crc;
+    }
+    for (int k = 1; k < 8; ++k) {
+      for (int b = 0; b < 256; ++b) t[k][b] = (t[k - 1][b] >> 8) ^ t[0][t[k - 1][b] & 0xff];
+    }
+  }
+};
+constexpr Crc64Tables kCrc64Tables;
+}  // namespace
+
+uint64_t Crc64Nvme(uint64_t crc, const void* data, size_t n) {
+  const auto& t = kCrc64Tables.t;
+  auto* p = static_cast<const unsigned char*>(data);
+  crc = ~crc;
+  while (n >= 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);  // little-endian host (x86-64, aarch64)
+    crc ^= word;
+    crc = t[7][crc & 0xff] ^ t[6][(crc >> 8) & 0xff] ^ t[5][(crc >> 16) & 0xff] ^
+          t[4][(crc >> 24) & 0xff] ^ t[3][(crc >> 32) & 0xff] ^ t[2][(crc >> 40) & 0xff] ^
+          t[1][(crc >> 48) & 0xff] ^ t[0][crc >> 56];
+    p += 8;
+    n -= 8;
+  }
+  while (n-- > 0) crc = (crc >> 8) ^ t[0][(crc ^ *p++) & 0xff];
+  return ~crc;
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {

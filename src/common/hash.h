@@ -43,6 +43,12 @@ std::string HmacSha256(std::string_view key, std::string_view data);  // raw 32 
 
 // CRC-32 (IEEE, as zlib and x-amz-checksum-crc32) over ISA-L, continuing from `crc`.
 uint32_t Crc32(uint32_t crc, const void* data, size_t n);
+// CRC-32C (Castagnoli, as iSCSI and x-amz-checksum-crc32c) over ISA-L, continuing from `crc`
+// (0 to start), with the same convention as Crc32.
+uint32_t Crc32c(uint32_t crc, const void* data, size_t n);
+// CRC-64/NVME (x-amz-checksum-crc64nvme: reflected poly 0xad93d23594c93659, init and xorout all
+// ones), continuing from `crc` (0 to start). Table-driven, slicing by 8.
+uint64_t Crc64Nvme(uint64_t crc, const void* data, size_t n);
 
 // Compares two strings in time independent of where they differ (for signatures).
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
