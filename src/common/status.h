@@ -30,14 +30,14 @@ enum class Code {
   kSignatureDoesNotMatch,
   kRequestTimeTooSkewed,
   kAuthorizationHeaderMalformed,
-  kMissingSecurityHeader,        // a required x-amz-* header (date, content-sha256) is absent
-  kInvalidContentSha256,         // x-amz-content-sha256 is neither hex nor a known mode
-  kContentSha256Mismatch,        // the body does not hash to x-amz-content-sha256
+  kMissingSecurityHeader,  // a required x-amz-* header (date, content-sha256) is absent
+  kInvalidContentSha256,   // x-amz-content-sha256 is neither hex nor a known mode
+  kContentSha256Mismatch,  // the body does not hash to x-amz-content-sha256
   kExpiredPresignedRequest,
   // Request bodies and digests.
-  kBadDigest,        // the body does not match Content-MD5 or an x-amz-checksum-* value
-  kInvalidDigest,    // Content-MD5 is not base64 of 16 bytes
-  kIncompleteBody,   // the body ended before Content-Length bytes arrived
+  kBadDigest,       // the body does not match Content-MD5 or an x-amz-checksum-* value
+  kInvalidDigest,   // Content-MD5 is not base64 of 16 bytes
+  kIncompleteBody,  // the body ended before Content-Length bytes arrived
   kEntityTooLarge,
   kEntityTooSmall,
   kMissingContentLength,
@@ -71,6 +71,8 @@ class [[nodiscard]] Status {
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
   std::string ToString() const;
+  // Marks a Status the caller deliberately does not act on (e.g. a reply to a client that left).
+  void IgnoreError() const {}
 
  private:
   Code code_ = Code::kOk;
@@ -83,7 +85,7 @@ std::string_view CodeName(Code code);
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT
     assert(!std::get<Status>(v_).ok() && "Result built from an OK Status");
   }
@@ -109,9 +111,9 @@ class [[nodiscard]] Result {
 }  // namespace cairn
 
 // Returns early from the enclosing function when `expr` (a Status) is not OK.
-#define CAIRN_RETURN_IF_ERROR(expr)         \
-  do {                                      \
-    ::cairn::Status cairn_status_ = (expr); \
+#define CAIRN_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::cairn::Status cairn_status_ = (expr);        \
     if (!cairn_status_.ok()) return cairn_status_; \
   } while (0)
 

@@ -1,1 +1,53 @@
-int main() { return 0; }
+// cairn: the S3 server (`cairn server DIR`) and, later, the mc-style client commands.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "server/config.h"
+#include "server/run.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Cairn: S3-compatible object storage, a drop-in replacement for single-node MinIO"};
+  app.set_version_flag("--version", std::string("cairn ") + CAIRN_VERSION);
+  app.require_subcommand(1);
+
+  cairn::server::ServerConfig config;
+  std::string address;
+  std::string console_address;
+  std::string domain;
+  CLI::App* server = app.add_subcommand("server", "Serve the S3 API from a data folder");
+  server->add_option("--address", address, "API listen address (default :9000, MINIO_ADDRESS)");
+  server->add_option("--console-address", console_address,
+                     "console listen address (default :9001, MINIO_CONSOLE_ADDRESS)");
+  server->add_option("--domain", domain,
+                     "domain(s) for virtual-host-style requests, comma separated (MINIO_DOMAIN)");
+  server->add_option("DIR", config.data_dirs, "data folder (or MINIO_VOLUMES)");
+  server->footer(
+      "Credentials come from MINIO_ROOT_USER / MINIO_ROOT_PASSWORD (or CAIRN_ROOT_USER / "
+      "CAIRN_ROOT_PASSWORD, or their _FILE forms).\n\nExample:\n"
+      "  MINIO_ROOT_USER=admin MINIO_ROOT_PASSWORD=secret123 cairn server /data");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (*server) {
+    auto fail = [](const std::string& message) {
+      std::fprintf(stderr, "cairn server: %s\n", message.c_str());
+      return 1;
+    };
+    if (!address.empty()) {
+      auto parsed = cairn::server::ParseListenAddress(address);
+      if (!parsed.ok()) return fail(parsed.status().message());
+      config.address = *parsed;
+    }
+    if (!console_address.empty()) {
+      auto parsed = cairn::server::ParseListenAddress(console_address);
+      if (!parsed.ok()) return fail(parsed.status().message());
+      config.console_address = *parsed;
+    }
+    if (!domain.empty()) config.domains = {domain};
+    cairn::Status resolved = cairn::server::ResolveConfig(
+        config, !address.empty(), !console_address.empty(), !domain.empty());
+    if (!resolved.ok()) return fail(resolved.message());
+    return cairn::server::RunServer(config);
+  }
+  return 0;
+}

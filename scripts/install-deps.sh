@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs every Debian package Cairn needs to build, test and benchmark (Debian 12, as root or
+# with sudo). Safe to run again: apt skips what is already there.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ccache pkg-config clang-format
+  libboost-dev libssl-dev librocksdb-dev libisal-dev libpugixml-dev nlohmann-json3-dev
+  libcli11-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev zlib1g-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+if [[ "${1:-}" == "--test" ]]; then
+  # Integration tests, crash test and benchmarks: reference servers and tools.
+  packages+=(nginx-light fio curl procps)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  SUDO=""
+  [[ $(id -u) -eq 0 ]] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

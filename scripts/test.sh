@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs, builds and runs every test: unit tests (ctest), integration tests against the real
+# binary (boto3, AWS CLI), and the kill -9 crash test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh --test
+scripts/build.sh
+PY=${PYTHON:-/root/.pyenv/shims/python3}
+[[ -x "$PY" ]] || PY=python3
+export PATH="$(dirname "$PY"):$PATH"
+
+echo "== unit tests"
+ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 300
+
+echo "== integration tests"
+CAIRN_BIN="$PWD/build/cairn" timeout 1200 "$PY" -m unittest discover -s tests/integration -p 'test_*.py' -v
+
+echo "== crash test"
+CAIRN_BIN="$PWD/build/cairn" timeout 600 "$PY" tests/crash/crash_test.py --rounds 5
+echo "== all tests passed"

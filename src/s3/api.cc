@@ -1,0 +1,156 @@
+#include "s3/api.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+
+#include "common/encoding.h"
+#include "common/time.h"
+#include "s3/context.h"
+#include "s3/errors.h"
+
+namespace cairn::s3 {
+
+std::string NewRequestId() {
+  static std::atomic<uint64_t> counter{0};
+  uint64_t nanos = static_cast<uint64_t>(ToUnixNanos(Now()));
+  uint64_t id = nanos + (counter.fetch_add(1, std::memory_order_relaxed) & 0xFFFF);
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%016llX", static_cast<unsigned long long>(id));
+  return buf;
+}
+
+Status RequestContext::Reply(int status, const Headers& extra, std::string_view body_text) {
+  Headers all = response_headers;
+  for (const auto& [name, value] : extra.fields()) all.Add(name, value);
+  return out.Send(status, all, body_text);
+}
+
+Status RequestContext::ReplyXml(int status, const std::string& xml) {
+  Headers extra;
+  extra.Add("content-type", "application/xml");
+  return Reply(status, extra, xml);
+}
+
+namespace {
+// Answers `error` as S3 does: XML naming the resource, no body for HEAD or 304.
+void SendError(http::ResponseWriter& out, const Headers& base, const http::Request& request,
+               std::string_view request_id, const Route& route, const Status& error) {
+  const S3ErrorInfo& info = ErrorInfoFor(error.code());
+  if (info.http_status == 304 || request.method == "HEAD") {
+    out.Send(info.http_status, base, "").IgnoreError();
+    return;
+  }
+  std::string resource = UriDecode(request.path, false).value_or(request.path);
+  Headers headers = base;
+  headers.Add("content-type", "application/xml");
+  out.Send(info.http_status, headers,
+           ErrorXml(info, error.message(), resource, request_id, route.bucket, route.key))
+      .IgnoreError();
+}
+}  // namespace
+
+void RequestContext::ReplyError(const Status& error) {
+  SendError(out, response_headers, request, request_id, route, error);
+}
+
+Result<std::string> ReadSmallBody(ByteSource& body, size_t limit) {
+  std::string out;
+  char buf[16 * 1024];
+  for (;;) {
+    CAIRN_ASSIGN_OR_RETURN(size_t n, body.Read(buf, sizeof buf));
+    if (n == 0) return out;
+    if (out.size() + n > limit) {
+      return Status(Code::kMalformedXML, "The request body is larger than this operation accepts.");
+    }
+    out.append(buf, n);
+  }
+}
+
+S3Api::S3Api(ApiOptions options, const auth::Verifier& verifier, const iam::Authorizer& authorizer)
+    : options_(std::move(options)), verifier_(verifier), authorizer_(authorizer) {
+  router_options_.domains = options_.domains;
+}
+
+namespace {
+
+Status Dispatch(RequestContext& ctx) {
+  switch (ctx.route.operation) {
+    case Operation::kListBuckets:
+      return ListBuckets(ctx);
+    case Operation::kCreateBucket:
+      return CreateBucket(ctx);
+    case Operation::kDeleteBucket:
+      return DeleteBucket(ctx);
+    case Operation::kHeadBucket:
+      return HeadBucket(ctx);
+    case Operation::kGetBucketLocation:
+      return GetBucketLocation(ctx);
+    case Operation::kGetBucketVersioning:
+      return GetBucketVersioning(ctx);
+    case Operation::kListObjectsV1:
+      return ListObjectsV1(ctx);
+    case Operation::kListObjectsV2:
+      return ListObjectsV2(ctx);
+    case Operation::kDeleteObjects:
+      return DeleteObjects(ctx);
+    case Operation::kPutObject:
+      return PutObject(ctx);
+    case Operation::kCopyObject:
+      return CopyObject(ctx);
+    case Operation::kGetObject:
+      return GetObject(ctx);
+    case Operation::kHeadObject:
+      return HeadObject(ctx);
+    case Operation::kDeleteObject:
+      return DeleteObject(ctx);
+    case Operation::kUnsupported:
+      break;
+  }
+  return Status(Code::kNotImplemented, "");
+}
+
+}  // namespace
+
+void S3Api::Handle(const http::Request& request, ByteSource& raw_body, http::ResponseWriter& out) {
+  std::string request_id = NewRequestId();
+  Headers base;
+  base.Add("x-amz-request-id", request_id);
+  base.Add("x-amz-id-2", "dd9025bab4ad464b049177c95eb6ebf374d3b3fd1af9251148b658df7ac2e3e8");
+
+  Route route;
+  Query query;
+  auth::Identity identity;
+  storage::ObjectStore* store = store_.load();
+  auto fail = [&](const Status& error) { SendError(out, base, request, request_id, route, error); };
+
+  if (store == nullptr) return fail(Status(Code::kUnavailable, "The server is starting."));
+
+  auto params = ParseQuery(request.query);
+  if (!params) return fail(Status(Code::kInvalidArgument, "The query string is not valid."));
+  query = Query(std::move(*params));
+
+  auth::RequestView view{request.method, request.path, request.query, &request.headers};
+  Result<auth::Identity> who = verifier_.Verify(view, Now());
+  if (!who.ok()) return fail(who.status());
+  identity = std::move(who).value();
+
+  Result<Route> resolved =
+      ResolveRoute(request.method, request.headers.Get("host").value_or(""), request.path, query,
+                   router_options_, request.headers.Has("x-amz-copy-source"));
+  if (!resolved.ok()) return fail(resolved.status());
+  route = std::move(resolved).value();
+
+  iam::AccessRequest access{&identity, ActionFor(route.operation), route.bucket, route.key,
+                            request.remote_ip};
+  if (!authorizer_.IsAllowed(access)) return fail(Status(Code::kAccessDenied, "Access Denied."));
+
+  std::unique_ptr<ByteSource> body = auth::VerifiedBody(raw_body, identity);
+  RequestContext ctx{request, query,    route,       identity,   *body,          out,
+                     *store,  options_, authorizer_, request_id, std::move(base)};
+  Status status = Dispatch(ctx);
+  if (!status.ok() && !out.sent()) ctx.ReplyError(status);
+  if (!out.sent()) ctx.ReplyError(Status(Code::kInternal, "no response"));
+}
+
+}  // namespace cairn::s3

@@ -1,0 +1,79 @@
+// Bucket operations: ListBuckets, CreateBucket, DeleteBucket, HeadBucket, GetBucketLocation,
+// GetBucketVersioning.
+#include <pugixml.hpp>
+
+#include "common/time.h"
+#include "s3/bucket_name.h"
+#include "s3/context.h"
+#include "s3/owner.h"
+#include "s3/xml_writer.h"
+
+namespace cairn::s3 {
+
+Status ListBuckets(RequestContext& ctx) {
+  CAIRN_ASSIGN_OR_RETURN(std::vector<storage::BucketInfo> buckets, ctx.store.ListBuckets());
+  XmlWriter xml;
+  xml.OpenRoot("ListAllMyBucketsResult");
+  WriteOwner(xml);
+  xml.Open("Buckets");
+  for (const storage::BucketInfo& bucket : buckets) {
+    xml.Open("Bucket");
+    xml.Element("Name", bucket.name);
+    xml.Element("CreationDate", FormatIso8601(bucket.created));
+    xml.Close("Bucket");
+  }
+  xml.Close("Buckets");
+  xml.Close("ListAllMyBucketsResult");
+  return ctx.ReplyXml(200, xml.Finish());
+}
+
+Status CreateBucket(RequestContext& ctx) {
+  const std::string& bucket = ctx.route.bucket;
+  if (!IsValidBucketName(bucket)) return Status(Code::kInvalidBucketName, "");
+  CAIRN_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx.body, 64 * 1024));
+  std::string region;
+  if (!body.empty()) {
+    pugi::xml_document doc;
+    if (!doc.load_buffer(body.data(), body.size())) return Status(Code::kMalformedXML, "");
+    pugi::xml_node config = doc.child("CreateBucketConfiguration");
+    if (!config) return Status(Code::kMalformedXML, "");
+    region = config.child("LocationConstraint").text().as_string();
+  }
+  CAIRN_RETURN_IF_ERROR(ctx.store.CreateBucket(bucket, region));
+  Headers headers;
+  headers.Add("location", "/" + bucket);
+  return ctx.Reply(200, headers, "");
+}
+
+Status DeleteBucket(RequestContext& ctx) {
+  CAIRN_RETURN_IF_ERROR(ctx.store.DeleteBucket(ctx.route.bucket));
+  return ctx.ReplyEmpty(204);
+}
+
+Status HeadBucket(RequestContext& ctx) {
+  CAIRN_ASSIGN_OR_RETURN(storage::BucketInfo info, ctx.store.GetBucket(ctx.route.bucket));
+  Headers headers;
+  headers.Add("x-amz-bucket-region", info.region.empty() ? ctx.options.region : info.region);
+  return ctx.Reply(200, headers, "");
+}
+
+Status GetBucketLocation(RequestContext& ctx) {
+  CAIRN_ASSIGN_OR_RETURN(storage::BucketInfo info, ctx.store.GetBucket(ctx.route.bucket));
+  XmlWriter xml;
+  xml.OpenRoot("LocationConstraint");
+  std::string doc = xml.Finish();
+  // us-east-1 is written as an empty constraint, as S3 does.
+  if (info.region != "us-east-1") AppendXmlEscaped(doc, info.region);
+  doc += "</LocationConstraint>";
+  return ctx.ReplyXml(200, doc);
+}
+
+Status GetBucketVersioning(RequestContext& ctx) {
+  CAIRN_RETURN_IF_ERROR(ctx.store.GetBucket(ctx.route.bucket).status());
+  XmlWriter xml;
+  xml.OpenRoot("VersioningConfiguration");
+  xml.Close("VersioningConfiguration");
+  return ctx.ReplyXml(200, xml.Finish());
+}
+
+}  // namespace cairn::s3

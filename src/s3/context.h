@@ -1,0 +1,60 @@
+// What a handler gets: the request, its caller, its route, the store, and ways to answer.
+// Handlers return a Status; a non-OK Status that was not answered yet becomes an S3 error.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "auth/sigv4.h"
+#include "common/byte_source.h"
+#include "common/headers.h"
+#include "common/status.h"
+#include "http/request.h"
+#include "http/response_writer.h"
+#include "s3/api.h"
+#include "s3/query.h"
+#include "s3/router.h"
+#include "storage/object_store.h"
+
+namespace cairn::s3 {
+
+struct RequestContext {
+  const http::Request& request;
+  const Query& query;
+  const Route& route;
+  const auth::Identity& identity;
+  ByteSource& body;  // already wrapped by auth::VerifiedBody
+  http::ResponseWriter& out;
+  storage::ObjectStore& store;
+  const ApiOptions& options;
+  const iam::Authorizer& authorizer;
+  std::string request_id;
+  Headers response_headers;  // x-amz-request-id and friends, sent with every answer
+
+  Status Reply(int status, const Headers& extra, std::string_view body);
+  Status ReplyXml(int status, const std::string& xml);
+  Status ReplyEmpty(int status) { return Reply(status, Headers(), ""); }
+  // Sends `error` as S3 XML (no body for HEAD); `status` overrides its message when set.
+  void ReplyError(const Status& error);
+};
+
+// The handlers, one per operation (bucket_handlers.cc, object_handlers.cc, list_handlers.cc).
+Status ListBuckets(RequestContext& ctx);
+Status CreateBucket(RequestContext& ctx);
+Status DeleteBucket(RequestContext& ctx);
+Status HeadBucket(RequestContext& ctx);
+Status GetBucketLocation(RequestContext& ctx);
+Status GetBucketVersioning(RequestContext& ctx);
+Status ListObjectsV1(RequestContext& ctx);
+Status ListObjectsV2(RequestContext& ctx);
+Status DeleteObjects(RequestContext& ctx);
+Status PutObject(RequestContext& ctx);
+Status CopyObject(RequestContext& ctx);
+Status GetObject(RequestContext& ctx);
+Status HeadObject(RequestContext& ctx);
+Status DeleteObject(RequestContext& ctx);
+
+// Reads a whole small request body (XML documents), failing past `limit` bytes.
+Result<std::string> ReadSmallBody(ByteSource& body, size_t limit);
+
+}  // namespace cairn::s3

@@ -1,0 +1,220 @@
+// Listing and batch delete: ListObjects (V1), ListObjectsV2, DeleteObjects.
+#include <charconv>
+#include <pugixml.hpp>
+
+#include "common/encoding.h"
+#include "common/hash.h"
+#include "common/time.h"
+#include "s3/context.h"
+#include "s3/errors.h"
+#include "s3/object_headers.h"
+#include "s3/owner.h"
+#include "s3/xml_writer.h"
+
+namespace cairn::s3 {
+
+namespace {
+
+constexpr int kMaxKeysPerPage = 1000;
+constexpr size_t kMaxDeleteObjects = 1000;
+
+struct ListParams {
+  std::string prefix;
+  std::string delimiter;
+  int max_keys = kMaxKeysPerPage;
+  bool url_encoding = false;
+};
+
+Result<ListParams> CommonListParams(const Query& query) {
+  ListParams params;
+  params.prefix = std::string(query.Get("prefix").value_or(""));
+  params.delimiter = std::string(query.Get("delimiter").value_or(""));
+  if (auto max = query.Get("max-keys")) {
+    int value = 0;
+    auto [ptr, ec] = std::from_chars(max->data(), max->data() + max->size(), value);
+    if (max->empty() || ec != std::errc() || ptr != max->data() + max->size() || value < 0) {
+      return Status(Code::kInvalidArgumentS3,
+                    "Provided max-keys not an integer or within integer range");
+    }
+    params.max_keys = std::min(value, kMaxKeysPerPage);
+  }
+  if (auto encoding = query.Get("encoding-type")) {
+    if (*encoding != "url") {
+      return Status(Code::kInvalidArgumentS3, "Invalid Encoding Method specified in Request");
+    }
+    params.url_encoding = true;
+  }
+  return params;
+}
+
+// Writes `value` as `name`, percent-encoded when the client asked for encoding-type=url.
+void Text(XmlWriter& xml, const ListParams& params, std::string_view name, std::string_view value) {
+  xml.Element(name, params.url_encoding ? UriEncode(value, true) : std::string(value));
+}
+
+void WriteEntries(XmlWriter& xml, const ListParams& params, const storage::ListResult& result,
+                  bool with_owner) {
+  for (const storage::ObjectInfo& object : result.objects) {
+    xml.Open("Contents");
+    Text(xml, params, "Key", object.key);
+    xml.Element("LastModified", FormatIso8601(object.modified));
+    xml.Element("ETag", QuotedEtag(object.etag));
+    xml.Element("Size", std::to_string(object.size));
+    if (with_owner) WriteOwner(xml);
+    xml.Element("StorageClass", "STANDARD");
+    xml.Close("Contents");
+  }
+  for (const std::string& prefix : result.common_prefixes) {
+    xml.Open("CommonPrefixes");
+    Text(xml, params, "Prefix", prefix);
+    xml.Close("CommonPrefixes");
+  }
+}
+
+}  // namespace
+
+Status ListObjectsV2(RequestContext& ctx) {
+  CAIRN_ASSIGN_OR_RETURN(ListParams params, CommonListParams(ctx.query));
+  std::string start_after(ctx.query.Get("start-after").value_or(""));
+  std::optional<std::string_view> token = ctx.query.Get("continuation-token");
+  storage::ListQuery list{params.prefix, params.delimiter, start_after, params.max_keys};
+  if (token) {
+    auto marker = Base64Decode(*token);
+    if (!marker || token->empty()) {
+      return Status(Code::kInvalidArgumentS3, "The continuation token provided is incorrect");
+    }
+    list.after = std::move(*marker);
+  }
+  CAIRN_ASSIGN_OR_RETURN(storage::ListResult result, ctx.store.ListObjects(ctx.route.bucket, list));
+  bool fetch_owner = ctx.query.Get("fetch-owner").value_or("") == "true";
+
+  XmlWriter xml;
+  xml.OpenRoot("ListBucketResult");
+  xml.Element("Name", ctx.route.bucket);
+  Text(xml, params, "Prefix", params.prefix);
+  if (!start_after.empty()) Text(xml, params, "StartAfter", start_after);
+  if (token) xml.Element("ContinuationToken", *token);
+  if (result.truncated) xml.Element("NextContinuationToken", Base64Encode(result.next_marker));
+  xml.Element("KeyCount", std::to_string(result.objects.size() + result.common_prefixes.size()));
+  xml.Element("MaxKeys", std::to_string(params.max_keys));
+  if (!params.delimiter.empty()) Text(xml, params, "Delimiter", params.delimiter);
+  if (params.url_encoding) xml.Element("EncodingType", "url");
+  xml.Element("IsTruncated", result.truncated ? "true" : "false");
+  WriteEntries(xml, params, result, fetch_owner);
+  xml.Close("ListBucketResult");
+  return ctx.ReplyXml(200, xml.Finish());
+}
+
+Status ListObjectsV1(RequestContext& ctx) {
+  CAIRN_ASSIGN_OR_RETURN(ListParams params, CommonListParams(ctx.query));
+  std::string marker(ctx.query.Get("marker").value_or(""));
+  storage::ListQuery list{params.prefix, params.delimiter, marker, params.max_keys};
+  CAIRN_ASSIGN_OR_RETURN(storage::ListResult result, ctx.store.ListObjects(ctx.route.bucket, list));
+  XmlWriter xml;
+  xml.OpenRoot("ListBucketResult");
+  xml.Element("Name", ctx.route.bucket);
+  Text(xml, params, "Prefix", params.prefix);
+  Text(xml, params, "Marker", marker);
+  if (result.truncated) Text(xml, params, "NextMarker", result.next_marker);
+  xml.Element("MaxKeys", std::to_string(params.max_keys));
+  if (!params.delimiter.empty()) Text(xml, params, "Delimiter", params.delimiter);
+  if (params.url_encoding) xml.Element("EncodingType", "url");
+  xml.Element("IsTruncated", result.truncated ? "true" : "false");
+  WriteEntries(xml, params, result, /*with_owner=*/true);
+  xml.Close("ListBucketResult");
+  return ctx.ReplyXml(200, xml.Finish());
+}
+
+namespace {
+
+// DeleteObjects must carry an integrity check of its body: Content-MD5 (older SDKs) or an
+// x-amz-checksum-* header (newer ones). Either is verified.
+Status CheckDeleteBodyIntegrity(const Headers& headers, const std::string& body) {
+  bool checked = false;
+  if (auto md5 = headers.Get("content-md5")) {
+    auto raw = Base64Decode(TrimWhitespace(*md5));
+    if (!raw || raw->size() != 16) return Status(Code::kInvalidDigest, "");
+    if (*raw != Md5(body)) return Status(Code::kBadDigest, "");
+    checked = true;
+  }
+  for (const auto& [name, value] : headers.fields()) {
+    if (!name.starts_with("x-amz-checksum-")) continue;
+    std::string_view alg = std::string_view(name).substr(15);
+    std::optional<std::string> expected;
+    if (alg == "crc32") {
+      uint32_t crc = Crc32(0, body.data(), body.size());
+      std::string be = {static_cast<char>(crc >> 24), static_cast<char>(crc >> 16),
+                        static_cast<char>(crc >> 8), static_cast<char>(crc)};
+      expected = Base64Encode(be);
+    } else if (alg == "sha256") {
+      expected = Base64Encode(Sha256(body));
+    } else if (alg == "sha1") {
+      Digest sha1(DigestAlgorithm::kSha1);
+      sha1.Update(body);
+      expected = Base64Encode(sha1.Finish());
+    }
+    if (!expected) continue;  // an algorithm this check does not compute; the SDK computed it
+    if (*expected != TrimWhitespace(value)) {
+      return Status(Code::kBadDigest, "The " + name +
+                                          " you specified did not match the "
+                                          "calculated checksum.");
+    }
+    checked = true;
+  }
+  for (const auto& [name, value] : headers.fields()) {
+    if (name.starts_with("x-amz-checksum-") && name != "x-amz-checksum-mode") checked = true;
+  }
+  if (!checked) {
+    return Status(Code::kInvalidRequest, "Missing required header for this request: Content-Md5.");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status DeleteObjects(RequestContext& ctx) {
+  // 1000 keys of up to 1024 bytes each, escaped, fit well within this.
+  CAIRN_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx.body, 8 << 20));
+  CAIRN_RETURN_IF_ERROR(CheckDeleteBodyIntegrity(ctx.request.headers, body));
+  pugi::xml_document doc;
+  if (!doc.load_buffer(body.data(), body.size())) return Status(Code::kMalformedXML, "");
+  pugi::xml_node root = doc.child("Delete");
+  if (!root) return Status(Code::kMalformedXML, "");
+  bool quiet = std::string_view(root.child("Quiet").text().as_string()) == "true";
+  std::vector<std::string> keys;
+  for (pugi::xml_node object : root.children("Object")) {
+    pugi::xml_node key = object.child("Key");
+    if (!key) return Status(Code::kMalformedXML, "");
+    keys.emplace_back(key.text().as_string());
+    if (keys.size() > kMaxDeleteObjects) return Status(Code::kMalformedXML, "");
+  }
+  if (keys.empty()) return Status(Code::kMalformedXML, "");
+  CAIRN_RETURN_IF_ERROR(ctx.store.GetBucket(ctx.route.bucket).status());
+
+  XmlWriter xml;
+  xml.OpenRoot("DeleteResult");
+  for (const std::string& key : keys) {
+    iam::AccessRequest access{&ctx.identity, "s3:DeleteObject", ctx.route.bucket, key,
+                              ctx.request.remote_ip};
+    Status status = ctx.authorizer.IsAllowed(access)
+                        ? ctx.store.DeleteObject(ctx.route.bucket, key)
+                        : Status(Code::kAccessDenied, "Access Denied.");
+    if (status.ok()) {
+      if (quiet) continue;
+      xml.Open("Deleted");
+      xml.Element("Key", key);
+      xml.Close("Deleted");
+    } else {
+      const S3ErrorInfo& info = ErrorInfoFor(status.code());
+      xml.Open("Error");
+      xml.Element("Key", key);
+      xml.Element("Code", info.code);
+      xml.Element("Message", status.message().empty() ? info.message : status.message());
+      xml.Close("Error");
+    }
+  }
+  xml.Close("DeleteResult");
+  return ctx.ReplyXml(200, xml.Finish());
+}
+
+}  // namespace cairn::s3

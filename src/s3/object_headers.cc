@@ -1,0 +1,138 @@
+#include "s3/object_headers.h"
+
+#include <array>
+
+#include "common/time.h"
+
+namespace cairn::s3 {
+
+namespace {
+
+constexpr std::array<const char*, 5> kStoredHeaders = {
+    "content-encoding", "content-disposition", "content-language", "cache-control", "expires"};
+
+constexpr std::array<const char*, 5> kChecksumAlgorithms = {"crc32", "crc32c", "crc64nvme", "sha1",
+                                                            "sha256"};
+
+// Content-Encoding without the aws-chunked coding, which describes the transfer, not the object.
+std::string StripAwsChunked(std::string_view value) {
+  std::string out;
+  while (!value.empty()) {
+    size_t comma = value.find(',');
+    std::string_view item = TrimWhitespace(value.substr(0, comma));
+    if (!item.empty() && !EqualsIgnoreCase(item, "aws-chunked")) {
+      if (!out.empty()) out += ",";
+      out += item;
+    }
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+bool IsChecksumAlgorithm(std::string_view name) {
+  for (const char* alg : kChecksumAlgorithms) {
+    if (name == alg) return true;
+  }
+  return false;
+}
+
+void AddExpected(storage::Checksums& checksums, const std::string& alg, std::string value) {
+  for (auto& [name, v] : checksums) {
+    if (name == alg) {
+      if (v.empty()) v = std::move(value);
+      return;
+    }
+  }
+  checksums.emplace_back(alg, std::move(value));
+}
+
+}  // namespace
+
+storage::ObjectAttributes AttributesFromRequest(const Headers& headers) {
+  storage::ObjectAttributes attrs;
+  if (auto type = headers.Get("content-type")) attrs.content_type = std::string(*type);
+  for (const char* name : kStoredHeaders) {
+    auto value = headers.GetJoined(name);
+    if (!value) continue;
+    std::string v = *value;
+    if (std::string_view(name) == "content-encoding") {
+      v = StripAwsChunked(v);
+      if (v.empty()) continue;
+    }
+    attrs.headers.emplace_back(name, std::move(v));
+  }
+  for (const auto& [name, value] : headers.fields()) {
+    if (name.starts_with("x-amz-meta-")) attrs.headers.emplace_back(name, value);
+  }
+  return attrs;
+}
+
+Result<storage::Checksums> ChecksumsFromRequest(const Headers& headers) {
+  storage::Checksums checksums;
+  for (const auto& [name, value] : headers.fields()) {
+    if (!name.starts_with("x-amz-checksum-") || name == "x-amz-checksum-mode" ||
+        name == "x-amz-checksum-type" || name == "x-amz-checksum-algorithm") {
+      continue;
+    }
+    std::string alg = name.substr(15);
+    if (!IsChecksumAlgorithm(alg)) {
+      return Status(Code::kInvalidRequest, "Unsupported checksum header " + name + ".");
+    }
+    AddExpected(checksums, alg, value);
+  }
+  if (auto sdk = headers.Get("x-amz-sdk-checksum-algorithm")) {
+    std::string alg = ToLower(*sdk);
+    if (!IsChecksumAlgorithm(alg)) {
+      return Status(Code::kInvalidRequest,
+                    "Value for x-amz-sdk-checksum-algorithm header is invalid.");
+    }
+    AddExpected(checksums, alg, "");
+  }
+  if (auto trailer = headers.Get("x-amz-trailer")) {
+    std::string name = ToLower(TrimWhitespace(*trailer));
+    if (name.starts_with("x-amz-checksum-")) {
+      std::string alg = name.substr(15);
+      if (!IsChecksumAlgorithm(alg)) {
+        return Status(Code::kInvalidRequest, "Unsupported trailer " + name + ".");
+      }
+      AddExpected(checksums, alg, "");
+    }
+  }
+  return checksums;
+}
+
+std::string QuotedEtag(const std::string& etag) { return "\"" + etag + "\""; }
+
+void AddObjectHeaders(const storage::ObjectInfo& info, const Query& query,
+                      const Headers& request_headers, Headers& out) {
+  out.Add("etag", QuotedEtag(info.etag));
+  out.Add("last-modified", FormatHttpDate(info.modified));
+  out.Add("accept-ranges", "bytes");
+  auto override_of = [&](std::string_view header) -> std::optional<std::string_view> {
+    std::string param = "response-" + std::string(header);
+    return query.Get(param);
+  };
+  std::string_view type = info.attributes.content_type.empty()
+                              ? std::string_view("binary/octet-stream")
+                              : std::string_view(info.attributes.content_type);
+  out.Add("content-type", override_of("content-type").value_or(type));
+  for (const char* name : kStoredHeaders) {
+    if (auto value = override_of(name)) {
+      out.Add(name, *value);
+      continue;
+    }
+    for (const auto& [n, v] : info.attributes.headers) {
+      if (n == name) out.Add(n, v);
+    }
+  }
+  for (const auto& [name, value] : info.attributes.headers) {
+    if (name.starts_with("x-amz-meta-")) out.Add(name, value);
+  }
+  auto mode = request_headers.Get("x-amz-checksum-mode");
+  if (mode && EqualsIgnoreCase(*mode, "ENABLED")) {
+    for (const auto& [alg, value] : info.checksums) out.Add("x-amz-checksum-" + alg, value);
+  }
+}
+
+}  // namespace cairn::s3

@@ -1,0 +1,29 @@
+// Between request/response headers and stored object attributes: which headers a PUT keeps,
+// and how a GET/HEAD gives them back (with response-* overrides).
+#pragma once
+
+#include <string>
+
+#include "common/headers.h"
+#include "common/status.h"
+#include "s3/query.h"
+#include "storage/object_store.h"
+
+namespace cairn::s3 {
+
+// Content-Type, Content-Encoding (without aws-chunked), Content-Disposition, Content-Language,
+// Cache-Control, Expires and x-amz-meta-* from a PUT or a REPLACE copy.
+storage::ObjectAttributes AttributesFromRequest(const Headers& headers);
+
+// Expected x-amz-checksum-* values (or algorithms to compute, value "") named by the request:
+// a checksum header, x-amz-sdk-checksum-algorithm, or x-amz-trailer.
+Result<storage::Checksums> ChecksumsFromRequest(const Headers& headers);
+
+// ETag, Last-Modified, Content-Type, stored headers, response-* overrides from `query`, and
+// checksums when the request asked for them with x-amz-checksum-mode: ENABLED.
+void AddObjectHeaders(const storage::ObjectInfo& info, const Query& query,
+                      const Headers& request_headers, Headers& out);
+
+std::string QuotedEtag(const std::string& etag);
+
+}  // namespace cairn::s3

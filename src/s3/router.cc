@@ -1,0 +1,191 @@
+#include "s3/router.h"
+
+#include <array>
+
+#include "common/encoding.h"
+#include "common/headers.h"
+
+namespace cairn::s3 {
+
+namespace {
+
+// Bucket sub-resources S3 defines; a request naming one Cairn does not serve is answered
+// NotImplemented rather than mistaken for a plain bucket or object request.
+constexpr std::array kBucketSubresources = {"accelerate",        "acl",
+                                            "analytics",         "cors",
+                                            "encryption",        "intelligent-tiering",
+                                            "inventory",         "lifecycle",
+                                            "logging",           "metrics",
+                                            "notification",      "object-lock",
+                                            "ownershipControls", "policy",
+                                            "policyStatus",      "publicAccessBlock",
+                                            "replication",       "requestPayment",
+                                            "tagging",           "website",
+                                            "uploads",           "versions",
+                                            "retention",         "legal-hold",
+                                            "torrent",           "attributes",
+                                            "restore",           "select",
+                                            "uploadId",          "partNumber"};
+
+bool HasUnsupportedSubresource(const Query& query) {
+  for (const char* name : kBucketSubresources) {
+    if (query.Has(name)) return true;
+  }
+  return false;
+}
+
+Operation BucketOperation(std::string_view method, const Query& query) {
+  if (method == "GET") {
+    if (query.Has("location")) return Operation::kGetBucketLocation;
+    if (query.Has("versioning")) return Operation::kGetBucketVersioning;
+    if (HasUnsupportedSubresource(query)) return Operation::kUnsupported;
+    auto list_type = query.Get("list-type");
+    if (list_type && *list_type == "2") return Operation::kListObjectsV2;
+    return Operation::kListObjectsV1;
+  }
+  if (method == "HEAD") return Operation::kHeadBucket;
+  if (method == "PUT") {
+    if (query.Has("versioning") || HasUnsupportedSubresource(query)) return Operation::kUnsupported;
+    return Operation::kCreateBucket;
+  }
+  if (method == "DELETE") {
+    if (HasUnsupportedSubresource(query)) return Operation::kUnsupported;
+    return Operation::kDeleteBucket;
+  }
+  if (method == "POST") {
+    if (query.Has("delete")) return Operation::kDeleteObjects;
+    return Operation::kUnsupported;
+  }
+  return Operation::kUnsupported;
+}
+
+Operation ObjectOperation(std::string_view method, const Query& query, bool has_copy_source) {
+  if (HasUnsupportedSubresource(query)) return Operation::kUnsupported;
+  if (method == "GET") return Operation::kGetObject;
+  if (method == "HEAD") return Operation::kHeadObject;
+  if (method == "PUT") return has_copy_source ? Operation::kCopyObject : Operation::kPutObject;
+  if (method == "DELETE") return Operation::kDeleteObject;
+  return Operation::kUnsupported;
+}
+
+// The bucket named by a virtual-host-style Host header, or "" for path style.
+std::string BucketFromHost(std::string_view host, const RouterOptions& options) {
+  // Strip the port (IPv6 literals are never virtual hosts).
+  if (host.empty() || host.front() == '[') return "";
+  size_t colon = host.rfind(':');
+  if (colon != std::string_view::npos) host = host.substr(0, colon);
+  std::string lower = ToLower(host);
+  for (const std::string& domain : options.domains) {
+    std::string d = ToLower(domain);
+    if (lower.size() > d.size() + 1 && lower.ends_with(d) &&
+        lower[lower.size() - d.size() - 1] == '.') {
+      return lower.substr(0, lower.size() - d.size() - 1);
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+Result<Route> ResolveRoute(std::string_view method, std::string_view host,
+                           std::string_view raw_path, const Query& query,
+                           const RouterOptions& options, bool has_copy_source) {
+  Route route;
+  std::string vhost_bucket = BucketFromHost(host, options);
+  std::optional<std::string> path = UriDecode(raw_path, false);
+  if (!path || path->empty() || (*path)[0] != '/') {
+    return Status(Code::kInvalidArgument, "the request path is not a valid URI path");
+  }
+  std::string_view rest = std::string_view(*path).substr(1);
+  if (!vhost_bucket.empty()) {
+    route.bucket = vhost_bucket;
+    route.key = std::string(rest);
+  } else {
+    size_t slash = rest.find('/');
+    route.bucket = std::string(rest.substr(0, slash));
+    if (slash != std::string_view::npos) route.key = std::string(rest.substr(slash + 1));
+  }
+  if (route.bucket.empty()) {
+    if (method != "GET") return Status(Code::kMethodNotAllowed, "");
+    route.operation = Operation::kListBuckets;
+  } else if (route.key.empty()) {
+    route.operation = BucketOperation(method, query);
+  } else {
+    route.operation = ObjectOperation(method, query, has_copy_source);
+  }
+  return route;
+}
+
+std::string_view ActionFor(Operation operation) {
+  switch (operation) {
+    case Operation::kListBuckets:
+      return "s3:ListAllMyBuckets";
+    case Operation::kCreateBucket:
+      return "s3:CreateBucket";
+    case Operation::kDeleteBucket:
+      return "s3:DeleteBucket";
+    case Operation::kHeadBucket:
+      return "s3:ListBucket";
+    case Operation::kGetBucketLocation:
+      return "s3:GetBucketLocation";
+    case Operation::kGetBucketVersioning:
+      return "s3:GetBucketVersioning";
+    case Operation::kListObjectsV1:
+      return "s3:ListBucket";
+    case Operation::kListObjectsV2:
+      return "s3:ListBucket";
+    case Operation::kDeleteObjects:
+      return "s3:DeleteObject";
+    case Operation::kPutObject:
+      return "s3:PutObject";
+    case Operation::kCopyObject:
+      return "s3:PutObject";
+    case Operation::kGetObject:
+      return "s3:GetObject";
+    case Operation::kHeadObject:
+      return "s3:GetObject";
+    case Operation::kDeleteObject:
+      return "s3:DeleteObject";
+    case Operation::kUnsupported:
+      return "s3:*";
+  }
+  return "s3:*";
+}
+
+std::string_view OperationName(Operation operation) {
+  switch (operation) {
+    case Operation::kListBuckets:
+      return "ListBuckets";
+    case Operation::kCreateBucket:
+      return "CreateBucket";
+    case Operation::kDeleteBucket:
+      return "DeleteBucket";
+    case Operation::kHeadBucket:
+      return "HeadBucket";
+    case Operation::kGetBucketLocation:
+      return "GetBucketLocation";
+    case Operation::kGetBucketVersioning:
+      return "GetBucketVersioning";
+    case Operation::kListObjectsV1:
+      return "ListObjects";
+    case Operation::kListObjectsV2:
+      return "ListObjectsV2";
+    case Operation::kDeleteObjects:
+      return "DeleteObjects";
+    case Operation::kPutObject:
+      return "PutObject";
+    case Operation::kCopyObject:
+      return "CopyObject";
+    case Operation::kGetObject:
+      return "GetObject";
+    case Operation::kHeadObject:
+      return "HeadObject";
+    case Operation::kDeleteObject:
+      return "DeleteObject";
+    case Operation::kUnsupported:
+      return "Unsupported";
+  }
+  return "Unsupported";
+}
+
+}  // namespace cairn::s3

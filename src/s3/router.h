@@ -1,0 +1,53 @@
+// Turns method + host + path + query into one S3 operation on one bucket/key, and names the
+// AWS action each operation needs. One flat table; handlers never re-parse the request line.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "s3/query.h"
+
+namespace cairn::s3 {
+
+enum class Operation {
+  kListBuckets,
+  kCreateBucket,
+  kDeleteBucket,
+  kHeadBucket,
+  kGetBucketLocation,
+  kGetBucketVersioning,
+  kListObjectsV1,
+  kListObjectsV2,
+  kDeleteObjects,
+  kPutObject,
+  kCopyObject,
+  kGetObject,
+  kHeadObject,
+  kDeleteObject,
+  kUnsupported,  // a known S3 sub-resource Cairn does not serve yet: NotImplemented
+};
+
+struct Route {
+  Operation operation = Operation::kUnsupported;
+  std::string bucket;  // decoded
+  std::string key;     // decoded, verbatim bytes
+};
+
+struct RouterOptions {
+  // Domains for virtual-host-style requests (MINIO_DOMAIN): Host "b.example.com" with domain
+  // "example.com" addresses bucket "b".
+  std::vector<std::string> domains;
+};
+
+// Errors: kInvalidArgument for a path that does not decode, kMethodNotAllowed.
+Result<Route> ResolveRoute(std::string_view method, std::string_view host,
+                           std::string_view raw_path, const Query& query,
+                           const RouterOptions& options, bool has_copy_source);
+
+// The IAM action an operation needs ("s3:GetObject").
+std::string_view ActionFor(Operation operation);
+std::string_view OperationName(Operation operation);
+
+}  // namespace cairn::s3

@@ -1,0 +1,141 @@
+#include "server/config.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace cairn::server {
+
+std::string ProcessEnv(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? std::string() : std::string(value);
+}
+
+Result<ListenAddress> ParseListenAddress(const std::string& text) {
+  ListenAddress out;
+  std::string port_text;
+  if (!text.empty() && text.front() == '[') {
+    size_t close = text.find(']');
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return Status(Code::kInvalidArgument, "bad address '" + text + "'");
+    }
+    out.host = text.substr(1, close - 1);
+    port_text = text.substr(close + 2);
+  } else if (size_t colon = text.rfind(':'); colon != std::string::npos) {
+    out.host = text.substr(0, colon);
+    port_text = text.substr(colon + 1);
+  } else {
+    port_text = text;
+  }
+  unsigned port = 0;
+  auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (port_text.empty() || ec != std::errc() || ptr != port_text.data() + port_text.size() ||
+      port > 65535) {
+    return Status(Code::kInvalidArgument, "bad port in address '" + text + "'");
+  }
+  out.port = static_cast<uint16_t>(port);
+  return out;
+}
+
+namespace {
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// A variable from CAIRN_<name>, MINIO_<name>, or the file named by <prefix>_<name>_FILE (Docker
+// secrets: a bare name is looked up under /run/secrets). Empty when none is set.
+Result<std::string> Setting(EnvLookup env, const std::string& name) {
+  for (const char* prefix : {"CAIRN_", "MINIO_"}) {
+    std::string value = env((prefix + name).c_str());
+    if (!value.empty()) return value;
+  }
+  for (const char* prefix : {"CAIRN_", "MINIO_"}) {
+    std::string file = env((prefix + name + "_FILE").c_str());
+    if (file.empty()) continue;
+    std::ifstream in(file);
+    if (!in && file.find('/') == std::string::npos) in.open("/run/secrets/" + file);
+    if (!in) {
+      return Status(Code::kInvalidArgument,
+                    std::string(prefix) + name + "_FILE names a file that cannot be read: " + file);
+    }
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return Trim(buffer.str());
+  }
+  return std::string();
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    std::stringstream words(item);
+    std::string word;
+    while (words >> word) out.push_back(word);
+  }
+  return out;
+}
+
+}  // namespace
+
+Status ResolveConfig(ServerConfig& config, bool address_flag, bool console_flag, bool domain_flag,
+                     EnvLookup env) {
+  CAIRN_ASSIGN_OR_RETURN(std::string user, Setting(env, "ROOT_USER"));
+  CAIRN_ASSIGN_OR_RETURN(std::string password, Setting(env, "ROOT_PASSWORD"));
+  // MinIO's older names, still found in compose files.
+  if (user.empty()) user = env("MINIO_ACCESS_KEY");
+  if (password.empty()) password = env("MINIO_SECRET_KEY");
+  if (user.empty() && password.empty()) {
+    user = password = "minioadmin";
+    config.default_credentials = true;
+  } else if (user.empty() || password.empty()) {
+    return Status(Code::kInvalidArgument,
+                  "set both MINIO_ROOT_USER and MINIO_ROOT_PASSWORD (or neither for the defaults)");
+  }
+  if (user.size() < 3) {
+    return Status(Code::kInvalidArgument,
+                  "the root user (MINIO_ROOT_USER) must be at least 3 characters long");
+  }
+  if (password.size() < 8) {
+    return Status(Code::kInvalidArgument,
+                  "the root password (MINIO_ROOT_PASSWORD) must be at least 8 characters long");
+  }
+  config.root_user = user;
+  config.root_password = password;
+
+  if (config.data_dirs.empty()) {
+    CAIRN_ASSIGN_OR_RETURN(std::string volumes, Setting(env, "VOLUMES"));
+    config.data_dirs = SplitList(volumes);
+  }
+  if (config.data_dirs.empty()) {
+    return Status(Code::kInvalidArgument,
+                  "name a data folder: cairn server DIR (or set MINIO_VOLUMES)");
+  }
+  if (config.data_dirs.size() > 1) {
+    return Status(Code::kInvalidArgument,
+                  "several data folders (erasure coding) are not supported yet; give one folder");
+  }
+  if (!address_flag) {
+    CAIRN_ASSIGN_OR_RETURN(std::string address, Setting(env, "ADDRESS"));
+    if (!address.empty()) CAIRN_ASSIGN_OR_RETURN(config.address, ParseListenAddress(address));
+  }
+  if (!console_flag) {
+    CAIRN_ASSIGN_OR_RETURN(std::string address, Setting(env, "CONSOLE_ADDRESS"));
+    if (!address.empty()) {
+      CAIRN_ASSIGN_OR_RETURN(config.console_address, ParseListenAddress(address));
+    }
+  }
+  if (!domain_flag) {
+    CAIRN_ASSIGN_OR_RETURN(std::string domains, Setting(env, "DOMAIN"));
+    config.domains = SplitList(domains);
+  }
+  CAIRN_ASSIGN_OR_RETURN(std::string browser, Setting(env, "BROWSER"));
+  if (browser == "off") config.console_enabled = false;
+  return Status::Ok();
+}
+
+}  // namespace cairn::server
