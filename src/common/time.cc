@@ -23,7 +23,8 @@ std::tm ToTm(TimePoint t) {
   return tm;
 }
 
-std::optional<TimePoint> FromFields(int year, int mon, int day, int h, int m, int s, int64_t nanos) {
+std::optional<TimePoint> FromFields(int year, int mon, int day, int h, int m, int s,
+                                    int64_t nanos) {
   if (mon < 1 || mon > 12 || day < 1 || day > 31 || h < 0 || h > 23 || m < 0 || m > 59 || s < 0 ||
       s > 60) {
     return std::nullopt;
@@ -102,8 +103,8 @@ std::optional<TimePoint> ParseAmzDate(std::string_view s) {
 
 std::optional<TimePoint> ParseIso8601(std::string_view s) {
   // YYYY-MM-DDTHH:MM:SS[.fff...]Z
-  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
-      s[16] != ':' || s.back() != 'Z') {
+  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+      s.back() != 'Z') {
     return std::nullopt;
   }
   if (!AllDigits(s.substr(0, 4)) || !AllDigits(s.substr(5, 2)) || !AllDigits(s.substr(8, 2)) ||

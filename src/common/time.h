@@ -17,9 +17,9 @@ TimePoint Now();
 int64_t ToUnixNanos(TimePoint t);
 TimePoint FromUnixNanos(int64_t ns);
 
-std::string FormatAmzDate(TimePoint t);    // 20130524T000000Z
-std::string FormatIso8601(TimePoint t);    // 2013-05-24T00:00:00.000Z
-std::string FormatHttpDate(TimePoint t);   // Fri, 24 May 2013 00:00:00 GMT
+std::string FormatAmzDate(TimePoint t);   // 20130524T000000Z
+std::string FormatIso8601(TimePoint t);   // 2013-05-24T00:00:00.000Z
+std::string FormatHttpDate(TimePoint t);  // Fri, 24 May 2013 00:00:00 GMT
 
 std::optional<TimePoint> ParseAmzDate(std::string_view s);
 std::optional<TimePoint> ParseIso8601(std::string_view s);  // with or without fraction

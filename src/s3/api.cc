@@ -76,36 +76,21 @@ namespace {
 
 Status Dispatch(RequestContext& ctx) {
   switch (ctx.route.operation) {
-    case Operation::kListBuckets:
-      return ListBuckets(ctx);
-    case Operation::kCreateBucket:
-      return CreateBucket(ctx);
-    case Operation::kDeleteBucket:
-      return DeleteBucket(ctx);
-    case Operation::kHeadBucket:
-      return HeadBucket(ctx);
-    case Operation::kGetBucketLocation:
-      return GetBucketLocation(ctx);
-    case Operation::kGetBucketVersioning:
-      return GetBucketVersioning(ctx);
-    case Operation::kListObjectsV1:
-      return ListObjectsV1(ctx);
-    case Operation::kListObjectsV2:
-      return ListObjectsV2(ctx);
-    case Operation::kDeleteObjects:
-      return DeleteObjects(ctx);
-    case Operation::kPutObject:
-      return PutObject(ctx);
-    case Operation::kCopyObject:
-      return CopyObject(ctx);
-    case Operation::kGetObject:
-      return GetObject(ctx);
-    case Operation::kHeadObject:
-      return HeadObject(ctx);
-    case Operation::kDeleteObject:
-      return DeleteObject(ctx);
-    case Operation::kUnsupported:
-      break;
+    case Operation::kListBuckets: return ListBuckets(ctx);
+    case Operation::kCreateBucket: return CreateBucket(ctx);
+    case Operation::kDeleteBucket: return DeleteBucket(ctx);
+    case Operation::kHeadBucket: return HeadBucket(ctx);
+    case Operation::kGetBucketLocation: return GetBucketLocation(ctx);
+    case Operation::kGetBucketVersioning: return GetBucketVersioning(ctx);
+    case Operation::kListObjectsV1: return ListObjectsV1(ctx);
+    case Operation::kListObjectsV2: return ListObjectsV2(ctx);
+    case Operation::kDeleteObjects: return DeleteObjects(ctx);
+    case Operation::kPutObject: return PutObject(ctx);
+    case Operation::kCopyObject: return CopyObject(ctx);
+    case Operation::kGetObject: return GetObject(ctx);
+    case Operation::kHeadObject: return HeadObject(ctx);
+    case Operation::kDeleteObject: return DeleteObject(ctx);
+    case Operation::kUnsupported: break;
   }
   return Status(Code::kNotImplemented, "");
 }

@@ -90,8 +90,7 @@ const S3ErrorInfo& ErrorInfoFor(Code code) {
     case Code::kOk:
     case Code::kIOError:
     case Code::kCorruption:
-    case Code::kInternal:
-      return kInternal;
+    case Code::kInternal: return kInternal;
   }
   return kInternal;
 }

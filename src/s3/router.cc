@@ -118,72 +118,42 @@ Result<Route> ResolveRoute(std::string_view method, std::string_view host,
 
 std::string_view ActionFor(Operation operation) {
   switch (operation) {
-    case Operation::kListBuckets:
-      return "s3:ListAllMyBuckets";
-    case Operation::kCreateBucket:
-      return "s3:CreateBucket";
-    case Operation::kDeleteBucket:
-      return "s3:DeleteBucket";
-    case Operation::kHeadBucket:
-      return "s3:ListBucket";
-    case Operation::kGetBucketLocation:
-      return "s3:GetBucketLocation";
-    case Operation::kGetBucketVersioning:
-      return "s3:GetBucketVersioning";
-    case Operation::kListObjectsV1:
-      return "s3:ListBucket";
-    case Operation::kListObjectsV2:
-      return "s3:ListBucket";
-    case Operation::kDeleteObjects:
-      return "s3:DeleteObject";
-    case Operation::kPutObject:
-      return "s3:PutObject";
-    case Operation::kCopyObject:
-      return "s3:PutObject";
-    case Operation::kGetObject:
-      return "s3:GetObject";
-    case Operation::kHeadObject:
-      return "s3:GetObject";
-    case Operation::kDeleteObject:
-      return "s3:DeleteObject";
-    case Operation::kUnsupported:
-      return "s3:*";
+    case Operation::kListBuckets: return "s3:ListAllMyBuckets";
+    case Operation::kCreateBucket: return "s3:CreateBucket";
+    case Operation::kDeleteBucket: return "s3:DeleteBucket";
+    case Operation::kHeadBucket: return "s3:ListBucket";
+    case Operation::kGetBucketLocation: return "s3:GetBucketLocation";
+    case Operation::kGetBucketVersioning: return "s3:GetBucketVersioning";
+    case Operation::kListObjectsV1: return "s3:ListBucket";
+    case Operation::kListObjectsV2: return "s3:ListBucket";
+    case Operation::kDeleteObjects: return "s3:DeleteObject";
+    case Operation::kPutObject: return "s3:PutObject";
+    case Operation::kCopyObject: return "s3:PutObject";
+    case Operation::kGetObject: return "s3:GetObject";
+    case Operation::kHeadObject: return "s3:GetObject";
+    case Operation::kDeleteObject: return "s3:DeleteObject";
+    case Operation::kUnsupported: return "s3:*";
   }
   return "s3:*";
 }
 
 std::string_view OperationName(Operation operation) {
   switch (operation) {
-    case Operation::kListBuckets:
-      return "ListBuckets";
-    case Operation::kCreateBucket:
-      return "CreateBucket";
-    case Operation::kDeleteBucket:
-      return "DeleteBucket";
-    case Operation::kHeadBucket:
-      return "HeadBucket";
-    case Operation::kGetBucketLocation:
-      return "GetBucketLocation";
-    case Operation::kGetBucketVersioning:
-      return "GetBucketVersioning";
-    case Operation::kListObjectsV1:
-      return "ListObjects";
-    case Operation::kListObjectsV2:
-      return "ListObjectsV2";
-    case Operation::kDeleteObjects:
-      return "DeleteObjects";
-    case Operation::kPutObject:
-      return "PutObject";
-    case Operation::kCopyObject:
-      return "CopyObject";
-    case Operation::kGetObject:
-      return "GetObject";
-    case Operation::kHeadObject:
-      return "HeadObject";
-    case Operation::kDeleteObject:
-      return "DeleteObject";
-    case Operation::kUnsupported:
-      return "Unsupported";
+    case Operation::kListBuckets: return "ListBuckets";
+    case Operation::kCreateBucket: return "CreateBucket";
+    case Operation::kDeleteBucket: return "DeleteBucket";
+    case Operation::kHeadBucket: return "HeadBucket";
+    case Operation::kGetBucketLocation: return "GetBucketLocation";
+    case Operation::kGetBucketVersioning: return "GetBucketVersioning";
+    case Operation::kListObjectsV1: return "ListObjects";
+    case Operation::kListObjectsV2: return "ListObjectsV2";
+    case Operation::kDeleteObjects: return "DeleteObjects";
+    case Operation::kPutObject: return "PutObject";
+    case Operation::kCopyObject: return "CopyObject";
+    case Operation::kGetObject: return "GetObject";
+    case Operation::kHeadObject: return "HeadObject";
+    case Operation::kDeleteObject: return "DeleteObject";
+    case Operation::kUnsupported: return "Unsupported";
   }
   return "Unsupported";
 }
