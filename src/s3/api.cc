@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include <spdlog/spdlog.h>
+
 #include "common/encoding.h"
 #include "common/time.h"
 #include "s3/context.h"
@@ -12,9 +14,9 @@
 namespace cairn::s3 {
 
 std::string NewRequestId() {
-  static std::atomic<uint64_t> counter{0};
-  uint64_t nanos = static_cast<uint64_t>(ToUnixNanos(Now()));
-  uint64_t id = nanos + (counter.fetch_add(1, std::memory_order_relaxed) & 0xFFFF);
+  // Ids count up from the start time in nanoseconds: unique within the process, and ordered.
+  static std::atomic<uint64_t> next{static_cast<uint64_t>(ToUnixNanos(Now()))};
+  uint64_t id = next.fetch_add(1, std::memory_order_relaxed);
   char buf[24];
   std::snprintf(buf, sizeof buf, "%016llX", static_cast<unsigned long long>(id));
   return buf;
@@ -134,6 +136,10 @@ void S3Api::Handle(const http::Request& request, ByteSource& raw_body, http::Res
   RequestContext ctx{request, query,    route,       identity,   *body,          out,
                      *store,  options_, authorizer_, request_id, std::move(base)};
   Status status = Dispatch(ctx);
+  if (!status.ok() && ErrorInfoFor(status.code()).http_status >= 500) {
+    spdlog::error("{} {} {}: {} (request {})", request.method, request.path,
+                  OperationName(route.operation), status.ToString(), request_id);
+  }
   if (!status.ok() && !out.sent()) ctx.ReplyError(status);
   if (!out.sent()) ctx.ReplyError(Status(Code::kInternal, "no response"));
 }

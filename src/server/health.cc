@@ -3,6 +3,8 @@
 #include <array>
 #include <string_view>
 
+#include "s3/api.h"
+
 namespace cairn::server {
 
 bool ServeHealth(const http::Request& request, http::ResponseWriter& out, bool store_open) {
@@ -14,6 +16,7 @@ bool ServeHealth(const http::Request& request, http::ResponseWriter& out, bool s
   if (!known || (request.method != "GET" && request.method != "HEAD")) return false;
   Headers headers;
   headers.Add("cache-control", "no-store");
+  headers.Add("x-amz-request-id", s3::NewRequestId());
   out.Send(store_open ? 200 : 503, headers, "").IgnoreError();
   return true;
 }
