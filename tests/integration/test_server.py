@@ -1,0 +1,188 @@
+"""Server process and health endpoints: MinIO drop-in start-up behaviour."""
+
+import http.client
+import os
+import time
+import unittest
+
+from harness import (
+    ROOT_PASSWORD,
+    ROOT_USER,
+    CairnServer,
+    CairnTestCase,
+    base_env,
+    cairn_bin,
+)
+
+HEALTH_PATHS = [
+    "/minio/health/live",
+    "/minio/health/ready",
+    "/minio/health/cluster",
+    "/minio/health/cluster/read",
+]
+
+
+class HealthTest(CairnTestCase):
+    def test_health_endpoints_get_and_head_unauthenticated(self):
+        for path in HEALTH_PATHS:
+            for method in ("GET", "HEAD"):
+                with self.subTest(path=path, method=method):
+                    r = self.server.anonymous(method, path)
+                    self.assertEqual(r.status, 200, repr(r))
+                    self.assertTrue(r.header("x-amz-request-id"), r.headers)
+                    if method == "HEAD":
+                        self.assertEqual(r.body, b"")
+
+    def test_request_id_on_every_kind_of_response(self):
+        bucket = self.make_bucket()
+        self.s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+        cases = [
+            self.server.request("GET", "/"),  # ListBuckets 200
+            self.server.request("GET", f"/{bucket}/k"),  # 200
+            self.server.request("HEAD", f"/{bucket}/k"),  # 200 HEAD
+            self.server.request("GET", f"/{bucket}/missing"),  # 404 XML
+            self.server.request("HEAD", f"/{bucket}/missing"),  # 404 HEAD
+            self.server.anonymous("GET", "/"),  # 403
+            self.server.request("GET", "/no-such-bucket-zz9/k"),  # 404 NoSuchBucket
+            self.server.request("PUT", "/UPPER"),  # 400
+        ]
+        ids = set()
+        for r in cases:
+            with self.subTest(resp=repr(r)):
+                rid = r.header("x-amz-request-id")
+                self.assertTrue(rid, f"missing x-amz-request-id: {r!r} {dict(r.headers)}")
+                ids.add(rid)
+        self.assertEqual(len(ids), len(cases), "request ids should be unique per request")
+
+    def test_error_body_request_id_matches_header(self):
+        bucket = self.make_bucket()
+        r = self.server.request("GET", f"/{bucket}/nope")
+        self.assertEqual(r.status, 404)
+        root = r.xml()
+        self.assertEqual(root.findtext("RequestId"), r.header("x-amz-request-id"))
+
+    def test_cluster_health_requires_no_auth_even_with_bad_signature(self):
+        r = self.server.request("GET", "/minio/health/live", secret_key="wrong-secret-xx")
+        self.assertEqual(r.status, 200, repr(r))
+
+    def test_restart_on_same_dir_keeps_data(self):
+        bucket = self.make_bucket()
+        self.s3.put_object(Bucket=bucket, Key="persist/me", Body=b"still here")
+        self.server.restart()
+        s3 = self.server.client()
+        body = s3.get_object(Bucket=bucket, Key="persist/me")["Body"].read()
+        self.assertEqual(body, b"still here")
+        names = [b["Name"] for b in s3.list_buckets()["Buckets"]]
+        self.assertIn(bucket, names)
+
+
+class StartupTest(unittest.TestCase):
+    """Each test starts its own process with a particular environment."""
+
+    def setUp(self):
+        self.servers = []
+
+    def tearDown(self):
+        for s in self.servers:
+            s.cleanup()
+
+    def new_server(self, **kwargs) -> CairnServer:
+        s = CairnServer(**kwargs)
+        self.servers.append(s)
+        return s
+
+    def expect_quick_failure(self, server: CairnServer, words):
+        server.spawn()
+        rc = server.wait_exit(10)
+        if rc is None:
+            server.stop()
+            self.fail(f"server did not exit within 10 s\n{server.log_tail()}")
+        self.assertNotEqual(rc, 0, server.log_tail())
+        text = server.log_text().lower()
+        self.assertTrue(text.strip(), "no message printed on exit")
+        for w in words:
+            self.assertIn(w.lower(), text, server.log_tail())
+
+    def test_short_root_user_is_rejected(self):
+        s = self.new_server(env={"MINIO_ROOT_USER": "ab", "MINIO_ROOT_PASSWORD": ROOT_PASSWORD})
+        self.expect_quick_failure(s, ["user"])
+
+    def test_short_root_password_is_rejected(self):
+        s = self.new_server(env={"MINIO_ROOT_USER": ROOT_USER, "MINIO_ROOT_PASSWORD": "1234567"})
+        self.expect_quick_failure(s, ["password"])
+
+    def test_cairn_root_user_password_variables(self):
+        s = self.new_server(
+            default_credentials=False,
+            env={"CAIRN_ROOT_USER": "cairnuser", "CAIRN_ROOT_PASSWORD": "cairnpassword1"},
+        )
+        s.start()
+        s3 = s.client(access_key="cairnuser", secret_key="cairnpassword1")
+        self.assertIn("Buckets", s3.list_buckets())
+        # the defaults must not be accepted when credentials are configured
+        r = s.request("GET", "/", access_key="minioadmin", secret_key="minioadmin")
+        self.assertEqual(r.status, 403, repr(r))
+
+    def test_root_password_file(self):
+        s = self.new_server(default_credentials=False)
+        secret_file = s.root / "secret"
+        secret_file.write_text("filesecret123\n")
+        s.env_overrides = {"MINIO_ROOT_USER": "fileuser", "MINIO_ROOT_PASSWORD_FILE": str(secret_file)}
+        s.start()
+        s3 = s.client(access_key="fileuser", secret_key="filesecret123")
+        self.assertIn("Buckets", s3.list_buckets())
+
+    def test_default_credentials_with_warning(self):
+        s = self.new_server(default_credentials=False)
+        s.start()
+        s3 = s.client(access_key="minioadmin", secret_key="minioadmin")
+        self.assertIn("Buckets", s3.list_buckets())
+        text = self._wait_for_output(s, lambda t: "default" in t.lower())
+        self.assertIn("default", text.lower(), s.log_tail())
+        self.assertIn("minioadmin", text.lower(), s.log_tail())
+
+    def test_minio_volumes_without_dir_argument(self):
+        s = self.new_server(pass_dir_arg=False)
+        s.env_overrides = {"MINIO_VOLUMES": str(s.data_dir)}
+        s.start()
+        s3 = s.client()
+        s3.create_bucket(Bucket="volumes-test")
+        s3.put_object(Bucket="volumes-test", Key="k", Body=b"v")
+        self.assertEqual(s3.get_object(Bucket="volumes-test", Key="k")["Body"].read(), b"v")
+        # the data went into MINIO_VOLUMES
+        self.assertTrue(any(s.data_dir.iterdir()), "nothing written to the MINIO_VOLUMES dir")
+
+    def test_sigterm_exits_zero(self):
+        s = self.new_server()
+        s.start()
+        s.client().list_buckets()
+        rc = s.stop()
+        self.assertEqual(rc, 0, s.log_tail())
+
+    def test_startup_output_mentions_address_and_data_dir(self):
+        s = self.new_server()
+        s.start()
+        text = self._wait_for_output(
+            s, lambda t: str(s.port) in t and str(s.data_dir) in t
+        )
+        self.assertIn(str(s.port), text, s.log_tail())
+        self.assertIn(str(s.data_dir), text, s.log_tail())
+
+    def test_missing_data_dir_argument_fails(self):
+        s = self.new_server(pass_dir_arg=False)
+        self.expect_quick_failure(s, [])
+
+    @staticmethod
+    def _wait_for_output(server, pred, timeout=5.0):
+        deadline = time.monotonic() + timeout
+        text = server.log_text()
+        for _ in range(100):
+            if pred(text) or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+            text = server.log_text()
+        return text
+
+
+if __name__ == "__main__":
+    unittest.main()
