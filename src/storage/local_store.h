@@ -1,0 +1,36 @@
+// LocalStore: the single-drive ObjectStore engine. Bucket and object records live in a RocksDB
+// index (storage/meta); a body up to `inline_threshold` bytes is stored inside its record (one
+// synced write per PUT, one point read per GET), a larger body in its own data file
+// (storage/data). On-disk layout, record formats and the crash-safety protocol:
+// docs/storage-format.md.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "platform/env.h"
+#include "storage/meta/meta_db.h"
+#include "storage/object_store.h"
+
+namespace cairn::storage {
+
+struct LocalStoreOptions {
+  // Bodies up to this many bytes are stored in the metadata record; at most 1 MiB.
+  uint64_t inline_threshold = 128 << 10;
+  // The buffer a large body streams through: each fill becomes one write(2) of this size.
+  size_t io_buffer_size = 512 << 10;
+  meta::MetaOptions meta;
+  platform::Env* env = nullptr;  // nullptr: platform::Env::Default()
+};
+
+// Opens the store kept under `dir` (creating `dir/.cairn/...` when absent), then sweeps what an
+// earlier crash left: temporary files, data files of uncommitted writes, unreferenced old data
+// files. kUnavailable when another process has the store open; kCorruption when `dir` holds a
+// store of an unknown format.
+Result<std::unique_ptr<ObjectStore>> OpenLocalStore(const std::string& dir,
+                                                    const LocalStoreOptions& options);
+
+}  // namespace cairn::storage
