@@ -1,0 +1,688 @@
+#!/usr/bin/env python3
+"""Kill -9 crash test for Cairn: acknowledged writes must survive, nothing partial may appear.
+
+Each round starts `cairn server` on the same data dir (round 1 creates a bucket), runs
+concurrent writers (PUTs of 0 B, small inline bodies, large data-file bodies; overwrites;
+DELETEs), SIGKILLs the server after a random delay while requests are in flight, restarts it
+and checks, for every key the test ever wrote:
+
+  * the server starts and becomes ready;
+  * GET returns exactly the body of one version the client sent for that key, and only one the
+    history allows: the last acknowledged write, or a write that was in flight (sent but not
+    acknowledged) at the kill. Never an older acknowledged version, never partial or mixed
+    bytes. A key whose last acknowledged op was a DELETE is absent unless an in-flight PUT
+    landed. Keys written by several threads at once follow the same rule generalised: a write
+    acknowledged before another acknowledged write *started* is superseded;
+  * HEAD and ListObjectsV2 (paged) agree with GET: same key set, sizes, ETag = MD5 of the body;
+  * the store's temporary dir (`DIR/.cairn/tmp`, see docs/storage-format.md) is empty, and the
+    data-file dir holds exactly one file per object that is too big to be inline.
+
+Every acknowledged op (200/204 received) is appended to a journal (JSON lines in the work dir)
+with its content MD5. Content is derived from (key, version number), so a reader recomputes it.
+Bounded: every request has a timeout, every loop a count and a deadline.
+
+Usage: CAIRN_BIN=build/cairn python3 tests/crash/crash_test.py --rounds 5 [--seed N] [--keep]
+Exit status 0 = all rounds passed, 1 = a violation (printed), 2 = the harness could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import http.client
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+from botocore.auth import S3SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+REPO = Path(__file__).resolve().parents[2]
+ACCESS_KEY = "crashadmin"
+SECRET_KEY = "crash-secret-key-123"
+REGION = "us-east-1"
+BUCKET = "crash-bucket"
+REQUEST_TIMEOUT = 30.0  # per request (connect + send + whole response)
+READY_TIMEOUT = 30.0
+STOP_TIMEOUT = 25.0  # the server drains for up to 20 s on SIGTERM
+INLINE_MAX = 128 << 10  # bodies up to this are stored inline (storage default)
+LARGE_MIN, LARGE_MAX = 200 << 10, 3 << 20
+S3_NS = "{http://s3.amazonaws.com/doc/2006-03-01/}"
+
+
+class Violation(Exception):
+    """The server broke a guarantee."""
+
+
+class HarnessError(Exception):
+    """The test could not run (no binary, port trouble...)."""
+
+
+# ------------------------------------------------------------------------------------------
+# Deterministic content: (key, version) -> size and bytes
+# ------------------------------------------------------------------------------------------
+
+
+def _rng(key: str, ver: int) -> random.Random:
+    digest = hashlib.sha256(f"{key}\0{ver}".encode()).digest()
+    return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+def version_size(key: str, ver: int, kind: str) -> int:
+    r = _rng(key, ver)
+    if kind == "empty":
+        return 0
+    if kind == "small":
+        return r.randint(1, INLINE_MAX)
+    return r.randint(LARGE_MIN, LARGE_MAX)
+
+
+def version_body(key: str, ver: int, size: int) -> bytes:
+    r = _rng(key, ver)
+    r.random()  # decorrelate from the size draw
+    return r.randbytes(size)
+
+
+# ------------------------------------------------------------------------------------------
+# Signed raw requests (botocore SigV4 + http.client; no retries, explicit timeouts)
+# ------------------------------------------------------------------------------------------
+
+
+class _Signer(S3SigV4Auth):
+    def __init__(self, payload_hash: str):
+        super().__init__(Credentials(ACCESS_KEY, SECRET_KEY), "s3", REGION)
+        self._payload_hash = payload_hash
+
+    def payload(self, request):
+        return self._payload_hash
+
+
+def quote_key(key: str) -> str:
+    return urllib.parse.quote(key, safe="/~")
+
+
+@dataclass
+class Response:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+
+class Client:
+    """One keep-alive connection. Any transport error closes it and propagates."""
+
+    def __init__(self, port: int, timeout: float = REQUEST_TIMEOUT):
+        self.port = port
+        self.timeout = timeout
+        self.conn: http.client.HTTPConnection | None = None
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def request(self, method: str, path: str, query: str = "", body: bytes = b"",
+                headers: dict | None = None, payload_hash: str | None = None) -> Response:
+        target = path + ("?" + query if query else "")
+        host = f"127.0.0.1:{self.port}"
+        hdrs = {"Host": host}
+        hdrs.update(headers or {})
+        if payload_hash is None:
+            payload_hash = hashlib.sha256(body).hexdigest()
+        req = AWSRequest(method=method, url=f"http://{host}{target}", data=body, headers=hdrs)
+        _Signer(payload_hash).add_auth(req)
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+        try:
+            self.conn.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
+            for k, v in req.headers.items():
+                self.conn.putheader(k, v)
+            if method in ("PUT", "POST") or body:
+                self.conn.putheader("Content-Length", str(len(body)))
+            self.conn.endheaders(body if body else None)
+            resp = self.conn.getresponse()
+            data = resp.read()
+            if resp.will_close:
+                self.close()
+            return Response(resp.status, resp.headers, data)
+        except BaseException:
+            self.close()
+            raise
+
+
+# ------------------------------------------------------------------------------------------
+# Server process
+# ------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, binary: str, data_dir: Path, log_path: Path, port: int):
+        self.binary = binary
+        self.data_dir = data_dir
+        self.log_path = log_path
+        self.port = port
+        self.proc: subprocess.Popen | None = None
+        self.starts = 0
+
+    def start(self):
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("MINIO_", "CAIRN_", "AWS_"))}
+        env["MINIO_ROOT_USER"] = ACCESS_KEY
+        env["MINIO_ROOT_PASSWORD"] = SECRET_KEY
+        self.starts += 1
+        with open(self.log_path, "ab") as log:
+            log.write(f"\n===== start #{self.starts} at {time.strftime('%H:%M:%S')} =====\n".encode())
+            log.flush()
+            self.proc = subprocess.Popen(
+                [self.binary, "server", "--address", f"127.0.0.1:{self.port}",
+                 "--console-address", f"127.0.0.1:{free_port()}", str(self.data_dir)],
+                env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                cwd=str(self.data_dir.parent), start_new_session=True)
+        t0 = time.monotonic()
+        self.wait_ready()
+        return time.monotonic() - t0
+
+    def wait_ready(self):
+        deadline = time.monotonic() + READY_TIMEOUT
+        last = "no attempt"
+        for _ in range(int(READY_TIMEOUT / 0.05) + 10):
+            if time.monotonic() > deadline:
+                break
+            if self.proc.poll() is not None:
+                raise Violation(f"cairn exited with status {self.proc.returncode} before becoming "
+                                f"ready (start #{self.starts})\n{self.log_tail()}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                conn.request("GET", "/minio/health/ready")
+                resp = conn.getresponse()
+                resp.read()
+                conn.close()
+                if resp.status == 200:
+                    return
+                last = f"status {resp.status}"
+            except OSError as e:
+                last = repr(e)
+            time.sleep(0.05)
+        raise Violation(f"cairn not ready within {READY_TIMEOUT}s on port {self.port} ({last}) "
+                        f"(start #{self.starts})\n{self.log_tail()}")
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill9(self):
+        if self.proc is not None and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+        if self.proc is not None:
+            self.proc.wait(timeout=10)
+
+    def stop(self) -> int | None:
+        """SIGTERM; SIGKILL after STOP_TIMEOUT. The exit status, or None if it had to be killed."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is not None:
+            return self.proc.returncode
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+            return None
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace").splitlines()
+        except OSError:
+            return "(no server log)"
+        return "--- server log (tail) ---\n" + "\n".join(text[-lines:])
+
+
+# ------------------------------------------------------------------------------------------
+# History: every op the client sent, and what the store may hold afterwards
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Op:
+    key: str
+    kind: str  # "put" | "delete" | "observed" (state read back after a restart)
+    ver: int  # version number for puts (0 for delete)
+    size: int
+    md5: str  # "" for delete / absent
+    start: float  # monotonic, before the request was sent
+    end: float | None = None  # monotonic, when the 2xx was received; None = not acknowledged
+    status: int | None = None
+    round: int = 0
+
+    def describe(self) -> str:
+        if self.kind == "delete":
+            what = "DELETE"
+        elif self.kind == "observed":
+            what = "state observed after previous restart" + (
+                f" (v{self.ver}, {self.size} B)" if self.md5 else " (absent)")
+        else:
+            what = f"PUT v{self.ver} ({self.size} B, md5 {self.md5[:12]})"
+        ack = "acknowledged" if self.end is not None else (
+            "NOT acknowledged" + (f" (HTTP {self.status})" if self.status else " (in flight)"))
+        return f"{what} round {self.round} {ack}"
+
+
+class History:
+    def __init__(self, journal_path: Path):
+        self.lock = threading.Lock()
+        self.ops: dict[str, list[Op]] = {}
+        self.next_ver: dict[str, int] = {}
+        self.journal = open(journal_path, "a", buffering=1)
+        self.acked = 0
+
+    def new_version(self, key: str) -> int:
+        with self.lock:
+            v = self.next_ver.get(key, 0) + 1
+            self.next_ver[key] = v
+            return v
+
+    def begin(self, op: Op):
+        with self.lock:
+            self.ops.setdefault(op.key, []).append(op)
+
+    def ack(self, op: Op, status: int):
+        with self.lock:
+            op.end = time.monotonic()
+            op.status = status
+            self.acked += 1
+            self.journal.write(json.dumps({
+                "round": op.round, "op": op.kind, "key": op.key, "ver": op.ver, "size": op.size,
+                "md5": op.md5, "status": status, "start": round(op.start, 6),
+                "end": round(op.end, 6)}) + "\n")
+
+    def candidates(self, key: str) -> tuple[list[Op], list[Op]]:
+        """(allowed ops, all ops) for a key. An op X is allowed unless an acknowledged op Y
+        started after X was acknowledged (then Y superseded X for sure). Unacknowledged ops are
+        always allowed: they may have been applied at any time up to the kill."""
+        ops = self.ops.get(key, [])
+        allowed = []
+        for x in ops:
+            if x.end is not None and any(y.end is not None and y.start > x.end for y in ops):
+                continue
+            allowed.append(x)
+        return allowed, ops
+
+    def resolve(self, key: str, observed: Op):
+        """After a verified restart the state is known: it replaces the history."""
+        with self.lock:
+            self.ops[key] = [observed]
+
+
+# ------------------------------------------------------------------------------------------
+# Load
+# ------------------------------------------------------------------------------------------
+
+
+class Worker(threading.Thread):
+    def __init__(self, idx, port, keys, history, rnd, stop, round_no, deadline, errors):
+        super().__init__(name=f"worker-{idx}", daemon=True)
+        self.client = Client(port)
+        self.keys = keys
+        self.history = history
+        self.rnd = rnd
+        self.stop_evt = stop
+        self.round_no = round_no
+        self.deadline = deadline
+        self.errors = errors  # list of (time, message): problems seen while the server was up
+        self.count = 0
+        self.transport_error: tuple[float, str] | None = None
+
+    def run(self):
+        try:
+            for _ in range(100000):
+                if self.stop_evt.is_set() or time.monotonic() > self.deadline:
+                    return
+                if not self.one_op():
+                    return
+        finally:
+            self.client.close()
+
+    def one_op(self) -> bool:
+        key = self.rnd.choice(self.keys)
+        x = self.rnd.random()
+        if x < 0.15:
+            op = Op(key, "delete", 0, 0, "", 0.0, round=self.round_no)
+            body = b""
+        else:
+            kind = "empty" if x < 0.25 else ("small" if x < 0.65 else "large")
+            ver = self.history.new_version(key)
+            size = version_size(key, ver, kind)
+            body = version_body(key, ver, size)
+            op = Op(key, "put", ver, size, hashlib.md5(body).hexdigest(), 0.0, round=self.round_no)
+        path = f"/{BUCKET}/{quote_key(key)}"
+        op.start = time.monotonic()
+        self.history.begin(op)
+        try:
+            if op.kind == "put":
+                headers = {"Content-MD5": base64.b64encode(bytes.fromhex(op.md5)).decode()}
+                # Alternate signed and unsigned payloads: both paths must be durable.
+                ph = "UNSIGNED-PAYLOAD" if op.ver % 2 else None
+                resp = self.client.request("PUT", path, body=body, headers=headers, payload_hash=ph)
+            else:
+                resp = self.client.request("DELETE", path)
+        except (OSError, http.client.HTTPException) as e:
+            # The kill (or a server crash): the op's outcome is unknown; this worker stops.
+            self.transport_error = (time.monotonic(), f"{op.kind} {key}: {e!r}")
+            return False
+        ok = (resp.status == 200) if op.kind == "put" else (resp.status in (200, 204))
+        if ok and op.kind == "put":
+            etag = (resp.headers.get("ETag") or "").strip('"')
+            if etag != op.md5:
+                self.errors.append((time.monotonic(),
+                                    f"PUT {key} v{op.ver}: ETag {etag!r} != MD5 {op.md5}"))
+        if ok:
+            self.history.ack(op, resp.status)
+        else:
+            op.status = resp.status
+            self.errors.append((time.monotonic(), f"{op.kind.upper()} {key} -> HTTP {resp.status}: "
+                                                  f"{resp.body[:300]!r}"))
+        self.count += 1
+        return True
+
+
+# ------------------------------------------------------------------------------------------
+# Verification
+# ------------------------------------------------------------------------------------------
+
+
+def list_all(client: Client, page: int) -> list[tuple[str, int, str]]:
+    out = []
+    token = None
+    for _ in range(10000):
+        q = {"list-type": "2", "max-keys": str(page)}
+        if token:
+            q["continuation-token"] = token
+        qs = "&".join(f"{urllib.parse.quote(k, safe='-_.~')}={urllib.parse.quote(v, safe='-_.~')}"
+                      for k, v in sorted(q.items()))
+        resp = client.request("GET", f"/{BUCKET}", query=qs)
+        if resp.status != 200:
+            raise Violation(f"ListObjectsV2 -> HTTP {resp.status}: {resp.body[:300]!r}")
+        root = ET.fromstring(resp.body)
+        for c in root.findall(f"{S3_NS}Contents"):
+            out.append((c.findtext(f"{S3_NS}Key"), int(c.findtext(f"{S3_NS}Size")),
+                        (c.findtext(f"{S3_NS}ETag") or "").strip('"')))
+        if root.findtext(f"{S3_NS}IsTruncated") != "true":
+            return out
+        token = root.findtext(f"{S3_NS}NextContinuationToken")
+        if not token:
+            raise Violation("ListObjectsV2 truncated without NextContinuationToken")
+    raise Violation("ListObjectsV2 did not finish in 10000 pages")
+
+
+def identify(body: bytes, ops: list[Op]) -> str:
+    md5 = hashlib.md5(body).hexdigest()
+    for o in ops:
+        if o.md5 == md5 and o.kind != "delete":
+            return o.describe()
+    # Partial? Compare with the prefixes of the versions this key was sent.
+    for o in ops:
+        if o.kind == "put" and o.size > len(body) > 0:
+            full = version_body(o.key, o.ver, o.size)
+            if full[: len(body)] == body:
+                return f"a {len(body)}-byte PREFIX of {o.describe()} (partial object)"
+    return f"no version ever sent for this key ({len(body)} B, md5 {md5})"
+
+
+def verify(server: Server, history: History, keys: list[str], round_no: int, data_dir: Path):
+    client = Client(server.port)
+    problems: list[str] = []
+    present: dict[str, tuple[int, str]] = {}
+    observed: dict[str, Op] = {}
+    now = time.monotonic()
+    for key in keys:
+        allowed, ops = history.candidates(key)
+        path = f"/{BUCKET}/{quote_key(key)}"
+        resp = client.request("GET", path)
+        absent_ok = (not any(o.end is not None for o in ops)) or any(
+            o.kind == "delete" or (o.kind == "observed" and not o.md5) for o in allowed)
+        hist = "\n      ".join(o.describe() for o in ops[-8:])
+        if resp.status == 404:
+            if not absent_ok:
+                last = max((o for o in ops if o.end is not None), key=lambda o: o.end)
+                problems.append(f"{key}: absent after restart, but the last acknowledged op was "
+                                f"{last.describe()}\n      history (last 8):\n      {hist}")
+            observed[key] = Op(key, "observed", 0, 0, "", now, now, round=round_no)
+            continue
+        if resp.status != 200:
+            problems.append(f"{key}: GET -> HTTP {resp.status}: {resp.body[:300]!r}")
+            continue
+        md5 = hashlib.md5(resp.body).hexdigest()
+        match = [o for o in allowed
+                 if o.kind in ("put", "observed") and o.md5 == md5 and o.size == len(resp.body)]
+        if not match:
+            problems.append(f"{key}: GET returned {identify(resp.body, ops)}; allowed were: "
+                            f"{[o.describe() for o in allowed]}\n      history (last 8):\n      {hist}")
+        clen = resp.headers.get("Content-Length")
+        if clen is not None and int(clen) != len(resp.body):
+            problems.append(f"{key}: Content-Length {clen} but {len(resp.body)} body bytes")
+        etag = (resp.headers.get("ETag") or "").strip('"')
+        if etag != md5:
+            problems.append(f"{key}: GET ETag {etag} != MD5 of body {md5}")
+        present[key] = (len(resp.body), md5)
+        m = match[0] if match else None
+        observed[key] = Op(key, "observed", m.ver if m else -1, len(resp.body), md5, now, now,
+                           round=round_no)
+
+    # HEAD agrees with GET.
+    for key in keys:
+        resp = client.request("HEAD", f"/{BUCKET}/{quote_key(key)}")
+        if key in present:
+            size, md5 = present[key]
+            etag = (resp.headers.get("ETag") or "").strip('"')
+            if resp.status != 200 or int(resp.headers.get("Content-Length", -1)) != size or etag != md5:
+                problems.append(f"{key}: HEAD -> {resp.status} size {resp.headers.get('Content-Length')}"
+                                f" etag {etag}; GET gave {size} B md5 {md5}")
+        elif resp.status != 404:
+            problems.append(f"{key}: GET said absent, HEAD -> HTTP {resp.status}")
+
+    # ListObjectsV2 (small pages, to cross continuation tokens) agrees with GET.
+    listed = list_all(client, page=7)
+    names = [k for k, _, _ in listed]
+    if names != sorted(names, key=lambda s: s.encode()):
+        problems.append(f"ListObjectsV2 keys not in UTF-8 binary order: {names[:20]}")
+    if len(names) != len(set(names)):
+        problems.append("ListObjectsV2 lists a key twice")
+    for key, size, etag in listed:
+        if key not in present:
+            problems.append(f"{key}: listed (size {size}) but GET says absent / never written")
+        elif present[key] != (size, etag):
+            problems.append(f"{key}: listed size {size} etag {etag}, GET gave {present[key]}")
+    for key in present:
+        if key not in set(names):
+            problems.append(f"{key}: readable by GET but missing from ListObjectsV2")
+    client.close()
+
+    # The store's own leftovers (layout: docs/storage-format.md).
+    problems += check_store_dir(data_dir, sum(1 for s, _ in present.values() if s > INLINE_MAX))
+
+    if problems:
+        raise Violation(f"round {round_no}: {len(problems)} violation(s) after restart:\n  - "
+                        + "\n  - ".join(problems[:40]))
+    for key, op in observed.items():
+        history.resolve(key, op)
+    return len(present), len(keys) - len(present)
+
+
+def check_store_dir(data_dir: Path, large_objects: int) -> list[str]:
+    problems = []
+    root = data_dir / ".cairn"
+    if not root.is_dir():
+        return [f"no store dir at {root} (layout changed? see docs/storage-format.md)"]
+    tmp = root / "tmp"
+    if not tmp.is_dir():
+        problems.append(f"no temp dir at {tmp} (layout changed? see docs/storage-format.md)")
+    else:
+        # The sweep runs at open; allow a short settle time in case it becomes asynchronous.
+        left = []
+        for _ in range(50):
+            left = sorted(p.name for p in tmp.iterdir())
+            if not left:
+                break
+            time.sleep(0.1)
+        if left:
+            problems.append(f"{len(left)} leftover temp file(s) in {tmp} after restart: {left[:5]}")
+    data = root / "data"
+    if data.is_dir():
+        files = []
+        for _ in range(50):
+            files = [p for p in data.rglob("*") if p.is_file()]
+            if len(files) <= large_objects:
+                break
+            time.sleep(0.1)
+        if len(files) != large_objects:
+            problems.append(f"{data} holds {len(files)} data file(s) but {large_objects} object(s) "
+                            f"are larger than the inline limit: "
+                            + ("orphaned data files not swept" if len(files) > large_objects
+                               else "data files missing"))
+    else:
+        problems.append(f"no data dir at {data} (layout changed? see docs/storage-format.md)")
+    return problems
+
+
+# ------------------------------------------------------------------------------------------
+# Main
+# ------------------------------------------------------------------------------------------
+
+
+def make_keys(threads: int, per_thread: int, shared: int) -> tuple[list[list[str]], list[str]]:
+    owned = [[f"t{t}/obj-{j:02d}" for j in range(per_thread)] for t in range(threads)]
+    shared_keys = [f"shared/obj {j:02d}" if j % 3 else f"shared/é-ü/{j:02d}" for j in range(shared)]
+    return owned, shared_keys
+
+
+def run(args) -> int:
+    binary = args.bin or os.environ.get("CAIRN_BIN") or str(REPO / "build" / "cairn")
+    if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
+        raise HarnessError(f"cairn binary not found at {binary} (set CAIRN_BIN)")
+    seed = args.seed if args.seed is not None else random.randrange(1 << 31)
+    rnd = random.Random(seed)
+    work = Path(tempfile.mkdtemp(prefix="cairn-crash-"))
+    data_dir = work / "data"
+    data_dir.mkdir()
+    print(f"crash test: {args.rounds} rounds, {args.threads} writers, seed {seed}, "
+          f"binary {binary}, work dir {work}", flush=True)
+    server = Server(binary, data_dir, work / "server.log", free_port())
+    history = History(work / "journal.jsonl")
+    owned, shared = make_keys(args.threads, args.keys_per_thread, args.shared_keys)
+    all_keys = sorted({k for ks in owned for k in ks} | set(shared))
+    t_begin = time.monotonic()
+    ok = False
+    try:
+        server.start()
+        admin = Client(server.port)
+        resp = admin.request("PUT", f"/{BUCKET}")
+        admin.close()
+        if resp.status != 200:
+            raise HarnessError(f"CreateBucket -> HTTP {resp.status}: {resp.body[:300]!r}")
+        for round_no in range(1, args.rounds + 1):
+            if time.monotonic() - t_begin > args.time_limit:
+                raise HarnessError(f"time limit of {args.time_limit}s reached before round {round_no}")
+            stop = threading.Event()
+            errors: list[tuple[float, str]] = []
+            delay = rnd.uniform(args.min_delay, args.max_delay)
+            workers = [Worker(i, server.port, owned[i] + shared, history,
+                              random.Random(rnd.getrandbits(64)), stop, round_no,
+                              time.monotonic() + delay + REQUEST_TIMEOUT + 5, errors)
+                       for i in range(args.threads)]
+            acked_before = history.acked
+            for w in workers:
+                w.start()
+            time.sleep(delay)
+            crashed_early = not server.alive()
+            kill_at = time.monotonic()
+            server.kill9()
+            stop.set()
+            for w in workers:
+                w.join(timeout=REQUEST_TIMEOUT + 5)
+            if any(w.is_alive() for w in workers):
+                raise HarnessError("a writer did not stop within the request timeout")
+            if crashed_early:
+                raise Violation(f"round {round_no}: the server died on its own under load "
+                                f"(status {server.proc.returncode})\n{server.log_tail()}")
+            early = [(t, w.transport_error[1]) for w in workers
+                     if w.transport_error and (t := w.transport_error[0]) < kill_at - 0.05]
+            if early:
+                raise Violation(f"round {round_no}: connection errors before the kill: {early[:5]}"
+                                f"\n{server.log_tail()}")
+            if errors:
+                raise Violation(f"round {round_no}: {len(errors)} error response(s) under load "
+                                f"(before the kill):\n  " + "\n  ".join(m for _, m in errors[:10])
+                                + f"\n{server.log_tail()}")
+            inflight = sum(1 for w in workers if w.transport_error)
+            ready_s = server.start()
+            present, absent = verify(server, history, all_keys, round_no, data_dir)
+            print(f"round {round_no}: killed after {delay:.2f}s, "
+                  f"{history.acked - acked_before} acknowledged ops "
+                  f"({sum(w.count for w in workers)} answered, {inflight} in flight at the kill); "
+                  f"restart ready in {ready_s:.2f}s; {present} objects verified, "
+                  f"{absent} keys absent as allowed", flush=True)
+        rc = server.stop()
+        if rc != 0:
+            raise Violation(f"graceful stop (SIGTERM) after the last round: exit status {rc}\n"
+                            f"{server.log_tail()}")
+        ok = True
+        print(f"crash test passed: {args.rounds} rounds in {time.monotonic() - t_begin:.1f}s")
+        return 0
+    finally:
+        if server.alive():
+            server.kill9()
+        history.journal.close()
+        if ok and not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(f"work dir kept for inspection: {work} (server.log, journal.jsonl, data/)",
+                  file=sys.stderr)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--keys-per-thread", type=int, default=5,
+                   help="keys only one writer touches (sequential overwrites)")
+    p.add_argument("--shared-keys", type=int, default=6,
+                   help="keys every writer touches (concurrent overwrites)")
+    p.add_argument("--min-delay", type=float, default=0.3)
+    p.add_argument("--max-delay", type=float, default=2.0)
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--bin", default=None, help="cairn binary (default $CAIRN_BIN or build/cairn)")
+    p.add_argument("--time-limit", type=float, default=240.0,
+                   help="give up (exit 2) when a new round would start after this many seconds")
+    p.add_argument("--keep", action="store_true", help="keep the work dir even on success")
+    args = p.parse_args()
+    try:
+        return run(args)
+    except Violation as e:
+        print(f"CRASH TEST FAILED: {e}", file=sys.stderr)
+        return 1
+    except HarnessError as e:
+        print(f"crash test could not run: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
