@@ -75,6 +75,24 @@ bool SendAll(int fd, const char* data, size_t n) {
   return SendAllV(fd, &iov, 1);
 }
 
+// Header names go out in the capitalisation S3 uses ("Content-Length", "ETag", but lower-case
+// "x-amz-*"): HTTP names are case-insensitive, yet some clients look them up verbatim.
+void AppendHeaderName(std::string& out, std::string_view name) {
+  if (name.starts_with("x-amz-")) {
+    out += name;
+    return;
+  }
+  if (name == "etag") {
+    out += "ETag";
+    return;
+  }
+  bool word_start = true;
+  for (char c : name) {
+    out += (word_start && c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+    word_start = c == '-';
+  }
+}
+
 std::string HeadText(int status, const Headers& headers, std::optional<uint64_t> content_length,
                      bool close) {
   std::string head;
@@ -86,23 +104,23 @@ std::string HeadText(int status, const Headers& headers, std::optional<uint64_t>
   head += "\r\n";
   for (const auto& [name, value] : headers.fields()) {
     if (name == "content-length" || name == "connection") continue;
-    head += name;
+    AppendHeaderName(head, name);
     head += ": ";
     head += value;
     head += "\r\n";
   }
   if (content_length) {
-    head += "content-length: ";
+    head += "Content-Length: ";
     head += std::to_string(*content_length);
     head += "\r\n";
   }
   if (!headers.Has("date")) {
-    head += "date: ";
+    head += "Date: ";
     head += FormatHttpDate(Now());
     head += "\r\n";
   }
-  if (!headers.Has("server")) head += "server: Cairn\r\n";
-  if (close) head += "connection: close\r\n";
+  if (!headers.Has("server")) head += "Server: Cairn\r\n";
+  if (close) head += "Connection: close\r\n";
   head += "\r\n";
   return head;
 }

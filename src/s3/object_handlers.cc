@@ -90,7 +90,7 @@ Status ServeObject(RequestContext& ctx, bool with_body) {
   }
 
   Headers headers = ctx.response_headers;
-  AddObjectHeaders(info, ctx.query, ctx.request.headers, headers);
+  AddObjectHeaders(info, ctx.query, headers);
   uint64_t offset = 0;
   uint64_t length = info.size;
   int status = 200;
@@ -109,6 +109,7 @@ Status ServeObject(RequestContext& ctx, bool with_body) {
                                        std::to_string(info.size));
     }
   }
+  if (status == 200) AddChecksumHeadersIfAsked(info, ctx.request.headers, headers);
   if (!with_body || length == 0) return ctx.out.SendStream(status, headers, length, nullptr);
   CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> source, reader->OpenRange(offset, length));
   Status sent = ctx.out.SendStream(status, headers, length, source.get());

@@ -104,8 +104,14 @@ Result<storage::Checksums> ChecksumsFromRequest(const Headers& headers) {
 
 std::string QuotedEtag(const std::string& etag) { return "\"" + etag + "\""; }
 
-void AddObjectHeaders(const storage::ObjectInfo& info, const Query& query,
-                      const Headers& request_headers, Headers& out) {
+void AddChecksumHeadersIfAsked(const storage::ObjectInfo& info, const Headers& request_headers,
+                               Headers& out) {
+  auto mode = request_headers.Get("x-amz-checksum-mode");
+  if (!mode || !EqualsIgnoreCase(*mode, "ENABLED")) return;
+  for (const auto& [alg, value] : info.checksums) out.Add("x-amz-checksum-" + alg, value);
+}
+
+void AddObjectHeaders(const storage::ObjectInfo& info, const Query& query, Headers& out) {
   out.Add("etag", QuotedEtag(info.etag));
   out.Add("last-modified", FormatHttpDate(info.modified));
   out.Add("accept-ranges", "bytes");
@@ -128,10 +134,6 @@ void AddObjectHeaders(const storage::ObjectInfo& info, const Query& query,
   }
   for (const auto& [name, value] : info.attributes.headers) {
     if (name.starts_with("x-amz-meta-")) out.Add(name, value);
-  }
-  auto mode = request_headers.Get("x-amz-checksum-mode");
-  if (mode && EqualsIgnoreCase(*mode, "ENABLED")) {
-    for (const auto& [alg, value] : info.checksums) out.Add("x-amz-checksum-" + alg, value);
   }
 }
 

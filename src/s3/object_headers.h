@@ -19,10 +19,13 @@ storage::ObjectAttributes AttributesFromRequest(const Headers& headers);
 // a checksum header, x-amz-sdk-checksum-algorithm, or x-amz-trailer.
 Result<storage::Checksums> ChecksumsFromRequest(const Headers& headers);
 
-// ETag, Last-Modified, Content-Type, stored headers, response-* overrides from `query`, and
-// checksums when the request asked for them with x-amz-checksum-mode: ENABLED.
-void AddObjectHeaders(const storage::ObjectInfo& info, const Query& query,
-                      const Headers& request_headers, Headers& out);
+// ETag, Last-Modified, Content-Type, stored headers and response-* overrides from `query`.
+void AddObjectHeaders(const storage::ObjectInfo& info, const Query& query, Headers& out);
+
+// The whole object's checksums, when the request asked with x-amz-checksum-mode: ENABLED. Only
+// for whole-object answers: a client checks them against the bytes it receives.
+void AddChecksumHeadersIfAsked(const storage::ObjectInfo& info, const Headers& request_headers,
+                               Headers& out);
 
 std::string QuotedEtag(const std::string& etag);
 

@@ -121,7 +121,9 @@ Status ResolveConfig(ServerConfig& config, bool address_flag, bool console_flag,
   }
   if (!address_flag) {
     CAIRN_ASSIGN_OR_RETURN(std::string address, Setting(env, "ADDRESS"));
-    if (!address.empty()) CAIRN_ASSIGN_OR_RETURN(config.address, ParseListenAddress(address));
+    if (!address.empty()) {
+      CAIRN_ASSIGN_OR_RETURN(config.address, ParseListenAddress(address));
+    }
   }
   if (!console_flag) {
     CAIRN_ASSIGN_OR_RETURN(std::string address, Setting(env, "CONSOLE_ADDRESS"));

@@ -108,7 +108,7 @@ TEST_F(ServerTest, KeepAliveServesSeveralRequests) {
   SendText(fd, "GET /a?x=1 HTTP/1.1\r\nHost: h\r\n\r\n");
   std::string first = ReadUntil(fd, "len=0");
   EXPECT_NE(first.find("HTTP/1.1 200 OK"), std::string::npos);
-  EXPECT_NE(first.find("x-test: yes"), std::string::npos);
+  EXPECT_NE(first.find("X-Test: yes"), std::string::npos);
   EXPECT_NE(first.find("GET /a x=1 len=0"), std::string::npos);
   SendText(fd, "PUT /b HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello");
   std::string second = ReadUntil(fd, "len=5");
@@ -155,7 +155,7 @@ TEST_F(ServerTest, UnreadExpectContinueBodyClosesConnection) {
   std::string got = ReadUntil(fd, "denied");
   EXPECT_NE(got.find("HTTP/1.1 403"), std::string::npos);
   EXPECT_EQ(got.find("100 Continue"), std::string::npos);
-  EXPECT_NE(got.find("connection: close"), std::string::npos);
+  EXPECT_NE(got.find("Connection: close"), std::string::npos);
   EXPECT_TRUE(PeerClosed(fd));
   ::close(fd);
 }
@@ -181,7 +181,7 @@ TEST_F(ServerTest, StreamsLargeBodyAndHeadSendsNoBody) {
   }
   size_t head_end = got.find("\r\n\r\n");
   ASSERT_NE(head_end, std::string::npos);
-  EXPECT_NE(got.find("content-length: 307200"), std::string::npos);
+  EXPECT_NE(got.find("Content-Length: 307200"), std::string::npos);
   while (got.size() < head_end + 4 + 300 * 1024) {
     ssize_t n = ::recv(fd, buf, sizeof buf, 0);
     ASSERT_GT(n, 0);
@@ -190,7 +190,7 @@ TEST_F(ServerTest, StreamsLargeBodyAndHeadSendsNoBody) {
   EXPECT_EQ(got.size(), head_end + 4 + 300 * 1024);
   SendText(fd, "HEAD /stream HTTP/1.1\r\nHost: h\r\n\r\n");
   std::string head = ReadUntil(fd, "\r\n\r\n");
-  EXPECT_NE(head.find("content-length: 307200"), std::string::npos);
+  EXPECT_NE(head.find("Content-Length: 307200"), std::string::npos);
   SendText(fd, "GET /after HTTP/1.1\r\nHost: h\r\n\r\n");
   std::string after = ReadUntil(fd, "len=");
   // Nothing of a body followed the HEAD answer: the next bytes are the next response.

@@ -33,7 +33,7 @@ TEST(ObjectHeadersTest, ResponseOverridesWin) {
   info.attributes.headers = {{"cache-control", "no-cache"}, {"x-amz-meta-a", "1"}};
   Query query({{"response-content-type", "image/png"}, {"response-cache-control", "max-age=1"}});
   Headers out;
-  AddObjectHeaders(info, query, Headers(), out);
+  AddObjectHeaders(info, query, out);
   EXPECT_EQ(*out.Get("content-type"), "image/png");
   EXPECT_EQ(*out.Get("cache-control"), "max-age=1");
   EXPECT_EQ(*out.Get("etag"), "\"e\"");
