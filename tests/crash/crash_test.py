@@ -129,6 +129,7 @@ class Client:
         self.port = port
         self.timeout = timeout
         self.conn: http.client.HTTPConnection | None = None
+        self.reused = False  # whether the last request went over an already used connection
 
     def close(self):
         if self.conn is not None:
@@ -145,6 +146,7 @@ class Client:
             payload_hash = hashlib.sha256(body).hexdigest()
         req = AWSRequest(method=method, url=f"http://{host}{target}", data=body, headers=hdrs)
         _Signer(payload_hash).add_auth(req)
+        self.reused = self.conn is not None
         if self.conn is None:
             self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
         try:
@@ -349,6 +351,7 @@ class Worker(threading.Thread):
         self.deadline = deadline
         self.errors = errors  # list of (time, message): problems seen while the server was up
         self.count = 0
+        self.reconnects = 0
         self.transport_error: tuple[float, str] | None = None
 
     def run(self):
@@ -374,19 +377,35 @@ class Worker(threading.Thread):
             body = version_body(key, ver, size)
             op = Op(key, "put", ver, size, hashlib.md5(body).hexdigest(), 0.0, round=self.round_no)
         path = f"/{BUCKET}/{quote_key(key)}"
-        op.start = time.monotonic()
-        self.history.begin(op)
-        try:
-            if op.kind == "put":
-                headers = {"Content-MD5": base64.b64encode(bytes.fromhex(op.md5)).decode()}
-                # Alternate signed and unsigned payloads: both paths must be durable.
-                ph = "UNSIGNED-PAYLOAD" if op.ver % 2 else None
-                resp = self.client.request("PUT", path, body=body, headers=headers, payload_hash=ph)
-            else:
-                resp = self.client.request("DELETE", path)
-        except (OSError, http.client.HTTPException) as e:
-            # The kill (or a server crash): the op's outcome is unknown; this worker stops.
-            self.transport_error = (time.monotonic(), f"{op.kind} {key}: {e!r}")
+        for attempt in range(3):
+            if attempt:
+                # Same version, same bytes, as a new op: the failed attempt stays in the history
+                # as unacknowledged (its outcome is unknown).
+                op = Op(op.key, op.kind, op.ver, op.size, op.md5, 0.0, round=self.round_no)
+            op.start = time.monotonic()
+            self.history.begin(op)
+            try:
+                if op.kind == "put":
+                    headers = {"Content-MD5": base64.b64encode(bytes.fromhex(op.md5)).decode()}
+                    # Alternate signed and unsigned payloads: both paths must be durable.
+                    ph = "UNSIGNED-PAYLOAD" if op.ver % 2 else None
+                    resp = self.client.request("PUT", path, body=body, headers=headers,
+                                               payload_hash=ph)
+                else:
+                    resp = self.client.request("DELETE", path)
+                break
+            except (OSError, http.client.HTTPException) as e:
+                # A keep-alive connection the server closed between requests is no failure:
+                # retry on a new one while the server is meant to be up.
+                if (self.client.reused and not self.stop_evt.is_set() and isinstance(
+                        e, (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError))):
+                    self.reconnects += 1
+                    continue
+                # The kill (or a server crash): the op's outcome is unknown; this worker stops.
+                self.transport_error = (time.monotonic(), f"{op.kind} {key}: {e!r}")
+                return False
+        else:
+            self.transport_error = (time.monotonic(), f"{op.kind} {key}: 3 attempts failed")
             return False
         ok = (resp.status == 200) if op.kind == "put" else (resp.status in (200, 204))
         if ok and op.kind == "put":
@@ -402,6 +421,50 @@ class Worker(threading.Thread):
                                                   f"{resp.body[:300]!r}"))
         self.count += 1
         return True
+
+
+class Reader(threading.Thread):
+    """GETs random keys while the writers run: a body must always be one whole version that was
+    sent for the key (or 404), never a partial or mixed one, even before any crash."""
+
+    def __init__(self, port, keys, history, rnd, stop, deadline, errors):
+        super().__init__(name="reader", daemon=True)
+        self.client = Client(port)
+        self.keys, self.history, self.rnd = keys, history, rnd
+        self.stop_evt, self.deadline, self.errors = stop, deadline, errors
+        self.count = 0
+
+    def run(self):
+        try:
+            for _ in range(100000):
+                if self.stop_evt.is_set() or time.monotonic() > self.deadline:
+                    return
+                key = self.rnd.choice(self.keys)
+                try:
+                    resp = self.client.request("GET", f"/{BUCKET}/{quote_key(key)}")
+                except (OSError, http.client.HTTPException):
+                    if self.client.reused and not self.stop_evt.is_set():
+                        continue
+                    return
+                self.count += 1
+                if resp.status == 404:
+                    continue
+                if resp.status != 200:
+                    self.errors.append((time.monotonic(), f"GET {key} under load -> HTTP "
+                                                          f"{resp.status}: {resp.body[:300]!r}"))
+                    continue
+                md5 = hashlib.md5(resp.body).hexdigest()
+                with self.history.lock:
+                    ops = list(self.history.ops.get(key, []))
+                if not any(o.md5 == md5 and o.size == len(resp.body) for o in ops):
+                    self.errors.append((time.monotonic(), f"GET {key} under load returned "
+                                                          f"{identify(resp.body, ops)}"))
+                etag = (resp.headers.get("ETag") or "").strip('"')
+                if etag != md5:
+                    self.errors.append((time.monotonic(), f"GET {key} under load: ETag {etag} "
+                                                          f"!= MD5 of body {md5}"))
+        finally:
+            self.client.close()
 
 
 # ------------------------------------------------------------------------------------------
@@ -608,17 +671,22 @@ def run(args) -> int:
                               random.Random(rnd.getrandbits(64)), stop, round_no,
                               time.monotonic() + delay + REQUEST_TIMEOUT + 5, errors)
                        for i in range(args.threads)]
+            reader = Reader(server.port, all_keys, history, random.Random(rnd.getrandbits(64)),
+                            stop, time.monotonic() + delay + REQUEST_TIMEOUT + 5, errors)
             acked_before = history.acked
             for w in workers:
                 w.start()
+            reader.start()
             time.sleep(delay)
             crashed_early = not server.alive()
             kill_at = time.monotonic()
-            server.kill9()
+            # Stop first: requests in flight stay in flight, but an error caused by the kill is
+            # then never mistaken for a keep-alive close worth a retry.
             stop.set()
-            for w in workers:
+            server.kill9()
+            for w in workers + [reader]:
                 w.join(timeout=REQUEST_TIMEOUT + 5)
-            if any(w.is_alive() for w in workers):
+            if any(w.is_alive() for w in workers + [reader]):
                 raise HarnessError("a writer did not stop within the request timeout")
             if crashed_early:
                 raise Violation(f"round {round_no}: the server died on its own under load "
@@ -637,7 +705,9 @@ def run(args) -> int:
             present, absent = verify(server, history, all_keys, round_no, data_dir)
             print(f"round {round_no}: killed after {delay:.2f}s, "
                   f"{history.acked - acked_before} acknowledged ops "
-                  f"({sum(w.count for w in workers)} answered, {inflight} in flight at the kill); "
+                  f"({sum(w.count for w in workers)} answered, {inflight} in flight at the kill, "
+                  f"{sum(w.reconnects for w in workers)} keep-alive retries, "
+                  f"{reader.count} GETs under load); "
                   f"restart ready in {ready_s:.2f}s; {present} objects verified, "
                   f"{absent} keys absent as allowed", flush=True)
         rc = server.stop()
