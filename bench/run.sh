@@ -74,7 +74,8 @@ if [[ -z "${CAIRN_BIN:-}" ]]; then
   scripts/build.sh --target cairn >/dev/null
   CAIRN_BIN="$REPO/build/cairn"
   bt=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' build/CMakeCache.txt)
-  [[ "$bt" == "Release" ]] || die "build/ is configured as '$bt', not Release (reconfigure it or set CAIRN_BIN)"
+  # An empty CMAKE_BUILD_TYPE means Release: the top-level CMakeLists.txt defaults to it.
+  [[ "$bt" == "Release" || -z "$bt" ]] || die "build/ is configured as '$bt', not Release (reconfigure it or set CAIRN_BIN)"
 fi
 [[ -x "$CAIRN_BIN" ]] || die "no cairn binary at $CAIRN_BIN"
 
