@@ -42,6 +42,14 @@ struct ObjectAttributes {
 // name in lower case: "crc32", "crc32c", "crc64nvme", "sha1", "sha256".
 using Checksums = std::vector<std::pair<std::string, std::string>>;
 
+// One part of an object assembled by CompleteMultipartUpload.
+struct PartSummary {
+  int number = 0;  // the part number the client gave (ascending, not necessarily dense)
+  uint64_t size = 0;
+  std::string etag;  // hex MD5 of the part
+  Checksums checksums;
+};
+
 struct ObjectInfo {
   std::string bucket;
   std::string key;
@@ -50,6 +58,9 @@ struct ObjectInfo {
   TimePoint modified;
   ObjectAttributes attributes;
   Checksums checksums;
+  // "FULL_OBJECT" or "COMPOSITE" (multipart checksums of checksums, value suffixed "-N").
+  std::string checksum_type = "FULL_OBJECT";
+  std::vector<PartSummary> parts;  // empty for an object written in one PUT
 };
 
 // Conditions checked atomically with the commit of a write.
