@@ -524,6 +524,8 @@ def verify(server: Server, history: History, keys: list[str], round_no: int, dat
             o.kind == "delete" or (o.kind == "observed" and not o.md5) for o in allowed)
         hist = "\n      ".join(o.describe() for o in ops[-8:])
         if resp.status == 404:
+            if b"NoSuchKey" not in resp.body:
+                problems.append(f"{key}: GET -> 404 without NoSuchKey: {resp.body[:300]!r}")
             if not absent_ok:
                 last = max((o for o in ops if o.end is not None), key=lambda o: o.end)
                 problems.append(f"{key}: absent after restart, but the last acknowledged op was "
