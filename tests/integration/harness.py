@@ -457,7 +457,7 @@ def run_aws_cli(endpoint, access_key, secret_key, args, timeout=60, cwd=None, ex
             AWS_MAX_ATTEMPTS="1",
         )
         env.update(extra_env or {})
-        cmd = [AWS_CLI, "--endpoint-url", endpoint, "--no-cli-pager"] + list(args)
+        cmd = [AWS_CLI, "--endpoint-url", endpoint] + list(args)
         try:
             p = subprocess.run(
                 cmd, env=env, cwd=cwd, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL

@@ -112,7 +112,7 @@ class ConcurrencyTest(CairnTestCase):
         self.assertIn(hashlib.sha256(data).hexdigest(), by_digest, "final body is not one PUT")
         self.assertEqual(final["ETag"], f'"{md5_hex(data)}"')
         self.assertEqual(final["ContentLength"], len(data))
-        listed = self.s3.list_objects_v2(Bucket=self.bucket)["Contents"]
+        listed = self.s3.list_objects_v2(Bucket=self.bucket, Prefix="hot")["Contents"]
         self.assertEqual([o["Key"] for o in listed], ["hot"])
         self.assertEqual(listed[0]["Size"], len(data))
 
