@@ -219,7 +219,7 @@ run_fio() {  # name, fio args...
   }
   rm -f "$FIO_DIR"/*
 }
-run_fio 4k-fdatasync --rw=write --bs=4k --size=256M --fdatasync=1 --runtime="$FIO_RUNTIME" --time_based
+run_fio 4k-fdatasync --rw=write --bs=4k --size=64M --fdatasync=1 --runtime="$FIO_RUNTIME" --time_based
 run_fio 4k-fdatasync-qd16 --rw=write --bs=4k --size=16M --fdatasync=1 --numjobs=16 --group_reporting \
   --runtime="$FIO_RUNTIME" --time_based
 run_fio 1m-fdatasync --rw=write --bs=1M --size=1G --fdatasync=1 --runtime="$FIO_RUNTIME" --time_based
