@@ -35,6 +35,7 @@ class Headers {
 };
 
 std::string ToLower(std::string_view s);
+std::string ToUpper(std::string_view s);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix);
 std::string_view TrimWhitespace(std::string_view s);

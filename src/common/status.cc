@@ -45,6 +45,8 @@ std::string_view CodeName(Code code) {
     case Code::kInvalidPartOrder: return "InvalidPartOrder";
     case Code::kInvalidArgumentS3: return "InvalidArgumentS3";
     case Code::kConditionalRequestConflict: return "ConditionalRequestConflict";
+    case Code::kInvalidPartNumber: return "InvalidPartNumber";
+    case Code::kNoSuchVersion: return "NoSuchVersion";
   }
   return "Unknown";
 }

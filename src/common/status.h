@@ -59,6 +59,8 @@ enum class Code {
   kInvalidPartOrder,
   kInvalidArgumentS3,  // S3 "InvalidArgument" raised for a named request parameter
   kConditionalRequestConflict,
+  kInvalidPartNumber,  // GET ?partNumber beyond the object's parts
+  kNoSuchVersion,
 };
 
 class [[nodiscard]] Status {

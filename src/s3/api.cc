@@ -92,6 +92,14 @@ Status Dispatch(RequestContext& ctx) {
     case Operation::kGetObject: return GetObject(ctx);
     case Operation::kHeadObject: return HeadObject(ctx);
     case Operation::kDeleteObject: return DeleteObject(ctx);
+    case Operation::kGetObjectAttributes: return GetObjectAttributes(ctx);
+    case Operation::kCreateMultipartUpload: return CreateMultipartUpload(ctx);
+    case Operation::kUploadPart: return UploadPart(ctx);
+    case Operation::kUploadPartCopy: return UploadPartCopy(ctx);
+    case Operation::kCompleteMultipartUpload: return CompleteMultipartUpload(ctx);
+    case Operation::kAbortMultipartUpload: return AbortMultipartUpload(ctx);
+    case Operation::kListParts: return ListParts(ctx);
+    case Operation::kListMultipartUploads: return ListMultipartUploads(ctx);
     case Operation::kUnsupported: break;
   }
   return Status(Code::kNotImplemented, "");
@@ -133,8 +141,9 @@ void S3Api::Handle(const http::Request& request, ByteSource& raw_body, http::Res
   if (!authorizer_.IsAllowed(access)) return fail(Status(Code::kAccessDenied, "Access Denied."));
 
   std::unique_ptr<ByteSource> body = auth::VerifiedBody(raw_body, identity);
-  RequestContext ctx{request, query,    route,       identity,   *body,          out,
-                     *store,  options_, authorizer_, request_id, std::move(base)};
+  RequestContext ctx{request,  query,       route,      identity,
+                     *body,    out,         *store,     multipart_.load(),
+                     options_, authorizer_, request_id, std::move(base)};
   Status status = Dispatch(ctx);
   if (!status.ok() && ErrorInfoFor(status.code()).http_status >= 500) {
     spdlog::error("{} {} {}: {} (request {})", request.method, request.path,

@@ -13,6 +13,7 @@
 #include "http/response_writer.h"
 #include "iam/authorizer.h"
 #include "s3/router.h"
+#include "storage/multipart_store.h"
 #include "storage/object_store.h"
 
 namespace cairn::s3 {
@@ -29,6 +30,8 @@ class S3Api {
 
   // Until a store is attached every request is answered 503 (the store is still opening).
   void AttachStore(storage::ObjectStore* store) { store_.store(store); }
+  // Attach before the store; without it multipart requests answer NotImplemented.
+  void AttachMultipart(storage::MultipartStore* multipart) { multipart_.store(multipart); }
   bool ready() const { return store_.load() != nullptr; }
 
   void Handle(const http::Request& request, ByteSource& body, http::ResponseWriter& out);
@@ -39,6 +42,7 @@ class S3Api {
   const auth::Verifier& verifier_;
   const iam::Authorizer& authorizer_;
   std::atomic<storage::ObjectStore*> store_{nullptr};
+  std::atomic<storage::MultipartStore*> multipart_{nullptr};
 };
 
 // A fresh request id: 16 upper-case hex digits, unique within the process, as MinIO's.

@@ -14,6 +14,7 @@
 #include "s3/api.h"
 #include "s3/query.h"
 #include "s3/router.h"
+#include "storage/multipart_store.h"
 #include "storage/object_store.h"
 
 namespace cairn::s3 {
@@ -26,6 +27,7 @@ struct RequestContext {
   ByteSource& body;  // already wrapped by auth::VerifiedBody
   http::ResponseWriter& out;
   storage::ObjectStore& store;
+  storage::MultipartStore* multipart;  // nullptr: multipart requests answer NotImplemented
   const ApiOptions& options;
   const iam::Authorizer& authorizer;
   std::string request_id;
@@ -53,6 +55,14 @@ Status CopyObject(RequestContext& ctx);
 Status GetObject(RequestContext& ctx);
 Status HeadObject(RequestContext& ctx);
 Status DeleteObject(RequestContext& ctx);
+Status GetObjectAttributes(RequestContext& ctx);
+Status CreateMultipartUpload(RequestContext& ctx);
+Status UploadPart(RequestContext& ctx);
+Status UploadPartCopy(RequestContext& ctx);
+Status CompleteMultipartUpload(RequestContext& ctx);
+Status AbortMultipartUpload(RequestContext& ctx);
+Status ListParts(RequestContext& ctx);
+Status ListMultipartUploads(RequestContext& ctx);
 
 // Reads a whole small request body (XML documents), failing past `limit` bytes.
 Result<std::string> ReadSmallBody(ByteSource& body, size_t limit);

@@ -86,6 +86,9 @@ const S3ErrorInfo& ErrorInfoFor(Code code) {
     CAIRN_S3_ERROR(kConditionalRequestConflict, "ConditionalRequestConflict", 409,
                    "A conflicting operation occurred. If using PutObject you can retry the "
                    "request.")
+    CAIRN_S3_ERROR(kInvalidPartNumber, "InvalidPartNumber", 416,
+                   "The requested partnumber is not satisfiable")
+    CAIRN_S3_ERROR(kNoSuchVersion, "NoSuchVersion", 404, "The specified version does not exist.")
 #undef CAIRN_S3_ERROR
     case Code::kOk:
     case Code::kIOError:

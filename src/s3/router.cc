@@ -37,6 +37,7 @@ bool HasUnsupportedSubresource(const Query& query) {
 Operation BucketOperation(std::string_view method, const Query& query) {
   if (method == "GET") {
     if (query.Has("location")) return Operation::kGetBucketLocation;
+    if (query.Has("uploads")) return Operation::kListMultipartUploads;
     if (query.Has("versioning")) return Operation::kGetBucketVersioning;
     if (HasUnsupportedSubresource(query)) return Operation::kUnsupported;
     auto list_type = query.Get("list-type");
@@ -60,6 +61,17 @@ Operation BucketOperation(std::string_view method, const Query& query) {
 }
 
 Operation ObjectOperation(std::string_view method, const Query& query, bool has_copy_source) {
+  if (query.Has("uploadId")) {
+    if (method == "PUT" && query.Has("partNumber")) {
+      return has_copy_source ? Operation::kUploadPartCopy : Operation::kUploadPart;
+    }
+    if (method == "POST") return Operation::kCompleteMultipartUpload;
+    if (method == "DELETE") return Operation::kAbortMultipartUpload;
+    if (method == "GET") return Operation::kListParts;
+    return Operation::kUnsupported;
+  }
+  if (method == "POST" && query.Has("uploads")) return Operation::kCreateMultipartUpload;
+  if (method == "GET" && query.Has("attributes")) return Operation::kGetObjectAttributes;
   if (HasUnsupportedSubresource(query)) return Operation::kUnsupported;
   if (method == "GET") return Operation::kGetObject;
   if (method == "HEAD") return Operation::kHeadObject;
@@ -132,6 +144,14 @@ std::string_view ActionFor(Operation operation) {
     case Operation::kGetObject: return "s3:GetObject";
     case Operation::kHeadObject: return "s3:GetObject";
     case Operation::kDeleteObject: return "s3:DeleteObject";
+    case Operation::kGetObjectAttributes: return "s3:GetObjectAttributes";
+    case Operation::kCreateMultipartUpload: return "s3:PutObject";
+    case Operation::kUploadPart: return "s3:PutObject";
+    case Operation::kUploadPartCopy: return "s3:PutObject";
+    case Operation::kCompleteMultipartUpload: return "s3:PutObject";
+    case Operation::kAbortMultipartUpload: return "s3:AbortMultipartUpload";
+    case Operation::kListParts: return "s3:ListMultipartUploadParts";
+    case Operation::kListMultipartUploads: return "s3:ListBucketMultipartUploads";
     case Operation::kUnsupported: return "s3:*";
   }
   return "s3:*";
@@ -153,6 +173,14 @@ std::string_view OperationName(Operation operation) {
     case Operation::kGetObject: return "GetObject";
     case Operation::kHeadObject: return "HeadObject";
     case Operation::kDeleteObject: return "DeleteObject";
+    case Operation::kGetObjectAttributes: return "GetObjectAttributes";
+    case Operation::kCreateMultipartUpload: return "CreateMultipartUpload";
+    case Operation::kUploadPart: return "UploadPart";
+    case Operation::kUploadPartCopy: return "UploadPartCopy";
+    case Operation::kCompleteMultipartUpload: return "CompleteMultipartUpload";
+    case Operation::kAbortMultipartUpload: return "AbortMultipartUpload";
+    case Operation::kListParts: return "ListParts";
+    case Operation::kListMultipartUploads: return "ListMultipartUploads";
     case Operation::kUnsupported: return "Unsupported";
   }
   return "Unsupported";

@@ -26,6 +26,14 @@ enum class Operation {
   kGetObject,
   kHeadObject,
   kDeleteObject,
+  kGetObjectAttributes,
+  kCreateMultipartUpload,
+  kUploadPart,
+  kUploadPartCopy,
+  kCompleteMultipartUpload,
+  kAbortMultipartUpload,
+  kListParts,
+  kListMultipartUploads,
   kUnsupported,  // a known S3 sub-resource Cairn does not serve yet: NotImplemented
 };
 

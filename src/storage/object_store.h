@@ -76,6 +76,9 @@ struct PutOptions {
   // Checksums the client asked for, algorithm -> expected base64 value; an empty expected value
   // means "compute and keep". Mismatch: BadDigest, nothing stored.
   Checksums checksums;
+  // For CreateMultipartUpload: "COMPOSITE" or "FULL_OBJECT" (x-amz-checksum-type); "" = the
+  // algorithm's default (FULL_OBJECT for CRC64NVME, COMPOSITE otherwise).
+  std::string checksum_type;
 };
 
 // A readable, pinned version of an object.

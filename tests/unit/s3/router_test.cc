@@ -38,6 +38,20 @@ TEST(RouterTest, PathStyle) {
   EXPECT_EQ(Resolve("GET", "/b/k?tagging").operation, Operation::kUnsupported);
 }
 
+TEST(RouterTest, MultipartRoutes) {
+  EXPECT_EQ(Resolve("POST", "/b/k?uploads").operation, Operation::kCreateMultipartUpload);
+  EXPECT_EQ(Resolve("PUT", "/b/k?partNumber=1&uploadId=u").operation, Operation::kUploadPart);
+  EXPECT_EQ(Resolve("PUT", "/b/k?partNumber=1&uploadId=u", "h", true).operation,
+            Operation::kUploadPartCopy);
+  EXPECT_EQ(Resolve("POST", "/b/k?uploadId=u").operation, Operation::kCompleteMultipartUpload);
+  EXPECT_EQ(Resolve("DELETE", "/b/k?uploadId=u").operation, Operation::kAbortMultipartUpload);
+  EXPECT_EQ(Resolve("GET", "/b/k?uploadId=u").operation, Operation::kListParts);
+  EXPECT_EQ(Resolve("GET", "/b?uploads").operation, Operation::kListMultipartUploads);
+  EXPECT_EQ(Resolve("GET", "/b/k?attributes").operation, Operation::kGetObjectAttributes);
+  EXPECT_EQ(Resolve("GET", "/b/k?partNumber=2").operation, Operation::kGetObject);
+  EXPECT_EQ(ActionFor(Operation::kAbortMultipartUpload), "s3:AbortMultipartUpload");
+}
+
 TEST(RouterTest, KeysAreDecodedVerbatim) {
   Route r = Resolve("GET", "/b/a/../b");
   EXPECT_EQ(r.bucket, "b");

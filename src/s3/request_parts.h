@@ -1,0 +1,48 @@
+// Pieces of a write request that several handlers read the same way: the key, the body size,
+// Content-MD5, write conditions, the copy source, part numbers.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/headers.h"
+#include "common/status.h"
+#include "http/request.h"
+#include "storage/object_store.h"
+
+namespace cairn::s3 {
+
+// KeyTooLongError past 1024 bytes; InvalidArgument for bytes that are not UTF-8.
+Status ValidateKey(const std::string& key);
+
+std::optional<uint64_t> ParseUint64(std::string_view s);
+
+// The size of the object a write carries: x-amz-decoded-content-length for aws-chunked bodies,
+// otherwise Content-Length (MissingContentLength when absent).
+Result<uint64_t> BodySizeOf(const http::Request& request);
+
+// If-None-Match: * and If-Match: "etag" on a write.
+Result<storage::WriteConditions> WriteConditionsFrom(const Headers& headers);
+
+// Content-MD5 as 16 raw bytes; InvalidDigest when it is not base64 of 16 bytes.
+Result<std::optional<std::string>> ContentMd5From(const Headers& headers);
+
+// A part number query parameter: 1..10000, else InvalidArgument.
+Result<int> PartNumberFrom(std::string_view text);
+
+struct CopySource {
+  std::string bucket;
+  std::string key;
+};
+// x-amz-copy-source: [/]bucket/key[?versionId=null], URL-encoded.
+Result<CopySource> CopySourceFrom(const Headers& headers);
+
+// x-amz-checksum-<alg> response headers for every checksum the object has.
+void AddChecksumHeaders(const storage::Checksums& checksums, Headers& out);
+
+// "ChecksumCRC32" etc.: the XML element name for an algorithm.
+std::string_view ChecksumElementName(std::string_view algorithm);
+
+}  // namespace cairn::s3
