@@ -11,21 +11,22 @@ namespace {
 
 // Bucket sub-resources S3 defines; a request naming one Cairn does not serve is answered
 // NotImplemented rather than mistaken for a plain bucket or object request.
-constexpr std::array kBucketSubresources = {"accelerate",        "acl",
-                                            "analytics",         "cors",
-                                            "encryption",        "intelligent-tiering",
-                                            "inventory",         "lifecycle",
-                                            "logging",           "metrics",
-                                            "notification",      "object-lock",
-                                            "ownershipControls", "policy",
-                                            "policyStatus",      "publicAccessBlock",
-                                            "replication",       "requestPayment",
-                                            "tagging",           "website",
-                                            "uploads",           "versions",
-                                            "retention",         "legal-hold",
-                                            "torrent",           "attributes",
-                                            "restore",           "select",
-                                            "uploadId",          "partNumber"};
+constexpr std::array kBucketSubresources = {
+    "accelerate",        "acl",
+    "analytics",         "cors",
+    "encryption",        "intelligent-tiering",
+    "inventory",         "lifecycle",
+    "logging",           "metrics",
+    "notification",      "object-lock",
+    "ownershipControls", "policy",
+    "policyStatus",      "publicAccessBlock",
+    "replication",       "requestPayment",
+    "tagging",           "website",
+    "uploads",           "versions",
+    "retention",         "legal-hold",
+    "torrent",           "attributes",
+    "restore",           "select",
+};
 
 bool HasUnsupportedSubresource(const Query& query) {
   for (const char* name : kBucketSubresources) {
