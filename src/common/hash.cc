@@ -14,12 +14,9 @@ namespace cairn {
 namespace {
 const EVP_MD* MdFor(DigestAlgorithm algorithm) {
   switch (algorithm) {
-    case DigestAlgorithm::kMd5:
-      return EVP_md5();
-    case DigestAlgorithm::kSha1:
-      return EVP_sha1();
-    case DigestAlgorithm::kSha256:
-      return EVP_sha256();
+    case DigestAlgorithm::kMd5: return EVP_md5();
+    case DigestAlgorithm::kSha1: return EVP_sha1();
+    case DigestAlgorithm::kSha256: return EVP_sha256();
   }
   std::abort();
 }
