@@ -25,6 +25,18 @@ class AuthTest(CairnTestCase):
         err = self.client_error(bad.get_object, Bucket=self.bucket, Key="obj")
         self.assertS3Error(err, "SignatureDoesNotMatch", 403)
 
+    def test_wrong_secret_large_put_gets_the_error(self):
+        # botocore sends Expect: 100-continue; the client must see the S3 error, not a reset
+        bad = self.server.client(secret_key="not-the-secret-123")
+        for client_cfg in (bad, self.server.client(secret_key="not-the-secret-123",
+                                                   checksum_when_required=True)):
+            err = self.client_error(
+                client_cfg.put_object, Bucket=self.bucket, Key="big-denied", Body=b"q" * (5 << 20)
+            )
+            self.assertS3Error(err, "SignatureDoesNotMatch", 403)
+        err = self.client_error(self.s3.head_object, Bucket=self.bucket, Key="big-denied")
+        self.assertEqual(err.response["ResponseMetadata"]["HTTPStatusCode"], 404)
+
     def test_wrong_secret_raw(self):
         r = self.server.request("GET", f"/{self.bucket}/obj", secret_key="not-the-secret-123")
         self.assertRawError(r, 403, "SignatureDoesNotMatch")
