@@ -297,6 +297,58 @@ class KeyNamesTest(CairnTestCase):
             self.assertFalse((d / "escape-kq7").exists(), d)
 
 
+class KeyShapesTest(CairnTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.bucket = "shapes"
+        cls.s3.create_bucket(Bucket=cls.bucket)
+
+    def test_file_and_directory_shaped_keys_coexist(self):
+        # a store that maps keys to paths cannot hold "x", "x/" and "x/y" at once
+        keys = {"x": b"file x", "x/": b"dir marker with data", "x/y": b"child", "x//": b"double"}
+        for k, v in keys.items():
+            self.s3.put_object(Bucket=self.bucket, Key=k, Body=v)
+        for k, v in keys.items():
+            self.assertEqual(self.s3.get_object(Bucket=self.bucket, Key=k)["Body"].read(), v)
+        listed = [o["Key"] for o in self.s3.list_objects_v2(Bucket=self.bucket, Prefix="x")["Contents"]]
+        self.assertEqual(listed, ["x", "x/", "x//", "x/y"])
+        self.s3.delete_object(Bucket=self.bucket, Key="x/")
+        self.assertEqual(self.s3.get_object(Bucket=self.bucket, Key="x/y")["Body"].read(), b"child")
+        self.assertEqual(self.s3.get_object(Bucket=self.bucket, Key="x")["Body"].read(), b"file x")
+
+    def test_unicode_normalisation_is_not_applied(self):
+        nfc, nfd = "caf\u00e9", "cafe\u0301"
+        self.s3.put_object(Bucket=self.bucket, Key=nfc, Body=b"nfc")
+        self.s3.put_object(Bucket=self.bucket, Key=nfd, Body=b"nfd")
+        self.assertEqual(self.s3.get_object(Bucket=self.bucket, Key=nfc)["Body"].read(), b"nfc")
+        self.assertEqual(self.s3.get_object(Bucket=self.bucket, Key=nfd)["Body"].read(), b"nfd")
+        listed = [o["Key"] for o in self.s3.list_objects_v2(Bucket=self.bucket, Prefix="caf")["Contents"]]
+        self.assertEqual(listed, sorted([nfc, nfd], key=lambda k: k.encode()))
+
+    def test_user_metadata_over_2kb_rejected(self):
+        r = self.server.request(
+            "PUT",
+            f"/{self.bucket}/meta-too-large",
+            body=b"x",
+            headers={"x-amz-meta-big": "v" * 2100},
+        )
+        self.assertRawError(r, 400, "MetadataTooLarge")
+        self.assertEqual(self.server.request("HEAD", f"/{self.bucket}/meta-too-large").status, 404)
+
+    def test_bucket_recreated_is_empty(self):
+        name = self.make_bucket("recreate")
+        self.s3.put_object(Bucket=name, Key="old", Body=b"old")
+        self.s3.delete_object(Bucket=name, Key="old")
+        self.s3.delete_bucket(Bucket=name)
+        err = self.client_error(self.s3.get_object, Bucket=name, Key="old")
+        self.assertS3Error(err, "NoSuchBucket", 404)
+        self.s3.create_bucket(Bucket=name)
+        self.assertEqual(self.s3.list_objects_v2(Bucket=name)["KeyCount"], 0)
+        err = self.client_error(self.s3.get_object, Bucket=name, Key="old")
+        self.assertS3Error(err, "NoSuchKey", 404)
+
+
 class RangeTest(CairnTestCase):
     @classmethod
     def setUpClass(cls):

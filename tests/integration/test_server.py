@@ -12,6 +12,7 @@ from harness import (
     CairnTestCase,
     base_env,
     cairn_bin,
+    md5_hex,
 )
 
 HEALTH_PATHS = [
@@ -67,11 +68,17 @@ class HealthTest(CairnTestCase):
 
     def test_restart_on_same_dir_keeps_data(self):
         bucket = self.make_bucket()
-        self.s3.put_object(Bucket=bucket, Key="persist/me", Body=b"still here")
+        self.s3.put_object(
+            Bucket=bucket, Key="persist/me", Body=b"still here", ContentType="text/x-kept",
+            Metadata={"keep": "me"},
+        )
         self.server.restart()
         s3 = self.server.client()
-        body = s3.get_object(Bucket=bucket, Key="persist/me")["Body"].read()
-        self.assertEqual(body, b"still here")
+        got = s3.get_object(Bucket=bucket, Key="persist/me")
+        self.assertEqual(got["Body"].read(), b"still here")
+        self.assertEqual(got["ContentType"], "text/x-kept")
+        self.assertEqual(got["Metadata"], {"keep": "me"})
+        self.assertEqual(got["ETag"], '"%s"' % md5_hex(b"still here"))
         names = [b["Name"] for b in s3.list_buckets()["Buckets"]]
         self.assertIn(bucket, names)
 
