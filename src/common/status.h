@@ -61,6 +61,7 @@ enum class Code {
   kConditionalRequestConflict,
   kInvalidPartNumber,  // GET ?partNumber beyond the object's parts
   kNoSuchVersion,
+  kMetadataTooLarge,  // x-amz-meta-* over 2 KB
 };
 
 class [[nodiscard]] Status {

@@ -78,7 +78,7 @@ Status CreateMultipartUpload(RequestContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(storage::MultipartStore * multipart, Multipart(ctx));
   CAIRN_RETURN_IF_ERROR(ValidateKey(ctx.route.key));
   storage::PutOptions options;
-  options.attributes = AttributesFromRequest(ctx.request.headers);
+  CAIRN_ASSIGN_OR_RETURN(options.attributes, AttributesFromRequest(ctx.request.headers));
   if (auto alg = ctx.request.headers.Get("x-amz-checksum-algorithm")) {
     options.checksums = {{ToLower(*alg), ""}};
   }

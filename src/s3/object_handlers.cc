@@ -83,7 +83,7 @@ Status PutObject(RequestContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(options.content_md5, ContentMd5From(ctx.request.headers));
   CAIRN_ASSIGN_OR_RETURN(options.conditions, WriteConditionsFrom(ctx.request.headers));
   CAIRN_ASSIGN_OR_RETURN(options.checksums, ChecksumsFromRequest(ctx.request.headers));
-  options.attributes = AttributesFromRequest(ctx.request.headers);
+  CAIRN_ASSIGN_OR_RETURN(options.attributes, AttributesFromRequest(ctx.request.headers));
   CAIRN_ASSIGN_OR_RETURN(
       storage::ObjectInfo info,
       ctx.store.PutObject(ctx.route.bucket, ctx.route.key, ctx.body, size, options));
@@ -130,8 +130,10 @@ Status CopyObject(RequestContext& ctx) {
 
   storage::PutOptions options;
   CAIRN_ASSIGN_OR_RETURN(options.conditions, WriteConditionsFrom(ctx.request.headers));
-  options.attributes =
-      directive == "REPLACE" ? AttributesFromRequest(ctx.request.headers) : src_info.attributes;
+  options.attributes = src_info.attributes;
+  if (directive == "REPLACE") {
+    CAIRN_ASSIGN_OR_RETURN(options.attributes, AttributesFromRequest(ctx.request.headers));
+  }
   for (const auto& [alg, value] : src_info.checksums) options.checksums.emplace_back(alg, "");
   if (auto alg = ctx.request.headers.Get("x-amz-checksum-algorithm")) {
     options.checksums = {{ToLower(*alg), ""}};

@@ -49,8 +49,10 @@ void AddExpected(storage::Checksums& checksums, const std::string& alg, std::str
 
 }  // namespace
 
-storage::ObjectAttributes AttributesFromRequest(const Headers& headers) {
+Result<storage::ObjectAttributes> AttributesFromRequest(const Headers& headers) {
+  constexpr size_t kMaxUserMetadataBytes = 2048;
   storage::ObjectAttributes attrs;
+  size_t user_metadata_bytes = 0;
   if (auto type = headers.Get("content-type")) attrs.content_type = std::string(*type);
   for (const char* name : kStoredHeaders) {
     auto value = headers.GetJoined(name);
@@ -63,8 +65,11 @@ storage::ObjectAttributes AttributesFromRequest(const Headers& headers) {
     attrs.headers.emplace_back(name, std::move(v));
   }
   for (const auto& [name, value] : headers.fields()) {
-    if (name.starts_with("x-amz-meta-")) attrs.headers.emplace_back(name, value);
+    if (!name.starts_with("x-amz-meta-")) continue;
+    user_metadata_bytes += name.size() - 11 + value.size();
+    attrs.headers.emplace_back(name, value);
   }
+  if (user_metadata_bytes > kMaxUserMetadataBytes) return Status(Code::kMetadataTooLarge, "");
   return attrs;
 }
 

@@ -13,7 +13,8 @@ namespace cairn::s3 {
 
 // Content-Type, Content-Encoding (without aws-chunked), Content-Disposition, Content-Language,
 // Cache-Control, Expires and x-amz-meta-* from a PUT or a REPLACE copy.
-storage::ObjectAttributes AttributesFromRequest(const Headers& headers);
+// MetadataTooLarge when the x-amz-meta-* names (without the prefix) and values exceed 2 KB.
+Result<storage::ObjectAttributes> AttributesFromRequest(const Headers& headers);
 
 // Expected x-amz-checksum-* values (or algorithms to compute, value "") named by the request:
 // a checksum header, x-amz-sdk-checksum-algorithm, or x-amz-trailer.

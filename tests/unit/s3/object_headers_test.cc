@@ -12,7 +12,7 @@ TEST(ObjectHeadersTest, KeepsRepresentationHeadersAndMetadata) {
   request.Add("Cache-Control", "max-age=60");
   request.Add("X-Amz-Meta-Color", "Deep Blue");
   request.Add("Authorization", "secret");
-  storage::ObjectAttributes attrs = AttributesFromRequest(request);
+  storage::ObjectAttributes attrs = *AttributesFromRequest(request);
   EXPECT_EQ(attrs.content_type, "text/plain");
   ASSERT_EQ(attrs.headers.size(), 3u);
   EXPECT_EQ(attrs.headers[0], (std::pair<std::string, std::string>("content-encoding", "gzip")));
@@ -23,7 +23,16 @@ TEST(ObjectHeadersTest, KeepsRepresentationHeadersAndMetadata) {
 TEST(ObjectHeadersTest, AwsChunkedAloneIsNotStored) {
   Headers request;
   request.Add("Content-Encoding", "aws-chunked");
-  EXPECT_TRUE(AttributesFromRequest(request).headers.empty());
+  EXPECT_TRUE(AttributesFromRequest(request)->headers.empty());
+}
+
+TEST(ObjectHeadersTest, UserMetadataLimitedTo2KB) {
+  Headers ok;
+  ok.Add("x-amz-meta-k", std::string(2047, 'v'));  // 1 + 2047 bytes
+  EXPECT_TRUE(AttributesFromRequest(ok).ok());
+  Headers big;
+  big.Add("x-amz-meta-k", std::string(2048, 'v'));
+  EXPECT_EQ(AttributesFromRequest(big).status().code(), Code::kMetadataTooLarge);
 }
 
 TEST(ObjectHeadersTest, ResponseOverridesWin) {
