@@ -8,6 +8,7 @@
 # Environment:
 #   DURATION    length of each measured run (s3load --duration), default 10s
 #   CAIRN_BIN   use this cairn binary instead of building build/cairn
+#   CAIRN_REV   what CAIRN_BIN was built from, for the report (default: this checkout's HEAD)
 #   S3LOAD_SRC  s3load sources (default ../shared/tools/s3load relative to the repo root)
 #   OUT         results file (default bench/RESULTS.md)
 #   FIO_RUNTIME seconds per fio job (default 5)
@@ -24,7 +25,7 @@ S3LOAD_SRC="${S3LOAD_SRC:-$REPO/../shared/tools/s3load}"
 PY="${PYTHON:-/root/.pyenv/shims/python3}"
 [[ -x "$PY" ]] || PY=python3
 LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
-COMMAND="bench/run.sh${*:+ $*} (DURATION=$DURATION FIO_RUNTIME=$FIO_RUNTIME)"
+COMMAND="${CAIRN_BIN:+CAIRN_BIN=$CAIRN_BIN }DURATION=$DURATION FIO_RUNTIME=$FIO_RUNTIME bench/run.sh${*:+ $*}"
 
 ACCESS_KEY=benchadmin
 SECRET_KEY=bench-secret-key-123
@@ -202,6 +203,7 @@ done
 run_load put-4KiB-c16-cairn cairn cairn_pids --op put --size 4KiB --objects 1000 --prefix p4k/ --concurrency 16
 run_load put-1MiB-c16-cairn cairn cairn_pids --op put --size 1MiB --objects 64 --prefix p1m/ --concurrency 16
 
+LOADAVG_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 RSS_PEAK=$(awk '/^VmHWM/ {print $2, $3}' "/proc/$CAIRN_PID/status")
 RSS_NOW=$(awk '/^VmRSS/ {print $2, $3}' "/proc/$CAIRN_PID/status")
 kill -0 "$CAIRN_PID" 2>/dev/null || die "cairn died during the benchmark (log: $WORK/cairn.log)"
@@ -235,8 +237,9 @@ fi
 mkdir -p "$(dirname "$OUT")"
 RAW="${OUT%.md}.json"
 CPU_MODEL=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
-export NPROC="$(nproc)" CPU_MODEL LOADAVG RSS_PEAK RSS_NOW CAIRN_BIN COMMAND DURATION SMALL_N LARGE_N
-export GIT_REV="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$REPO" diff --quiet HEAD -- src 2>/dev/null || echo '+uncommitted src changes')"
+export NPROC="$(nproc)" CPU_MODEL LOADAVG LOADAVG_END RSS_PEAK RSS_NOW CAIRN_BIN COMMAND DURATION SMALL_N LARGE_N
+# CAIRN_REV describes a CAIRN_BIN built elsewhere; by default, the state of this checkout.
+export GIT_REV="${CAIRN_REV:-$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$REPO" diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted src changes')}"
 export NGINX_VER="$(nginx -v 2>&1 | sed 's|.*nginx/||')" FIO_VER="$(fio --version)"
 "$PY" - "$WORK/json" "$OUT" "$RAW" <<'PYEOF'
 import json, os, sys, glob, datetime
@@ -314,7 +317,8 @@ with open(out, "w") as f:
     w()
     w(f"- date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}")
     w(f"- machine: {os.cpu_count()} CPUs (nproc {env['NPROC']}), {env['CPU_MODEL']}, "
-      f"load average before the run: {env['LOADAVG']}")
+      f"load average before the run: {env['LOADAVG']}, after the HTTP runs: {env['LOADAVG_END']} "
+      f"(the benchmark itself keeps about 2 busy; more means other work shared the cores)")
     w(f"- cairn: `{env['CAIRN_BIN']}` (git {env['GIT_REV']}); nginx {env['NGINX_VER']}; fio {env['FIO_VER']}")
     w(f"- command: `{env['COMMAND']}`")
     w(f"- load generator: s3load (shared/tools/s3load), one thread, SigV4 header auth with the real "
