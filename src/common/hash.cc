@@ -138,6 +138,66 @@ uint64_t Crc64Nvme(uint64_t crc, const void* data, size_t n) {
   return ~crc;
 }
 
+namespace {
+// Polynomials over GF(2) in the reflected bit order of these CRCs: for a width-w CRC, bit w-1
+// holds x^0 and bit 0 holds x^(w-1). `poly` is the reflected generator without its x^w term.
+struct ReflectedCrc {
+  int width;
+  uint64_t poly;
+};
+
+// a * b modulo the polynomial (zlib's multmodp, generalised to 64 bits).
+uint64_t MultModP(const ReflectedCrc& c, uint64_t a, uint64_t b) {
+  uint64_t m = uint64_t{1} << (c.width - 1);
+  uint64_t p = 0;
+  for (;;) {
+    if (a & m) {
+      p ^= b;
+      if ((a & (m - 1)) == 0) break;
+    }
+    m >>= 1;
+    b = (b & 1) ? (b >> 1) ^ c.poly : b >> 1;
+  }
+  return p;
+}
+
+// x^(8 * len) modulo the polynomial: the operator that appends `len` zero bytes to a CRC
+// register. Square-and-multiply over the bits of len.
+uint64_t ZeroBytesOperator(const ReflectedCrc& c, uint64_t len) {
+  uint64_t result = uint64_t{1} << (c.width - 1);      // x^0
+  uint64_t square = uint64_t{1} << (c.width - 1 - 8);  // x^8: one byte
+  while (len != 0) {
+    if (len & 1) result = MultModP(c, square, result);
+    len >>= 1;
+    if (len != 0) square = MultModP(c, square, square);
+  }
+  return result;
+}
+
+// With init and xorout both all ones (true for all three CRCs here), the conditioning cancels:
+// CRC(A||B) = CRC(A) * x^(8|B|) + CRC(B).
+uint64_t Combine(const ReflectedCrc& c, uint64_t crc1, uint64_t crc2, uint64_t len2) {
+  if (len2 == 0) return crc1;
+  return MultModP(c, ZeroBytesOperator(c, len2), crc1) ^ crc2;
+}
+
+constexpr ReflectedCrc kCrc32Poly{32, 0xedb88320u};
+constexpr ReflectedCrc kCrc32cPoly{32, 0x82f63b78u};
+constexpr ReflectedCrc kCrc64NvmePoly{64, 0x9a6c9329ac4bc9b5ULL};
+}  // namespace
+
+uint32_t Crc32Combine(uint32_t crc1, uint32_t crc2, uint64_t len2) {
+  return static_cast<uint32_t>(Combine(kCrc32Poly, crc1, crc2, len2));
+}
+
+uint32_t Crc32cCombine(uint32_t crc1, uint32_t crc2, uint64_t len2) {
+  return static_cast<uint32_t>(Combine(kCrc32cPoly, crc1, crc2, len2));
+}
+
+uint64_t Crc64NvmeCombine(uint64_t crc1, uint64_t crc2, uint64_t len2) {
+  return Combine(kCrc64NvmePoly, crc1, crc2, len2);
+}
+
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;

@@ -50,6 +50,14 @@ uint32_t Crc32c(uint32_t crc, const void* data, size_t n);
 // ones), continuing from `crc` (0 to start). Table-driven, slicing by 8.
 uint64_t Crc64Nvme(uint64_t crc, const void* data, size_t n);
 
+// CRC combination: given crc1 = CRC(A) and crc2 = CRC(B) with len2 = |B| bytes, the CRC of the
+// concatenation A||B, without the bytes (zlib's crc32_combine, for each algorithm above). Costs
+// O(log len2) carry-less multiplications modulo the polynomial. Multipart FULL_OBJECT checksums
+// are built from the parts' CRCs this way.
+uint32_t Crc32Combine(uint32_t crc1, uint32_t crc2, uint64_t len2);
+uint32_t Crc32cCombine(uint32_t crc1, uint32_t crc2, uint64_t len2);
+uint64_t Crc64NvmeCombine(uint64_t crc1, uint64_t crc2, uint64_t len2);
+
 // Compares two strings in time independent of where they differ (for signatures).
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

@@ -58,5 +58,61 @@ TEST(HashTest, Crc64NvmeKnownValueAndContinuation) {
   EXPECT_EQ(whole, ~ref);
 }
 
+// Combining the CRCs of two pieces equals the CRC of their concatenation, for every split,
+// lengths with and without whole 8-byte strides, and a long tail (the square-and-multiply path).
+TEST(HashTest, CrcCombineEqualsCrcOfConcatenation) {
+  std::string data;
+  uint32_t x = 12345;
+  for (int i = 0; i < 3000; ++i) {
+    x = x * 1103515245u + 12345u;
+    data.push_back(static_cast<char>(x >> 16));
+  }
+  const uint32_t crc32 = Crc32(0, data.data(), data.size());
+  const uint32_t crc32c = Crc32c(0, data.data(), data.size());
+  const uint64_t crc64 = Crc64Nvme(0, data.data(), data.size());
+  for (size_t split :
+       {size_t{0}, size_t{1}, size_t{7}, size_t{8}, size_t{100}, size_t{2999}, size_t{3000}}) {
+    const char* a = data.data();
+    const char* b = data.data() + split;
+    size_t blen = data.size() - split;
+    EXPECT_EQ(Crc32Combine(Crc32(0, a, split), Crc32(0, b, blen), blen), crc32) << split;
+    EXPECT_EQ(Crc32cCombine(Crc32c(0, a, split), Crc32c(0, b, blen), blen), crc32c) << split;
+    EXPECT_EQ(Crc64NvmeCombine(Crc64Nvme(0, a, split), Crc64Nvme(0, b, blen), blen), crc64)
+        << split;
+  }
+  // Three pieces, combined left to right.
+  uint64_t c = Crc64Nvme(0, data.data(), 1000);
+  c = Crc64NvmeCombine(c, Crc64Nvme(0, data.data() + 1000, 1), 1);
+  c = Crc64NvmeCombine(c, Crc64Nvme(0, data.data() + 1001, 1999), 1999);
+  EXPECT_EQ(c, crc64);
+  // A known value: "123456789" from "1234" and "56789".
+  EXPECT_EQ(Crc32Combine(Crc32(0, "1234", 4), Crc32(0, "56789", 5), 5), 0xCBF43926u);
+  EXPECT_EQ(Crc32cCombine(Crc32c(0, "1234", 4), Crc32c(0, "56789", 5), 5), 0xE3069283u);
+  EXPECT_EQ(Crc64NvmeCombine(Crc64Nvme(0, "1234", 4), Crc64Nvme(0, "56789", 5), 5),
+            0xae8b14860a799888ULL);
+}
+
+// A large second length (8 GiB of zeros) against the byte-at-a-time zero operator applied in
+// doubling steps: CRC(A || 0^n) combined equals combining zero-piece CRCs of halves.
+TEST(HashTest, CrcCombineLargeLengthsAreAssociative) {
+  const uint32_t a = Crc32(0, "abc", 3);
+  std::string zeros(4096, '\0');
+  uint32_t z = Crc32(0, zeros.data(), zeros.size());
+  // z_n = CRC of 4096 * 2^n zero bytes, built by combining with itself.
+  uint64_t len = zeros.size();
+  for (int i = 0; i < 21; ++i) {
+    z = Crc32Combine(z, z, len);
+    len *= 2;
+  }
+  // CRC(abc || zeros(len)) two ways: directly combined, and via two halves.
+  uint32_t half = Crc32(0, zeros.data(), zeros.size());
+  uint64_t half_len = zeros.size();
+  for (int i = 0; i < 20; ++i) {
+    half = Crc32Combine(half, half, half_len);
+    half_len *= 2;
+  }
+  EXPECT_EQ(Crc32Combine(a, z, len), Crc32Combine(Crc32Combine(a, half, half_len), half, half_len));
+}
+
 }  // namespace
 }  // namespace cairn
