@@ -6,7 +6,8 @@ concurrent writers (PUTs of 0 B, small inline bodies, large data-file bodies; ov
 DELETEs), SIGKILLs the server after a random delay while requests are in flight, restarts it
 and checks, for every key the test ever wrote:
 
-  * the server starts and becomes ready;
+  * the server starts and becomes ready (in some rounds after a first restart that is itself
+    killed within 80 ms, in the middle of its recovery sweep);
   * GET returns exactly the body of one version the client sent for that key, and only one the
     history allows: the last acknowledged write, or a write that was in flight (sent but not
     acknowledged) at the kill. Never an older acknowledged version, never partial or mixed
@@ -187,6 +188,12 @@ class Server:
         self.starts = 0
 
     def start(self):
+        t0 = time.monotonic()
+        self.spawn()
+        self.wait_ready()
+        return time.monotonic() - t0
+
+    def spawn(self):
         env = {k: v for k, v in os.environ.items() if not k.startswith(("MINIO_", "CAIRN_", "AWS_"))}
         env["MINIO_ROOT_USER"] = ACCESS_KEY
         env["MINIO_ROOT_PASSWORD"] = SECRET_KEY
@@ -199,9 +206,6 @@ class Server:
                  "--console-address", f"127.0.0.1:{free_port()}", str(self.data_dir)],
                 env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 cwd=str(self.data_dir.parent), start_new_session=True)
-        t0 = time.monotonic()
-        self.wait_ready()
-        return time.monotonic() - t0
 
     def wait_ready(self):
         deadline = time.monotonic() + READY_TIMEOUT
@@ -703,13 +707,21 @@ def run(args) -> int:
                                 f"(before the kill):\n  " + "\n  ".join(m for _, m in errors[:10])
                                 + f"\n{server.log_tail()}")
             inflight = sum(1 for w in workers if w.transport_error)
+            recovery_kill = ""
+            if rnd.random() < args.recovery_kill_rate:
+                # Kill the next start-up too, somewhere in its recovery sweep or just after.
+                wait = rnd.uniform(0.0, 0.08)
+                server.spawn()
+                time.sleep(wait)
+                server.kill9()
+                recovery_kill = f"start-up killed after {wait * 1000:.0f} ms, "
             ready_s = server.start()
             present, absent = verify(server, history, all_keys, round_no, data_dir)
             print(f"round {round_no}: killed after {delay:.2f}s, "
                   f"{history.acked - acked_before} acknowledged ops "
                   f"({sum(w.count for w in workers)} answered, {inflight} in flight at the kill, "
                   f"{sum(w.reconnects for w in workers)} keep-alive retries, "
-                  f"{reader.count} GETs under load); "
+                  f"{reader.count} GETs under load); {recovery_kill}"
                   f"restart ready in {ready_s:.2f}s; {present} objects verified, "
                   f"{absent} keys absent as allowed", flush=True)
         rc = server.stop()
@@ -740,6 +752,9 @@ def main() -> int:
                    help="keys every writer touches (concurrent overwrites)")
     p.add_argument("--min-delay", type=float, default=0.3)
     p.add_argument("--max-delay", type=float, default=2.0)
+    p.add_argument("--recovery-kill-rate", type=float, default=0.4,
+                   help="share of rounds whose first restart is itself killed within 80 ms "
+                        "(recovery must be crash-safe too)")
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--bin", default=None, help="cairn binary (default $CAIRN_BIN or build/cairn)")
     p.add_argument("--time-limit", type=float, default=240.0,
