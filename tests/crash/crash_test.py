@@ -137,6 +137,18 @@ class Client:
             self.conn.close()
             self.conn = None
 
+    def abort_put(self, path: str, body: bytes, cut: int):
+        """PUT announcing len(body) bytes, send only body[:cut], then drop the connection."""
+        host = f"127.0.0.1:{self.port}"
+        req = AWSRequest(method="PUT", url=f"http://{host}{path}", data=body, headers={"Host": host})
+        _Signer("UNSIGNED-PAYLOAD").add_auth(req)
+        with socket.create_connection(("127.0.0.1", self.port), timeout=self.timeout) as sock:
+            head = f"PUT {path} HTTP/1.1\r\n" + "".join(
+                f"{k}: {v}\r\n" for k, v in req.headers.items()) + \
+                f"Content-Length: {len(body)}\r\n\r\n"
+            sock.sendall(head.encode() + body[:cut])
+            time.sleep(0.02)
+
     def request(self, method: str, path: str, query: str = "", body: bytes = b"",
                 headers: dict | None = None, payload_hash: str | None = None) -> Response:
         target = path + ("?" + query if query else "")
@@ -355,6 +367,7 @@ class Worker(threading.Thread):
         self.deadline = deadline
         self.errors = errors  # list of (time, message): problems seen while the server was up
         self.count = 0
+        self.aborted = 0
         self.reconnects = 0
         self.transport_error: tuple[float, str] | None = None
 
@@ -381,6 +394,19 @@ class Worker(threading.Thread):
             body = version_body(key, ver, size)
             op = Op(key, "put", ver, size, hashlib.md5(body).hexdigest(), 0.0, round=self.round_no)
         path = f"/{BUCKET}/{quote_key(key)}"
+        if op.kind == "put" and op.size > 0 and self.rnd.random() < 0.04:
+            # A client that gives up mid-body: the object must keep its previous version. The
+            # op stays unacknowledged, so only its full body would be an allowed result.
+            op.start = time.monotonic()
+            self.history.begin(op)
+            try:
+                self.client.abort_put(path, body, self.rnd.randrange(0, op.size))
+            except OSError as e:
+                self.transport_error = (time.monotonic(), f"aborted put {key}: {e!r}")
+                return False
+            self.aborted += 1
+            self.count += 1
+            return True
         for attempt in range(3):
             if attempt:
                 # Same version, same bytes, as a new op: the failed attempt stays in the history
@@ -632,6 +658,40 @@ def check_store_dir(data_dir: Path, large_objects: int) -> list[str]:
     return problems
 
 
+def leak_check(server: Server, history: History, keys: list[str], rnd: random.Random,
+               data_dir: Path):
+    """With the server up and idle: PUTs dropped mid-body must leave no temp file and no data
+    file behind, and change nothing (no restart sweeps for us here)."""
+    client = Client(server.port)
+    for i in range(6):
+        key = rnd.choice(keys)
+        ver = history.new_version(key)
+        size = version_size(key, ver, "large")
+        client.abort_put(f"/{BUCKET}/{quote_key(key)}", version_body(key, ver, size),
+                         rnd.randrange(size // 4, size))
+    time.sleep(0.5)
+    problems = []
+    present = {}
+    for key in keys:
+        resp = client.request("GET", f"/{BUCKET}/{quote_key(key)}")
+        ops = history.ops.get(key, [])
+        if resp.status == 200:
+            md5 = hashlib.md5(resp.body).hexdigest()
+            if not ops or ops[-1].md5 != md5:
+                problems.append(f"{key}: after PUTs dropped mid-body, GET returned "
+                                f"{identify(resp.body, ops)}")
+            present[key] = len(resp.body)
+        elif resp.status != 404 or (ops and ops[-1].md5):
+            problems.append(f"{key}: after PUTs dropped mid-body, GET -> HTTP {resp.status}")
+    client.close()
+    problems += check_store_dir(data_dir, sum(1 for n in present.values() if n > INLINE_MAX))
+    if problems:
+        raise Violation("while running, after 6 PUTs dropped mid-body:\n  - "
+                        + "\n  - ".join(problems[:20]))
+    print("leak check passed: 6 PUTs dropped mid-body left no temp or data file, "
+          "changed no object", flush=True)
+
+
 # ------------------------------------------------------------------------------------------
 # Main
 # ------------------------------------------------------------------------------------------
@@ -721,9 +781,11 @@ def run(args) -> int:
                   f"{history.acked - acked_before} acknowledged ops "
                   f"({sum(w.count for w in workers)} answered, {inflight} in flight at the kill, "
                   f"{sum(w.reconnects for w in workers)} keep-alive retries, "
+                  f"{sum(w.aborted for w in workers)} PUTs dropped mid-body by the client, "
                   f"{reader.count} GETs under load); {recovery_kill}"
                   f"restart ready in {ready_s:.2f}s; {present} objects verified, "
                   f"{absent} keys absent as allowed", flush=True)
+        leak_check(server, history, all_keys, rnd, data_dir)
         rc = server.stop()
         if rc != 0:
             raise Violation(f"graceful stop (SIGTERM) after the last round: exit status {rc}\n"
