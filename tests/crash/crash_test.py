@@ -18,6 +18,10 @@ and checks, for every key the test ever wrote:
   * the store's temporary dir (`DIR/.cairn/tmp`, see docs/storage-format.md) is empty, and the
     data-file dir holds exactly one file per object that is too big to be inline.
 
+While the writers run, a reader checks that every GET is one whole version. Some PUTs are
+dropped by the client mid-body; after the last round, with the server up, a few more are, and
+neither a temp file nor a data file may be left behind. Finally SIGTERM must exit 0.
+
 Every acknowledged op (200/204 received) is appended to a journal (JSON lines in the work dir)
 with its content MD5. Content is derived from (key, version number), so a reader recomputes it.
 Bounded: every request has a timeout, every loop a count and a deadline.
