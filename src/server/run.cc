@@ -59,7 +59,7 @@ int RunServer(const ServerConfig& config) {
   std::thread serving([&server] { server.Serve(); });
 
   const std::string& dir = config.data_dirs.front();
-  Result<std::unique_ptr<storage::ObjectStore>> store =
+  Result<std::unique_ptr<storage::LocalStore>> store =
       storage::OpenLocalStore(dir, storage::LocalStoreOptions());
   if (!store.ok()) {
     std::fprintf(stderr, "cairn: cannot open the data folder %s: %s\n", dir.c_str(),
@@ -68,6 +68,7 @@ int RunServer(const ServerConfig& config) {
     serving.join();
     return 1;
   }
+  api.AttachMultipart(store->get());
   api.AttachStore(store->get());
 
   std::string endpoint =

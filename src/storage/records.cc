@@ -1,5 +1,7 @@
 #include "storage/records.h"
 
+#include <cstdio>
+
 #include "storage/meta/coding.h"
 
 namespace cairn::storage {
@@ -17,8 +19,13 @@ using meta::PutVarint64;
 namespace {
 constexpr uint8_t kBucketRecordVersion = 1;
 constexpr uint8_t kObjectRecordVersion = 1;
+constexpr uint8_t kUploadRecordVersion = 1;
+constexpr uint8_t kPartRecordVersion = 1;
 constexpr uint8_t kFlagInline = 0x01;
-constexpr uint8_t kKnownFlags = kFlagInline;
+constexpr uint8_t kFlagMultipart = 0x02;
+constexpr uint8_t kKnownFlags = kFlagInline | kFlagMultipart;
+// More parts than any upload may have (10,000) means a corrupt count.
+constexpr uint32_t kMaxStoredParts = 10000;
 
 Status Corrupt(std::string_view what) {
   return Status(Code::kCorruption, "bad metadata record: " + std::string(what));
@@ -28,6 +35,54 @@ bool GetString(std::string_view* in, std::string* out) {
   std::string_view s;
   if (!GetLengthPrefixed(in, &s)) return false;
   out->assign(s);
+  return true;
+}
+
+void PutAttributes(std::string* out, const ObjectAttributes& a) {
+  PutLengthPrefixed(out, a.content_type);
+  PutVarint32(out, static_cast<uint32_t>(a.headers.size()));
+  for (const auto& [name, value] : a.headers) {
+    PutLengthPrefixed(out, name);
+    PutLengthPrefixed(out, value);
+  }
+}
+
+bool GetAttributes(std::string_view* in, ObjectAttributes* a) {
+  uint32_t count;
+  if (!GetString(in, &a->content_type) || !GetVarint32(in, &count)) return false;
+  a->headers.clear();
+  for (uint32_t i = 0; i < count; ++i) {  // each pair takes >= 2 bytes: bounded by the input
+    std::string name, value;
+    if (!GetString(in, &name) || !GetString(in, &value)) return false;
+    a->headers.emplace_back(std::move(name), std::move(value));
+  }
+  return true;
+}
+
+void PutChecksums(std::string* out, const Checksums& sums) {
+  PutVarint32(out, static_cast<uint32_t>(sums.size()));
+  for (const auto& [alg, value] : sums) {
+    PutLengthPrefixed(out, alg);
+    PutLengthPrefixed(out, value);
+  }
+}
+
+bool GetChecksums(std::string_view* in, Checksums* sums) {
+  uint32_t count;
+  if (!GetVarint32(in, &count)) return false;
+  sums->clear();
+  for (uint32_t i = 0; i < count; ++i) {
+    std::string alg, value;
+    if (!GetString(in, &alg) || !GetString(in, &value)) return false;
+    sums->emplace_back(std::move(alg), std::move(value));
+  }
+  return true;
+}
+
+bool GetFileId(std::string_view* in, data::FileId* id) {
+  std::string_view raw;
+  if (!GetBytes(in, 16, &raw)) return false;
+  *id = *data::FileId::FromBytes(raw);
   return true;
 }
 }  // namespace
@@ -58,6 +113,58 @@ std::string UploadPrefix(std::string_view bucket) {
   return k;
 }
 
+std::string EscapeUploadKey(std::string_view key) {
+  std::string out;
+  out.reserve(key.size() + 2);
+  for (char c : key) {
+    out.push_back(c);
+    if (c == '\0') out.push_back('\xff');
+  }
+  return out;
+}
+
+std::string UploadKey(std::string_view bucket, std::string_view key, std::string_view upload_id) {
+  std::string k = UploadPrefix(bucket);
+  k.append(EscapeUploadKey(key));
+  k.append(kUploadKeyEnd);
+  k.append(upload_id);
+  return k;
+}
+
+bool ParseUploadKeySuffix(std::string_view suffix, std::string* key, std::string* upload_id) {
+  key->clear();
+  for (size_t i = 0; i < suffix.size(); ++i) {
+    if (suffix[i] != '\0') {
+      key->push_back(suffix[i]);
+      continue;
+    }
+    if (i + 1 >= suffix.size()) return false;
+    if (suffix[i + 1] == '\xff') {
+      key->push_back('\0');
+      ++i;
+    } else if (suffix[i + 1] == '\x01') {
+      upload_id->assign(suffix.substr(i + 2));
+      return true;
+    } else {
+      return false;
+    }
+  }
+  return false;
+}
+
+std::string PartPrefix(std::string_view upload_id) {
+  std::string k(kPartPrefix);
+  k.append(upload_id);
+  k.push_back('/');
+  return k;
+}
+
+std::string PartKey(std::string_view upload_id, int number) {
+  char digits[16];
+  std::snprintf(digits, sizeof(digits), "%05d", number);
+  return PartPrefix(upload_id) + digits;
+}
+
 std::string IntentKey(const data::FileId& id) { return std::string(kIntentPrefix) + id.Hex(); }
 std::string GarbageKey(const data::FileId& id) { return std::string(kGarbagePrefix) + id.Hex(); }
 
@@ -82,27 +189,40 @@ Status DecodeBucketRecord(std::string_view in, BucketRecord* record) {
   return Status::Ok();
 }
 
+std::vector<data::FileId> DataFilesOf(const ObjectRecord& r) {
+  std::vector<data::FileId> out;
+  if (r.is_multipart) {
+    out.reserve(r.parts.size());
+    for (const ObjectPart& p : r.parts) out.push_back(p.file_id);
+  } else if (!r.is_inline) {
+    out.push_back(r.file_id);
+  }
+  return out;
+}
+
 std::string EncodeObjectRecord(const ObjectRecord& r) {
   std::string out;
   out.reserve(64 + r.etag.size() + r.attributes.content_type.size() +
-              (r.is_inline ? r.inline_data.size() : 16));
+              (r.is_inline ? r.inline_data.size() : 16) + r.parts.size() * 64);
   out.push_back(static_cast<char>(kObjectRecordVersion));
-  out.push_back(static_cast<char>(r.is_inline ? kFlagInline : 0));
+  uint8_t flags = r.is_multipart ? kFlagMultipart : (r.is_inline ? kFlagInline : 0);
+  out.push_back(static_cast<char>(flags));
   PutVarint64(&out, r.size);
   PutLengthPrefixed(&out, r.etag);
   PutFixed64(&out, static_cast<uint64_t>(ToUnixNanos(r.modified)));
-  PutLengthPrefixed(&out, r.attributes.content_type);
-  PutVarint32(&out, static_cast<uint32_t>(r.attributes.headers.size()));
-  for (const auto& [name, value] : r.attributes.headers) {
-    PutLengthPrefixed(&out, name);
-    PutLengthPrefixed(&out, value);
-  }
-  PutVarint32(&out, static_cast<uint32_t>(r.checksums.size()));
-  for (const auto& [alg, value] : r.checksums) {
-    PutLengthPrefixed(&out, alg);
-    PutLengthPrefixed(&out, value);
-  }
-  if (r.is_inline) {
+  PutAttributes(&out, r.attributes);
+  PutChecksums(&out, r.checksums);
+  if (r.is_multipart) {
+    PutLengthPrefixed(&out, r.checksum_type);
+    PutVarint32(&out, static_cast<uint32_t>(r.parts.size()));
+    for (const ObjectPart& p : r.parts) {
+      PutVarint32(&out, static_cast<uint32_t>(p.summary.number));
+      PutVarint64(&out, p.summary.size);
+      PutLengthPrefixed(&out, p.summary.etag);
+      PutChecksums(&out, p.summary.checksums);
+      out.append(p.file_id.Raw());
+    }
+  } else if (r.is_inline) {
     out.append(r.inline_data);  // the rest of the record; its length is `size`
   } else {
     out.append(r.file_id.Raw());
@@ -115,41 +235,100 @@ Status DecodeObjectRecord(std::string_view in, ObjectRecord* r, bool with_data) 
     return Corrupt("unknown object record version");
   }
   auto flags = static_cast<uint8_t>(in[1]);
-  if ((flags & ~kKnownFlags) != 0) return Corrupt("unknown object record flags");
+  if ((flags & ~kKnownFlags) != 0 || flags == (kFlagInline | kFlagMultipart)) {
+    return Corrupt("unknown object record flags");
+  }
   in.remove_prefix(2);
   r->is_inline = (flags & kFlagInline) != 0;
+  r->is_multipart = (flags & kFlagMultipart) != 0;
   uint64_t mtime;
-  uint32_t count;
-  if (!GetVarint64(&in, &r->size) || !GetString(&in, &r->etag) || !GetFixed64(&in, &mtime) ||
-      !GetString(&in, &r->attributes.content_type) || !GetVarint32(&in, &count)) {
+  if (!GetVarint64(&in, &r->size) || !GetString(&in, &r->etag) || !GetFixed64(&in, &mtime)) {
     return Corrupt("truncated object record");
   }
   r->modified = FromUnixNanos(static_cast<int64_t>(mtime));
-  r->attributes.headers.clear();
-  for (uint32_t i = 0; i < count; ++i) {  // each pair takes >= 2 bytes: bounded by the input
-    std::string name, value;
-    if (!GetString(&in, &name) || !GetString(&in, &value)) return Corrupt("truncated headers");
-    r->attributes.headers.emplace_back(std::move(name), std::move(value));
-  }
-  if (!GetVarint32(&in, &count)) return Corrupt("truncated object record");
-  r->checksums.clear();
-  for (uint32_t i = 0; i < count; ++i) {
-    std::string alg, value;
-    if (!GetString(&in, &alg) || !GetString(&in, &value)) return Corrupt("truncated checksums");
-    r->checksums.emplace_back(std::move(alg), std::move(value));
-  }
-  if (r->is_inline) {
-    if (in.size() != r->size) return Corrupt("inline data length differs from size");
-    if (with_data) {
-      r->inline_data.assign(in);
-    } else {
-      r->inline_data.clear();
+  if (!GetAttributes(&in, &r->attributes)) return Corrupt("truncated headers");
+  if (!GetChecksums(&in, &r->checksums)) return Corrupt("truncated checksums");
+  r->checksum_type.clear();
+  r->parts.clear();
+  r->inline_data.clear();
+  if (r->is_multipart) {
+    uint32_t count;
+    if (!GetString(&in, &r->checksum_type) || !GetVarint32(&in, &count) ||
+        count > kMaxStoredParts) {
+      return Corrupt("bad multipart object record");
     }
+    r->parts.reserve(count);
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < count; ++i) {
+      ObjectPart p;
+      uint32_t number;
+      if (!GetVarint32(&in, &number) || !GetVarint64(&in, &p.summary.size) ||
+          !GetString(&in, &p.summary.etag) || !GetChecksums(&in, &p.summary.checksums) ||
+          !GetFileId(&in, &p.file_id)) {
+        return Corrupt("truncated multipart part");
+      }
+      p.summary.number = static_cast<int>(number);
+      total += p.summary.size;
+      r->parts.push_back(std::move(p));
+    }
+    if (!in.empty()) return Corrupt("trailing bytes after multipart parts");
+    if (total != r->size) return Corrupt("multipart part sizes differ from size");
+  } else if (r->is_inline) {
+    if (in.size() != r->size) return Corrupt("inline data length differs from size");
+    if (with_data) r->inline_data.assign(in);
   } else {
-    std::string_view raw;
-    if (!GetBytes(&in, 16, &raw) || !in.empty()) return Corrupt("bad data file id");
-    r->file_id = *data::FileId::FromBytes(raw);
+    if (!GetFileId(&in, &r->file_id) || !in.empty()) return Corrupt("bad data file id");
   }
+  return Status::Ok();
+}
+
+std::string EncodeUploadRecord(const UploadRecord& r) {
+  std::string out;
+  out.push_back(static_cast<char>(kUploadRecordVersion));
+  PutFixed64(&out, static_cast<uint64_t>(ToUnixNanos(r.initiated)));
+  PutAttributes(&out, r.attributes);
+  PutLengthPrefixed(&out, r.checksum_algorithm);
+  PutLengthPrefixed(&out, r.checksum_type);
+  return out;
+}
+
+Status DecodeUploadRecord(std::string_view in, UploadRecord* r) {
+  if (in.empty() || static_cast<uint8_t>(in[0]) != kUploadRecordVersion) {
+    return Corrupt("unknown upload record version");
+  }
+  in.remove_prefix(1);
+  uint64_t initiated;
+  if (!GetFixed64(&in, &initiated) || !GetAttributes(&in, &r->attributes) ||
+      !GetString(&in, &r->checksum_algorithm) || !GetString(&in, &r->checksum_type) ||
+      !in.empty()) {
+    return Corrupt("truncated upload record");
+  }
+  r->initiated = FromUnixNanos(static_cast<int64_t>(initiated));
+  return Status::Ok();
+}
+
+std::string EncodePartRecord(const PartRecord& r) {
+  std::string out;
+  out.push_back(static_cast<char>(kPartRecordVersion));
+  PutVarint64(&out, r.size);
+  PutLengthPrefixed(&out, r.etag);
+  PutFixed64(&out, static_cast<uint64_t>(ToUnixNanos(r.modified)));
+  PutChecksums(&out, r.checksums);
+  out.append(r.file_id.Raw());
+  return out;
+}
+
+Status DecodePartRecord(std::string_view in, PartRecord* r) {
+  if (in.empty() || static_cast<uint8_t>(in[0]) != kPartRecordVersion) {
+    return Corrupt("unknown part record version");
+  }
+  in.remove_prefix(1);
+  uint64_t mtime;
+  if (!GetVarint64(&in, &r->size) || !GetString(&in, &r->etag) || !GetFixed64(&in, &mtime) ||
+      !GetChecksums(&in, &r->checksums) || !GetFileId(&in, &r->file_id) || !in.empty()) {
+    return Corrupt("truncated part record");
+  }
+  r->modified = FromUnixNanos(static_cast<int64_t>(mtime));
   return Status::Ok();
 }
 

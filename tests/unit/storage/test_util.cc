@@ -84,7 +84,7 @@ size_t TmpFileCount(const std::string& dir) {
   return files.ok() ? files->size() : 0;
 }
 
-std::unique_ptr<ObjectStore> OpenOrDie(const std::string& dir, const LocalStoreOptions& options) {
+std::unique_ptr<LocalStore> OpenOrDie(const std::string& dir, const LocalStoreOptions& options) {
   auto store = OpenLocalStore(dir, options);
   if (!store.ok()) {
     ADD_FAILURE() << store.status().ToString();

@@ -64,7 +64,7 @@ Result<std::string> Drain(ByteSource& source);
 size_t DataFileCount(const std::string& dir);
 size_t TmpFileCount(const std::string& dir);
 
-std::unique_ptr<ObjectStore> OpenOrDie(const std::string& dir,
-                                       const LocalStoreOptions& options = {});
+std::unique_ptr<LocalStore> OpenOrDie(const std::string& dir,
+                                      const LocalStoreOptions& options = {});
 
 }  // namespace cairn::storage::testing
