@@ -112,7 +112,8 @@ class ObjectStore {
   // kInvalidBucketName is the caller's job; the store takes names as given.
   // kBucketAlreadyOwnedByYou when it exists.
   virtual Status CreateBucket(const std::string& bucket, const std::string& region) = 0;
-  // kNoSuchBucket, kBucketNotEmpty (objects or multipart uploads in progress).
+  // kNoSuchBucket, kBucketNotEmpty (objects). Multipart uploads in progress do not keep the
+  // bucket: they are aborted along with it (as `aws s3 rb --force` expects).
   virtual Status DeleteBucket(const std::string& bucket) = 0;
   virtual Result<BucketInfo> GetBucket(const std::string& bucket) = 0;  // kNoSuchBucket
   virtual Result<std::vector<BucketInfo>> ListBuckets() = 0;           // sorted by name
