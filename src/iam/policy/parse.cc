@@ -397,7 +397,7 @@ Result<Policy> ParsePolicy(std::string_view text, const ParseOptions& options) {
     // what() reads "[json.exception.parse_error.101] parse error at line 1, column 9: ...".
     std::string_view what = e.what();
     if (size_t p = what.find("] "); p != std::string_view::npos) what.remove_prefix(p + 2);
-    return Error("", "invalid JSON at byte " + std::to_string(e.byte) + ": " + std::string(what));
+    return Error("", "invalid JSON: " + std::string(what));
   } catch (const std::exception& e) {
     return Error("", std::string("invalid JSON: ") + e.what());
   }
