@@ -245,17 +245,22 @@ Result<Identity> Verifier::Verify(const RequestView& request, TimePoint now) con
   bool presigned = QueryHasParam(req.raw_query, "X-Amz-Signature") ||
                    QueryHasParam(req.raw_query, "X-Amz-Credential") ||
                    QueryHasParam(req.raw_query, "X-Amz-Algorithm");
-  if (authorization && presigned) {
+  bool presigned_v2 =
+      QueryHasParam(req.raw_query, "AWSAccessKeyId") || QueryHasParam(req.raw_query, "Signature");
+  if (int(authorization.has_value()) + int(presigned) + int(presigned_v2) > 1) {
     return Status(Code::kInvalidArgumentS3,
                   "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, "
                   "Signature query string parameter or the Authorization header should be "
                   "specified");
   }
-  if (authorization) return VerifyHeader(req, *authorization, now);
-  if (presigned) return VerifyPresigned(req, now);
-  if (QueryHasParam(req.raw_query, "AWSAccessKeyId") && QueryHasParam(req.raw_query, "Signature")) {
-    return Status(Code::kNotImplemented, "Signature Version 2 is not supported; use SigV4");
+  if (authorization) {
+    if (StartsWithIgnoreCase(TrimWhitespace(*authorization), "AWS ")) {
+      return VerifyV2Header(req, *authorization, now);
+    }
+    return VerifyHeader(req, *authorization, now);
   }
+  if (presigned) return VerifyPresigned(req, now);
+  if (presigned_v2) return VerifyV2Query(req, now);
 
   // Anonymous. The body may still be aws-chunked: boto3 without credentials sends
   // Content-Encoding: aws-chunked with a trailing checksum and no x-amz-content-sha256.
@@ -277,9 +282,6 @@ Result<Identity> Verifier::Verify(const RequestView& request, TimePoint now) con
 Result<Identity> Verifier::VerifyHeader(const RequestView& req, std::string_view authorization,
                                         TimePoint now) const {
   const Headers& headers = *req.headers;
-  if (StartsWithIgnoreCase(TrimWhitespace(authorization), "AWS ")) {
-    return Status(Code::kNotImplemented, "Signature Version 2 is not supported; use SigV4");
-  }
   CAIRN_ASSIGN_OR_RETURN(ParsedAuthorization auth, ParseAuthorization(authorization));
   CAIRN_ASSIGN_OR_RETURN(TimePoint date, RequestDate(headers));
   if (date > now + kMaxSkew || date < now - kMaxSkew) {

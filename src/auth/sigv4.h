@@ -23,6 +23,9 @@ struct RequestView {
   std::string_view raw_path;   // as sent, still percent-encoded: "/bucket/a%20b"
   std::string_view raw_query;  // as sent, without '?': "list-type=2&prefix=a%2F"
   const Headers* headers = nullptr;
+  // Added (additive): for a virtual-host-style request ("bucket.s3.example.com/key"), the bucket
+  // named by Host. Only SigV2 needs it: its CanonicalizedResource is "/bucket" + raw_path.
+  std::string_view virtual_host_bucket = {};
 };
 
 // How the request body is protected, from x-amz-content-sha256.
@@ -50,19 +53,24 @@ struct Identity {
   std::string region;      // the region of the credential scope (any region is accepted)
   // x-amz-decoded-content-length for the aws-chunked modes, when sent; VerifiedBody enforces it.
   std::optional<uint64_t> decoded_content_length;
+  // Authenticated by legacy Signature Version 2 (header "AWS AK:sig" or AWSAccessKeyId/Signature/
+  // Expires query). Such requests carry no payload signature: payload is always kUnsigned and
+  // region, scope, signing_key and seed_signature are empty.
+  bool signature_v2 = false;
 };
 
 class Verifier {
  public:
   explicit Verifier(const CredentialLookup& credentials) : credentials_(credentials) {}
 
-  // Checks the request's signature: the Authorization header (SigV4), or the X-Amz-* query
-  // (presigned). A request with neither is anonymous (Identity::anonymous). Errors:
+  // Checks the request's signature: the Authorization header (SigV4 or SigV2), or the X-Amz-*
+  // query (presigned SigV4) or the AWSAccessKeyId/Signature/Expires query (presigned SigV2). A
+  // request with none of them is anonymous (Identity::anonymous). Errors:
   // kAuthorizationHeaderMalformed, kInvalidAccessKeyId, kSignatureDoesNotMatch,
   // kRequestTimeTooSkewed (more than 15 minutes from `now`), kMissingSecurityHeader,
   // kInvalidContentSha256, kAccessDenied / kExpiredPresignedRequest for presigned URLs.
-  // Also: kInvalidArgumentS3 when both the header and the query form are used, kNotImplemented
-  // for Signature Version 2, kAccessDenied for an anonymous request that claims a signed
+  // Also: kInvalidArgumentS3 when more than one of the header and the query forms is used,
+  // kAccessDenied for an anonymous request that claims a signed
   // streaming payload, kAuthorizationHeaderMalformed for bad X-Amz-* query parameters (S3's
   // AuthorizationQueryParametersError), kInvalidArgument for a bad x-amz-decoded-content-length.
   Result<Identity> Verify(const RequestView& request, TimePoint now) const;
@@ -73,6 +81,10 @@ class Verifier {
                                 TimePoint now) const;
   Result<Identity> VerifyPresigned(const RequestView& request, TimePoint now) const;
   Result<Identity> CheckSignature(const Check& check) const;
+  // Signature Version 2 (sigv2.cc); errors are listed in sigv2.h.
+  Result<Identity> VerifyV2Header(const RequestView& request, std::string_view authorization,
+                                  TimePoint now) const;
+  Result<Identity> VerifyV2Query(const RequestView& request, TimePoint now) const;
 
   const CredentialLookup& credentials_;
 };
