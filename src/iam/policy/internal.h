@@ -28,7 +28,8 @@ class ContextView {
 
  private:
   const RequestContext* context_;
-  std::vector<std::string> username_;  // aws:username from RequestContext::username
+  // aws:username from RequestContext::username, built on first use.
+  mutable std::vector<std::string> username_;
 };
 
 // Glob matching. With `escaped`, a backslash makes the next pattern byte literal (the form

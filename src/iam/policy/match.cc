@@ -103,20 +103,19 @@ bool IsResourceFreeAction(std::string_view action) {
   return false;
 }
 
-ContextView::ContextView(const RequestContext* context) : context_(context) {
-  if (context_ && !context_->username.empty()) username_.push_back(context_->username);
-}
+ContextView::ContextView(const RequestContext* context) : context_(context) {}
 
 const std::vector<std::string>* ContextView::Find(std::string_view key) const {
   if (context_) {
-    // Exact spelling first (the common case), then any spelling.
-    auto it = context_->values.find(std::string(key));
-    if (it != context_->values.end()) return &it->second;
+    // A request brings a handful of keys: a scan costs less than building a lookup key.
     for (const auto& [k, v] : context_->values) {
       if (EqualsIgnoreCase(k, key)) return &v;
     }
   }
-  if (!username_.empty() && EqualsIgnoreCase(key, "aws:username")) return &username_;
+  if (context_ && !context_->username.empty() && EqualsIgnoreCase(key, "aws:username")) {
+    if (username_.empty()) username_.push_back(context_->username);
+    return &username_;
+  }
   return nullptr;
 }
 

@@ -169,6 +169,17 @@ bool PrincipalMatches(const Statement& statement, std::string_view principal_arn
 // "IsPublic"): Principal "*" with no conditions.
 bool IsPublic(const Policy& policy);
 
+// The resource ARN of an S3 request: "arn:aws:s3:::bucket/key", "arn:aws:s3:::bucket" for
+// bucket-level actions, and "arn:aws:s3:::*" for account-level ones (ListAllMyBuckets; matched
+// by Resource "*" and "arn:aws:s3:::*" as in AWS, not by a bucket's ARN).
+std::string S3ResourceArn(std::string_view bucket, std::string_view key = {});
+
+// PutBucketPolicy's check that a bucket policy speaks only of its own bucket: every Resource /
+// NotResource must be "*" or an S3 ARN whose bucket part (before the first '/') can match
+// `bucket`.
+// Error: kInvalidArgument "Statement[0].Resource[1]: ... (Policy has invalid resource)".
+Status CheckBucketPolicyResources(const Policy& policy, std::string_view bucket);
+
 // Wildcard match as used for resources and StringLike: `*` any run of characters (including
 // '/'), `?` exactly one character. Exposed for the S3 layer and tests.
 bool WildcardMatch(std::string_view pattern, std::string_view text, bool ignore_case = false);

@@ -1033,3 +1033,32 @@ TEST(Robustness, RandomBytesAndDeepNesting) {
 
 }  // namespace
 }  // namespace cairn::iam::policy
+
+namespace cairn::iam::policy {
+namespace {
+
+TEST(S3Arns, ResourceArnAndBucketPolicyResources) {
+  EXPECT_EQ(S3ResourceArn("b", "k/x"), "arn:aws:s3:::b/k/x");
+  EXPECT_EQ(S3ResourceArn("b"), "arn:aws:s3:::b");
+  EXPECT_EQ(S3ResourceArn(""), "arn:aws:s3:::*");
+  auto bucket_policy = [](const std::string& resource) {
+    return MustParse(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",
+        "Action":"s3:GetObject","Resource":[)" +
+                         resource + "]}]}",
+                     PolicyKind::kBucket);
+  };
+  EXPECT_TRUE(
+      CheckBucketPolicyResources(bucket_policy(R"("arn:aws:s3:::b/*","arn:aws:s3:::b")"), "b")
+          .ok());
+  EXPECT_TRUE(CheckBucketPolicyResources(bucket_policy(R"("arn:aws:s3:::b*/x")"), "b").ok());
+  auto other = CheckBucketPolicyResources(
+      bucket_policy(R"("arn:aws:s3:::b/*","arn:aws:s3:::other/*")"), "b");
+  EXPECT_EQ(other.code(), Code::kInvalidArgument);
+  EXPECT_NE(other.message().find("Statement[0].Resource[1]"), std::string::npos) << other.message();
+  EXPECT_FALSE(CheckBucketPolicyResources(bucket_policy(R"("arn:aws:s3:::bb/*")"), "b").ok());
+  EXPECT_TRUE(CheckBucketPolicyResources(bucket_policy(R"("*")"), "b").ok());
+  EXPECT_FALSE(CheckBucketPolicyResources(bucket_policy(R"("arn:aws:iam:::user/x")"), "b").ok());
+}
+
+}  // namespace
+}  // namespace cairn::iam::policy
