@@ -64,7 +64,7 @@ using V = std::vector<std::string>;
 const std::nullopt_t kAbsent = std::nullopt;
 
 INSTANTIATE_TEST_SUITE_P(
-    Strings, ConditionTest,
+    PolicyStrings, ConditionTest,
     ::testing::Values(
         ConditionCase{"StringEquals", "s3:x-amz-acl", R"("public-read")", V{"public-read"}, true},
         ConditionCase{"StringEquals", "s3:x-amz-acl", R"("public-read")", V{"private"}, false},
@@ -109,7 +109,7 @@ INSTANTIATE_TEST_SUITE_P(
         ConditionCase{"StringEquals", "S3:X-AMZ-ACL", R"("private")", V{"private"}, true}));
 
 INSTANTIATE_TEST_SUITE_P(
-    Numbers, ConditionTest,
+    PolicyNumbers, ConditionTest,
     ::testing::Values(
         ConditionCase{"NumericEquals", "s3:max-keys", "10", V{"10"}, true},
         ConditionCase{"NumericEquals", "s3:max-keys", R"("10")", V{"10.0"}, true},
@@ -137,7 +137,7 @@ INSTANTIATE_TEST_SUITE_P(
         ConditionCase{"NumericGreaterThanEquals", "s3:max-keys", "10", kAbsent, false}));
 
 INSTANTIATE_TEST_SUITE_P(
-    Dates, ConditionTest,
+    PolicyDates, ConditionTest,
     ::testing::Values(
         ConditionCase{"DateEquals", "aws:CurrentTime", R"("2024-06-01T00:00:00Z")",
                       V{"2024-06-01T00:00:00Z"}, true},
@@ -184,7 +184,7 @@ INSTANTIATE_TEST_SUITE_P(
                       V{"2025-01-01T00:00:00Z"}, true}));
 
 INSTANTIATE_TEST_SUITE_P(
-    BoolAndIp, ConditionTest,
+    PolicyBoolAndIp, ConditionTest,
     ::testing::Values(
         ConditionCase{"Bool", "aws:SecureTransport", "true", V{"true"}, true},
         ConditionCase{"Bool", "aws:SecureTransport", R"("true")", V{"TRUE"}, true},
@@ -228,7 +228,7 @@ INSTANTIATE_TEST_SUITE_P(
 // Set operators on a multi-valued key (AWS reference_policies_condition-single-vs-multi-valued
 // -context-keys): ForAllValues is true on an absent or empty key; ForAnyValue is false there.
 INSTANTIATE_TEST_SUITE_P(
-    SetOperators, ConditionTest,
+    PolicySetOperators, ConditionTest,
     ::testing::Values(
         ConditionCase{"ForAllValues:StringEquals", "aws:TagKeys", R"(["a","b"])", V{"a"}, true},
         ConditionCase{"ForAllValues:StringEquals", "aws:TagKeys", R"(["a","b"])", V{"b", "a"},
@@ -265,7 +265,7 @@ INSTANTIATE_TEST_SUITE_P(
         ConditionCase{"StringEquals", "aws:TagKeys", R"("a")", V{"b", "a"}, true},
         ConditionCase{"StringNotEquals", "aws:TagKeys", R"("a")", V{"b", "a"}, false}));
 
-TEST(Condition, AllKeysAndOperatorsMustHold) {
+TEST(PolicyCondition, AllKeysAndOperatorsMustHold) {
   Policy p = MustParse(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
       "Action":"s3:ListBucket","Resource":"arn:aws:s3:::b",
       "Condition":{"StringLike":{"s3:prefix":"home/*","s3:delimiter":"/"},
@@ -281,7 +281,7 @@ TEST(Condition, AllKeysAndOperatorsMustHold) {
   EXPECT_EQ(Eval(p, "s3:ListBucket", "arn:aws:s3:::b", &ctx), Decision::kNoMatch);
 }
 
-TEST(Condition, ExistingObjectTagKeyAndContextSpelling) {
+TEST(PolicyCondition, ExistingObjectTagKeyAndContextSpelling) {
   Policy p = MustParse(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
       "Action":"s3:GetObject","Resource":"*",
       "Condition":{"StringEquals":{"s3:ExistingObjectTag/classification":"public"}}}]})");
@@ -294,7 +294,7 @@ TEST(Condition, ExistingObjectTagKeyAndContextSpelling) {
 }
 
 // A Deny guarded by a secure-transport check, the classic "deny unless TLS".
-TEST(Condition, DenyUnlessSecureTransport) {
+TEST(PolicyCondition, DenyUnlessSecureTransport) {
   Policy p = MustParse(R"({"Version":"2012-10-17","Statement":[
       {"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},
       {"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b/*",
@@ -329,7 +329,7 @@ TEST_P(ActionTest, Matches) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Actions, ActionTest,
+    PolicyActions, ActionTest,
     ::testing::Values(
         MatchCase{"s3:*", "s3:GetObject", true}, MatchCase{"s3:*", "s3:ListAllMyBuckets", true},
         MatchCase{"s3:*", "admin:ServerInfo", false}, MatchCase{"*", "admin:CreateUser", true},
@@ -358,7 +358,7 @@ TEST_P(ResourceTest, Matches) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Resources, ResourceTest,
+    PolicyResources, ResourceTest,
     ::testing::Values(MatchCase{"*", "arn:aws:s3:::b/k", true},
                       MatchCase{"*", "arn:aws:s3:::b", true},
                       MatchCase{"arn:aws:s3:::*", "arn:aws:s3:::b/deep/key", true},
@@ -379,7 +379,7 @@ INSTANTIATE_TEST_SUITE_P(
                       MatchCase{"arn:aws:s3:::b/back\\\\slash", "arn:aws:s3:::b/back\\slash",
                                 true}));
 
-TEST(Wildcard, Direct) {
+TEST(PolicyWildcard, Direct) {
   EXPECT_TRUE(WildcardMatch("", ""));
   EXPECT_FALSE(WildcardMatch("", "a"));
   EXPECT_TRUE(WildcardMatch("*", ""));
@@ -393,7 +393,7 @@ TEST(Wildcard, Direct) {
 }
 
 // The two policies of issue 4's seed documents.
-TEST(SeedPolicies, AnonymousThumbnails) {
+TEST(PolicySeedPolicies, AnonymousThumbnails) {
   Policy p = MustParse(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
       "Principal":"*","Action":["s3:GetObject"],
       "Resource":["arn:aws:s3:::ensure-study-documents/*/thumbnails/*"]}]})",
@@ -414,7 +414,7 @@ TEST(SeedPolicies, AnonymousThumbnails) {
   EXPECT_TRUE(IsPublic(p));
 }
 
-TEST(SeedPolicies, EnsureStudyUser) {
+TEST(PolicySeedPolicies, EnsureStudyUser) {
   Policy p = MustParse(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
       "Action":["s3:*"],"Resource":["arn:aws:s3:::ensure-study-*/*"]}]})");
   for (const char* bucket : {"ensure-study-documents", "ensure-study-media", "ensure-study-exports",
@@ -436,7 +436,7 @@ TEST(SeedPolicies, EnsureStudyUser) {
 // ---------------------------------------------------------------------------------------------
 // NotAction, NotResource, NotPrincipal, Deny precedence.
 
-TEST(Negations, NotActionAndNotResource) {
+TEST(PolicyNegations, NotActionAndNotResource) {
   Policy p = MustParse(R"({"Version":"2012-10-17","Statement":[
       {"Effect":"Allow","NotAction":["s3:DeleteObject","s3:DeleteBucket"],
        "NotResource":"arn:aws:s3:::secret/*"}]})");
@@ -447,7 +447,7 @@ TEST(Negations, NotActionAndNotResource) {
   EXPECT_EQ(Eval(p, "s3:GetObject", "arn:aws:s3:::secret"), Decision::kAllow);
 }
 
-TEST(Negations, DenyNotActionLimitsToReads) {
+TEST(PolicyNegations, DenyNotActionLimitsToReads) {
   Policy p = MustParse(R"({"Version":"2012-10-17","Statement":[
       {"Effect":"Allow","Action":"s3:*","Resource":"*"},
       {"Effect":"Deny","NotAction":"s3:Get*","Resource":"arn:aws:s3:::archive/*"}]})");
@@ -487,7 +487,7 @@ TEST_P(PrincipalTest, Matches) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Principals, PrincipalTest,
+    PolicyPrincipals, PrincipalTest,
     ::testing::Values(
         PrincipalCase{R"("*")", "", true}, PrincipalCase{R"("*")", "*", true},
         PrincipalCase{R"("*")", "arn:aws:iam:::user/alice", true},
@@ -505,14 +505,14 @@ INSTANTIATE_TEST_SUITE_P(
         PrincipalCase{R"({"AWS":["alice"]})", "arn:aws:iam:::user/alicex", false},
         PrincipalCase{R"({"AWS":["alice"]})", "arn:aws:iam:::user/Alice", false}));
 
-TEST(Principals, IdentityPolicyIgnoresPrincipalAndBucketPolicyNeedsOne) {
+TEST(PolicyPrincipals, IdentityPolicyIgnoresPrincipalAndBucketPolicyNeedsOne) {
   Policy p = MustParse(R"({"Version":"2012-10-17","Statement":{"Effect":"Allow",
       "Action":"s3:*","Resource":"*"}})");
   EXPECT_TRUE(PrincipalMatches(p.statements[0], ""));
   EXPECT_TRUE(PrincipalMatches(p.statements[0], "arn:aws:iam:::user/x"));
 }
 
-TEST(DenyWins, WithinOnePolicy) {
+TEST(PolicyDenyWins, WithinOnePolicy) {
   Policy p = MustParse(R"({"Version":"2012-10-17","Statement":[
       {"Sid":"deny","Effect":"Deny","Action":"s3:DeleteObject","Resource":"arn:aws:s3:::b/keep/*"},
       {"Sid":"allow","Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/*"}]})");
@@ -521,7 +521,7 @@ TEST(DenyWins, WithinOnePolicy) {
   EXPECT_EQ(Eval(p, "s3:GetObject", "arn:aws:s3:::c/x"), Decision::kNoMatch);
 }
 
-TEST(DenyWins, AcrossPolicies) {
+TEST(PolicyDenyWins, AcrossPolicies) {
   Policy allow = MustParse(
       R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}})");
   Policy deny = MustParse(
@@ -570,7 +570,7 @@ TEST_P(VariableTest, Resource) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Variables, VariableTest,
+    PolicyVariables, VariableTest,
     ::testing::Values(
         VariableCase{"arn:aws:s3:::home/${aws:username}/*", "alice", "arn:aws:s3:::home/alice/x",
                      true},
@@ -594,7 +594,7 @@ INSTANTIATE_TEST_SUITE_P(
         VariableCase{"arn:aws:s3:::home/${aws:username, 'guest'}/*", "bob",
                      "arn:aws:s3:::home/bob/x", true}));
 
-TEST(Variables, OldVersionKeepsTextLiteral) {
+TEST(PolicyVariables, OldVersionKeepsTextLiteral) {
   Policy p = MustParse(R"({"Version":"2008-10-17","Statement":{"Effect":"Allow",
       "Action":"s3:*","Resource":"arn:aws:s3:::home/${aws:username}/*"}})");
   RequestContext ctx;
@@ -607,7 +607,7 @@ TEST(Variables, OldVersionKeepsTextLiteral) {
   EXPECT_EQ(Eval(none, "s3:GetObject", "arn:aws:s3:::home/alice/x", &ctx), Decision::kNoMatch);
 }
 
-TEST(Variables, InConditionValues) {
+TEST(PolicyVariables, InConditionValues) {
   // The AWS example: a user may list only their own prefix.
   Policy p = MustParse(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
       "Action":"s3:ListBucket","Resource":"arn:aws:s3:::home",
@@ -631,7 +631,7 @@ TEST(Variables, InConditionValues) {
   EXPECT_EQ(Eval(p, "s3:GetObject", "arn:aws:s3:::x/y", &ctx), Decision::kAllow);
 }
 
-TEST(Variables, OtherKeysAndMultiValuedKeys) {
+TEST(PolicyVariables, OtherKeysAndMultiValuedKeys) {
   Policy p = MustParse(R"({"Version":"2012-10-17","Statement":{"Effect":"Allow",
       "Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:userid}/*"}})");
   RequestContext ctx;
@@ -667,7 +667,7 @@ TEST_P(MalformedTest, Refused) {
 #define OK_STMT R"({"Effect":"Allow","Action":"s3:*","Resource":"*"})"
 
 INSTANTIATE_TEST_SUITE_P(
-    Malformed, MalformedTest,
+    PolicyMalformed, MalformedTest,
     ::testing::Values(
         MalformedCase{"", "invalid JSON: parse error at line 1, column 1"},
         MalformedCase{"{", "invalid JSON: parse error at line 1, column"},
@@ -818,7 +818,7 @@ INSTANTIATE_TEST_SUITE_P(
 #undef S
 #undef OK_STMT
 
-TEST(Parse, AcceptsTheDocumentedShapes) {
+TEST(PolicyParse, AcceptsTheDocumentedShapes) {
   // Single statement object, string forms, Id, Sid, 2008 version, numbers/bools as values.
   Policy p = MustParse(R"({"Version":"2008-10-17","Id":"p1","Statement":{"Sid":"One",
       "Effect":"Deny","NotAction":"s3:Get*","NotResource":["arn:aws:s3:::a/*","arn:aws:s3:::b"],
@@ -861,7 +861,7 @@ TEST(Parse, AcceptsTheDocumentedShapes) {
 // ---------------------------------------------------------------------------------------------
 // MinIO's canned policies.
 
-TEST(Canned, EveryNameParsesAndHasJson) {
+TEST(PolicyCanned, EveryNameParsesAndHasJson) {
   ASSERT_EQ(CannedPolicyNames().size(), 5u);
   for (std::string_view name : CannedPolicyNames()) {
     ASSERT_NE(CannedPolicy(name), nullptr) << name;
@@ -894,7 +894,7 @@ TEST_P(CannedTest, Decides) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Canned, CannedTest,
+    PolicyCanned, CannedTest,
     ::testing::Values(
         CannedCase{"readwrite", "s3:GetObject", "arn:aws:s3:::b/k", Decision::kAllow},
         CannedCase{"readwrite", "s3:DeleteBucket", "arn:aws:s3:::b", Decision::kAllow},
@@ -917,13 +917,13 @@ INSTANTIATE_TEST_SUITE_P(
         CannedCase{"consoleAdmin", "s3:PutBucketPolicy", "arn:aws:s3:::b", Decision::kAllow},
         CannedCase{"consoleAdmin", "sts:AssumeRole", "", Decision::kNoMatch}));
 
-TEST(Canned, ReadonlyDenyBeatsConsoleAdminAsInMinio) {
+TEST(PolicyCanned, ReadonlyDenyBeatsConsoleAdminAsInMinio) {
   std::vector<const Policy*> both = {CannedPolicy("consoleAdmin"), CannedPolicy("readonly")};
   EXPECT_EQ(EvaluateAll(both, Request{"admin:CreateUser", "", nullptr}), Decision::kExplicitDeny);
   EXPECT_EQ(EvaluateAll(both, Request{"admin:ServerInfo", "", nullptr}), Decision::kAllow);
 }
 
-TEST(IsPublicTest, OnlyUnconditionalAnonymousAllow) {
+TEST(PolicyIsPublicTest, OnlyUnconditionalAnonymousAllow) {
   auto bucket = [](const std::string& stmt) {
     return MustParse(R"({"Version":"2012-10-17","Statement":[)" + stmt + "]}", PolicyKind::kBucket);
   };
@@ -964,7 +964,7 @@ void EvaluateSomething(const Policy& p) {
   (void)Evaluate(p, Request{"s3:PutObject", "arn:aws:s3:::b", nullptr});
 }
 
-TEST(Robustness, RichPolicyEvaluates) {
+TEST(PolicyRobustness, RichPolicyEvaluates) {
   Policy p = MustParse(kRichPolicy, PolicyKind::kBucket);
   RequestContext ctx;
   ctx.principal_arn = "arn:aws:iam:::user/a";
@@ -977,7 +977,7 @@ TEST(Robustness, RichPolicyEvaluates) {
   EXPECT_EQ(Eval(p, "s3:ListBucket", "arn:aws:s3:::b", &ctx), Decision::kExplicitDeny);
 }
 
-TEST(Robustness, TruncationsNeverCrash) {
+TEST(PolicyRobustness, TruncationsNeverCrash) {
   std::string doc = kRichPolicy;
   for (size_t n = 0; n < doc.size(); ++n) {
     auto p = ParsePolicy(std::string_view(doc).substr(0, n), ParseOptions{PolicyKind::kBucket});
@@ -985,7 +985,7 @@ TEST(Robustness, TruncationsNeverCrash) {
   }
 }
 
-TEST(Robustness, MutationsNeverCrash) {
+TEST(PolicyRobustness, MutationsNeverCrash) {
   std::mt19937 rng(42);
   const std::string base = kRichPolicy;
   const std::string alphabet = "{}[]\":,*?$\\/ 0123456789aAzZ-.\x00\xff\xe2\x82\xac";
@@ -1015,7 +1015,7 @@ TEST(Robustness, MutationsNeverCrash) {
   EXPECT_GT(parsed, 0);  // some mutations stay valid and are evaluated
 }
 
-TEST(Robustness, RandomBytesAndDeepNesting) {
+TEST(PolicyRobustness, RandomBytesAndDeepNesting) {
   std::mt19937 rng(7);
   for (int i = 0; i < 5000; ++i) {
     std::string doc(rng() % 64, '\0');
@@ -1031,13 +1031,10 @@ TEST(Robustness, RandomBytesAndDeepNesting) {
   EXPECT_FALSE(ParsePolicy(std::string(2 << 20, ' ')).ok());  // too large
 }
 
-}  // namespace
-}  // namespace cairn::iam::policy
+// ---------------------------------------------------------------------------------------------
+// Helpers for the S3 layer.
 
-namespace cairn::iam::policy {
-namespace {
-
-TEST(S3Arns, ResourceArnAndBucketPolicyResources) {
+TEST(PolicyS3Arns, ResourceArnAndBucketPolicyResources) {
   EXPECT_EQ(S3ResourceArn("b", "k/x"), "arn:aws:s3:::b/k/x");
   EXPECT_EQ(S3ResourceArn("b"), "arn:aws:s3:::b");
   EXPECT_EQ(S3ResourceArn(""), "arn:aws:s3:::*");
