@@ -185,6 +185,8 @@ class LargeObjectTest(CairnTestCase):
                         proc.kill()
                         proc.wait(timeout=10)
                 drain.join(timeout=10)
+                proc.stdout.close()
+                proc.stderr.close()
                 timings["download"] = time.monotonic() - t0
                 self.assertEqual(rc, 0, b"".join(err_chunks).decode(errors="replace")[-3000:])
                 self.assertEqual(total, SIZE)
