@@ -125,16 +125,17 @@ void S3Api::Handle(const http::Request& request, ByteSource& raw_body, http::Res
   if (!params) return fail(Status(Code::kInvalidArgument, "The query string is not valid."));
   query = Query(std::move(*params));
 
-  auth::RequestView view{request.method, request.path, request.query, &request.headers};
-  Result<auth::Identity> who = verifier_.Verify(view, Now());
-  if (!who.ok()) return fail(who.status());
-  identity = std::move(who).value();
-
   Result<Route> resolved =
       ResolveRoute(request.method, request.headers.Get("host").value_or(""), request.path, query,
                    router_options_, request.headers.Has("x-amz-copy-source"));
   if (!resolved.ok()) return fail(resolved.status());
   route = std::move(resolved).value();
+
+  auth::RequestView view{request.method, request.path, request.query, &request.headers,
+                         route.virtual_host ? std::string_view(route.bucket) : std::string_view()};
+  Result<auth::Identity> who = verifier_.Verify(view, Now());
+  if (!who.ok()) return fail(who.status());
+  identity = std::move(who).value();
 
   iam::AccessRequest access{&identity, ActionFor(route.operation), route.bucket, route.key,
                             request.remote_ip};

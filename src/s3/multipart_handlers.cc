@@ -348,7 +348,7 @@ Status GetObjectAttributes(RequestContext& ctx) {
   }
   if (want("ObjectParts") && !info.parts.empty()) {
     xml.Open("ObjectParts");
-    xml.Element("TotalPartsCount", std::to_string(info.parts.size()));
+    xml.Element("PartsCount", std::to_string(info.parts.size()));
     xml.Element("PartNumberMarker", std::to_string(marker));
     int listed = 0;
     int last = marker;

@@ -114,6 +114,7 @@ void AddChecksumHeadersIfAsked(const storage::ObjectInfo& info, const Headers& r
   auto mode = request_headers.Get("x-amz-checksum-mode");
   if (!mode || !EqualsIgnoreCase(*mode, "ENABLED")) return;
   for (const auto& [alg, value] : info.checksums) out.Add("x-amz-checksum-" + alg, value);
+  if (!info.checksums.empty()) out.Add("x-amz-checksum-type", info.checksum_type);
 }
 
 void AddObjectHeaders(const storage::ObjectInfo& info, const Query& query, Headers& out) {

@@ -113,6 +113,7 @@ Result<Route> ResolveRoute(std::string_view method, std::string_view host,
   if (!vhost_bucket.empty()) {
     route.bucket = vhost_bucket;
     route.key = std::string(rest);
+    route.virtual_host = true;
   } else {
     size_t slash = rest.find('/');
     route.bucket = std::string(rest.substr(0, slash));

@@ -39,8 +39,9 @@ enum class Operation {
 
 struct Route {
   Operation operation = Operation::kUnsupported;
-  std::string bucket;  // decoded
-  std::string key;     // decoded, verbatim bytes
+  std::string bucket;         // decoded
+  std::string key;            // decoded, verbatim bytes
+  bool virtual_host = false;  // the bucket came from the Host header
 };
 
 struct RouterOptions {
