@@ -48,6 +48,11 @@ std::string_view CodeName(Code code) {
     case Code::kInvalidPartNumber: return "InvalidPartNumber";
     case Code::kNoSuchVersion: return "NoSuchVersion";
     case Code::kMetadataTooLarge: return "MetadataTooLarge";
+    case Code::kMalformedPolicy: return "MalformedPolicy";
+    case Code::kNoSuchBucketPolicy: return "NoSuchBucketPolicy";
+    case Code::kAuthorizationQueryParametersError: return "AuthorizationQueryParametersError";
+    case Code::kMalformedPOSTRequest: return "MalformedPOSTRequest";
+    case Code::kInvalidPolicyDocument: return "InvalidPolicyDocument";
   }
   return "Unknown";
 }

@@ -62,6 +62,11 @@ enum class Code {
   kInvalidPartNumber,  // GET ?partNumber beyond the object's parts
   kNoSuchVersion,
   kMetadataTooLarge,  // x-amz-meta-* over 2 KB
+  kMalformedPolicy,   // a policy document that does not parse or validate
+  kNoSuchBucketPolicy,
+  kAuthorizationQueryParametersError,
+  kMalformedPOSTRequest,
+  kInvalidPolicyDocument,
 };
 
 class [[nodiscard]] Status {

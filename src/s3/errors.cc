@@ -16,7 +16,6 @@ const S3ErrorInfo& ErrorInfoFor(Code code) {
   }
     CAIRN_S3_ERROR(kInvalidArgument, "InvalidArgument", 400, "Invalid argument.")
     CAIRN_S3_ERROR(kInvalidArgumentS3, "InvalidArgument", 400, "Invalid argument.")
-    CAIRN_S3_ERROR(kNotFound, "NoSuchKey", 404, "The specified key does not exist.")
     CAIRN_S3_ERROR(kNoSpace, "XMinioStorageFull", 507,
                    "Storage backend has reached its minimum free drive threshold.")
     CAIRN_S3_ERROR(kUnavailable, "ServiceUnavailable", 503, "Please reduce your request rate.")
@@ -91,8 +90,20 @@ const S3ErrorInfo& ErrorInfoFor(Code code) {
     CAIRN_S3_ERROR(kNoSuchVersion, "NoSuchVersion", 404, "The specified version does not exist.")
     CAIRN_S3_ERROR(kMetadataTooLarge, "MetadataTooLarge", 400,
                    "Your metadata headers exceed the maximum allowed metadata size.")
+    CAIRN_S3_ERROR(kMalformedPolicy, "MalformedPolicy", 400, "Policies must be valid JSON.")
+    CAIRN_S3_ERROR(kNoSuchBucketPolicy, "NoSuchBucketPolicy", 404,
+                   "The bucket policy does not exist")
+    CAIRN_S3_ERROR(kAuthorizationQueryParametersError, "AuthorizationQueryParametersError", 400,
+                   "Error parsing the X-Amz-Credential parameter.")
+    CAIRN_S3_ERROR(kMalformedPOSTRequest, "MalformedPOSTRequest", 400,
+                   "The body of your POST request is not well-formed multipart/form-data.")
+    CAIRN_S3_ERROR(kInvalidPolicyDocument, "InvalidPolicyDocument", 400,
+                   "The content of the form does not meet the conditions specified in the policy "
+                   "document.")
 #undef CAIRN_S3_ERROR
     case Code::kOk:
+    // A file or record missing below the S3 layer is a broken store, not a missing key.
+    case Code::kNotFound:
     case Code::kIOError:
     case Code::kCorruption:
     case Code::kInternal: return kInternal;

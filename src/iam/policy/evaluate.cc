@@ -307,7 +307,7 @@ Status CheckBucketPolicyResources(const Policy& policy, std::string_view bucket)
       if (r == "*") continue;  // covers this bucket too; MinIO accepts it
       if (r.rfind(kS3, 0) != 0) {
         return Status(
-            Code::kInvalidArgument,
+            Code::kMalformedPolicy,
             where + ": '" + std::string(r) + "' is not an S3 ARN (Policy has invalid resource)");
       }
       std::string_view rest = r.substr(kS3.size());
@@ -315,13 +315,13 @@ Status CheckBucketPolicyResources(const Policy& policy, std::string_view bucket)
       // A variable in the bucket part cannot be checked now; AWS refuses those too.
       if (internal::HasVariables(bucket_part) ||
           !internal::GlobMatch(bucket_part, bucket, false, /*escaped=*/false)) {
-        return Status(Code::kInvalidArgument, where + ": '" + std::string(r) +
+        return Status(Code::kMalformedPolicy, where + ": '" + std::string(r) +
                                                   "' is not in bucket " + std::string(bucket) +
                                                   " (Policy has invalid resource)");
       }
     }
     if (!s.has_resource) {
-      return Status(Code::kInvalidArgument, "Statement[" + std::to_string(i) +
+      return Status(Code::kMalformedPolicy, "Statement[" + std::to_string(i) +
                                                 "]: a bucket policy statement needs a Resource");
     }
   }

@@ -18,7 +18,7 @@ constexpr int kMaxDepth = 32;
 constexpr size_t kMaxPolicyBytes = 1 << 20;
 
 Status Error(const std::string& where, const std::string& what) {
-  return Status(Code::kInvalidArgument, where.empty() ? what : where + ": " + what);
+  return Status(Code::kMalformedPolicy, where.empty() ? what : where + ": " + what);
 }
 
 std::string TypeName(const json& v) { return std::string(v.type_name()); }

@@ -658,7 +658,7 @@ TEST_P(MalformedTest, Refused) {
   const MalformedCase& c = GetParam();
   auto p = ParsePolicy(c.json, ParseOptions{c.kind});
   ASSERT_FALSE(p.ok()) << c.json;
-  EXPECT_EQ(p.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(p.status().code(), Code::kMalformedPolicy);
   EXPECT_NE(p.status().message().find(c.message), std::string::npos)
       << "got: " << p.status().message() << "\nwant: " << c.message;
 }
@@ -1050,7 +1050,7 @@ TEST(PolicyS3Arns, ResourceArnAndBucketPolicyResources) {
   EXPECT_TRUE(CheckBucketPolicyResources(bucket_policy(R"("arn:aws:s3:::b*/x")"), "b").ok());
   auto other = CheckBucketPolicyResources(
       bucket_policy(R"("arn:aws:s3:::b/*","arn:aws:s3:::other/*")"), "b");
-  EXPECT_EQ(other.code(), Code::kInvalidArgument);
+  EXPECT_EQ(other.code(), Code::kMalformedPolicy);
   EXPECT_NE(other.message().find("Statement[0].Resource[1]"), std::string::npos) << other.message();
   EXPECT_FALSE(CheckBucketPolicyResources(bucket_policy(R"("arn:aws:s3:::bb/*")"), "b").ok());
   EXPECT_TRUE(CheckBucketPolicyResources(bucket_policy(R"("*")"), "b").ok());
