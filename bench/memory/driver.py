@@ -24,6 +24,7 @@ import argparse
 import datetime
 import hashlib
 import http.client
+import json
 import os
 import platform
 import random
@@ -326,6 +327,7 @@ def git_rev():
 
 
 def report(results, args, command, idle_before):
+    built_from = args.cairn_rev or f"checkout {git_rev()}"
     limit = args.limit_mib * 1024
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
@@ -337,7 +339,7 @@ def report(results, args, command, idle_before):
         "",
         f"- date: {now}; machine: {os.cpu_count()} CPUs, {platform.machine()}; "
         f"CPU idle before the run: {idle_before:.0f}%",
-        f"- cairn: `{cairn_bin()}` (checkout {git_rev()})",
+        f"- cairn: `{cairn_bin()}` ({built_from})",
         f"- command: `{command}`",
         "- data generated on the fly (a 1 MiB pseudo-random block repeated, a unique 32-byte "
         "tail per part/object), never stored as files; client and server share the 2 cores, "
@@ -371,6 +373,9 @@ def report(results, args, command, idle_before):
     lines += ["", END, ""]
     section = "\n".join(lines)
 
+    raw = REPO / "bench" / "memory" / "RESULTS.json"
+    raw.write_text(json.dumps({"date": now, "command": command, "cairn": cairn_bin(),
+                               "built_from": built_from, "results": results}, indent=1) + "\n")
     own = REPO / "bench" / "memory" / "RESULTS.md"
     own.write_text("# Cairn memory benchmark\n\n" + section)
     shared = Path(args.results)
@@ -398,6 +403,8 @@ def main():
     ap.add_argument("--results", default=str(REPO / "bench" / "RESULTS.md"))
     ap.add_argument("--no-report", action="store_true")
     ap.add_argument("--command", default=None, help="command line to record")
+    ap.add_argument("--cairn-rev", default=os.environ.get("CAIRN_REV"),
+                    help="what the binary was built from, for the report (env CAIRN_REV)")
     args = ap.parse_args()
     if MiB % (args.chunk_kib * 1024):
         ap.error("--chunk-kib must divide 1024")
