@@ -7,7 +7,7 @@
 // The binary is $CAIRN_BIN or <repo>/build/cairn.
 
 import { spawn } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { accessSync, constants as fsConstants, mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
@@ -238,12 +238,24 @@ export function uniqueBucket(prefix = "js") {
   return `${prefix}-${randomUUID().replace(/-/g, "").slice(0, 12)}`;
 }
 
-/** Deterministic pseudo-random bytes (fast: one random block repeated with a counter). */
+/**
+ * Deterministic pseudo-random bytes for (size, seed): a 64 KiB xorshift block per seed, each
+ * repetition stamped with its index, so equal arguments give equal bytes and parts differ.
+ */
 export function testBytes(size, seed = 1) {
-  const block = randomBytes(64 * 1024);
+  const block = Buffer.allocUnsafe(64 * 1024);
+  let x = (seed * 2654435761) >>> 0 || 1;
+  for (let i = 0; i < block.length; i += 4) {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    block.writeUInt32LE(x, i);
+  }
   const out = Buffer.allocUnsafe(size);
   for (let off = 0, i = 0; off < size; off += block.length, i++) {
-    block.writeUInt32LE((seed * 2654435761 + i) >>> 0, 0);
+    block.writeUInt32LE((seed * 40503 + i) >>> 0, 0);
     block.copy(out, off, 0, Math.min(block.length, size - off));
   }
   return out;
@@ -330,10 +342,12 @@ export function itest(srv, name, fn, { timeout = 90_000 } = {}) {
 
 /**
  * Records the headers of every request an S3Client sends (after signing), so tests can assert
- * how the SDK encoded a body (e.g. aws-chunked with a trailer).
+ * how the SDK encoded a body (e.g. aws-chunked with a trailer). One shared list per client.
  */
 export function recordRequests(client) {
+  if (client.cairnSeen) return client.cairnSeen;
   const seen = [];
+  client.cairnSeen = seen;
   client.middlewareStack.add(
     (next) => async (args) => {
       const req = args.request;
