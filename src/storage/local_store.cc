@@ -361,6 +361,33 @@ class LocalStoreImpl final : public LocalStore {
 
   Status Recover();
 
+  // SystemStore: records under kSystemPrefix, unreachable from bucket/key names.
+  Result<std::optional<std::string>> GetSystem(std::string_view key) override {
+    std::string value;
+    Status s = db_->Get(std::string(kSystemPrefix) + std::string(key), &value);
+    if (s.code() == Code::kNotFound) return std::optional<std::string>();
+    CAIRN_RETURN_IF_ERROR(s);
+    return std::optional<std::string>(std::move(value));
+  }
+  Status PutSystem(std::string_view key, std::string_view value) override {
+    return db_->Put(std::string(kSystemPrefix) + std::string(key), value, /*sync=*/true);
+  }
+  Status DeleteSystem(std::string_view key) override {
+    return db_->Delete(std::string(kSystemPrefix) + std::string(key), /*sync=*/true);
+  }
+  Result<std::vector<std::pair<std::string, std::string>>> ListSystem(
+      std::string_view prefix) override {
+    std::string full = std::string(kSystemPrefix) + std::string(prefix);
+    std::vector<std::pair<std::string, std::string>> out;
+    auto it = db_->NewIterator(meta::PrefixSuccessor(full));
+    for (it->Seek(full); it->Valid(); it->Next()) {
+      out.emplace_back(std::string(it->key().substr(kSystemPrefix.size())),
+                       std::string(it->value()));
+    }
+    CAIRN_RETURN_IF_ERROR(it->status());
+    return out;
+  }
+
   Status CreateBucket(const std::string& bucket, const std::string& region) override;
   Status DeleteBucket(const std::string& bucket) override;
   Result<BucketInfo> GetBucket(const std::string& bucket) override;

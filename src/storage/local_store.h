@@ -15,6 +15,7 @@
 #include "storage/meta/meta_db.h"
 #include "storage/multipart_store.h"
 #include "storage/object_store.h"
+#include "storage/system_store.h"
 
 namespace cairn::storage {
 
@@ -31,7 +32,7 @@ struct LocalStoreOptions {
 };
 
 // One object serves both seams (multipart objects are ordinary objects once completed).
-class LocalStore : public ObjectStore, public MultipartStore {
+class LocalStore : public ObjectStore, public MultipartStore, public SystemStore {
  public:
   ~LocalStore() override = default;
 };

@@ -23,6 +23,7 @@ inline constexpr std::string_view kBucketPrefix = "b/";   // b/<bucket>
 inline constexpr std::string_view kIntentPrefix = "t/";   // t/<file id hex>
 inline constexpr std::string_view kGarbagePrefix = "g/";  // g/<file id hex>
 inline constexpr std::string_view kPartPrefix = "p/";     // p/<upload id>/<part number>
+inline constexpr std::string_view kSystemPrefix = "s/";   // s/<SystemStore key>: Cairn's own
 
 std::string BucketKey(std::string_view bucket);
 // "o/<bucket>/": every object of a bucket, in key byte order, under this prefix.

@@ -459,3 +459,35 @@ TEST_F(LocalStoreTest, DeleteBucketNeverOrphansConcurrentPuts) {
 
 }  // namespace
 }  // namespace cairn::storage
+
+namespace cairn::storage {
+namespace {
+
+TEST(LocalStoreSystemTest, SystemRecordsAreDurableAndSeparateFromObjects) {
+  TempDir dir;
+  {
+    auto store = OpenLocalStore(dir.path(), LocalStoreOptions());
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->PutSystem("iam/user/a", "1").ok());
+    ASSERT_TRUE((*store)->PutSystem("iam/user/b", "2").ok());
+    ASSERT_TRUE((*store)->PutSystem("iam/group/g", "3").ok());
+    ASSERT_TRUE((*store)->DeleteSystem("iam/user/b").ok());
+    ASSERT_TRUE((*store)->DeleteSystem("never/was").ok());
+    // No bucket sees them.
+    auto buckets = (*store)->ListBuckets();
+    ASSERT_TRUE(buckets.ok());
+    EXPECT_TRUE(buckets->empty());
+  }
+  auto store = OpenLocalStore(dir.path(), LocalStoreOptions());
+  ASSERT_TRUE(store.ok());
+  auto users = (*store)->ListSystem("iam/user/");
+  ASSERT_TRUE(users.ok());
+  ASSERT_EQ(users->size(), 1u);
+  EXPECT_EQ((*users)[0].first, "iam/user/a");
+  EXPECT_EQ((*users)[0].second, "1");
+  EXPECT_EQ(*(*store)->GetSystem("iam/group/g").value(), "3");
+  EXPECT_FALSE((*store)->GetSystem("iam/user/b")->has_value());
+}
+
+}  // namespace
+}  // namespace cairn::storage
