@@ -1,10 +1,12 @@
 // Who may do what. The S3 and admin layers ask an Authorizer about every request, naming the
-// AWS action ("s3:GetObject") and the resource; policies come in with IAM users and bucket
-// policies, so for now only the root identity is known.
+// AWS action ("s3:GetObject") and the resource; PolicyAuthorizer answers from IAM and bucket
+// policies.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "auth/credentials.h"
 #include "auth/sigv4.h"
@@ -17,40 +19,16 @@ struct AccessRequest {
   std::string_view bucket;  // "" for account-level actions (ListAllMyBuckets)
   std::string_view key;     // "" for bucket-level actions
   std::string_view remote_ip;
+  bool secure_transport = false;
+  // Request-specific condition keys the caller knows: s3:prefix, s3:delimiter, s3:max-keys,
+  // s3:x-amz-acl, aws:Referer, aws:UserAgent...
+  std::vector<std::pair<std::string, std::string>> conditions;
 };
 
 class Authorizer {
  public:
   virtual ~Authorizer() = default;
   virtual bool IsAllowed(const AccessRequest& request) const = 0;
-};
-
-// The root user may do everything; nobody else may do anything (no policies yet).
-class RootOnlyAuthorizer final : public Authorizer {
- public:
-  explicit RootOnlyAuthorizer(std::string root_access_key) : root_(std::move(root_access_key)) {}
-  bool IsAllowed(const AccessRequest& request) const override {
-    return !request.identity->anonymous && request.identity->access_key == root_;
-  }
-
- private:
-  std::string root_;
-};
-
-// The credential table with just the root user in it.
-class RootCredentials final : public auth::CredentialLookup {
- public:
-  explicit RootCredentials(auth::Credentials root) : root_(std::move(root)) {}
-  Result<auth::Credentials> Lookup(std::string_view access_key) const override {
-    if (access_key != root_.access_key) {
-      return Status(Code::kInvalidAccessKeyId,
-                    "The Access Key Id you provided does not exist in our records.");
-    }
-    return root_;
-  }
-
- private:
-  auth::Credentials root_;
 };
 
 }  // namespace cairn::iam

@@ -69,8 +69,41 @@ Result<std::string> ReadSmallBody(ByteSource& body, size_t limit) {
   }
 }
 
-S3Api::S3Api(ApiOptions options, const auth::Verifier& verifier, const iam::Authorizer& authorizer)
-    : options_(std::move(options)), verifier_(verifier), authorizer_(authorizer) {
+iam::AccessRequest AccessFor(const http::Request& request, const Query& query,
+                             const auth::Identity& identity, std::string_view action,
+                             std::string_view bucket, std::string_view key) {
+  iam::AccessRequest access;
+  access.identity = &identity;
+  access.action = action;
+  access.bucket = bucket;
+  access.key = key;
+  access.remote_ip = request.remote_ip;
+  access.secure_transport = request.secure;
+  for (const char* name : {"prefix", "delimiter", "max-keys"}) {
+    if (auto value = query.Get(name))
+      access.conditions.emplace_back(std::string("s3:") + name, std::string(*value));
+  }
+  if (auto acl = request.headers.Get("x-amz-acl")) {
+    access.conditions.emplace_back("s3:x-amz-acl", std::string(*acl));
+  }
+  if (auto referer = request.headers.Get("referer")) {
+    access.conditions.emplace_back("aws:Referer", std::string(*referer));
+  }
+  if (auto agent = request.headers.Get("user-agent")) {
+    access.conditions.emplace_back("aws:UserAgent", std::string(*agent));
+  }
+  return access;
+}
+
+S3Api::S3Api(ApiOptions options, const auth::Verifier& verifier, const iam::Authorizer& authorizer,
+             storage::ObjectStore& store, storage::MultipartStore* multipart,
+             iam::BucketPolicies* bucket_policies)
+    : options_(std::move(options)),
+      verifier_(verifier),
+      authorizer_(authorizer),
+      store_(store),
+      multipart_(multipart),
+      bucket_policies_(bucket_policies) {
   router_options_.domains = options_.domains;
 }
 
@@ -116,10 +149,7 @@ void S3Api::Handle(const http::Request& request, ByteSource& raw_body, http::Res
   Route route;
   Query query;
   auth::Identity identity;
-  storage::ObjectStore* store = store_.load();
   auto fail = [&](const Status& error) { SendError(out, base, request, request_id, route, error); };
-
-  if (store == nullptr) return fail(Status(Code::kUnavailable, "The server is starting."));
 
   auto params = ParseQuery(request.query);
   if (!params) return fail(Status(Code::kInvalidArgument, "The query string is not valid."));
@@ -137,14 +167,14 @@ void S3Api::Handle(const http::Request& request, ByteSource& raw_body, http::Res
   if (!who.ok()) return fail(who.status());
   identity = std::move(who).value();
 
-  iam::AccessRequest access{&identity, ActionFor(route.operation), route.bucket, route.key,
-                            request.remote_ip};
+  iam::AccessRequest access =
+      AccessFor(request, query, identity, ActionFor(route.operation), route.bucket, route.key);
   if (!authorizer_.IsAllowed(access)) return fail(Status(Code::kAccessDenied, "Access Denied."));
 
   std::unique_ptr<ByteSource> body = auth::VerifiedBody(raw_body, identity);
-  RequestContext ctx{request,  query,       route,      identity,
-                     *body,    out,         *store,     multipart_.load(),
-                     options_, authorizer_, request_id, std::move(base)};
+  RequestContext ctx{request,     query,      route,          identity,         *body,
+                     out,         store_,     multipart_,     bucket_policies_, options_,
+                     authorizer_, request_id, std::move(base)};
   Status status = Dispatch(ctx);
   if (!status.ok() && ErrorInfoFor(status.code()).http_status >= 500) {
     spdlog::error("{} {} {}: {} (request {})", request.method, request.path,

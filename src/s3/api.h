@@ -3,7 +3,6 @@
 // against the store -> render XML or an S3 error.
 #pragma once
 
-#include <atomic>
 #include <string>
 #include <vector>
 
@@ -12,6 +11,7 @@
 #include "http/request.h"
 #include "http/response_writer.h"
 #include "iam/authorizer.h"
+#include "iam/bucket_policies.h"
 #include "s3/router.h"
 #include "storage/multipart_store.h"
 #include "storage/object_store.h"
@@ -26,13 +26,10 @@ struct ApiOptions {
 
 class S3Api {
  public:
-  S3Api(ApiOptions options, const auth::Verifier& verifier, const iam::Authorizer& authorizer);
-
-  // Until a store is attached every request is answered 503 (the store is still opening).
-  void AttachStore(storage::ObjectStore* store) { store_.store(store); }
-  // Attach before the store; without it multipart requests answer NotImplemented.
-  void AttachMultipart(storage::MultipartStore* multipart) { multipart_.store(multipart); }
-  bool ready() const { return store_.load() != nullptr; }
+  // `multipart` and `bucket_policies` may be null: those requests answer NotImplemented.
+  S3Api(ApiOptions options, const auth::Verifier& verifier, const iam::Authorizer& authorizer,
+        storage::ObjectStore& store, storage::MultipartStore* multipart,
+        iam::BucketPolicies* bucket_policies);
 
   void Handle(const http::Request& request, ByteSource& body, http::ResponseWriter& out);
 
@@ -41,8 +38,9 @@ class S3Api {
   RouterOptions router_options_;
   const auth::Verifier& verifier_;
   const iam::Authorizer& authorizer_;
-  std::atomic<storage::ObjectStore*> store_{nullptr};
-  std::atomic<storage::MultipartStore*> multipart_{nullptr};
+  storage::ObjectStore& store_;
+  storage::MultipartStore* multipart_;
+  iam::BucketPolicies* bucket_policies_;
 };
 
 // A fresh request id: 16 upper-case hex digits, unique within the process, as MinIO's.

@@ -27,7 +27,8 @@ struct RequestContext {
   ByteSource& body;  // already wrapped by auth::VerifiedBody
   http::ResponseWriter& out;
   storage::ObjectStore& store;
-  storage::MultipartStore* multipart;  // nullptr: multipart requests answer NotImplemented
+  storage::MultipartStore* multipart;    // nullptr: multipart requests answer NotImplemented
+  iam::BucketPolicies* bucket_policies;  // nullptr: policy requests answer NotImplemented
   const ApiOptions& options;
   const iam::Authorizer& authorizer;
   std::string request_id;
@@ -63,6 +64,12 @@ Status CompleteMultipartUpload(RequestContext& ctx);
 Status AbortMultipartUpload(RequestContext& ctx);
 Status ListParts(RequestContext& ctx);
 Status ListMultipartUploads(RequestContext& ctx);
+
+// The authorization question for `action` on bucket/key, with the condition keys this request
+// carries (s3:prefix, s3:delimiter, s3:max-keys, s3:x-amz-acl, aws:Referer, aws:UserAgent).
+iam::AccessRequest AccessFor(const http::Request& request, const Query& query,
+                             const auth::Identity& identity, std::string_view action,
+                             std::string_view bucket, std::string_view key);
 
 // Reads a whole small request body (XML documents), failing past `limit` bytes.
 Result<std::string> ReadSmallBody(ByteSource& body, size_t limit);

@@ -194,8 +194,8 @@ Status DeleteObjects(RequestContext& ctx) {
   XmlWriter xml;
   xml.OpenRoot("DeleteResult");
   for (const std::string& key : keys) {
-    iam::AccessRequest access{&ctx.identity, "s3:DeleteObject", ctx.route.bucket, key,
-                              ctx.request.remote_ip};
+    iam::AccessRequest access =
+        AccessFor(ctx.request, ctx.query, ctx.identity, "s3:DeleteObject", ctx.route.bucket, key);
     Status status = ctx.authorizer.IsAllowed(access)
                         ? ctx.store.DeleteObject(ctx.route.bucket, key)
                         : Status(Code::kAccessDenied, "Access Denied.");

@@ -3,13 +3,16 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <atomic>
 #include <cstdio>
 #include <memory>
 #include <thread>
 
 #include "auth/sigv4.h"
 #include "http/server.h"
-#include "iam/authorizer.h"
+#include "iam/bucket_policies.h"
+#include "iam/iam_store.h"
+#include "iam/policy_authorizer.h"
 #include "s3/api.h"
 #include "server/health.h"
 #include "storage/local_store.h"
@@ -37,20 +40,34 @@ int RunServer(const ServerConfig& config) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  iam::RootCredentials credentials({config.root_user, config.root_password});
-  iam::RootOnlyAuthorizer authorizer(config.root_user);
-  auth::Verifier verifier(credentials);
-  s3::ApiOptions api_options;
-  api_options.domains = config.domains;
-  s3::S3Api api(api_options, verifier, authorizer);
+  // Everything that needs the open store is built once it is open; until then the API port
+  // answers health checks with 503 and every other request with 503 ServiceUnavailable.
+  struct Services {
+    std::unique_ptr<storage::LocalStore> store;
+    std::unique_ptr<iam::IamStore> iam;
+    std::unique_ptr<iam::BucketPolicies> bucket_policies;
+    std::unique_ptr<iam::PolicyAuthorizer> authorizer;
+    std::unique_ptr<auth::Verifier> verifier;
+    std::unique_ptr<s3::S3Api> api;
+  };
+  Services services;
+  std::atomic<s3::S3Api*> api{nullptr};
 
   http::ServerOptions options;
   options.host = config.address.host;
   options.port = config.address.port;
   http::Server server(
       options, [&api](const http::Request& request, ByteSource& body, http::ResponseWriter& out) {
-        if (ServeHealth(request, out, api.ready())) return;
-        api.Handle(request, body, out);
+        s3::S3Api* ready = api.load();
+        if (ServeHealth(request, out, ready != nullptr)) return;
+        if (ready == nullptr) {
+          Headers headers;
+          headers.Add("x-amz-request-id", s3::NewRequestId());
+          headers.Add("retry-after", "1");
+          out.Send(503, headers, "").IgnoreError();
+          return;
+        }
+        ready->Handle(request, body, out);
       });
   if (Status listening = server.Listen(); !listening.ok()) {
     std::fprintf(stderr, "cairn: %s\n", listening.message().c_str());
@@ -59,17 +76,33 @@ int RunServer(const ServerConfig& config) {
   std::thread serving([&server] { server.Serve(); });
 
   const std::string& dir = config.data_dirs.front();
-  Result<std::unique_ptr<storage::LocalStore>> store =
-      storage::OpenLocalStore(dir, storage::LocalStoreOptions());
-  if (!store.ok()) {
-    std::fprintf(stderr, "cairn: cannot open the data folder %s: %s\n", dir.c_str(),
-                 store.status().ToString().c_str());
+  auto fail_start = [&](const std::string& what, const Status& status) {
+    std::fprintf(stderr, "cairn: %s %s: %s\n", what.c_str(), dir.c_str(),
+                 status.ToString().c_str());
     server.Shutdown(0);
     serving.join();
     return 1;
+  };
+  auto store = storage::OpenLocalStore(dir, storage::LocalStoreOptions());
+  if (!store.ok()) return fail_start("cannot open the data folder", store.status());
+  services.store = std::move(store).value();
+  auto iam = iam::IamStore::Open(*services.store, {config.root_user, config.root_password});
+  if (!iam.ok()) return fail_start("cannot load IAM records from", iam.status());
+  services.iam = std::move(iam).value();
+  auto bucket_policies = iam::BucketPolicies::Open(*services.store);
+  if (!bucket_policies.ok()) {
+    return fail_start("cannot load bucket policies from", bucket_policies.status());
   }
-  api.AttachMultipart(store->get());
-  api.AttachStore(store->get());
+  services.bucket_policies = std::move(bucket_policies).value();
+  services.authorizer =
+      std::make_unique<iam::PolicyAuthorizer>(*services.iam, *services.bucket_policies);
+  services.verifier = std::make_unique<auth::Verifier>(*services.iam);
+  s3::ApiOptions api_options;
+  api_options.domains = config.domains;
+  services.api = std::make_unique<s3::S3Api>(api_options, *services.verifier, *services.authorizer,
+                                             *services.store, services.store.get(),
+                                             services.bucket_policies.get());
+  api.store(services.api.get());
 
   std::string endpoint =
       "http://" + DisplayHost(config.address.host) + ":" + std::to_string(server.port());
@@ -94,7 +127,7 @@ int RunServer(const ServerConfig& config) {
   std::fflush(stdout);
   server.Shutdown(kShutdownGraceSeconds);
   serving.join();
-  api.AttachStore(nullptr);
+  api.store(nullptr);
   return 0;
 }
 

@@ -1,0 +1,114 @@
+#include "iam/policy_authorizer.h"
+
+#include <chrono>
+#include <vector>
+
+#include "common/time.h"
+
+namespace cairn::iam {
+
+namespace {
+// Parsed documents are cached by text; a bound keeps a stream of distinct documents from growing
+// the cache without end.
+constexpr size_t kMaxCachedPolicies = 4096;
+
+// A policy that grants nothing: names of missing policies resolve to it, so a dangling
+// attachment denies rather than errs.
+const std::shared_ptr<const policy::Policy>& NoPolicy() {
+  static const std::shared_ptr<const policy::Policy> none;
+  return none;
+}
+}  // namespace
+
+std::shared_ptr<const policy::Policy> PolicyAuthorizer::ParsedIdentityPolicy(
+    const std::string& text) const {
+  std::lock_guard lock(cache_mu_);
+  auto it = parsed_.find(text);
+  if (it != parsed_.end()) return it->second;
+  auto parsed = policy::ParsePolicy(text, {policy::PolicyKind::kIdentity});
+  std::shared_ptr<const policy::Policy> value =
+      parsed.ok() ? std::make_shared<const policy::Policy>(std::move(parsed).value()) : nullptr;
+  if (parsed_.size() >= kMaxCachedPolicies) parsed_.clear();
+  parsed_.emplace(text, value);
+  return value;
+}
+
+std::shared_ptr<const policy::Policy> PolicyAuthorizer::NamedPolicy(const std::string& name) const {
+  if (const policy::Policy* canned = policy::CannedPolicy(name)) {
+    // Canned policies live for the whole process; share them without owning.
+    return std::shared_ptr<const policy::Policy>(std::shared_ptr<const policy::Policy>(), canned);
+  }
+  auto text = iam_.GetPolicy(name);
+  if (!text.ok()) return NoPolicy();
+  return ParsedIdentityPolicy(*text);
+}
+
+bool PolicyAuthorizer::IsAllowed(const AccessRequest& request) const {
+  const auth::Identity& identity = *request.identity;
+  Principal principal;
+  if (!identity.anonymous) {
+    auto resolved = iam_.Resolve(identity.access_key);
+    if (!resolved.ok()) return false;
+    principal = std::move(resolved).value();
+    if (principal.root) return true;
+  }
+
+  policy::RequestContext context;
+  if (identity.anonymous) {
+    context.principal_arn = "*";
+  } else {
+    context.principal_arn = "arn:aws:iam:::user/" + principal.user;
+    context.username = principal.user;
+    context.values["aws:username"] = {principal.user};
+    context.values["aws:userid"] = {principal.user};
+    context.values["aws:PrincipalType"] = {"User"};
+  }
+  TimePoint now = Now();
+  context.values["aws:CurrentTime"] = {FormatIso8601(now)};
+  context.values["aws:EpochTime"] = {std::to_string(
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count())};
+  if (!request.remote_ip.empty()) context.values["aws:SourceIp"] = {std::string(request.remote_ip)};
+  context.values["aws:SecureTransport"] = {request.secure_transport ? "true" : "false"};
+  for (const auto& [key, value] : request.conditions) context.values[key].push_back(value);
+
+  std::string resource = policy::S3ResourceArn(request.bucket, request.key);
+  if (request.action.starts_with("admin:")) resource = "arn:aws:s3:::*";
+  policy::Request evaluated{request.action, resource, &context};
+
+  policy::Decision identity_decision = policy::Decision::kNoMatch;
+  if (!identity.anonymous) {
+    std::vector<std::shared_ptr<const policy::Policy>> owned;
+    std::vector<const policy::Policy*> policies;
+    for (const std::string& name : principal.policies) {
+      owned.push_back(NamedPolicy(name));
+      policies.push_back(owned.back().get());
+    }
+    identity_decision = policy::EvaluateAll(policies, evaluated);
+    if (!principal.session_policy.empty() && identity_decision == policy::Decision::kAllow) {
+      // A service account's own policy narrows its parent's rights: both must allow.
+      auto session = ParsedIdentityPolicy(principal.session_policy);
+      policy::Decision narrowed =
+          session ? policy::Evaluate(*session, evaluated) : policy::Decision::kExplicitDeny;
+      if (narrowed != policy::Decision::kAllow) identity_decision = narrowed;
+    }
+    // A root service account with a session policy has all rights, narrowed by that policy.
+    if (principal.service_account && principal.user == iam_.root_access_key()) {
+      auto session = ParsedIdentityPolicy(principal.session_policy);
+      identity_decision =
+          session ? policy::Evaluate(*session, evaluated) : policy::Decision::kExplicitDeny;
+    }
+  }
+  if (identity_decision == policy::Decision::kExplicitDeny) return false;
+
+  policy::Decision bucket_decision = policy::Decision::kNoMatch;
+  if (!request.bucket.empty()) {
+    if (auto bucket_policy = bucket_policies_.Get(std::string(request.bucket))) {
+      bucket_decision = policy::Evaluate(*bucket_policy, evaluated);
+    }
+  }
+  if (bucket_decision == policy::Decision::kExplicitDeny) return false;
+  return identity_decision == policy::Decision::kAllow ||
+         bucket_decision == policy::Decision::kAllow;
+}
+
+}  // namespace cairn::iam
