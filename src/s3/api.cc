@@ -133,6 +133,10 @@ Status Dispatch(RequestContext& ctx) {
     case Operation::kAbortMultipartUpload: return AbortMultipartUpload(ctx);
     case Operation::kListParts: return ListParts(ctx);
     case Operation::kListMultipartUploads: return ListMultipartUploads(ctx);
+    case Operation::kGetBucketPolicy: return GetBucketPolicy(ctx);
+    case Operation::kPutBucketPolicy: return PutBucketPolicy(ctx);
+    case Operation::kDeleteBucketPolicy: return DeleteBucketPolicy(ctx);
+    case Operation::kGetBucketPolicyStatus: return GetBucketPolicyStatus(ctx);
     case Operation::kUnsupported: break;
   }
   return Status(Code::kNotImplemented, "");

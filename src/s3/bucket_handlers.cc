@@ -39,6 +39,11 @@ Status CreateBucket(RequestContext& ctx) {
     if (!config) return Status(Code::kMalformedXML, "");
     region = config.child("LocationConstraint").text().as_string();
   }
+  if (ctx.bucket_policies != nullptr && !ctx.store.GetBucket(bucket).ok()) {
+    // A policy left by a bucket of the same name (a crash between its two deletes) must not
+    // apply to the new one.
+    CAIRN_RETURN_IF_ERROR(ctx.bucket_policies->Delete(bucket));
+  }
   CAIRN_RETURN_IF_ERROR(ctx.store.CreateBucket(bucket, region));
   Headers headers;
   headers.Add("location", "/" + bucket);
@@ -47,6 +52,9 @@ Status CreateBucket(RequestContext& ctx) {
 
 Status DeleteBucket(RequestContext& ctx) {
   CAIRN_RETURN_IF_ERROR(ctx.store.DeleteBucket(ctx.route.bucket));
+  if (ctx.bucket_policies != nullptr) {
+    CAIRN_RETURN_IF_ERROR(ctx.bucket_policies->Delete(ctx.route.bucket));
+  }
   return ctx.ReplyEmpty(204);
 }
 

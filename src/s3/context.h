@@ -64,6 +64,10 @@ Status CompleteMultipartUpload(RequestContext& ctx);
 Status AbortMultipartUpload(RequestContext& ctx);
 Status ListParts(RequestContext& ctx);
 Status ListMultipartUploads(RequestContext& ctx);
+Status GetBucketPolicy(RequestContext& ctx);
+Status PutBucketPolicy(RequestContext& ctx);
+Status DeleteBucketPolicy(RequestContext& ctx);
+Status GetBucketPolicyStatus(RequestContext& ctx);
 
 // The authorization question for `action` on bucket/key, with the condition keys this request
 // carries (s3:prefix, s3:delimiter, s3:max-keys, s3:x-amz-acl, aws:Referer, aws:UserAgent).

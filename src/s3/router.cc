@@ -39,6 +39,8 @@ Operation BucketOperation(std::string_view method, const Query& query) {
   if (method == "GET") {
     if (query.Has("location")) return Operation::kGetBucketLocation;
     if (query.Has("uploads")) return Operation::kListMultipartUploads;
+    if (query.Has("policy")) return Operation::kGetBucketPolicy;
+    if (query.Has("policyStatus")) return Operation::kGetBucketPolicyStatus;
     if (query.Has("versioning")) return Operation::kGetBucketVersioning;
     if (HasUnsupportedSubresource(query)) return Operation::kUnsupported;
     auto list_type = query.Get("list-type");
@@ -47,10 +49,12 @@ Operation BucketOperation(std::string_view method, const Query& query) {
   }
   if (method == "HEAD") return Operation::kHeadBucket;
   if (method == "PUT") {
+    if (query.Has("policy")) return Operation::kPutBucketPolicy;
     if (query.Has("versioning") || HasUnsupportedSubresource(query)) return Operation::kUnsupported;
     return Operation::kCreateBucket;
   }
   if (method == "DELETE") {
+    if (query.Has("policy")) return Operation::kDeleteBucketPolicy;
     if (HasUnsupportedSubresource(query)) return Operation::kUnsupported;
     return Operation::kDeleteBucket;
   }
@@ -154,6 +158,10 @@ std::string_view ActionFor(Operation operation) {
     case Operation::kAbortMultipartUpload: return "s3:AbortMultipartUpload";
     case Operation::kListParts: return "s3:ListMultipartUploadParts";
     case Operation::kListMultipartUploads: return "s3:ListBucketMultipartUploads";
+    case Operation::kGetBucketPolicy: return "s3:GetBucketPolicy";
+    case Operation::kPutBucketPolicy: return "s3:PutBucketPolicy";
+    case Operation::kDeleteBucketPolicy: return "s3:DeleteBucketPolicy";
+    case Operation::kGetBucketPolicyStatus: return "s3:GetBucketPolicyStatus";
     case Operation::kUnsupported: return "s3:*";
   }
   return "s3:*";
@@ -183,6 +191,10 @@ std::string_view OperationName(Operation operation) {
     case Operation::kAbortMultipartUpload: return "AbortMultipartUpload";
     case Operation::kListParts: return "ListParts";
     case Operation::kListMultipartUploads: return "ListMultipartUploads";
+    case Operation::kGetBucketPolicy: return "GetBucketPolicy";
+    case Operation::kPutBucketPolicy: return "PutBucketPolicy";
+    case Operation::kDeleteBucketPolicy: return "DeleteBucketPolicy";
+    case Operation::kGetBucketPolicyStatus: return "GetBucketPolicyStatus";
     case Operation::kUnsupported: return "Unsupported";
   }
   return "Unsupported";

@@ -34,6 +34,10 @@ enum class Operation {
   kAbortMultipartUpload,
   kListParts,
   kListMultipartUploads,
+  kGetBucketPolicy,
+  kPutBucketPolicy,
+  kDeleteBucketPolicy,
+  kGetBucketPolicyStatus,
   kUnsupported,  // a known S3 sub-resource Cairn does not serve yet: NotImplemented
 };
 
