@@ -12,6 +12,8 @@ packages=(
 if [[ "${1:-}" == "--test" ]]; then
   # Integration tests, crash test and benchmarks: reference servers and tools.
   packages+=(nginx-light fio curl procps)
+  # Node.js (>= 20) for the JavaScript SDK tests: the machine's own if present, else Debian's.
+  command -v node >/dev/null || packages+=(nodejs npm)
 fi
 
 missing=()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs, builds and runs every test: unit tests (ctest), integration tests against the real
-# binary (boto3, AWS CLI), and the kill -9 crash test.
+# binary (boto3, AWS CLI, AWS SDK for JavaScript v3, minio npm), and the kill -9 crash test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
@@ -14,6 +14,9 @@ ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 300
 
 echo "== integration tests"
 CAIRN_BIN="$PWD/build/cairn" timeout 1200 "$PY" -m unittest discover -s tests/integration -p 'test_*.py' -v
+
+echo "== integration tests (Node.js: AWS SDK v3, lib-storage, minio)"
+CAIRN_BIN="$PWD/build/cairn" timeout 900 tests/integration/js/run.sh
 
 echo "== crash test"
 CAIRN_BIN="$PWD/build/cairn" timeout 600 "$PY" tests/crash/crash_test.py --rounds 5
