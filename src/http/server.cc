@@ -35,6 +35,9 @@ constexpr size_t kOutputChunkSize = 256 * 1024;
 // A handler that answered without reading the body: drain up to this much to keep the
 // connection alive; past it, closing is cheaper.
 constexpr uint64_t kMaxDrainBytes = 256 * 1024;
+// After answering early, how long and how much of an unwanted body is read before closing.
+constexpr std::chrono::milliseconds kLingerTime(2000);
+constexpr uint64_t kMaxLingerBytes = 64ull * 1024 * 1024;
 
 // The socket calls with EINTR handled. Errors (including SO_RCVTIMEO/SO_SNDTIMEO timeouts)
 // end the connection, so callers only need success or failure.
@@ -149,6 +152,7 @@ class Connection final : public ByteSource, public ResponseWriter {
       }
       if (!close_) FinishBody();
     }
+    if (sent_ && BodyUnread()) LingerBeforeClose();
   }
 
   // ByteSource: the request body.
@@ -363,6 +367,46 @@ class Connection final : public ByteSource, public ResponseWriter {
         return Status(Code::kInvalidRequest, "malformed chunked request body");
       }
       if (produced > 0 || parser_->is_done()) return produced;
+      if (used == 0 && in_begin_ < in_end_) {
+        // A chunk header split across reads: keep the partial bytes and append more, or the
+        // parser would be handed the same incomplete header forever.
+        std::memmove(input_.get(), input_.get() + in_begin_, in_end_ - in_begin_);
+        in_end_ -= in_begin_;
+        in_begin_ = 0;
+        if (in_end_ == kInputBufferSize) return BodyError("chunk header too long");
+        ssize_t got = RecvSome(fd_, input_.get() + in_end_, kInputBufferSize - in_end_);
+        if (got <= 0) return BodyError("connection closed before the body was complete");
+        in_end_ += static_cast<size_t>(got);
+      }
+    }
+  }
+
+  bool BodyUnread() const {
+    if (body_failed_) return false;
+    return request_.chunked ? (parser_ && !parser_->is_done()) : body_left_ > 0;
+  }
+
+  // Closing a socket with unread input makes the kernel send a reset, which can destroy the
+  // answer before the client reads it (clients that send the body before looking for a response
+  // then see EPIPE instead of the S3 error). So: send FIN, then discard what the client still
+  // sends until it closes or a short bound passes.
+  void LingerBeforeClose() {
+    ::shutdown(fd_, SHUT_WR);
+    auto deadline = std::chrono::steady_clock::now() + kLingerTime;
+    uint64_t discarded = 0;
+    char scratch[16 * 1024];
+    while (discarded < kMaxLingerBytes) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return;
+      pollfd p{fd_, POLLIN, 0};
+      int ready = ::poll(&p, 1, static_cast<int>(left.count()));
+      if (ready < 0 && errno == EINTR) continue;
+      if (ready <= 0) return;
+      ssize_t got = ::recv(fd_, scratch, sizeof scratch, MSG_DONTWAIT);
+      if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+      if (got <= 0) return;
+      discarded += static_cast<uint64_t>(got);
     }
   }
 

@@ -6,7 +6,7 @@
 # CAIRN_BIN selects the binary (default: <repo>/build/cairn).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
+repo="$(cd "$here/../../.." && pwd)"
 export CAIRN_BIN="${CAIRN_BIN:-$repo/build/cairn}"
 if [[ ! -x "$CAIRN_BIN" ]]; then
   echo "run.sh: no cairn binary at $CAIRN_BIN (build it or set CAIRN_BIN)" >&2

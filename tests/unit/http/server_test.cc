@@ -139,6 +139,39 @@ TEST_F(ServerTest, ChunkedTransferEncodingIsDecoded) {
   ::close(fd);
 }
 
+// Clients (the AWS SDK for JavaScript among them) write chunk headers in separate packets.
+TEST_F(ServerTest, ChunkHeaderSplitAcrossPacketsIsDecoded) {
+  int fd = Connect();
+  SendText(fd, "PUT /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  SendText(fd, "0\r\n0123456789abcdef\r");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  SendText(fd, "\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  SendText(fd, "0\r\n\r\n");
+  EXPECT_NE(ReadUntil(fd, "len=").find("len=16"), std::string::npos);
+  ::close(fd);
+}
+
+// A large body the handler refused: the answer must reach a client still sending, not be lost
+// to a reset when the server closes with unread input.
+TEST_F(ServerTest, EarlyAnswerSurvivesAClientStillSending) {
+  int fd = Connect();
+  SendText(fd, "PUT /no-read HTTP/1.1\r\nHost: h\r\nContent-Length: 8388608\r\n\r\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::string chunk(64 * 1024, 'z');
+  size_t sent = 0;
+  while (sent < 8u * 1024 * 1024) {
+    ssize_t n = ::send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL);
+    ASSERT_GT(n, 0) << "server reset the connection after " << sent << " bytes";
+    sent += static_cast<size_t>(n);
+  }
+  std::string got = ReadUntil(fd, "denied");
+  EXPECT_NE(got.find("HTTP/1.1 403"), std::string::npos);
+  EXPECT_NE(got.find("Connection: close"), std::string::npos);
+  ::close(fd);
+}
+
 TEST_F(ServerTest, ExpectContinueSendsInterimResponse) {
   int fd = Connect();
   SendText(fd, "PUT /e HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
