@@ -13,6 +13,7 @@
 #include "iam/bucket_policies.h"
 #include "iam/iam_store.h"
 #include "iam/policy_authorizer.h"
+#include "platform/process_limits.h"
 #include "s3/api.h"
 #include "server/health.h"
 #include "storage/local_store.h"
@@ -39,6 +40,7 @@ int RunServer(const ServerConfig& config) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  platform::RaiseOpenFileLimit();
 
   // Everything that needs the open store is built once it is open; until then the API port
   // answers health checks with 503 and every other request with 503 ServiceUnavailable.
