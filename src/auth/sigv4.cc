@@ -132,9 +132,7 @@ bool QueryHasParam(std::string_view raw_query, std::string_view name) {
 }
 
 Status QueryError(std::string message) {
-  // S3 answers AuthorizationQueryParametersError; Code has no such value, and the S3 mapping of
-  // kAuthorizationHeaderMalformed (400) is the closest.
-  return Status(Code::kAuthorizationHeaderMalformed, std::move(message));
+  return Status(Code::kAuthorizationQueryParametersError, std::move(message));
 }
 
 const char* const kUnsignableHeaders[] = {
