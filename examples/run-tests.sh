@@ -4,7 +4,7 @@
 #   examples/run-tests.sh               both examples, the 1 GiB session included
 #   CAIRN_LARGE_GIB=0.25 examples/...   a smaller "large" session for a quicker run
 #
-# session-frames runs under Debian's /usr/bin/python3 (python3-psycopg2 and python3-boto3 are
+# session-frames runs under Debian's /usr/bin/python3 (python3-psycopg2, python3-boto3, python3-yaml are
 # Debian packages, installed for that interpreter); ensure-study under $PYTHON (default the
 # project's pyenv Python, as the integration tests) with boto3.
 set -euo pipefail
@@ -14,7 +14,7 @@ export CAIRN_BIN=${CAIRN_BIN:-$(cd .. && pwd)/build/cairn}
 [[ -x "$CAIRN_BIN" ]] || { echo "no cairn binary at $CAIRN_BIN: build it first (scripts/build.sh --target cairn)" >&2; exit 1; }
 
 # ---- Debian packages (as root, or through sudo) ---------------------------------------------
-packages=(postgresql python3-psycopg2 python3-boto3)
+packages=(postgresql python3-psycopg2 python3-boto3 python3-yaml)
 command -v node >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
