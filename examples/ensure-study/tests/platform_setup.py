@@ -113,15 +113,17 @@ def cairn_cli_available() -> tuple[bool, str]:
     return True, ""
 
 
-def run_setup_sh(server, config_dir: str | None = None) -> subprocess.CompletedProcess:
-    env = clean_env()
-    env.update(
-        PATH=f"{os.path.dirname(cairn_bin())}:{env.get('PATH', '/usr/bin:/bin')}",
-        CAIRN_ENDPOINT=server.endpoint,
-        MINIO_ROOT_USER=server.access_key,
-        MINIO_ROOT_PASSWORD=server.secret_key,
-        ENSURE_STUDY_SECRET=APP_SECRET,
-        CAIRN_CONFIG_DIR=config_dir or tempfile.mkdtemp(prefix="cairn-config-"),
-    )
-    return subprocess.run(["bash", str(EXAMPLE / "setup.sh")], env=env, capture_output=True,
-                          timeout=120, stdin=subprocess.DEVNULL)
+def run_setup_sh(server) -> subprocess.CompletedProcess:
+    """Runs setup.sh with its alias config in a temporary folder, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="cairn-config-") as config_dir:
+        env = clean_env()
+        env.update(
+            PATH=f"{os.path.dirname(cairn_bin())}:{env.get('PATH', '/usr/bin:/bin')}",
+            CAIRN_ENDPOINT=server.endpoint,
+            MINIO_ROOT_USER=server.access_key,
+            MINIO_ROOT_PASSWORD=server.secret_key,
+            ENSURE_STUDY_SECRET=APP_SECRET,
+            CAIRN_CONFIG_DIR=config_dir,
+        )
+        return subprocess.run(["bash", str(EXAMPLE / "setup.sh")], env=env, capture_output=True,
+                              timeout=120, stdin=subprocess.DEVNULL)
