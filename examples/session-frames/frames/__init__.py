@@ -1,0 +1,1 @@
+"""Session frames: network-session captures as Parquet in a bucket, metadata in PostgreSQL."""
