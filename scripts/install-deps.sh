@@ -12,6 +12,8 @@ packages=(
 if [[ "${1:-}" == "--test" ]]; then
   # Integration tests, crash test and benchmarks: reference servers and tools.
   packages+=(nginx-light fio curl procps)
+  # Example applications (examples/): PostgreSQL and Debian's Python drivers for /usr/bin/python3.
+  packages+=(postgresql python3-psycopg2 python3-boto3 python3-yaml)
   # Node.js (>= 20) for the JavaScript SDK tests: the machine's own if present, else Debian's.
   command -v node >/dev/null || packages+=(nodejs npm)
 fi

@@ -20,4 +20,7 @@ CAIRN_BIN="$PWD/build/cairn" timeout 900 tests/integration/js/run.sh
 
 echo "== crash test"
 CAIRN_BIN="$PWD/build/cairn" timeout 600 "$PY" tests/crash/crash_test.py --rounds 5
+echo "== example applications (session frames, ensure-study)"
+CAIRN_BIN="$PWD/build/cairn" PYTHON="$PY" timeout 2400 examples/run-tests.sh
+
 echo "== all tests passed"
