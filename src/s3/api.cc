@@ -173,18 +173,20 @@ void S3Api::Handle(const http::Request& request, ByteSource& raw_body, http::Res
 
   // CORS (docs/cors.md): a preflight is answered from the bucket's rules without credentials;
   // any other answer to a browser, errors included, carries the Access-Control-* headers.
-  std::shared_ptr<const CorsConfig> cors =
-      cors_ != nullptr && !route.bucket.empty() ? cors_->Get(route.bucket) : nullptr;
-  if (resolved.ok() && route.operation == Operation::kPreflight) {
+  std::optional<std::string_view> origin = request.headers.Get("origin");
+  bool preflight = resolved.ok() && route.operation == Operation::kPreflight;
+  std::shared_ptr<const CorsConfig> cors;
+  if ((origin || preflight) && cors_ != nullptr && !route.bucket.empty()) {
+    cors = cors_->Get(route.bucket);
+  }
+  if (preflight) {
     Result<Headers> allowed = CorsPreflight(cors.get(), request.headers);
     if (!allowed.ok()) return fail(allowed.status());
     for (const auto& [name, value] : allowed->fields()) base.Add(name, value);
     out.Send(200, base, "").IgnoreError();
     return;
   }
-  if (auto origin = request.headers.Get("origin")) {
-    AddCorsResponseHeaders(cors.get(), *origin, request.method, base);
-  }
+  if (origin) AddCorsResponseHeaders(cors.get(), *origin, request.method, base);
   if (!resolved.ok()) return fail(resolved.status());
 
   // A browser form carries its signature in its fields: PostObject verifies and authorizes it.
