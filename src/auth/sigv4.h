@@ -75,6 +75,9 @@ class Verifier {
   // AuthorizationQueryParametersError), kInvalidArgument for a bad x-amz-decoded-content-length.
   Result<Identity> Verify(const RequestView& request, TimePoint now) const;
 
+  // The key lookup it verifies against (POST forms are verified from their fields with it).
+  const CredentialLookup& credentials() const { return credentials_; }
+
  private:
   struct Check;
   Result<Identity> VerifyHeader(const RequestView& request, std::string_view authorization,

@@ -53,6 +53,8 @@ std::string_view CodeName(Code code) {
     case Code::kAuthorizationQueryParametersError: return "AuthorizationQueryParametersError";
     case Code::kMalformedPOSTRequest: return "MalformedPOSTRequest";
     case Code::kInvalidPolicyDocument: return "InvalidPolicyDocument";
+    case Code::kNoSuchCORSConfiguration: return "NoSuchCORSConfiguration";
+    case Code::kCorsForbidden: return "CorsForbidden";
   }
   return "Unknown";
 }

@@ -67,6 +67,8 @@ enum class Code {
   kAuthorizationQueryParametersError,
   kMalformedPOSTRequest,
   kInvalidPolicyDocument,
+  kNoSuchCORSConfiguration,  // GetBucketCors on a bucket without one
+  kCorsForbidden,            // a CORS preflight no rule of the bucket allows
 };
 
 class [[nodiscard]] Status {

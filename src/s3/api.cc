@@ -8,7 +8,9 @@
 
 #include "common/encoding.h"
 #include "common/time.h"
+#include "s3/bucket_cors.h"
 #include "s3/context.h"
+#include "s3/cors.h"
 #include "s3/errors.h"
 
 namespace cairn::s3 {
@@ -97,13 +99,14 @@ iam::AccessRequest AccessFor(const http::Request& request, const Query& query,
 
 S3Api::S3Api(ApiOptions options, const auth::Verifier& verifier, const iam::Authorizer& authorizer,
              storage::ObjectStore& store, storage::MultipartStore* multipart,
-             iam::BucketPolicies* bucket_policies)
+             iam::BucketPolicies* bucket_policies, BucketCors* cors)
     : options_(std::move(options)),
       verifier_(verifier),
       authorizer_(authorizer),
       store_(store),
       multipart_(multipart),
-      bucket_policies_(bucket_policies) {
+      bucket_policies_(bucket_policies),
+      cors_(cors) {
   router_options_.domains = options_.domains;
 }
 
@@ -137,6 +140,11 @@ Status Dispatch(RequestContext& ctx) {
     case Operation::kPutBucketPolicy: return PutBucketPolicy(ctx);
     case Operation::kDeleteBucketPolicy: return DeleteBucketPolicy(ctx);
     case Operation::kGetBucketPolicyStatus: return GetBucketPolicyStatus(ctx);
+    case Operation::kPutBucketCors: return PutBucketCors(ctx);
+    case Operation::kGetBucketCors: return GetBucketCors(ctx);
+    case Operation::kDeleteBucketCors: return DeleteBucketCors(ctx);
+    case Operation::kPostObject: return PostObject(ctx);
+    case Operation::kPreflight:  // answered in Handle before authentication
     case Operation::kUnsupported: break;
   }
   return Status(Code::kNotImplemented, "");
@@ -155,30 +163,62 @@ void S3Api::Handle(const http::Request& request, ByteSource& raw_body, http::Res
   auth::Identity identity;
   auto fail = [&](const Status& error) { SendError(out, base, request, request_id, route, error); };
 
-  auto params = ParseQuery(request.query);
-  if (!params) return fail(Status(Code::kInvalidArgument, "The query string is not valid."));
-  query = Query(std::move(*params));
+  Result<Route> resolved = Status(Code::kInvalidArgument, "The query string is not valid.");
+  if (auto params = ParseQuery(request.query)) {
+    query = Query(std::move(*params));
+    resolved = ResolveRoute(request.method, request.headers.Get("host").value_or(""), request.path,
+                            query, router_options_, request.headers.Has("x-amz-copy-source"));
+  }
+  if (resolved.ok()) route = std::move(resolved).value();
 
-  Result<Route> resolved =
-      ResolveRoute(request.method, request.headers.Get("host").value_or(""), request.path, query,
-                   router_options_, request.headers.Has("x-amz-copy-source"));
+  // CORS (docs/cors.md): a preflight is answered from the bucket's rules without credentials;
+  // any other answer to a browser, errors included, carries the Access-Control-* headers.
+  std::optional<std::string_view> origin = request.headers.Get("origin");
+  bool preflight = resolved.ok() && route.operation == Operation::kPreflight;
+  std::shared_ptr<const CorsConfig> cors;
+  if ((origin || preflight) && cors_ != nullptr && !route.bucket.empty()) {
+    cors = cors_->Get(route.bucket);
+  }
+  if (preflight) {
+    Result<Headers> allowed = CorsPreflight(cors.get(), request.headers);
+    if (!allowed.ok()) return fail(allowed.status());
+    for (const auto& [name, value] : allowed->fields()) base.Add(name, value);
+    out.Send(200, base, "").IgnoreError();
+    return;
+  }
+  if (origin) AddCorsResponseHeaders(cors.get(), *origin, request.method, base);
   if (!resolved.ok()) return fail(resolved.status());
-  route = std::move(resolved).value();
 
-  auth::RequestView view{request.method, request.path, request.query, &request.headers,
-                         route.virtual_host ? std::string_view(route.bucket) : std::string_view()};
-  Result<auth::Identity> who = verifier_.Verify(view, Now());
-  if (!who.ok()) return fail(who.status());
-  identity = std::move(who).value();
+  // A browser form carries its signature in its fields: PostObject verifies and authorizes it.
+  if (route.operation != Operation::kPostObject) {
+    auth::RequestView view{
+        request.method, request.path, request.query, &request.headers,
+        route.virtual_host ? std::string_view(route.bucket) : std::string_view()};
+    Result<auth::Identity> who = verifier_.Verify(view, Now());
+    if (!who.ok()) return fail(who.status());
+    identity = std::move(who).value();
 
-  iam::AccessRequest access =
-      AccessFor(request, query, identity, ActionFor(route.operation), route.bucket, route.key);
-  if (!authorizer_.IsAllowed(access)) return fail(Status(Code::kAccessDenied, "Access Denied."));
+    iam::AccessRequest access =
+        AccessFor(request, query, identity, ActionFor(route.operation), route.bucket, route.key);
+    if (!authorizer_.IsAllowed(access)) return fail(Status(Code::kAccessDenied, "Access Denied."));
+  }
 
   std::unique_ptr<ByteSource> body = auth::VerifiedBody(raw_body, identity);
-  RequestContext ctx{request,     query,      route,          identity,         *body,
-                     out,         store_,     multipart_,     bucket_policies_, options_,
-                     authorizer_, request_id, std::move(base)};
+  RequestContext ctx{request,
+                     query,
+                     route,
+                     identity,
+                     *body,
+                     out,
+                     store_,
+                     multipart_,
+                     bucket_policies_,
+                     options_,
+                     authorizer_,
+                     request_id,
+                     std::move(base),
+                     verifier_.credentials(),
+                     cors_};
   Status status = Dispatch(ctx);
   if (!status.ok() && ErrorInfoFor(status.code()).http_status >= 500) {
     spdlog::error("{} {} {}: {} (request {})", request.method, request.path,

@@ -18,6 +18,8 @@
 
 namespace cairn::s3 {
 
+class BucketCors;
+
 struct ApiOptions {
   std::vector<std::string> domains;  // virtual-host-style bucket domains
   std::string region = "us-east-1";
@@ -26,10 +28,11 @@ struct ApiOptions {
 
 class S3Api {
  public:
-  // `multipart` and `bucket_policies` may be null: those requests answer NotImplemented.
+  // `multipart`, `bucket_policies` and `cors` may be null: those requests answer
+  // NotImplemented (without `cors` every origin gets the default allow-all answer).
   S3Api(ApiOptions options, const auth::Verifier& verifier, const iam::Authorizer& authorizer,
         storage::ObjectStore& store, storage::MultipartStore* multipart,
-        iam::BucketPolicies* bucket_policies);
+        iam::BucketPolicies* bucket_policies, BucketCors* cors = nullptr);
 
   void Handle(const http::Request& request, ByteSource& body, http::ResponseWriter& out);
 
@@ -41,6 +44,7 @@ class S3Api {
   storage::ObjectStore& store_;
   storage::MultipartStore* multipart_;
   iam::BucketPolicies* bucket_policies_;
+  BucketCors* cors_;
 };
 
 // A fresh request id: 16 upper-case hex digits, unique within the process, as MinIO's.

@@ -55,6 +55,9 @@ Status DeleteBucket(RequestContext& ctx) {
   if (ctx.bucket_policies != nullptr) {
     CAIRN_RETURN_IF_ERROR(ctx.bucket_policies->Delete(ctx.route.bucket));
   }
+  if (ctx.cors != nullptr) {
+    CAIRN_RETURN_IF_ERROR(ctx.cors->Delete(ctx.route.bucket));
+  }
   return ctx.ReplyEmpty(204);
 }
 

@@ -12,6 +12,7 @@
 #include "http/request.h"
 #include "http/response_writer.h"
 #include "s3/api.h"
+#include "s3/bucket_cors.h"
 #include "s3/query.h"
 #include "s3/router.h"
 #include "storage/multipart_store.h"
@@ -33,6 +34,8 @@ struct RequestContext {
   const iam::Authorizer& authorizer;
   std::string request_id;
   Headers response_headers;  // x-amz-request-id and friends, sent with every answer
+  const auth::CredentialLookup& credentials;  // for POST forms, which carry their signature
+  BucketCors* cors;                           // nullptr: CORS requests answer NotImplemented
 
   Status Reply(int status, const Headers& extra, std::string_view body);
   Status ReplyXml(int status, const std::string& xml);
@@ -68,6 +71,12 @@ Status GetBucketPolicy(RequestContext& ctx);
 Status PutBucketPolicy(RequestContext& ctx);
 Status DeleteBucketPolicy(RequestContext& ctx);
 Status GetBucketPolicyStatus(RequestContext& ctx);
+Status PutBucketCors(RequestContext& ctx);  // bucket_cors_handlers.cc
+Status GetBucketCors(RequestContext& ctx);
+Status DeleteBucketCors(RequestContext& ctx);
+// POST Object (post_object_handler.cc): ctx.identity is anonymous; the handler verifies the
+// form's policy signature and authorizes the signer itself once it has read the form fields.
+Status PostObject(RequestContext& ctx);
 
 // The authorization question for `action` on bucket/key, with the condition keys this request
 // carries (s3:prefix, s3:delimiter, s3:max-keys, s3:x-amz-acl, aws:Referer, aws:UserAgent).

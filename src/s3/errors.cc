@@ -100,6 +100,13 @@ const S3ErrorInfo& ErrorInfoFor(Code code) {
     CAIRN_S3_ERROR(kInvalidPolicyDocument, "InvalidPolicyDocument", 400,
                    "The content of the form does not meet the conditions specified in the policy "
                    "document.")
+    CAIRN_S3_ERROR(kNoSuchCORSConfiguration, "NoSuchCORSConfiguration", 404,
+                   "The CORS configuration does not exist")
+    CAIRN_S3_ERROR(kCorsForbidden, "AccessForbidden", 403,
+                   "CORSResponse: This CORS request is not allowed. This is usually because the "
+                   "evalution of Origin, request method / Access-Control-Request-Method or "
+                   "Access-Control-Request-Headers are not whitelisted by the resource's CORS "
+                   "spec.")
 #undef CAIRN_S3_ERROR
     case Code::kOk:
     // A file or record missing below the S3 layer is a broken store, not a missing key.

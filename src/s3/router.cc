@@ -42,6 +42,7 @@ Operation BucketOperation(std::string_view method, const Query& query) {
     if (query.Has("policy")) return Operation::kGetBucketPolicy;
     if (query.Has("policyStatus")) return Operation::kGetBucketPolicyStatus;
     if (query.Has("versioning")) return Operation::kGetBucketVersioning;
+    if (query.Has("cors")) return Operation::kGetBucketCors;
     if (HasUnsupportedSubresource(query)) return Operation::kUnsupported;
     auto list_type = query.Get("list-type");
     if (list_type && *list_type == "2") return Operation::kListObjectsV2;
@@ -50,17 +51,20 @@ Operation BucketOperation(std::string_view method, const Query& query) {
   if (method == "HEAD") return Operation::kHeadBucket;
   if (method == "PUT") {
     if (query.Has("policy")) return Operation::kPutBucketPolicy;
+    if (query.Has("cors")) return Operation::kPutBucketCors;
     if (query.Has("versioning") || HasUnsupportedSubresource(query)) return Operation::kUnsupported;
     return Operation::kCreateBucket;
   }
   if (method == "DELETE") {
     if (query.Has("policy")) return Operation::kDeleteBucketPolicy;
+    if (query.Has("cors")) return Operation::kDeleteBucketCors;
     if (HasUnsupportedSubresource(query)) return Operation::kUnsupported;
     return Operation::kDeleteBucket;
   }
   if (method == "POST") {
     if (query.Has("delete")) return Operation::kDeleteObjects;
-    return Operation::kUnsupported;
+    if (HasUnsupportedSubresource(query)) return Operation::kUnsupported;
+    return Operation::kPostObject;
   }
   return Operation::kUnsupported;
 }
@@ -123,7 +127,9 @@ Result<Route> ResolveRoute(std::string_view method, std::string_view host,
     route.bucket = std::string(rest.substr(0, slash));
     if (slash != std::string_view::npos) route.key = std::string(rest.substr(slash + 1));
   }
-  if (route.bucket.empty()) {
+  if (method == "OPTIONS") {
+    route.operation = Operation::kPreflight;
+  } else if (route.bucket.empty()) {
     if (method != "GET") return Status(Code::kMethodNotAllowed, "");
     route.operation = Operation::kListBuckets;
   } else if (route.key.empty()) {
@@ -162,6 +168,11 @@ std::string_view ActionFor(Operation operation) {
     case Operation::kPutBucketPolicy: return "s3:PutBucketPolicy";
     case Operation::kDeleteBucketPolicy: return "s3:DeleteBucketPolicy";
     case Operation::kGetBucketPolicyStatus: return "s3:GetBucketPolicyStatus";
+    case Operation::kPutBucketCors: return "s3:PutBucketCORS";
+    case Operation::kGetBucketCors: return "s3:GetBucketCORS";
+    case Operation::kDeleteBucketCors: return "s3:PutBucketCORS";  // as AWS: no action of its own
+    case Operation::kPostObject: return "s3:PutObject";
+    case Operation::kPreflight: return "";  // never authorized: browsers send no credentials
     case Operation::kUnsupported: return "s3:*";
   }
   return "s3:*";
@@ -195,6 +206,11 @@ std::string_view OperationName(Operation operation) {
     case Operation::kPutBucketPolicy: return "PutBucketPolicy";
     case Operation::kDeleteBucketPolicy: return "DeleteBucketPolicy";
     case Operation::kGetBucketPolicyStatus: return "GetBucketPolicyStatus";
+    case Operation::kPutBucketCors: return "PutBucketCors";
+    case Operation::kGetBucketCors: return "GetBucketCors";
+    case Operation::kDeleteBucketCors: return "DeleteBucketCors";
+    case Operation::kPostObject: return "PostObject";
+    case Operation::kPreflight: return "Preflight";
     case Operation::kUnsupported: return "Unsupported";
   }
   return "Unsupported";

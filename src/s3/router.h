@@ -38,6 +38,11 @@ enum class Operation {
   kPutBucketPolicy,
   kDeleteBucketPolicy,
   kGetBucketPolicyStatus,
+  kPutBucketCors,
+  kGetBucketCors,
+  kDeleteBucketCors,
+  kPostObject,   // POST /bucket with a browser form; the form carries its own signature
+  kPreflight,    // OPTIONS on anything: a CORS preflight, answered without authentication
   kUnsupported,  // a known S3 sub-resource Cairn does not serve yet: NotImplemented
 };
 
@@ -55,6 +60,7 @@ struct RouterOptions {
 };
 
 // Errors: kInvalidArgument for a path that does not decode, kMethodNotAllowed.
+// OPTIONS is kPreflight on any path, the service's included.
 Result<Route> ResolveRoute(std::string_view method, std::string_view host,
                            std::string_view raw_path, const Query& query,
                            const RouterOptions& options, bool has_copy_source);

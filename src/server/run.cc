@@ -15,6 +15,7 @@
 #include "iam/policy_authorizer.h"
 #include "platform/process_limits.h"
 #include "s3/api.h"
+#include "s3/bucket_cors.h"
 #include "server/health.h"
 #include "storage/local_store.h"
 
@@ -48,6 +49,7 @@ int RunServer(const ServerConfig& config) {
     std::unique_ptr<storage::LocalStore> store;
     std::unique_ptr<iam::IamStore> iam;
     std::unique_ptr<iam::BucketPolicies> bucket_policies;
+    std::unique_ptr<s3::BucketCors> bucket_cors;
     std::unique_ptr<iam::PolicyAuthorizer> authorizer;
     std::unique_ptr<auth::Verifier> verifier;
     std::unique_ptr<s3::S3Api> api;
@@ -96,14 +98,18 @@ int RunServer(const ServerConfig& config) {
     return fail_start("cannot load bucket policies from", bucket_policies.status());
   }
   services.bucket_policies = std::move(bucket_policies).value();
+  auto bucket_cors = s3::BucketCors::Open(*services.store);
+  if (!bucket_cors.ok())
+    return fail_start("cannot load CORS configurations from", bucket_cors.status());
+  services.bucket_cors = std::move(bucket_cors).value();
   services.authorizer =
       std::make_unique<iam::PolicyAuthorizer>(*services.iam, *services.bucket_policies);
   services.verifier = std::make_unique<auth::Verifier>(*services.iam);
   s3::ApiOptions api_options;
   api_options.domains = config.domains;
-  services.api = std::make_unique<s3::S3Api>(api_options, *services.verifier, *services.authorizer,
-                                             *services.store, services.store.get(),
-                                             services.bucket_policies.get());
+  services.api = std::make_unique<s3::S3Api>(
+      api_options, *services.verifier, *services.authorizer, *services.store, services.store.get(),
+      services.bucket_policies.get(), services.bucket_cors.get());
   api.store(services.api.get());
 
   std::string endpoint =

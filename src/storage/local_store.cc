@@ -436,6 +436,8 @@ class LocalStoreImpl final : public LocalStore {
   }
   // Streams exactly `size` bytes of `body` through the io buffer into `writer`, hashing them.
   Status StreamToFile(ByteSource& body, uint64_t size, BodyHasher& hasher, DataWriter& writer);
+  // Streams all of `body` into `writer` (PutObject with kUnknownSize); returns the byte count.
+  Result<uint64_t> StreamToEnd(ByteSource& body, BodyHasher& hasher, DataWriter& writer);
   // Writes the intent record, then publishes the finished file (undoing both on failure).
   Status PublishWithIntent(DataWriter& writer);
   // The record of an upload of bucket/key; kNoSuchUpload (or kNoSuchBucket) when absent.
@@ -621,7 +623,27 @@ Result<ObjectInfo> LocalStoreImpl::PutObject(const std::string& bucket, const st
   rec.size = size;
   rec.attributes = options.attributes;
   std::unique_ptr<DataWriter> writer;
-  if (size <= std::min(options_.inline_threshold, kMaxInlineThreshold)) {
+  const uint64_t inline_limit = std::min(options_.inline_threshold, kMaxInlineThreshold);
+  if (size == kUnknownSize) {
+    // Read up to one byte past the inline limit: a body that ends before is kept inline, a
+    // longer one goes to a data file, starting with the bytes already read.
+    std::string head(static_cast<size_t>(inline_limit) + 1, '\0');
+    CAIRN_ASSIGN_OR_RETURN(size_t got, ReadFull(body, head.data(), head.size()));
+    head.resize(got);
+    hasher.Update(head.data(), head.size());
+    if (got <= inline_limit) {
+      rec.is_inline = true;
+      rec.size = got;
+      rec.inline_data = std::move(head);
+    } else {
+      rec.is_inline = false;
+      CAIRN_ASSIGN_OR_RETURN(writer, data_->Create());
+      rec.file_id = writer->id();
+      CAIRN_RETURN_IF_ERROR(writer->Append(head.data(), head.size()));
+      CAIRN_ASSIGN_OR_RETURN(uint64_t rest, StreamToEnd(body, hasher, *writer));
+      rec.size = got + rest;
+    }
+  } else if (size <= inline_limit) {
     rec.is_inline = true;
     rec.inline_data.resize(size);
     CAIRN_ASSIGN_OR_RETURN(size_t got, ReadFull(body, rec.inline_data.data(), size));
@@ -633,12 +655,30 @@ Result<ObjectInfo> LocalStoreImpl::PutObject(const std::string& bucket, const st
     rec.file_id = writer->id();
     CAIRN_RETURN_IF_ERROR(StreamToFile(body, size, hasher, *writer));
   }
-  CAIRN_RETURN_IF_ERROR(ExpectEnd(body));
+  if (size != kUnknownSize) {
+    CAIRN_RETURN_IF_ERROR(ExpectEnd(body));  // with kUnknownSize the body has ended already
+  }
   CAIRN_RETURN_IF_ERROR(
       hasher.Verify(options.content_md5, body.trailers(), &rec.etag, &rec.checksums));
 
   if (writer) CAIRN_RETURN_IF_ERROR(PublishWithIntent(*writer));
   return Commit(bucket, key, std::move(rec), cond);
+}
+
+Result<uint64_t> LocalStoreImpl::StreamToEnd(ByteSource& body, BodyHasher& hasher,
+                                             DataWriter& writer) {
+  const size_t cap = std::max<size_t>(options_.io_buffer_size, 4096);
+  std::unique_ptr<char[]> buf(new char[cap]);
+  uint64_t done = 0;
+  for (;;) {
+    CAIRN_ASSIGN_OR_RETURN(size_t got, ReadFull(body, buf.get(), cap));
+    if (got > 0) {
+      hasher.Update(buf.get(), got);
+      CAIRN_RETURN_IF_ERROR(writer.Append(buf.get(), got));
+      done += got;
+    }
+    if (got < cap) return done;
+  }
 }
 
 Status LocalStoreImpl::StreamToFile(ByteSource& body, uint64_t size, BodyHasher& hasher,

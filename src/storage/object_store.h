@@ -69,6 +69,9 @@ struct WriteConditions {
   std::optional<std::string> if_match;   // If-Match: etag without quotes (fail unless equal)
 };
 
+// PutObject's `size` when the body's length is known only at its end.
+inline constexpr uint64_t kUnknownSize = UINT64_MAX;
+
 struct PutOptions {
   ObjectAttributes attributes;
   WriteConditions conditions;
@@ -119,8 +122,10 @@ class ObjectStore {
   virtual Result<std::vector<BucketInfo>> ListBuckets() = 0;           // sorted by name
 
   // Streams exactly `size` bytes from `body` into a new version of bucket/key and commits it.
-  // Errors: kNoSuchBucket, kPreconditionFailed, kBadDigest, kIncompleteBody (body ended early),
-  // any error `body` returned, kIOError/kNoSpace. On any error nothing becomes visible.
+  // With `size` == kUnknownSize the object is whatever `body` yields until it ends (a browser
+  // form's file part, whose length only its closing boundary tells). Errors: kNoSuchBucket,
+  // kPreconditionFailed, kBadDigest, kIncompleteBody (body ended early), any error `body` returned,
+  // kIOError/kNoSpace. On any error nothing becomes visible.
   virtual Result<ObjectInfo> PutObject(const std::string& bucket, const std::string& key,
                                        ByteSource& body, uint64_t size,
                                        const PutOptions& options) = 0;

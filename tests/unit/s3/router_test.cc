@@ -76,6 +76,22 @@ TEST(RouterTest, VirtualHostStyle) {
   EXPECT_EQ(r.key, "k");
 }
 
+TEST(RouterTest, CorsPostObjectAndPreflight) {
+  EXPECT_EQ(Resolve("PUT", "/b?cors").operation, Operation::kPutBucketCors);
+  EXPECT_EQ(Resolve("GET", "/b?cors").operation, Operation::kGetBucketCors);
+  EXPECT_EQ(Resolve("DELETE", "/b?cors").operation, Operation::kDeleteBucketCors);
+  EXPECT_EQ(Resolve("POST", "/b").operation, Operation::kPostObject);
+  EXPECT_EQ(Resolve("POST", "/b?acl").operation, Operation::kUnsupported);
+  Route vhost = Resolve("POST", "/", "photos.example.com", false, {"example.com"});
+  EXPECT_EQ(vhost.operation, Operation::kPostObject);
+  EXPECT_EQ(vhost.bucket, "photos");
+  EXPECT_EQ(Resolve("OPTIONS", "/").operation, Operation::kPreflight);
+  EXPECT_EQ(Resolve("OPTIONS", "/b").operation, Operation::kPreflight);
+  EXPECT_EQ(Resolve("OPTIONS", "/b/k?uploads").operation, Operation::kPreflight);
+  EXPECT_EQ(ActionFor(Operation::kPostObject), "s3:PutObject");
+  EXPECT_EQ(ActionFor(Operation::kDeleteBucketCors), "s3:PutBucketCORS");
+}
+
 TEST(RouterTest, Errors) {
   Query query;
   EXPECT_EQ(ResolveRoute("PUT", "h", "/", query, {}, false).status().code(),

@@ -93,6 +93,30 @@ TEST_F(LocalStoreTest, RoundTripsAtEverySize) {
   EXPECT_EQ(store_->HeadObject("bkt", "obj-0")->etag, "d41d8cd98f00b204e9800998ecf8427e");
 }
 
+TEST_F(LocalStoreTest, UnknownSizeStreamsToTheEndOfTheBody) {
+  // A browser form's file part: the length is known only when the body ends.
+  for (size_t size : {size_t{0}, size_t{4096}, size_t{4097}, size_t{(3 << 16) + 17}}) {
+    std::string key = "unknown-" + std::to_string(size);
+    std::string data = Bytes(size, static_cast<uint32_t>(size) + 7);
+    TestSource source(data, 1000);
+    auto put = store_->PutObject("bkt", key, source, kUnknownSize, {});
+    ASSERT_TRUE(put.ok()) << size << ": " << put.status().ToString();
+    EXPECT_EQ(put->size, size);
+    EXPECT_EQ(put->etag, HexEncode(Md5(data)));
+    ExpectObject(key, data);
+  }
+  EXPECT_EQ(DataFileCount(), 2u);
+  // A body error at its very end stores nothing.
+  std::string data = Bytes(300000, 9);
+  TestSource late(data);
+  late.FailAfter(data.size(), Status(Code::kEntityTooSmall, "too small"));
+  EXPECT_EQ(store_->PutObject("bkt", "late", late, kUnknownSize, {}).status().code(),
+            Code::kEntityTooSmall);
+  EXPECT_EQ(store_->HeadObject("bkt", "late").status().code(), Code::kNoSuchKey);
+  EXPECT_EQ(DataFileCount(), 2u);
+  EXPECT_EQ(TmpFileCount(), 0u);
+}
+
 TEST_F(LocalStoreTest, RangesInlineAndFile) {
   for (size_t size : {size_t{1000}, size_t{200000}}) {
     std::string data = Bytes(size, 7);
