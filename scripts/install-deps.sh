@@ -14,6 +14,7 @@ if [[ "${1:-}" == "--test" ]]; then
   packages+=(nginx-light fio curl procps)
   # Example applications (examples/): PostgreSQL and Debian's Python drivers for /usr/bin/python3.
   packages+=(postgresql python3-psycopg2 python3-boto3 python3-yaml)
+  packages+=(chromium)  # tests/browser: playwright-core drives Debian's chromium
   # Node.js (>= 20) for the JavaScript SDK tests: the machine's own if present, else Debian's.
   command -v node >/dev/null || packages+=(nodejs npm)
 fi

@@ -18,6 +18,9 @@ CAIRN_BIN="$PWD/build/cairn" timeout 1200 "$PY" -m unittest discover -s tests/in
 echo "== integration tests (Node.js: AWS SDK v3, lib-storage, minio)"
 CAIRN_BIN="$PWD/build/cairn" timeout 900 tests/integration/js/run.sh
 
+echo "== browser test (chromium + playwright-core: presigned PUT, form POST, CORS)"
+CAIRN_BIN="$PWD/build/cairn" timeout 900 tests/browser/run.sh
+
 echo "== crash test"
 CAIRN_BIN="$PWD/build/cairn" timeout 600 "$PY" tests/crash/crash_test.py --rounds 5
 echo "== example applications (session frames, ensure-study)"
