@@ -53,6 +53,12 @@ std::string_view CodeName(Code code) {
     case Code::kAuthorizationQueryParametersError: return "AuthorizationQueryParametersError";
     case Code::kMalformedPOSTRequest: return "MalformedPOSTRequest";
     case Code::kInvalidPolicyDocument: return "InvalidPolicyDocument";
+    case Code::kNoSuchUser: return "NoSuchUser";
+    case Code::kNoSuchGroup: return "NoSuchGroup";
+    case Code::kNoSuchPolicy: return "NoSuchPolicy";
+    case Code::kNoSuchServiceAccount: return "NoSuchServiceAccount";
+    case Code::kGroupNotEmpty: return "GroupNotEmpty";
+    case Code::kPolicyInUse: return "PolicyInUse";
   }
   return "Unknown";
 }

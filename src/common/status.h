@@ -67,6 +67,13 @@ enum class Code {
   kAuthorizationQueryParametersError,
   kMalformedPOSTRequest,
   kInvalidPolicyDocument,
+  // IAM records (iam/, reported by the admin API).
+  kNoSuchUser,
+  kNoSuchGroup,
+  kNoSuchPolicy,  // a named IAM policy, not a bucket policy
+  kNoSuchServiceAccount,
+  kGroupNotEmpty,  // removing a group that still has members
+  kPolicyInUse,    // removing a policy still attached to a user or group
 };
 
 class [[nodiscard]] Status {
