@@ -78,6 +78,10 @@ Result<Reply> CreateServiceAccount(AdminContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> parent, OptionalString(body, "parent"));
   std::string owner = parent.value_or("").empty() ? ctx.caller().user : *parent;
   CAIRN_RETURN_IF_ERROR(RequireUnlessOwn(ctx, owner, "admin:CreateServiceAccount"));
+  // A key of the root user is beyond every policy: only the root may mint one.
+  if (owner == RootKey(ctx) && !ctx.caller().root) {
+    return Status(Code::kAccessDenied, "Only the root user may create its service accounts.");
+  }
   CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> access_key, OptionalString(body, "accessKey"));
   CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> secret_key, OptionalString(body, "secretKey"));
   CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> name, OptionalString(body, "name"));

@@ -466,6 +466,18 @@ TEST_F(AdminApiTest, UsersManageTheirOwnServiceAccountsOnly) {
   EXPECT_EQ(iam_->Lookup(key).status().code(), Code::kInvalidAccessKeyId);
 }
 
+TEST_F(AdminApiTest, OnlyTheRootMintsRootServiceAccounts) {
+  AddUser("operator", {"consoleAdmin"});
+  Response r = As("operator", "PUT", "service-account", {},
+                  std::string(R"({"parent":")") + kRoot + R"(","accessKey":"rootish"})");
+  EXPECT_EQ(r.code(), "AccessDenied") << r.text;
+  EXPECT_FALSE(iam_->GetServiceAccount("rootish").ok());
+  // Its own, and other users', it may create.
+  AddUser("alice", {});
+  EXPECT_EQ(As("operator", "PUT", "service-account", {}, R"({"parent":"alice"})").status, 200);
+  EXPECT_EQ(As("operator", "PUT", "service-account", {}, "{}").status, 200);
+}
+
 TEST_F(AdminApiTest, RootCreatesServiceAccountsForOthersWithChosenKeys) {
   AddUser("alice", {});
   Response r = Call("PUT", "service-account", {},
