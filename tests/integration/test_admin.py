@@ -364,6 +364,13 @@ class AdminApiTest(CairnTestCase):
         self.assertEqual(made["accessKey"], "ops-made")
         ops.attach(["readonly"], user="ops-made")
         self.assertEqual(ops.call("DELETE", "user", {"accessKey": "ops-made"}).status, 204)
+        # admin:* does not reach the root's own keys, which no policy could narrow.
+        r = ops.call("PUT", "service-account",
+                     body={"parent": self.server.access_key, "accessKey": "ops-rootish"})
+        self.assertEqual((r.status, r.code), (403, "AccessDenied"), r)
+        self.assertEqual(self.admin.call("GET", "service-account",
+                                         {"accessKey": "ops-rootish"}).code,
+                         "NoSuchServiceAccount")
 
     def test_presigned_admin_request(self):
         request = AWSRequest(method="GET", url=f"{self.server.endpoint}{BASE}users")
