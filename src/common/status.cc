@@ -55,6 +55,12 @@ std::string_view CodeName(Code code) {
     case Code::kInvalidPolicyDocument: return "InvalidPolicyDocument";
     case Code::kNoSuchCORSConfiguration: return "NoSuchCORSConfiguration";
     case Code::kCorsForbidden: return "CorsForbidden";
+    case Code::kNoSuchUser: return "NoSuchUser";
+    case Code::kNoSuchGroup: return "NoSuchGroup";
+    case Code::kNoSuchPolicy: return "NoSuchPolicy";
+    case Code::kNoSuchServiceAccount: return "NoSuchServiceAccount";
+    case Code::kGroupNotEmpty: return "GroupNotEmpty";
+    case Code::kPolicyInUse: return "PolicyInUse";
   }
   return "Unknown";
 }

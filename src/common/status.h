@@ -69,6 +69,13 @@ enum class Code {
   kInvalidPolicyDocument,
   kNoSuchCORSConfiguration,  // GetBucketCors on a bucket without one
   kCorsForbidden,            // a CORS preflight no rule of the bucket allows
+  // IAM records (iam/, reported by the admin API).
+  kNoSuchUser,
+  kNoSuchGroup,
+  kNoSuchPolicy,  // a named IAM policy, not a bucket policy
+  kNoSuchServiceAccount,
+  kGroupNotEmpty,  // removing a group that still has members
+  kPolicyInUse,    // removing a policy still attached to a user or group
 };
 
 class [[nodiscard]] Status {

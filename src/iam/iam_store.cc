@@ -17,7 +17,20 @@ constexpr char kPolicyPrefix[] = "iam/policy/";
 constexpr char kServiceAccountPrefix[] = "iam/svc/";
 
 Status NoSuchUser(const std::string& name) {
-  return Status(Code::kInvalidArgument, "The specified user does not exist: " + name);
+  return Status(Code::kNoSuchUser, "The specified user does not exist: " + name);
+}
+
+Status NoSuchGroup(const std::string& name) {
+  return Status(Code::kNoSuchGroup, "The specified group does not exist: " + name);
+}
+
+Status NoSuchPolicy(const std::string& name) {
+  return Status(Code::kNoSuchPolicy, "The specified policy does not exist: " + name);
+}
+
+Status NoSuchServiceAccount(const std::string& access_key) {
+  return Status(Code::kNoSuchServiceAccount,
+                "The specified service account does not exist: " + access_key);
 }
 
 std::string RandomText(size_t length, std::string_view alphabet) {
@@ -291,12 +304,12 @@ Status IamStore::RemoveGroupMembers(const std::string& group_name,
   std::unique_lock lock(mu_);
   auto it = groups_.find(group_name);
   if (it == groups_.end()) {
-    return Status(Code::kInvalidArgument, "The specified group does not exist: " + group_name);
+    return NoSuchGroup(group_name);
   }
   Group group = it->second;
   if (members.empty()) {
     if (!group.members.empty()) {
-      return Status(Code::kInvalidArgument, "group " + group_name + " still has members");
+      return Status(Code::kGroupNotEmpty, "group " + group_name + " still has members");
     }
     CAIRN_RETURN_IF_ERROR(store_.DeleteSystem(kGroupPrefix + group_name));
     groups_.erase(it);
@@ -316,7 +329,7 @@ Status IamStore::SetGroupEnabled(const std::string& group_name, bool enabled) {
   std::unique_lock lock(mu_);
   auto it = groups_.find(group_name);
   if (it == groups_.end()) {
-    return Status(Code::kInvalidArgument, "The specified group does not exist: " + group_name);
+    return NoSuchGroup(group_name);
   }
   Group group = it->second;
   group.enabled = enabled;
@@ -329,7 +342,7 @@ Result<GroupInfo> IamStore::GetGroup(const std::string& group_name) const {
   std::shared_lock lock(mu_);
   auto it = groups_.find(group_name);
   if (it == groups_.end()) {
-    return Status(Code::kInvalidArgument, "The specified group does not exist: " + group_name);
+    return NoSuchGroup(group_name);
   }
   const Group& g = it->second;
   return GroupInfo{group_name,
@@ -363,17 +376,17 @@ Status IamStore::PutPolicy(const std::string& name, const std::string& document)
 Status IamStore::RemovePolicy(const std::string& name) {
   std::unique_lock lock(mu_);
   if (!policies_.count(name)) {
-    return Status(Code::kInvalidArgument, "The specified policy does not exist: " + name);
+    return NoSuchPolicy(name);
   }
   for (const auto& [user_name, user] : users_) {
     if (user.policies.count(name)) {
-      return Status(Code::kInvalidArgument,
+      return Status(Code::kPolicyInUse,
                     "policy " + name + " is attached to user " + user_name + "; detach it first");
     }
   }
   for (const auto& [group_name, group] : groups_) {
     if (group.policies.count(name)) {
-      return Status(Code::kInvalidArgument,
+      return Status(Code::kPolicyInUse,
                     "policy " + name + " is attached to group " + group_name + "; detach it first");
     }
   }
@@ -386,7 +399,7 @@ Result<std::string> IamStore::GetPolicy(const std::string& name) const {
   std::shared_lock lock(mu_);
   auto it = policies_.find(name);
   if (it == policies_.end()) {
-    return Status(Code::kInvalidArgument, "The specified policy does not exist: " + name);
+    return NoSuchPolicy(name);
   }
   return it->second;
 }
@@ -435,7 +448,7 @@ Status IamStore::DetachPolicies(const std::vector<std::string>& policies, const 
   }
   auto it = groups_.find(group);
   if (it == groups_.end()) {
-    return Status(Code::kInvalidArgument, "The specified group does not exist: " + group);
+    return NoSuchGroup(group);
   }
   Group updated = it->second;
   for (const std::string& p : policies) updated.policies.erase(p);
@@ -479,7 +492,7 @@ Result<auth::Credentials> IamStore::AddServiceAccount(
 Status IamStore::RemoveServiceAccount(const std::string& access_key) {
   std::unique_lock lock(mu_);
   if (!service_accounts_.count(access_key)) {
-    return Status(Code::kInvalidArgument, "The specified service account does not exist");
+    return NoSuchServiceAccount(access_key);
   }
   CAIRN_RETURN_IF_ERROR(store_.DeleteSystem(kServiceAccountPrefix + access_key));
   service_accounts_.erase(access_key);
@@ -490,7 +503,7 @@ Result<ServiceAccountInfo> IamStore::GetServiceAccount(const std::string& access
   std::shared_lock lock(mu_);
   auto it = service_accounts_.find(access_key);
   if (it == service_accounts_.end()) {
-    return Status(Code::kInvalidArgument, "The specified service account does not exist");
+    return NoSuchServiceAccount(access_key);
   }
   return it->second.info;
 }

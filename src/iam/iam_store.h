@@ -4,6 +4,10 @@
 // checking them is the caller's job (iam/policy).
 //
 // Secrets are never logged and never returned by listings; GetUser/ListUsers omit them.
+//
+// Errors name what is missing or in the way: kNoSuchUser, kNoSuchGroup, kNoSuchPolicy,
+// kNoSuchServiceAccount, kGroupNotEmpty (removing a group with members), kPolicyInUse (removing
+// an attached policy); kInvalidArgument for bad names, keys and secrets.
 #pragma once
 
 #include <map>

@@ -107,6 +107,16 @@ const S3ErrorInfo& ErrorInfoFor(Code code) {
                    "evalution of Origin, request method / Access-Control-Request-Method or "
                    "Access-Control-Request-Headers are not whitelisted by the resource's CORS "
                    "spec.")
+    // IAM codes, as MinIO's admin API names them (the admin API renders them as JSON).
+    CAIRN_S3_ERROR(kNoSuchUser, "NoSuchUser", 404, "The specified user does not exist.")
+    CAIRN_S3_ERROR(kNoSuchGroup, "NoSuchGroup", 404, "The specified group does not exist.")
+    CAIRN_S3_ERROR(kNoSuchPolicy, "NoSuchPolicy", 404, "The canned policy does not exist.")
+    CAIRN_S3_ERROR(kNoSuchServiceAccount, "NoSuchServiceAccount", 404,
+                   "The specified service account is not found.")
+    CAIRN_S3_ERROR(kGroupNotEmpty, "GroupNotEmpty", 409,
+                   "The specified group is not empty - cannot remove it.")
+    CAIRN_S3_ERROR(kPolicyInUse, "PolicyInUse", 409,
+                   "The policy cannot be removed, as it is in use.")
 #undef CAIRN_S3_ERROR
     case Code::kOk:
     // A file or record missing below the S3 layer is a broken store, not a missing key.

@@ -8,6 +8,7 @@
 #include <memory>
 #include <thread>
 
+#include "admin/admin_api.h"
 #include "auth/sigv4.h"
 #include "http/server.h"
 #include "iam/bucket_policies.h"
@@ -16,6 +17,7 @@
 #include "platform/process_limits.h"
 #include "s3/api.h"
 #include "s3/bucket_cors.h"
+#include "s3/errors.h"
 #include "server/health.h"
 #include "storage/local_store.h"
 
@@ -29,6 +31,12 @@ std::string DisplayHost(const std::string& host) {
   if (host.empty() || host == "0.0.0.0" || host == "::") return "127.0.0.1";
   if (host.find(':') != std::string::npos) return "[" + host + "]";
   return host;
+}
+
+// The admin API renders errors from the S3 layer's one table.
+admin::ErrorInfo AdminErrorInfo(Code code) {
+  const s3::S3ErrorInfo& info = s3::ErrorInfoFor(code);
+  return {info.code, info.http_status, info.message};
 }
 
 }  // namespace
@@ -53,15 +61,19 @@ int RunServer(const ServerConfig& config) {
     std::unique_ptr<iam::PolicyAuthorizer> authorizer;
     std::unique_ptr<auth::Verifier> verifier;
     std::unique_ptr<s3::S3Api> api;
+    std::unique_ptr<admin::AdminApi> admin_api;
   };
   Services services;
   std::atomic<s3::S3Api*> api{nullptr};
+  // Published before `api`, so a request that sees the S3 API ready sees this one too.
+  std::atomic<admin::AdminApi*> admin_api{nullptr};
+  const TimePoint started = Now();
 
   http::ServerOptions options;
   options.host = config.address.host;
   options.port = config.address.port;
   http::Server server(
-      options, [&api](const http::Request& request, ByteSource& body, http::ResponseWriter& out) {
+      options, [&](const http::Request& request, ByteSource& body, http::ResponseWriter& out) {
         s3::S3Api* ready = api.load();
         if (ServeHealth(request, out, ready != nullptr)) return;
         if (ready == nullptr) {
@@ -71,6 +83,7 @@ int RunServer(const ServerConfig& config) {
           out.Send(503, headers, "").IgnoreError();
           return;
         }
+        if (admin::AdminApi::Handles(request)) return admin_api.load()->Handle(request, body, out);
         ready->Handle(request, body, out);
       });
   if (Status listening = server.Listen(); !listening.ok()) {
@@ -110,6 +123,15 @@ int RunServer(const ServerConfig& config) {
   services.api = std::make_unique<s3::S3Api>(
       api_options, *services.verifier, *services.authorizer, *services.store, services.store.get(),
       services.bucket_policies.get(), services.bucket_cors.get());
+  admin::AdminOptions admin_options;
+  admin_options.drive_paths = config.data_dirs;
+  admin_options.started = started;
+  admin_options.error_table = AdminErrorInfo;
+  admin_options.new_request_id = s3::NewRequestId;
+  services.admin_api =
+      std::make_unique<admin::AdminApi>(std::move(admin_options), *services.verifier,
+                                        *services.authorizer, *services.iam, *services.store);
+  admin_api.store(services.admin_api.get());
   api.store(services.api.get());
 
   std::string endpoint =
@@ -136,6 +158,7 @@ int RunServer(const ServerConfig& config) {
   server.Shutdown(kShutdownGraceSeconds);
   serving.join();
   api.store(nullptr);
+  admin_api.store(nullptr);
   return 0;
 }
 

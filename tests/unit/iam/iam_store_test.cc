@@ -101,6 +101,25 @@ TEST_F(IamStoreTest, AttachedPolicyCannotBeRemoved) {
   EXPECT_TRUE(iam_->RemovePolicy("mine").ok());
 }
 
+TEST_F(IamStoreTest, ErrorsNameWhatIsMissingOrInTheWay) {
+  EXPECT_EQ(iam_->GetUser("ghost").status().code(), Code::kNoSuchUser);
+  EXPECT_EQ(iam_->RemoveUser("ghost").code(), Code::kNoSuchUser);
+  EXPECT_EQ(iam_->AddGroupMembers("devs", {"ghost"}).code(), Code::kNoSuchUser);
+  EXPECT_EQ(iam_->GetGroup("ghosts").status().code(), Code::kNoSuchGroup);
+  EXPECT_EQ(iam_->SetGroupEnabled("ghosts", false).code(), Code::kNoSuchGroup);
+  EXPECT_EQ(iam_->GetPolicy("ghost").status().code(), Code::kNoSuchPolicy);
+  EXPECT_EQ(iam_->RemovePolicy("ghost").code(), Code::kNoSuchPolicy);
+  EXPECT_EQ(iam_->GetServiceAccount("GHOSTKEY").status().code(), Code::kNoSuchServiceAccount);
+  EXPECT_EQ(iam_->RemoveServiceAccount("GHOSTKEY").code(), Code::kNoSuchServiceAccount);
+
+  ASSERT_TRUE(iam_->AddUser("alice", "alicesecret").ok());
+  ASSERT_TRUE(iam_->AddGroupMembers("devs", {"alice"}).ok());
+  EXPECT_EQ(iam_->RemoveGroupMembers("devs", {}).code(), Code::kGroupNotEmpty);
+  ASSERT_TRUE(iam_->PutPolicy("mine", "{}").ok());
+  ASSERT_TRUE(iam_->AttachPolicies({"mine"}, "", "devs").ok());
+  EXPECT_EQ(iam_->RemovePolicy("mine").code(), Code::kPolicyInUse);
+}
+
 TEST_F(IamStoreTest, CorruptRecordIsReported) {
   ASSERT_TRUE(store_.PutSystem("iam/user/bad", "{not json").ok());
   auto opened = IamStore::Open(store_, {"rootuser", "rootsecret1"});

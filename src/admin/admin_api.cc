@@ -1,0 +1,144 @@
+#include "admin/admin_api.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <cstdio>
+
+#include "admin/context.h"
+#include "admin/endpoints.h"
+#include "admin/handlers.h"
+#include "common/encoding.h"
+
+namespace cairn::admin {
+
+namespace {
+
+std::string OwnRequestId() {
+  static std::atomic<uint64_t> next{static_cast<uint64_t>(ToUnixNanos(Now()))};
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%016llX",
+                static_cast<unsigned long long>(next.fetch_add(1, std::memory_order_relaxed)));
+  return buf;
+}
+
+// The action the pipeline checks before the handler runs; "" when the handler authorizes
+// itself (service accounts: a user's own need no admin action).
+std::string_view RequiredAction(const EndpointSpec& spec, const AdminContext& ctx) {
+  bool enabling = ctx.Param("status").value_or("") == "enabled";
+  switch (spec.endpoint) {
+    case Endpoint::kSetUserStatus: return enabling ? "admin:EnableUser" : "admin:DisableUser";
+    case Endpoint::kSetGroupStatus: return enabling ? "admin:EnableGroup" : "admin:DisableGroup";
+    default: return spec.action;
+  }
+}
+
+Result<Reply> Dispatch(Endpoint endpoint, AdminContext& ctx) {
+  switch (endpoint) {
+    case Endpoint::kServerInfo: return ServerInfo(ctx);
+    case Endpoint::kListUsers: return ListUsers(ctx);
+    case Endpoint::kGetUser: return GetUser(ctx);
+    case Endpoint::kPutUser: return PutUser(ctx);
+    case Endpoint::kDeleteUser: return DeleteUser(ctx);
+    case Endpoint::kSetUserStatus: return SetUserStatus(ctx);
+    case Endpoint::kListGroups: return ListGroups(ctx);
+    case Endpoint::kGetGroup: return GetGroup(ctx);
+    case Endpoint::kAddGroupMembers: return AddGroupMembers(ctx);
+    case Endpoint::kRemoveGroupMembers: return RemoveGroupMembers(ctx);
+    case Endpoint::kDeleteGroup: return DeleteGroup(ctx);
+    case Endpoint::kSetGroupStatus: return SetGroupStatus(ctx);
+    case Endpoint::kListPolicies: return ListPolicies(ctx);
+    case Endpoint::kGetPolicy: return GetPolicy(ctx);
+    case Endpoint::kPutPolicy: return PutPolicy(ctx);
+    case Endpoint::kDeletePolicy: return DeletePolicy(ctx);
+    case Endpoint::kAttachPolicies: return AttachPolicies(ctx);
+    case Endpoint::kDetachPolicies: return DetachPolicies(ctx);
+    case Endpoint::kListServiceAccounts: return ListServiceAccounts(ctx);
+    case Endpoint::kCreateServiceAccount: return CreateServiceAccount(ctx);
+    case Endpoint::kGetServiceAccount: return GetServiceAccount(ctx);
+    case Endpoint::kDeleteServiceAccount: return DeleteServiceAccount(ctx);
+  }
+  return Status(Code::kInternal, "unrouted admin endpoint");
+}
+
+}  // namespace
+
+AdminApi::AdminApi(AdminOptions options, const auth::Verifier& verifier,
+                   const iam::Authorizer& authorizer, iam::IamStore& iam,
+                   storage::ObjectStore& store)
+    : options_(std::move(options)),
+      verifier_(verifier),
+      authorizer_(authorizer),
+      iam_(iam),
+      store_(store) {}
+
+bool AdminApi::Handles(const http::Request& request) {
+  return std::string_view(request.path).starts_with(kBasePath);
+}
+
+void AdminApi::Handle(const http::Request& request, ByteSource& raw_body,
+                      http::ResponseWriter& out) {
+  std::string request_id = options_.new_request_id ? options_.new_request_id() : OwnRequestId();
+  Headers headers;
+  headers.Add("x-amz-request-id", request_id);
+  auto send_error = [&](const ErrorInfo& info, const std::string& message) {
+    Headers error_headers = headers;
+    error_headers.Add("content-type", "application/json");
+    if (request.method == "HEAD") {
+      out.Send(info.http_status, error_headers, "").IgnoreError();
+      return;
+    }
+    out.Send(info.http_status, error_headers, ErrorJson(info, message, request_id)).IgnoreError();
+  };
+  auto fail = [&](const Status& error) {
+    ErrorInfo info = options_.error_table(error.code());
+    if (info.http_status >= 500) {
+      spdlog::error("admin {} {}: {} (request {})", request.method, request.path, error.ToString(),
+                    request_id);
+    }
+    send_error(info, error.message());
+  };
+
+  Result<const EndpointSpec*> resolved = ResolveEndpoint(request.method, request.path);
+  if (!resolved.ok() && resolved.status().code() == Code::kNotFound) {
+    return send_error(kNoSuchEndpoint, resolved.status().message());
+  }
+  if (!resolved.ok()) return fail(resolved.status());
+  const EndpointSpec& spec = **resolved;
+
+  auto query = ParseQuery(request.query);
+  if (!query) return fail(Status(Code::kInvalidArgument, "The query string is not valid."));
+
+  auth::RequestView view{request.method, request.path, request.query, &request.headers};
+  Result<auth::Identity> who = verifier_.Verify(view, Now());
+  if (!who.ok()) return fail(who.status());
+  const auth::Identity& identity = *who;
+  // The contract is SigV4 only: legacy V2 signatures cannot sign a payload hash.
+  if (identity.anonymous || identity.signature_v2) {
+    return fail(Status(Code::kAccessDenied, "Access Denied."));
+  }
+  Result<iam::Principal> caller = iam_.Resolve(identity.access_key);
+  if (!caller.ok()) return fail(caller.status());
+
+  std::unique_ptr<ByteSource> body = auth::VerifiedBody(raw_body, identity);
+  AdminServices services{options_, authorizer_, iam_, store_};
+  AdminContext ctx(request, std::move(*query), identity, std::move(caller).value(), *body,
+                   services);
+  std::string_view action = RequiredAction(spec, ctx);
+  if (!action.empty()) {
+    if (Status allowed = ctx.Require(action); !allowed.ok()) return fail(allowed);
+  }
+
+  Result<Reply> reply = Dispatch(spec.endpoint, ctx);
+  if (!reply.ok()) return fail(reply.status());
+  if (reply->status == 204 || reply->body.is_null()) {
+    out.Send(204, headers, "").IgnoreError();
+    return;
+  }
+  headers.Add("content-type", "application/json");
+  out.Send(reply->status, headers,
+           reply->body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+      .IgnoreError();
+}
+
+}  // namespace cairn::admin

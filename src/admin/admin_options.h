@@ -1,0 +1,28 @@
+// How the server configures the admin API (everything it cannot learn from its collaborators).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "admin/json_errors.h"
+#include "common/time.h"
+#include "platform/env.h"
+
+namespace cairn::admin {
+
+struct AdminOptions {
+  std::string region = "us-east-1";
+  // The data folders, reported with their capacity by `GET info`.
+  std::vector<std::string> drive_paths;
+  // When the server started, for the uptime `GET info` reports.
+  TimePoint started = Now();
+  // The S3 error table (s3::ErrorInfoFor, adapted); required.
+  ErrorTable error_table = nullptr;
+  // Makes x-amz-request-id values; null uses the admin API's own counter. The server passes the
+  // S3 layer's generator so ids stay unique across both APIs.
+  std::string (*new_request_id)() = nullptr;
+  // Where disk capacity comes from; null means platform::Env::Default().
+  platform::Env* env = nullptr;
+};
+
+}  // namespace cairn::admin

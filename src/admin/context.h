@@ -1,0 +1,97 @@
+// What an admin handler sees: the verified caller, the decoded query, the body (read on demand,
+// capped), the services it may use, and the one way to answer (a Reply). Handlers never write to
+// the connection; the pipeline in admin_api.cc renders replies and errors.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "admin/admin_options.h"
+#include "auth/sigv4.h"
+#include "common/byte_source.h"
+#include "common/status.h"
+#include "http/request.h"
+#include "iam/authorizer.h"
+#include "iam/iam_store.h"
+#include "storage/object_store.h"
+
+namespace cairn::admin {
+
+// Replies keep fields in the order the handlers write them (as the contract lists them).
+using Json = nlohmann::ordered_json;
+
+// Bodies larger than this are refused with EntityTooLarge: every admin document is small.
+inline constexpr uint64_t kMaxBodyBytes = 1 << 20;
+
+// 200 with a JSON body, or 204 with none.
+struct Reply {
+  int status = 200;
+  Json body;
+
+  static Reply Ok(Json body) { return Reply{200, std::move(body)}; }
+  static Reply NoContent() { return Reply{204, nullptr}; }
+};
+
+struct AdminServices {
+  const AdminOptions& options;
+  const iam::Authorizer& authorizer;
+  iam::IamStore& iam;
+  storage::ObjectStore& store;
+};
+
+class AdminContext {
+ public:
+  AdminContext(const http::Request& request, std::vector<std::pair<std::string, std::string>> query,
+               const auth::Identity& identity, iam::Principal caller, ByteSource& body,
+               const AdminServices& services)
+      : request_(request),
+        query_(std::move(query)),
+        identity_(identity),
+        caller_(std::move(caller)),
+        body_(body),
+        services_(services) {}
+
+  // Who is calling: `user` is the user name (a service account's parent; the root's access key
+  // for the root and its own service accounts).
+  const iam::Principal& caller() const { return caller_; }
+  const AdminServices& services() const { return services_; }
+  iam::IamStore& iam() const { return services_.iam; }
+
+  // Whether the caller's policies grant `action` (resource arn:aws:s3:::*, as MinIO).
+  bool Allowed(std::string_view action) const;
+  // kAccessDenied unless Allowed(action).
+  Status Require(std::string_view action) const;
+
+  // A decoded query parameter; nullopt when absent.
+  std::optional<std::string_view> Param(std::string_view name) const;
+  // A query parameter that must be present and non-empty (kInvalidArgument otherwise).
+  Result<std::string> RequiredParam(std::string_view name) const;
+
+  // The body, at most kMaxBodyBytes (kEntityTooLarge beyond), verified against the signed
+  // payload hash as it is read. Read once: later calls return the same text.
+  Result<std::string> BodyText();
+  // The body as a JSON object (kInvalidArgument when it is not one).
+  Result<Json> BodyObject();
+
+ private:
+  const http::Request& request_;
+  std::vector<std::pair<std::string, std::string>> query_;
+  const auth::Identity& identity_;
+  iam::Principal caller_;
+  ByteSource& body_;
+  const AdminServices& services_;
+  std::optional<std::string> body_text_;
+};
+
+// JSON field readers for request bodies; each names the field in its kInvalidArgument message.
+// Absent (or null) optional fields read as nullopt.
+Result<std::optional<std::string>> OptionalString(const Json& object, std::string_view field);
+Result<std::vector<std::string>> StringList(const Json& object, std::string_view field);
+
+}  // namespace cairn::admin

@@ -1,0 +1,29 @@
+// Errors as the admin API answers them: {"Code", "Message", "RequestId"} with the S3 code's HTTP
+// status. The mapping from Cairn codes to S3 codes is the S3 layer's one table (s3/errors.cc);
+// admin/ may not link s3/, so the server hands that table in as an ErrorTable.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace cairn::admin {
+
+struct ErrorInfo {
+  std::string_view code;  // "NoSuchUser"
+  int http_status = 500;
+  std::string_view message;  // the default wording, used when a Status has none
+};
+
+// Maps every Code to its S3 error; must be total (unknown codes -> InternalError, 500).
+using ErrorTable = ErrorInfo (*)(Code);
+
+// The admin API's own answer for a path below the base that names no endpoint; S3 has no such
+// code, and Code::kNotFound means a broken store everywhere else.
+inline constexpr ErrorInfo kNoSuchEndpoint{"NotFound", 404, "The admin API has no such endpoint."};
+
+// The JSON error body: {"Code": ..., "Message": ..., "RequestId": ...}.
+std::string ErrorJson(const ErrorInfo& info, std::string_view message, std::string_view request_id);
+
+}  // namespace cairn::admin

@@ -1,0 +1,542 @@
+// The admin API end to end below HTTP: signed requests go through AdminApi::Handle with the real
+// Verifier, IamStore (over an in-memory SystemStore) and PolicyAuthorizer, so routing, JSON
+// shapes, error codes and authorization decisions are checked together.
+#include "admin/admin_api.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "admin/endpoints.h"
+#include "common/encoding.h"
+#include "common/hash.h"
+#include "iam/bucket_policies.h"
+#include "iam/policy_authorizer.h"
+#include "s3/errors.h"
+#include "storage/system_store.h"
+
+namespace cairn::admin {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr char kRoot[] = "rootadmin";
+constexpr char kRootSecret[] = "rootsecret123";
+
+// Two buckets with known objects; the admin API only lists.
+class FakeObjectStore final : public storage::ObjectStore {
+ public:
+  std::map<std::string, std::vector<storage::ObjectInfo>> buckets;
+
+  Status CreateBucket(const std::string&, const std::string&) override { return Unsupported(); }
+  Status DeleteBucket(const std::string&) override { return Unsupported(); }
+  Result<storage::BucketInfo> GetBucket(const std::string&) override { return Unsupported(); }
+  Result<std::vector<storage::BucketInfo>> ListBuckets() override {
+    std::vector<storage::BucketInfo> out;
+    for (const auto& [name, objects] : buckets) out.push_back({name, Now(), ""});
+    return out;
+  }
+  Result<storage::ObjectInfo> PutObject(const std::string&, const std::string&, ByteSource&,
+                                        uint64_t, const storage::PutOptions&) override {
+    return Unsupported();
+  }
+  Result<storage::ObjectInfo> HeadObject(const std::string&, const std::string&) override {
+    return Unsupported();
+  }
+  Result<std::unique_ptr<storage::ObjectReader>> OpenObject(const std::string&,
+                                                            const std::string&) override {
+    return Unsupported();
+  }
+  Status DeleteObject(const std::string&, const std::string&) override { return Unsupported(); }
+  // Pages of two, so the walk over truncated listings is exercised.
+  Result<storage::ListResult> ListObjects(const std::string& bucket,
+                                          const storage::ListQuery& query) override {
+    auto it = buckets.find(bucket);
+    if (it == buckets.end()) return Status(Code::kNoSuchBucket, bucket);
+    storage::ListResult result;
+    for (const storage::ObjectInfo& object : it->second) {
+      if (object.key <= query.after) continue;
+      if (result.objects.size() == 2) {
+        result.truncated = true;
+        break;
+      }
+      result.objects.push_back(object);
+      result.next_marker = object.key;
+    }
+    return result;
+  }
+
+ private:
+  static Status Unsupported() { return Status(Code::kNotImplemented, "fake"); }
+};
+
+storage::ObjectInfo Object(std::string bucket, std::string key, uint64_t size) {
+  storage::ObjectInfo info;
+  info.bucket = std::move(bucket);
+  info.key = std::move(key);
+  info.size = size;
+  return info;
+}
+
+class RecordingWriter final : public http::ResponseWriter {
+ public:
+  int status = 0;
+  Headers headers;
+  std::string body;
+  Status Send(int s, const Headers& h, std::string_view b) override {
+    status = s;
+    headers = h;
+    body = std::string(b);
+    sent_ = true;
+    return Status::Ok();
+  }
+  Status SendStream(int, const Headers&, uint64_t, ByteSource*) override {
+    ADD_FAILURE() << "the admin API never streams";
+    return Status::Ok();
+  }
+  bool sent() const override { return sent_; }
+
+ private:
+  bool sent_ = false;
+};
+
+struct Response {
+  int status = 0;
+  Headers headers;
+  std::string text;
+  json body;
+  std::string code() const { return body.is_object() ? body.value("Code", "") : ""; }
+};
+
+ErrorInfo TableForTest(Code code) {
+  const s3::S3ErrorInfo& info = s3::ErrorInfoFor(code);
+  return {info.code, info.http_status, info.message};
+}
+
+class AdminApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    iam_ = std::move(iam::IamStore::Open(system_, {kRoot, kRootSecret})).value();
+    bucket_policies_ = std::move(iam::BucketPolicies::Open(system_)).value();
+    authorizer_ = std::make_unique<iam::PolicyAuthorizer>(*iam_, *bucket_policies_);
+    verifier_ = std::make_unique<auth::Verifier>(*iam_);
+    AdminOptions options;
+    options.error_table = TableForTest;
+    options.drive_paths = {::testing::TempDir()};
+    options.started = Now() - std::chrono::seconds(42);
+    api_ = std::make_unique<AdminApi>(options, *verifier_, *authorizer_, *iam_, objects_);
+  }
+
+  // A request signed as `access_key` (anonymous when empty) with SigV4 and a signed payload hash.
+  Response Call(const std::string& method, const std::string& name,
+                const std::vector<std::pair<std::string, std::string>>& query = {},
+                const std::string& body = "", const std::string& access_key = kRoot,
+                const std::string& secret = kRootSecret) {
+    http::Request request;
+    request.method = method;
+    request.path = std::string(kBasePath) + name;
+    for (const auto& [key, value] : query) {
+      if (!request.query.empty()) request.query += "&";
+      request.query += UriEncode(key, false) + "=" + UriEncode(value, false);
+    }
+    request.target = request.path + (request.query.empty() ? "" : "?" + request.query);
+    request.headers.Add("host", "127.0.0.1:9000");
+    request.content_length = body.size();
+    request.remote_ip = "127.0.0.1";
+    if (!access_key.empty()) {
+      auth::SignRequest({access_key, secret}, method, request.path, request.query, request.headers,
+                        Sha256Hex(body), Now());
+    }
+    MemorySource source(body.data(), body.size());
+    RecordingWriter out;
+    api_->Handle(request, source, out);
+    Response response{out.status, out.headers, out.body, nullptr};
+    if (!out.body.empty()) response.body = json::parse(out.body, nullptr, false);
+    return response;
+  }
+
+  void AddUser(const std::string& name, const std::vector<std::string>& policies) {
+    ASSERT_TRUE(iam_->AddUser(name, name + "-secret").ok());
+    if (!policies.empty()) {
+      ASSERT_TRUE(iam_->AttachPolicies(policies, name, "").ok());
+    }
+  }
+  Response As(const std::string& user, const std::string& method, const std::string& name,
+              const std::vector<std::pair<std::string, std::string>>& query = {},
+              const std::string& body = "") {
+    return Call(method, name, query, body, user, user + "-secret");
+  }
+
+  storage::MemorySystemStore system_;
+  FakeObjectStore objects_;
+  std::unique_ptr<iam::IamStore> iam_;
+  std::unique_ptr<iam::BucketPolicies> bucket_policies_;
+  std::unique_ptr<iam::PolicyAuthorizer> authorizer_;
+  std::unique_ptr<auth::Verifier> verifier_;
+  std::unique_ptr<AdminApi> api_;
+};
+
+TEST_F(AdminApiTest, HandlesOnlyTheAdminBasePath) {
+  http::Request request;
+  request.path = "/cairn/admin/v1/users";
+  EXPECT_TRUE(AdminApi::Handles(request));
+  request.path = "/cairn/admin/v1";
+  EXPECT_FALSE(AdminApi::Handles(request));
+  request.path = "/cairn/object";
+  EXPECT_FALSE(AdminApi::Handles(request));
+}
+
+TEST_F(AdminApiTest, ErrorsAreJsonWithCodeMessageAndRequestId) {
+  Response r = Call("GET", "user", {{"accessKey", "ghost"}});
+  EXPECT_EQ(r.status, 404);
+  ASSERT_TRUE(r.body.is_object()) << r.text;
+  EXPECT_EQ(r.code(), "NoSuchUser");
+  EXPECT_NE(r.body.value("Message", "").find("ghost"), std::string::npos);
+  EXPECT_EQ(r.body.value("RequestId", ""), r.headers.Get("x-amz-request-id").value_or("?"));
+  EXPECT_EQ(r.headers.Get("content-type").value_or(""), "application/json");
+}
+
+TEST_F(AdminApiTest, UnknownPathIsNotFoundAndWrongMethodIs405) {
+  Response r = Call("GET", "nothing-here");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.code(), "NotFound");
+  r = Call("POST", "users");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.code(), "MethodNotAllowed");
+}
+
+TEST_F(AdminApiTest, AnonymousAndBadSignaturesAreRefused) {
+  Response r = Call("GET", "users", {}, "", "");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.code(), "AccessDenied");
+  r = Call("GET", "users", {}, "", kRoot, "not-the-secret");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.code(), "SignatureDoesNotMatch");
+  r = Call("GET", "users", {}, "", "nobody-key", "whatever-secret");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.code(), "InvalidAccessKeyId");
+}
+
+TEST_F(AdminApiTest, UserLifecycleNeverShowsTheSecret) {
+  Response r = Call("PUT", "user", {{"accessKey", "alice"}}, R"({"secretKey":"alicesecret1"})");
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body, json::parse(R"({"accessKey":"alice","status":"enabled","policies":[],
+                                    "groups":[]})"));
+  EXPECT_EQ(r.text.find("alicesecret1"), std::string::npos);
+  // The key works for S3 at once.
+  EXPECT_EQ(iam_->Lookup("alice")->secret_key, "alicesecret1");
+
+  r = Call("GET", "users");
+  ASSERT_EQ(r.status, 200);
+  ASSERT_EQ(r.body["users"].size(), 1u);
+  EXPECT_EQ(r.body["users"][0]["accessKey"], "alice");
+  EXPECT_EQ(r.text.find("secret"), std::string::npos) << r.text;
+
+  r = Call("PUT", "user-status", {{"accessKey", "alice"}, {"status", "disabled"}});
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["status"], "disabled");
+  EXPECT_EQ(iam_->Lookup("alice").status().code(), Code::kInvalidAccessKeyId);
+  r = Call("PUT", "user-status", {{"accessKey", "alice"}, {"status", "sleepy"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.code(), "InvalidArgument");
+
+  r = Call("DELETE", "user", {{"accessKey", "alice"}});
+  EXPECT_EQ(r.status, 204);
+  EXPECT_TRUE(r.text.empty());
+  r = Call("DELETE", "user", {{"accessKey", "alice"}});
+  EXPECT_EQ(r.code(), "NoSuchUser");
+}
+
+TEST_F(AdminApiTest, BadUserRequestsAreInvalidArgument) {
+  EXPECT_EQ(Call("PUT", "user", {}, R"({"secretKey":"alicesecret1"})").code(), "InvalidArgument");
+  EXPECT_EQ(Call("PUT", "user", {{"accessKey", "alice"}}, "{}").code(), "InvalidArgument");
+  EXPECT_EQ(Call("PUT", "user", {{"accessKey", "alice"}}, "not json").code(), "InvalidArgument");
+  EXPECT_EQ(Call("PUT", "user", {{"accessKey", "alice"}}, R"({"secretKey":"short"})").code(),
+            "InvalidArgument");
+  EXPECT_EQ(Call("PUT", "user", {{"accessKey", "alice"}}, R"({"secretKey":12345678})").code(),
+            "InvalidArgument");
+  EXPECT_EQ(Call("PUT", "user", {{"accessKey", kRoot}}, R"({"secretKey":"rootsecret9"})").code(),
+            "InvalidArgument");
+  EXPECT_FALSE(iam_->GetUser("alice").ok());
+}
+
+TEST_F(AdminApiTest, BodiesOverOneMebibyteAreRefused) {
+  std::string big = R"({"secretKey":"alicesecret1","pad":")" + std::string(1 << 20, 'x') + "\"}";
+  Response r = Call("PUT", "user", {{"accessKey", "alice"}}, big);
+  EXPECT_EQ(r.code(), "EntityTooLarge");
+  EXPECT_FALSE(iam_->GetUser("alice").ok());
+}
+
+TEST_F(AdminApiTest, ReadwriteUserIsDeniedConsoleAdminIsAllowed) {
+  AddUser("writer", {"readwrite"});
+  AddUser("operator", {"consoleAdmin"});
+  for (const char* endpoint : {"users", "groups", "policies", "info"}) {
+    SCOPED_TRACE(endpoint);
+    EXPECT_EQ(As("writer", "GET", endpoint).code(), "AccessDenied");
+    EXPECT_EQ(As("operator", "GET", endpoint).status, 200);
+  }
+  Response r =
+      As("writer", "PUT", "user", {{"accessKey", "mallory"}}, R"({"secretKey":"mallorysecret"})");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_FALSE(iam_->GetUser("mallory").ok());
+  r = As("operator", "PUT", "user", {{"accessKey", "bob"}}, R"({"secretKey":"bobsecret1"})");
+  EXPECT_EQ(r.status, 200) << r.text;
+}
+
+TEST_F(AdminApiTest, EachEndpointChecksItsOwnAction) {
+  ASSERT_TRUE(iam_->PutPolicy("user-readers",
+                              R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+                       "Action":["admin:ListUsers","admin:GetUser","admin:EnableUser"]}]})")
+                  .ok());
+  AddUser("reader", {"user-readers", "diagnostics"});
+  AddUser("target", {});
+  EXPECT_EQ(As("reader", "GET", "users").status, 200);
+  EXPECT_EQ(As("reader", "GET", "user", {{"accessKey", "target"}}).status, 200);
+  EXPECT_EQ(As("reader", "GET", "info").status, 200);  // diagnostics grants admin:ServerInfo
+  EXPECT_EQ(As("reader", "GET", "groups").code(), "AccessDenied");
+  EXPECT_EQ(As("reader", "DELETE", "user", {{"accessKey", "target"}}).code(), "AccessDenied");
+  // user-status needs EnableUser or DisableUser according to the status asked for.
+  EXPECT_EQ(
+      As("reader", "PUT", "user-status", {{"accessKey", "target"}, {"status", "enabled"}}).status,
+      200);
+  EXPECT_EQ(
+      As("reader", "PUT", "user-status", {{"accessKey", "target"}, {"status", "disabled"}}).code(),
+      "AccessDenied");
+  EXPECT_TRUE(iam_->GetUser("target")->enabled);
+}
+
+TEST_F(AdminApiTest, ExplicitDenyBeatsConsoleAdmin) {
+  ASSERT_TRUE(iam_->PutPolicy("no-user-deletes",
+                              R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny",
+                                  "Action":["admin:DeleteUser"],"Resource":["arn:aws:s3:::*"]}]})")
+                  .ok());
+  AddUser("operator", {"consoleAdmin", "no-user-deletes"});
+  AddUser("target", {});
+  EXPECT_EQ(As("operator", "DELETE", "user", {{"accessKey", "target"}}).code(), "AccessDenied");
+  EXPECT_EQ(As("operator", "GET", "user", {{"accessKey", "target"}}).status, 200);
+}
+
+TEST_F(AdminApiTest, PoliciesListCannedFirstAndRefuseChangesToThem) {
+  Response r = Call("PUT", "policy", {{"name", "mine"}},
+                    R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+                        "Action":["s3:GetObject"],"Resource":["arn:aws:s3:::b/*"]}]})");
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["name"], "mine");
+  EXPECT_EQ(r.body["canned"], false);
+  EXPECT_EQ(r.body["policy"]["Statement"][0]["Action"][0], "s3:GetObject");
+
+  r = Call("GET", "policies");
+  ASSERT_EQ(r.status, 200);
+  const json& list = r.body["policies"];
+  ASSERT_EQ(list.size(), 6u) << r.text;
+  for (size_t i = 0; i < 5; ++i) EXPECT_EQ(list[i]["canned"], true) << list[i];
+  EXPECT_EQ(list[5], json::parse(R"({"name":"mine","canned":false})"));
+
+  r = Call("GET", "policy", {{"name", "consoleAdmin"}});
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.body["canned"], true);
+  EXPECT_EQ(r.body["policy"]["Statement"][0]["Action"][0], "admin:*");
+
+  EXPECT_EQ(Call("PUT", "policy", {{"name", "readwrite"}}, R"({"Statement":[]})").code(),
+            "InvalidArgument");
+  EXPECT_EQ(Call("DELETE", "policy", {{"name", "readonly"}}).code(), "InvalidArgument");
+  EXPECT_EQ(Call("GET", "policy", {{"name", "ghost"}}).code(), "NoSuchPolicy");
+  EXPECT_EQ(Call("DELETE", "policy", {{"name", "ghost"}}).status, 404);
+  EXPECT_EQ(Call("DELETE", "policy", {{"name", "mine"}}).status, 204);
+}
+
+TEST_F(AdminApiTest, MalformedPolicySaysWhere) {
+  Response r = Call("PUT", "policy", {{"name", "broken"}},
+                    "{\"Version\": \"2012-10-17\",\n \"Statement\": [{\"Effect\": \"Maybe\", "
+                    "\"Action\": \"s3:*\", \"Resource\": \"*\"}]}");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.code(), "MalformedPolicy");
+  EXPECT_NE(r.body.value("Message", "").find("Statement[0].Effect"), std::string::npos) << r.text;
+  r = Call("PUT", "policy", {{"name", "broken"}}, "{\"Version\": \"2012-10-17\",\n  oops}");
+  EXPECT_EQ(r.code(), "MalformedPolicy");
+  EXPECT_NE(r.body.value("Message", "").find("line 2"), std::string::npos) << r.text;
+  EXPECT_FALSE(iam_->GetPolicy("broken").ok());
+}
+
+TEST_F(AdminApiTest, AttachDetachAndPolicyInUse) {
+  AddUser("alice", {});
+  Response r = Call("POST", "policy-attach", {}, R"({"policies":["readonly"],"user":"alice"})");
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["policies"], json::parse(R"(["readonly"])"));
+  EXPECT_EQ(Call("POST", "policy-attach", {}, R"({"policies":["ghost"],"user":"alice"})").code(),
+            "NoSuchPolicy");
+  EXPECT_EQ(Call("POST", "policy-attach", {}, R"({"policies":["readonly"],"user":"bob"})").code(),
+            "NoSuchUser");
+  EXPECT_EQ(
+      Call("POST", "policy-attach", {}, R"({"policies":["readonly"],"group":"nogroup"})").code(),
+      "NoSuchGroup");
+  EXPECT_EQ(
+      Call("POST", "policy-attach", {}, R"({"policies":["readonly"],"user":"alice","group":"g"})")
+          .code(),
+      "InvalidArgument");
+  EXPECT_EQ(Call("POST", "policy-attach", {}, R"({"policies":[],"user":"alice"})").code(),
+            "InvalidArgument");
+
+  ASSERT_EQ(Call("PUT", "policy", {{"name", "p1"}},
+                 R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*",
+                     "Resource":"*"}]})")
+                .status,
+            200);
+  ASSERT_EQ(Call("POST", "policy-attach", {}, R"({"policies":["p1"],"user":"alice"})").status, 200);
+  r = Call("DELETE", "policy", {{"name", "p1"}});
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(r.code(), "PolicyInUse");
+  r = Call("POST", "policy-detach", {}, R"({"policies":["p1"],"user":"alice"})");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.body["policies"], json::parse(R"(["readonly"])"));
+  EXPECT_EQ(Call("DELETE", "policy", {{"name", "p1"}}).status, 204);
+}
+
+TEST_F(AdminApiTest, GroupsMembersStatusAndGroupNotEmpty) {
+  AddUser("alice", {});
+  AddUser("bob", {});
+  Response r = Call("PUT", "group-members", {{"group", "devs"}}, R"({"members":["alice","bob"]})");
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body, json::parse(R"({"name":"devs","status":"enabled",
+                                    "members":["alice","bob"],"policies":[]})"));
+  EXPECT_EQ(Call("PUT", "group-members", {{"group", "devs"}}, R"({"members":["ghost"]})").code(),
+            "NoSuchUser");
+  EXPECT_EQ(Call("GET", "user", {{"accessKey", "alice"}}).body["groups"],
+            json::parse(R"(["devs"])"));
+  r = Call("DELETE", "group", {{"group", "devs"}});
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(r.code(), "GroupNotEmpty");
+  r = Call("PUT", "group-status", {{"group", "devs"}, {"status", "disabled"}});
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.body["status"], "disabled");
+  // An empty member list would mean "remove the group" to the store: refused here.
+  EXPECT_EQ(Call("DELETE", "group-members", {{"group", "devs"}}, R"({"members":[]})").code(),
+            "InvalidArgument");
+  r = Call("DELETE", "group-members", {{"group", "devs"}}, R"({"members":["alice","bob"]})");
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["members"], json::array());
+  EXPECT_EQ(Call("GET", "group", {{"group", "devs"}}).code(), "NoSuchGroup");
+  EXPECT_EQ(Call("DELETE", "group", {{"group", "devs"}}).code(), "NoSuchGroup");
+  EXPECT_EQ(Call("GET", "groups").body["groups"], json::array());
+}
+
+TEST_F(AdminApiTest, UsersManageTheirOwnServiceAccountsOnly) {
+  AddUser("alice", {"readwrite"});
+  AddUser("bob", {"readwrite"});
+  Response r = As("alice", "PUT", "service-account", {},
+                  R"({"name":"ci","description":"builds","policy":{"Version":"2012-10-17",
+                      "Statement":[{"Effect":"Allow","Action":["s3:GetObject"],
+                      "Resource":["arn:aws:s3:::b/*"]}]}})");
+  ASSERT_EQ(r.status, 200) << r.text;
+  std::string key = r.body["accessKey"];
+  std::string secret = r.body["secretKey"];
+  EXPECT_EQ(r.body["parent"], "alice");
+  EXPECT_EQ(r.body["name"], "ci");
+  EXPECT_EQ(r.body["status"], "enabled");
+  EXPECT_EQ(r.body["policy"]["Statement"][0]["Action"][0], "s3:GetObject");
+  EXPECT_EQ(iam_->Lookup(key)->secret_key, secret);
+
+  r = As("alice", "GET", "service-accounts");
+  ASSERT_EQ(r.status, 200) << r.text;
+  ASSERT_EQ(r.body["serviceAccounts"].size(), 1u);
+  EXPECT_EQ(r.body["serviceAccounts"][0]["accessKey"], key);
+  EXPECT_EQ(r.text.find(secret), std::string::npos);
+  EXPECT_FALSE(r.body["serviceAccounts"][0].contains("secretKey"));
+  r = As("alice", "GET", "service-account", {{"accessKey", key}});
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.text.find(secret), std::string::npos);
+
+  // Bob holds no admin action: not Alice's accounts, not one for Alice, no probing.
+  EXPECT_EQ(As("bob", "GET", "service-accounts", {{"user", "alice"}}).code(), "AccessDenied");
+  EXPECT_EQ(As("bob", "GET", "service-account", {{"accessKey", key}}).code(), "AccessDenied");
+  EXPECT_EQ(As("bob", "DELETE", "service-account", {{"accessKey", key}}).code(), "AccessDenied");
+  EXPECT_EQ(As("bob", "GET", "service-account", {{"accessKey", "NOSUCHKEY"}}).code(),
+            "AccessDenied");
+  EXPECT_EQ(As("bob", "PUT", "service-account", {}, R"({"parent":"alice"})").code(),
+            "AccessDenied");
+  EXPECT_EQ(Call("GET", "service-account", {{"accessKey", "NOSUCHKEY"}}).code(),
+            "NoSuchServiceAccount");
+
+  // The narrowed key itself may not mint a sibling (it would escape its own policy).
+  r = Call("PUT", "service-account", {}, "{}", key, secret);
+  EXPECT_EQ(r.code(), "AccessDenied");
+
+  EXPECT_EQ(As("alice", "DELETE", "service-account", {{"accessKey", key}}).status, 204);
+  EXPECT_EQ(iam_->Lookup(key).status().code(), Code::kInvalidAccessKeyId);
+}
+
+TEST_F(AdminApiTest, OnlyTheRootMintsRootServiceAccounts) {
+  AddUser("operator", {"consoleAdmin"});
+  Response r = As("operator", "PUT", "service-account", {},
+                  std::string(R"({"parent":")") + kRoot + R"(","accessKey":"rootish"})");
+  EXPECT_EQ(r.code(), "AccessDenied") << r.text;
+  EXPECT_FALSE(iam_->GetServiceAccount("rootish").ok());
+  // Its own, and other users', it may create.
+  AddUser("alice", {});
+  EXPECT_EQ(As("operator", "PUT", "service-account", {}, R"({"parent":"alice"})").status, 200);
+  EXPECT_EQ(As("operator", "PUT", "service-account", {}, "{}").status, 200);
+}
+
+TEST_F(AdminApiTest, RootCreatesServiceAccountsForOthersWithChosenKeys) {
+  AddUser("alice", {});
+  Response r = Call("PUT", "service-account", {},
+                    R"({"parent":"alice","accessKey":"alice-ci","secretKey":"alice-ci-secret"})");
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["accessKey"], "alice-ci");
+  EXPECT_EQ(r.body["secretKey"], "alice-ci-secret");
+  EXPECT_TRUE(r.body["policy"].is_null());
+  r = Call("PUT", "service-account", {}, R"({"policy":{"Statement":"nope"}})");
+  EXPECT_EQ(r.code(), "MalformedPolicy");
+  r = Call("GET", "service-accounts", {{"user", "ghost"}});
+  EXPECT_EQ(r.code(), "NoSuchUser");
+  r = Call("PUT", "service-account", {}, "{}");
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["parent"], kRoot);
+  EXPECT_EQ(Call("GET", "service-accounts").body["serviceAccounts"].size(), 1u);
+}
+
+TEST_F(AdminApiTest, ServerInfoCountsStoreAndIam) {
+  objects_.buckets["a"] = {Object("a", "k1", 10), Object("a", "k2", 20), Object("a", "k3", 30)};
+  objects_.buckets["b"] = {Object("b", "x", 5)};
+  AddUser("alice", {});
+  Response r = Call("GET", "info");
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["version"], CAIRN_TEST_VERSION);
+  EXPECT_GE(r.body["uptimeSeconds"].get<int64_t>(), 42);
+  EXPECT_EQ(r.body["region"], "us-east-1");
+  EXPECT_EQ(r.body["buckets"], 2);
+  EXPECT_EQ(r.body["objects"], 4);
+  EXPECT_EQ(r.body["objectBytes"], 65);
+  EXPECT_EQ(r.body["users"], 1);
+  EXPECT_EQ(r.body["groups"], 0);
+  EXPECT_EQ(r.body["policies"], 5);
+  ASSERT_EQ(r.body["drives"].size(), 1u);
+  const json& drive = r.body["drives"][0];
+  EXPECT_EQ(drive["path"], ::testing::TempDir());
+  EXPECT_GT(drive["totalBytes"].get<uint64_t>(), 0u);
+  EXPECT_EQ(drive["usedBytes"].get<uint64_t>() + drive["freeBytes"].get<uint64_t>(),
+            drive["totalBytes"].get<uint64_t>());
+}
+
+TEST_F(AdminApiTest, PayloadMustMatchItsSignedHash) {
+  http::Request request;
+  request.method = "PUT";
+  request.path = "/cairn/admin/v1/user";
+  request.query = "accessKey=alice";
+  request.headers.Add("host", "127.0.0.1:9000");
+  std::string signed_body = R"({"secretKey":"alicesecret1"})";
+  std::string sent_body = R"({"secretKey":"evilsecret12"})";
+  request.content_length = sent_body.size();
+  auth::SignRequest({kRoot, kRootSecret}, "PUT", request.path, request.query, request.headers,
+                    Sha256Hex(signed_body), Now());
+  MemorySource source(sent_body.data(), sent_body.size());
+  RecordingWriter out;
+  api_->Handle(request, source, out);
+  EXPECT_EQ(out.status, 400) << out.body;
+  EXPECT_NE(out.body.find("XAmzContentSHA256Mismatch"), std::string::npos) << out.body;
+  EXPECT_FALSE(iam_->GetUser("alice").ok());
+}
+
+}  // namespace
+}  // namespace cairn::admin
