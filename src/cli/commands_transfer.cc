@@ -226,7 +226,8 @@ void RegisterCp(CLI::App& app) {
         std::vector<std::string> sources(o->paths.begin(), o->paths.end() - 1);
         const std::string& dst_arg = o->paths.back();
         Target dst = ctx.Parse(dst_arg);
-        if (!dst.remote && dst_arg.find('/') != std::string::npos && !IsLocalDir(dst_arg) &&
+        if (!dst.remote && dst_arg.front() != '/' && dst_arg.front() != '.' &&
+            dst_arg.find('/') != std::string::npos && !IsLocalDir(dst_arg) &&
             !EndsWithSlash(dst_arg)) {
           std::string first = dst_arg.substr(0, dst_arg.find('/'));
           std::error_code ec;

@@ -87,6 +87,7 @@ size_t HeaderCallback(char* data, size_t size, size_t nitems, void* userdata) {
   auto* t = static_cast<Transfer*>(userdata);
   size_t n = size * nitems;
   std::string_view line(data, n);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
   if (line.substr(0, 5) == "HTTP/") {
     t->response->headers = Headers();  // a new response (after 100 Continue or a redirect)
     return n;

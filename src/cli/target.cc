@@ -34,9 +34,8 @@ Target ParseTarget(std::string_view arg, const std::function<bool(std::string_vi
 
 Status NotAnAliasError(std::string_view arg) {
   std::string_view first = arg.substr(0, arg.find('/'));
-  return Status(Code::kInvalidArgument, "`" + std::string(arg) + "`: no alias named `" +
-                                            std::string(first) +
-                                            "` (add one with `cairn alias set`)");
+  return Status(Code::kInvalidArgument,
+                "no alias named `" + std::string(first) + "` (add one with `cairn alias set`)");
 }
 
 std::string JoinKey(std::string_view prefix, std::string_view rest) {
