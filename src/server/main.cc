@@ -1,7 +1,8 @@
-// cairn: the S3 server (`cairn server DIR`) and, later, the mc-style client commands.
+// cairn: the S3 server (`cairn server DIR`) and the mc-style client commands (src/cli).
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "cli/cli.h"
 #include "server/config.h"
 #include "server/run.h"
 
@@ -26,7 +27,11 @@ int main(int argc, char** argv) {
       "CAIRN_ROOT_PASSWORD, or their _FILE forms).\n\nExample:\n"
       "  MINIO_ROOT_USER=admin MINIO_ROOT_PASSWORD=secret123 cairn server /data");
 
+  cairn::cli::Register(app);
+
   CLI11_PARSE(app, argc, argv);
+
+  if (auto status = cairn::cli::Run(app)) return *status;
 
   if (*server) {
     auto fail = [](const std::string& message) {

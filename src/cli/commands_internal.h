@@ -1,0 +1,55 @@
+// Shared plumbing of the command implementations (commands*.cc); not a public interface.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/config.h"
+#include "cli/output.h"
+#include "cli/s3_client.h"
+#include "cli/target.h"
+#include "common/status.h"
+
+namespace cairn::cli {
+
+// What a running command needs: output, the configuration, clients per alias.
+class Context {
+ public:
+  explicit Context(OutputFlags flags) : out(flags) {}
+  Output out;
+
+  Status LoadConfigOnce();
+  Config& config() { return config_; }
+  bool IsAlias(std::string_view name);
+  Target Parse(std::string_view arg);
+  // A remote target, or the one-line "no alias" error.
+  Result<Target> Remote(std::string_view arg);
+  // A client for the target's alias.
+  Result<S3Client> Client(const Target& target);
+
+ private:
+  bool loaded_ = false;
+  Config config_;
+};
+
+using Runner = std::function<int(Context&)>;
+
+// Registers a leaf command: `run` is called when it was selected.
+CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::string& description,
+                     const std::string& examples, Runner run);
+// A command that only groups others (alias, admin, share...).
+CLI::App* AddGroup(CLI::App& parent, const std::string& name, const std::string& description);
+
+void RegisterTransferCommands(CLI::App& app);  // cp, mirror (commands_transfer.cc)
+void RegisterAdminCommands(CLI::App& app);     // admin ... (commands_admin.cc)
+
+// Headers for --attr "k=v;k2=v2": standard ones as they are, others as x-amz-meta-*.
+Result<Headers> ParseAttributes(std::string_view attr);
+// A Content-Type from the file extension, or "" when unknown.
+std::string GuessContentType(std::string_view name);
+
+}  // namespace cairn::cli

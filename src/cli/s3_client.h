@@ -1,0 +1,170 @@
+// The client side of S3 (and of Cairn's admin API) over libcurl: SigV4-signed requests with
+// streamed bodies in both directions. Small bodies (XML, JSON) are signed with their SHA-256;
+// streamed ones (object data) with UNSIGNED-PAYLOAD, so no file is ever held in memory.
+//
+// Thread-safety: one S3Client may be used from many threads at once (each thread keeps its own
+// curl handle, reusing connections).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cli/config.h"
+#include "common/headers.h"
+#include "common/status.h"
+#include "common/time.h"
+
+namespace cairn::cli {
+
+using QueryParams = std::vector<std::pair<std::string, std::string>>;  // decoded
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string path = "/";  // raw, percent-encoded ("/bucket/a%20b")
+  QueryParams query;
+  Headers headers;                  // extra fields (content-type, x-amz-meta-*, ...)
+  std::optional<std::string> body;  // a small body, signed with its SHA-256
+  // A streamed body of `content_length` bytes (signed as UNSIGNED-PAYLOAD). The reader fills up
+  // to n bytes and returns the count, 0 at the end, or SIZE_MAX to abort the request.
+  std::function<size_t(char*, size_t)> reader;
+  uint64_t content_length = 0;
+  // 2xx response bodies go here when set (return false to stop early: the request then ends
+  // with kCancelled-like kUnavailable unless stopping was expected by the caller).
+  std::function<bool(std::string_view)> sink;
+};
+
+struct HttpResponse {
+  long status = 0;
+  Headers headers;
+  std::string body;  // when no sink took it (capped at 8 MiB)
+  bool stopped_by_sink = false;
+};
+
+// What goes on the wire for `request`: the URL and every header, signed. Pure; for tests.
+struct PreparedRequest {
+  std::string url;
+  Headers headers;
+};
+PreparedRequest PrepareRequest(const Alias& alias, const HttpRequest& request, TimePoint now);
+
+// "/bucket" or "/bucket/encoded%20key" (path style).
+std::string ObjectPath(std::string_view bucket, std::string_view key = {});
+// Sorted and percent-encoded as SigV4 canonicalizes it: "a=1&b=x%2Fy".
+std::string EncodeQuery(const QueryParams& query);
+// "host:port" from "http://host:port".
+std::string HostOf(std::string_view url);
+
+struct BucketInfo {
+  std::string name;
+  TimePoint created;
+};
+
+struct ObjectInfo {
+  std::string key;  // or the common prefix (ends in the delimiter)
+  bool is_prefix = false;
+  uint64_t size = 0;
+  std::string etag;
+  TimePoint last_modified;
+};
+
+struct ObjectStat {
+  uint64_t size = 0;
+  std::string etag;
+  TimePoint last_modified;
+  std::string content_type;
+  std::map<std::string, std::string> metadata;  // x-amz-meta-* without the prefix
+};
+
+// Progress reporting: called with the count of bytes just moved, from any thread.
+using ProgressFn = std::function<void(uint64_t)>;
+
+class S3Client {
+ public:
+  explicit S3Client(Alias alias) : alias_(std::move(alias)) {}
+  const Alias& alias() const { return alias_; }
+
+  // Sends the request; a non-2xx answer becomes an error from its body (see errors.h), with
+  // `what` naming the resource for bodiless answers. Connection failures are kUnavailable.
+  Result<HttpResponse> Send(const HttpRequest& request, std::string_view what) const;
+  // As Send, but returns non-2xx answers as responses instead of errors.
+  Result<HttpResponse> SendRaw(const HttpRequest& request) const;
+
+  Result<std::vector<BucketInfo>> ListBuckets() const;
+  Status MakeBucket(std::string_view bucket) const;
+  Status RemoveBucket(std::string_view bucket) const;
+  Status HeadBucket(std::string_view bucket) const;  // kNoSuchBucket when it is not there
+
+  // Calls `each` for every object (and, with a delimiter, every common prefix) under `prefix`
+  // in key order, page by page; stops early when `each` returns false.
+  Status List(std::string_view bucket, std::string_view prefix, std::string_view delimiter,
+              const std::function<bool(const ObjectInfo&)>& each) const;
+
+  Result<ObjectStat> HeadObject(std::string_view bucket, std::string_view key) const;
+  // Streams the object (or `range`, "bytes=a-b") to `sink`.
+  Status GetObject(std::string_view bucket, std::string_view key,
+                   const std::function<bool(std::string_view)>& sink,
+                   std::string_view range = {}) const;
+  Status PutObject(std::string_view bucket, std::string_view key,
+                   std::function<size_t(char*, size_t)> reader, uint64_t size,
+                   const Headers& headers) const;
+  Status PutSmallObject(std::string_view bucket, std::string_view key, std::string body,
+                        const Headers& headers) const;
+  // Server-side copy; with `replace_metadata`, `headers` carries the new x-amz-meta-* fields.
+  Status CopyObject(std::string_view src_bucket, std::string_view src_key,
+                    std::string_view dst_bucket, std::string_view dst_key, const Headers& headers,
+                    bool replace_metadata) const;
+  Status DeleteObject(std::string_view bucket, std::string_view key) const;
+  // Deletes up to 1000 keys in one request; returns "key: message" for each key that failed.
+  Result<std::vector<std::string>> DeleteObjects(std::string_view bucket,
+                                                 const std::vector<std::string>& keys) const;
+
+  // Multipart.
+  Result<std::string> CreateMultipartUpload(std::string_view bucket, std::string_view key,
+                                            const Headers& headers) const;
+  Result<std::string> UploadPart(std::string_view bucket, std::string_view key,
+                                 std::string_view upload_id, int part_number,
+                                 std::function<size_t(char*, size_t)> reader,
+                                 uint64_t size) const;  // returns the part's ETag
+  Status CompleteMultipartUpload(std::string_view bucket, std::string_view key,
+                                 std::string_view upload_id,
+                                 const std::vector<std::string>& etags) const;
+  Status AbortMultipartUpload(std::string_view bucket, std::string_view key,
+                              std::string_view upload_id) const;
+
+  // Uploads a local file, with parallel multipart above `part_size`.
+  Status UploadFile(const std::string& path, std::string_view bucket, std::string_view key,
+                    const Headers& headers, const ProgressFn& progress,
+                    uint64_t part_size = 16 << 20, int threads = 4) const;
+  // Uploads a stream of unknown length (stdin): one PUT when it fits in one part, else
+  // multipart, holding one part in memory at a time.
+  Status UploadStream(int fd, std::string_view bucket, std::string_view key, const Headers& headers,
+                      const ProgressFn& progress, uint64_t part_size = 16 << 20) const;
+  // Downloads to `path` through a temporary file renamed into place on success.
+  Status DownloadFile(std::string_view bucket, std::string_view key, const std::string& path,
+                      const ProgressFn& progress) const;
+
+  // Bucket policy: "" when the bucket has none.
+  Result<std::string> GetBucketPolicy(std::string_view bucket) const;
+  Status PutBucketPolicy(std::string_view bucket, const std::string& policy) const;
+  Status DeleteBucketPolicy(std::string_view bucket) const;
+
+  // GET /minio/health/ready → HTTP status (0 when unreachable).
+  long HealthReady() const;
+
+  std::string Presign(std::string_view method, std::string_view bucket, std::string_view key,
+                      std::chrono::seconds expires) const;
+
+ private:
+  Alias alias_;
+};
+
+// libcurl's global state, once per process.
+void InitHttp();
+
+}  // namespace cairn::cli
