@@ -134,9 +134,6 @@ Status IamStore::SaveUser(const std::string& name, const User& user) {
 }
 
 Status IamStore::SaveGroup(const std::string& name, const Group& group) {
-  if (group.members.empty() && group.policies.empty()) {
-    return store_.DeleteSystem(kGroupPrefix + name);
-  }
   json doc = {{"status", group.enabled ? "enabled" : "disabled"},
               {"members", group.members},
               {"policies", group.policies}};
@@ -248,8 +245,6 @@ Status IamStore::RemoveUser(const std::string& access_key) {
   for (auto& [name, group] : groups_) {
     if (group.members.erase(access_key)) CAIRN_RETURN_IF_ERROR(SaveGroup(name, group));
   }
-  std::erase_if(
-      groups_, [](const auto& g) { return g.second.members.empty() && g.second.policies.empty(); });
   CAIRN_RETURN_IF_ERROR(store_.DeleteSystem(kUserPrefix + access_key));
   users_.erase(access_key);
   return Status::Ok();
@@ -317,11 +312,8 @@ Status IamStore::RemoveGroupMembers(const std::string& group_name,
   }
   for (const std::string& member : members) group.members.erase(member);
   CAIRN_RETURN_IF_ERROR(SaveGroup(group_name, group));
-  if (group.members.empty() && group.policies.empty()) {
-    groups_.erase(it);
-  } else {
-    it->second = std::move(group);
-  }
+  // An emptied group stays until it is removed, as in MinIO (`mc admin group remove` twice).
+  it->second = std::move(group);
   return Status::Ok();
 }
 
@@ -453,11 +445,7 @@ Status IamStore::DetachPolicies(const std::vector<std::string>& policies, const 
   Group updated = it->second;
   for (const std::string& p : policies) updated.policies.erase(p);
   CAIRN_RETURN_IF_ERROR(SaveGroup(group, updated));
-  if (updated.members.empty() && updated.policies.empty()) {
-    groups_.erase(it);
-  } else {
-    it->second = std::move(updated);
-  }
+  it->second = std::move(updated);
   return Status::Ok();
 }
 

@@ -75,7 +75,8 @@ class IamStore final : public auth::CredentialLookup {
   Result<UserInfo> GetUser(const std::string& access_key) const;
   std::vector<UserInfo> ListUsers() const;
 
-  // Groups exist while they have members or policies. Adding members to a new group creates it.
+  // Adding members to a new group creates it; a group emptied of members and policies stays
+  // until removed (as in MinIO).
   Status AddGroupMembers(const std::string& group, const std::vector<std::string>& members);
   // With no members given, removes the group (which must then have no members).
   Status RemoveGroupMembers(const std::string& group, const std::vector<std::string>& members);

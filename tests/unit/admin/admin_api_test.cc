@@ -416,6 +416,11 @@ TEST_F(AdminApiTest, GroupsMembersStatusAndGroupNotEmpty) {
   r = Call("DELETE", "group-members", {{"group", "devs"}}, R"({"members":["alice","bob"]})");
   ASSERT_EQ(r.status, 200) << r.text;
   EXPECT_EQ(r.body["members"], json::array());
+  // The emptied group stays (as in MinIO) until it is removed.
+  r = Call("GET", "group", {{"group", "devs"}});
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["members"], json::array());
+  EXPECT_EQ(Call("DELETE", "group", {{"group", "devs"}}).status, 204);
   EXPECT_EQ(Call("GET", "group", {{"group", "devs"}}).code(), "NoSuchGroup");
   EXPECT_EQ(Call("DELETE", "group", {{"group", "devs"}}).code(), "NoSuchGroup");
   EXPECT_EQ(Call("GET", "groups").body["groups"], json::array());
