@@ -178,8 +178,8 @@ export async function renderObjects(page: HTMLElement, bucket: string, prefix: s
   const panel = h("aside", { class: "details-panel card", hidden: true, "aria-label": "Object details" });
   const deleteButton = h("button", { type: "button", class: "danger", disabled: true }, "Delete selected");
 
-  const fileInput = h("input", { type: "file", multiple: true, id: "upload-files", class: "visually-hidden" });
-  const folderInput = h("input", { type: "file", multiple: true, id: "upload-folder", class: "visually-hidden", webkitdirectory: true });
+  const fileInput = h("input", { type: "file", multiple: true, id: "upload-files", class: "visually-hidden", tabindex: -1 });
+  const folderInput = h("input", { type: "file", multiple: true, id: "upload-folder", class: "visually-hidden", tabindex: -1, webkitdirectory: true });
   const onFiles = (input: HTMLInputElement) => {
     const files = Array.from(input.files ?? []);
     input.value = "";
