@@ -100,7 +100,22 @@ export async function renderBuckets(page: HTMLElement): Promise<void> {
     field("New bucket name", name),
     h("button", { type: "submit" }, "Create bucket"),
   );
-  replace(page, h("h1", {}, "Buckets"), create, createError, list);
+  // Users whose policies do not allow listing buckets (readonly) can still open one by name.
+  const goName = h("input", { name: "open-bucket", required: true, autocomplete: "off" });
+  const go = h(
+    "form",
+    {
+      class: "inline-form",
+      "aria-label": "Open bucket by name",
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        location.hash = `#/browse/${encodeURIComponent(goName.value.trim())}/`;
+      },
+    },
+    field("Open bucket by name", goName),
+    h("button", { type: "submit", class: "secondary" }, "Open"),
+  );
+  replace(page, h("h1", {}, "Buckets"), h("div", { class: "toolbar" }, create, go), createError, list);
 
   async function load(): Promise<void> {
     let buckets;
