@@ -261,6 +261,18 @@ describe("web console", { timeout: 300_000 }, () => {
     await page.getByRole("link", { name: "reader" }).waitFor();
     await shot("users");
 
+    // An access key of root's own: the secret is shown once, in the dialog.
+    await page.goto(`${server.consoleUrl}/#/access-keys`);
+    await page.getByRole("heading", { name: "Create access key" }).waitFor();
+    await page.getByLabel("Name", { exact: true }).fill("backup job");
+    await page.getByRole("button", { name: "Create access key" }).click();
+    const secret = await page.locator("#new-secret-key").innerText();
+    assert.ok(secret.length >= 8, "secret shown once");
+    await shot("access-key-created");
+    await page.getByRole("button", { name: "Done" }).click();
+    await page.getByRole("cell", { name: "backup job" }).waitFor();
+    assert.equal(await page.getByText(secret).count(), 0, "the secret is not shown again");
+
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("button", { name: "Sign in" }).waitFor();
     await signIn("reader", "readerpass123");

@@ -106,7 +106,7 @@ export async function renderBuckets(page: HTMLElement): Promise<void> {
     "form",
     {
       class: "inline-form",
-      "aria-label": "Open bucket by name",
+      "aria-label": "Open a bucket",
       onsubmit: (e: Event) => {
         e.preventDefault();
         location.hash = `#/browse/${encodeURIComponent(goName.value.trim())}/`;
