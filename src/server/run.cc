@@ -10,6 +10,7 @@
 
 #include "admin/admin_api.h"
 #include "auth/sigv4.h"
+#include "console/console.h"
 #include "http/server.h"
 #include "iam/bucket_policies.h"
 #include "iam/iam_store.h"
@@ -69,23 +70,31 @@ int RunServer(const ServerConfig& config) {
   std::atomic<admin::AdminApi*> admin_api{nullptr};
   const TimePoint started = Now();
 
+  std::atomic<uint16_t> console_port{0};  // set once the console listens
+
   http::ServerOptions options;
   options.host = config.address.host;
   options.port = config.address.port;
-  http::Server server(
-      options, [&](const http::Request& request, ByteSource& body, http::ResponseWriter& out) {
-        s3::S3Api* ready = api.load();
-        if (ServeHealth(request, out, ready != nullptr)) return;
-        if (ready == nullptr) {
-          Headers headers;
-          headers.Add("x-amz-request-id", s3::NewRequestId());
-          headers.Add("retry-after", "1");
-          out.Send(503, headers, "").IgnoreError();
-          return;
-        }
-        if (admin::AdminApi::Handles(request)) return admin_api.load()->Handle(request, body, out);
-        ready->Handle(request, body, out);
-      });
+  // The API port's handler; the console dispatches its signed calls to this same function.
+  http::Handler api_handler = [&api, &admin_api, &console_port](const http::Request& request,
+                                                                ByteSource& body,
+                                                                http::ResponseWriter& out) {
+    s3::S3Api* ready = api.load();
+    if (ServeHealth(request, out, ready != nullptr)) return;
+    if (uint16_t port = console_port.load(); port != 0) {
+      if (console::RedirectBrowserToConsole(request, port, out)) return;
+    }
+    if (ready == nullptr) {
+      Headers headers;
+      headers.Add("x-amz-request-id", s3::NewRequestId());
+      headers.Add("retry-after", "1");
+      out.Send(503, headers, "").IgnoreError();
+      return;
+    }
+    if (admin::AdminApi::Handles(request)) return admin_api.load()->Handle(request, body, out);
+    ready->Handle(request, body, out);
+  };
+  http::Server server(options, api_handler);
   if (Status listening = server.Listen(); !listening.ok()) {
     std::fprintf(stderr, "cairn: %s\n", listening.message().c_str());
     return 1;
@@ -134,10 +143,41 @@ int RunServer(const ServerConfig& config) {
   admin_api.store(services.admin_api.get());
   api.store(services.api.get());
 
+  // The web console on its own port, calling the API handler above as the signed-in user.
+  std::unique_ptr<console::Console> web_console;
+  std::unique_ptr<http::Server> console_server;
+  std::thread console_serving;
+  if (config.console_enabled) {
+    console::ConsoleOptions console_options;
+    console_options.api_host = "127.0.0.1:" + std::to_string(server.port());
+    console_options.api_port = server.port();
+    web_console = std::make_unique<console::Console>(console_options, *services.iam, api_handler);
+    http::ServerOptions console_http;
+    console_http.host = config.console_address.host;
+    console_http.port = config.console_address.port;
+    console_server = std::make_unique<http::Server>(
+        console_http,
+        [&web_console](const http::Request& request, ByteSource& body, http::ResponseWriter& out) {
+          web_console->Handle(request, body, out);
+        });
+    if (Status listening = console_server->Listen(); !listening.ok()) {
+      std::fprintf(stderr, "cairn: cannot serve the console: %s\n", listening.message().c_str());
+      server.Shutdown(0);
+      serving.join();
+      return 1;
+    }
+    console_port.store(console_server->port());
+    console_serving = std::thread([&console_server] { console_server->Serve(); });
+  }
+
   std::string endpoint =
       "http://" + DisplayHost(config.address.host) + ":" + std::to_string(server.port());
   std::printf("Cairn S3 API listening on %s (bound to %s:%u)\n", endpoint.c_str(),
               config.address.host.empty() ? "0.0.0.0" : config.address.host.c_str(), server.port());
+  if (console_server) {
+    std::printf("Cairn console listening on http://%s:%u\n",
+                DisplayHost(config.console_address.host).c_str(), console_server->port());
+  }
   std::printf("Data folder: %s\n", dir.c_str());
   if (config.default_credentials) {
     std::printf(
@@ -155,6 +195,10 @@ int RunServer(const ServerConfig& config) {
   std::printf("Received %s: finishing requests in flight, then stopping.\n",
               received == SIGTERM ? "SIGTERM" : "SIGINT");
   std::fflush(stdout);
+  if (console_server) {
+    console_server->Shutdown(kShutdownGraceSeconds);
+    console_serving.join();
+  }
   server.Shutdown(kShutdownGraceSeconds);
   serving.join();
   api.store(nullptr);

@@ -1,0 +1,275 @@
+import { ApiError, call, children, childText, errorText, s3Path, s3Xml, xmlEscape } from "../api";
+import { Access, PolicyDoc, readAnonymous, setAnonymous } from "../anonymous";
+import { contentMd5 } from "../md5";
+import { field, h, notify, replace } from "../dom";
+
+async function getPolicy(bucket: string): Promise<string | null> {
+  try {
+    const r = await call(s3Path(bucket, undefined, { policy: "" }));
+    return await r.text();
+  } catch (e) {
+    if (e instanceof ApiError && e.code === "NoSuchBucketPolicy") return null;
+    throw e;
+  }
+}
+
+async function putPolicy(bucket: string, text: string | null): Promise<void> {
+  if (text === null) await call(s3Path(bucket, undefined, { policy: "" }), { method: "DELETE" });
+  else await call(s3Path(bucket, undefined, { policy: "" }), { method: "PUT", headers: { "Content-Type": "application/json" }, body: text });
+}
+
+function anonymousSection(bucket: string, reload: () => void, policyText: string | null): HTMLElement {
+  let doc: PolicyDoc | null = null;
+  try {
+    doc = policyText ? (JSON.parse(policyText) as PolicyDoc) : null;
+  } catch {
+    doc = null;
+  }
+  const rules = readAnonymous(bucket, doc);
+  const prefix = h("input", { name: "prefix", placeholder: "(whole bucket)", autocomplete: "off" });
+  const access = h(
+    "select",
+    { name: "access" },
+    (["none", "download", "upload", "public"] as Access[]).map((a) => h("option", { value: a }, a)),
+  );
+  access.value = "download";
+  const error = h("p", { class: "error", role: "alert" });
+  const apply = async (p: string, a: Access) => {
+    error.textContent = "";
+    try {
+      const next = setAnonymous(bucket, doc, p, a);
+      await putPolicy(bucket, next ? JSON.stringify(next, null, 2) : null);
+      notify(`Anonymous access for "${p || "(whole bucket)"}" set to ${a}.`);
+      reload();
+    } catch (err) {
+      error.textContent = errorText(err);
+    }
+  };
+  const rows = [...rules.entries()].map(([p, a]) =>
+    h(
+      "tr",
+      {},
+      h("td", {}, p || "(whole bucket)"),
+      h("td", {}, a),
+      h("td", {}, h("button", { type: "button", class: "secondary", onclick: () => void apply(p, "none") }, "Remove")),
+    ),
+  );
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "anon-title" },
+    h("h2", { id: "anon-title" }, "Anonymous access"),
+    h("p", { class: "hint" }, "The same bucket-policy statements `mc anonymous set` writes: download, upload or both (public) for everything under a prefix."),
+    rows.length
+      ? h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "Prefix"), h("th", {}, "Access"), h("th", {}, h("span", { class: "sr-only" }, "Actions")))), h("tbody", {}, rows)))
+      : h("p", {}, "No anonymous access."),
+    h(
+      "form",
+      {
+        class: "inline-form",
+        "aria-label": "Set anonymous access",
+        onsubmit: (e: Event) => {
+          e.preventDefault();
+          void apply(prefix.value, access.value as Access);
+        },
+      },
+      field("Prefix", prefix),
+      field("Access", access),
+      h("button", { type: "submit" }, "Set access"),
+    ),
+    error,
+  );
+}
+
+function policySection(bucket: string, reload: () => void, policyText: string | null): HTMLElement {
+  let pretty = policyText ?? "";
+  try {
+    if (policyText) pretty = JSON.stringify(JSON.parse(policyText), null, 2);
+  } catch {
+    /* keep the text as stored */
+  }
+  const editor = h("textarea", { rows: 16, spellcheck: "false", class: "code", name: "policy" });
+  editor.value = pretty;
+  const error = h("p", { class: "error", role: "alert", id: "policy-error" });
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": "policy-title" },
+    h("h2", { id: "policy-title" }, "Bucket policy"),
+    h(
+      "form",
+      {
+        onsubmit: async (e: Event) => {
+          e.preventDefault();
+          error.textContent = "";
+          try {
+            await putPolicy(bucket, editor.value.trim() ? editor.value : null);
+            notify("Bucket policy saved.");
+            reload();
+          } catch (err) {
+            error.textContent = errorText(err);
+          }
+        },
+      },
+      field("Policy (JSON)", editor, "Empty saves as no policy."),
+      error,
+      h(
+        "div",
+        { class: "actions" },
+        h("button", { type: "submit" }, "Save policy"),
+        h(
+          "button",
+          {
+            type: "button",
+            class: "secondary",
+            onclick: async () => {
+              try {
+                await putPolicy(bucket, null);
+                notify("Bucket policy removed.");
+                reload();
+              } catch (err) {
+                error.textContent = errorText(err);
+              }
+            },
+          },
+          "Remove policy",
+        ),
+      ),
+    ),
+  );
+}
+
+interface CorsRule {
+  origins: string;
+  methods: string[];
+  headers: string;
+  expose: string;
+  maxAge: string;
+}
+
+const METHODS = ["GET", "PUT", "POST", "DELETE", "HEAD"];
+const splitList = (s: string) => s.split(/[\s,]+/).filter(Boolean);
+
+function corsXml(rules: CorsRule[]): string {
+  const tag = (name: string, values: string[]) => values.map((v) => `<${name}>${xmlEscape(v)}</${name}>`).join("");
+  return (
+    '<CORSConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
+    rules
+      .map(
+        (r) =>
+          "<CORSRule>" +
+          tag("AllowedOrigin", splitList(r.origins)) +
+          tag("AllowedMethod", r.methods) +
+          tag("AllowedHeader", splitList(r.headers)) +
+          tag("ExposeHeader", splitList(r.expose)) +
+          (r.maxAge ? `<MaxAgeSeconds>${xmlEscape(r.maxAge)}</MaxAgeSeconds>` : "") +
+          "</CORSRule>",
+      )
+      .join("") +
+    "</CORSConfiguration>"
+  );
+}
+
+async function corsSection(bucket: string): Promise<HTMLElement> {
+  const section = h("section", { class: "card", "aria-labelledby": "cors-title" }, h("h2", { id: "cors-title" }, "CORS rules"));
+  const error = h("p", { class: "error", role: "alert", id: "cors-error" });
+  let rules: CorsRule[] = [];
+  try {
+    const doc = await s3Xml(s3Path(bucket, undefined, { cors: "" }));
+    rules = children(doc, "CORSRule").map((r) => ({
+      origins: children(r, "AllowedOrigin").map((e) => e.textContent ?? "").join(", "),
+      methods: children(r, "AllowedMethod").map((e) => e.textContent ?? ""),
+      headers: children(r, "AllowedHeader").map((e) => e.textContent ?? "").join(", "),
+      expose: children(r, "ExposeHeader").map((e) => e.textContent ?? "").join(", "),
+      maxAge: childText(r, "MaxAgeSeconds"),
+    }));
+  } catch (err) {
+    if (!(err instanceof ApiError && err.code === "NoSuchCORSConfiguration")) error.textContent = errorText(err);
+  }
+  const list = h("div", {});
+  const draw = () => {
+    replace(
+      list,
+      rules.length === 0 ? h("p", {}, "No CORS rules.") : null,
+      rules.map((rule, i) => {
+        const origins = h("input", { value: rule.origins, placeholder: "https://example.com, *" });
+        origins.addEventListener("input", () => (rule.origins = origins.value));
+        const headers = h("input", { value: rule.headers, placeholder: "*" });
+        headers.addEventListener("input", () => (rule.headers = headers.value));
+        const expose = h("input", { value: rule.expose, placeholder: "ETag" });
+        expose.addEventListener("input", () => (rule.expose = expose.value));
+        const maxAge = h("input", { value: rule.maxAge, type: "number", min: 0 });
+        maxAge.addEventListener("input", () => (rule.maxAge = maxAge.value));
+        return h(
+          "fieldset",
+          { class: "rule" },
+          h("legend", {}, `Rule ${i + 1}`),
+          field("Allowed origins", origins),
+          h(
+            "div",
+            { class: "methods", role: "group", "aria-label": "Allowed methods" },
+            METHODS.map((m) => {
+              const box = h("input", { type: "checkbox", id: `cors-${i}-${m}`, checked: rule.methods.includes(m) });
+              box.addEventListener("change", () => {
+                rule.methods = box.checked ? [...rule.methods, m] : rule.methods.filter((x) => x !== m);
+              });
+              return h("span", { class: "check" }, box, h("label", { for: box.id }, m));
+            }),
+          ),
+          field("Allowed headers", headers),
+          field("Expose headers", expose),
+          field("Max age (seconds)", maxAge),
+          h("button", { type: "button", class: "secondary", onclick: () => { rules.splice(i, 1); draw(); } }, "Remove rule"),
+        );
+      }),
+    );
+  };
+  draw();
+  section.append(
+    list,
+    error,
+    h(
+      "div",
+      { class: "actions" },
+      h("button", { type: "button", class: "secondary", onclick: () => { rules.push({ origins: "*", methods: ["GET"], headers: "", expose: "", maxAge: "" }); draw(); } }, "Add rule"),
+      h(
+        "button",
+        {
+          type: "button",
+          onclick: async () => {
+            error.textContent = "";
+            try {
+              if (rules.length === 0) {
+                await call(s3Path(bucket, undefined, { cors: "" }), { method: "DELETE" });
+              } else {
+                const body = corsXml(rules);
+                await call(s3Path(bucket, undefined, { cors: "" }), { method: "PUT", headers: { "Content-Type": "application/xml", "Content-MD5": contentMd5(body) }, body });
+              }
+              notify("CORS rules saved.");
+            } catch (err) {
+              error.textContent = errorText(err);
+            }
+          },
+        },
+        "Save CORS rules",
+      ),
+    ),
+  );
+  return section;
+}
+
+export async function renderBucketSettings(page: HTMLElement, bucket: string): Promise<void> {
+  const reload = () => void renderBucketSettings(page, bucket);
+  const header = [
+    h("nav", { class: "crumbs", "aria-label": "Breadcrumb" }, h("a", { href: "#/buckets" }, "Buckets"), " / ", h("a", { href: `#/browse/${encodeURIComponent(bucket)}/` }, bucket)),
+    h("h1", {}, `Settings of ${bucket}`),
+  ];
+  let policyText: string | null;
+  try {
+    policyText = await getPolicy(bucket);
+  } catch (err) {
+    replace(page, ...header, h("p", { class: "error", role: "alert" }, errorText(err)));
+    return;
+  }
+  replace(page, ...header, anonymousSection(bucket, reload, policyText), policySection(bucket, reload, policyText), h("p", {}, "Loading CORS rules…"));
+  const cors = await corsSection(bucket);
+  page.lastElementChild?.replaceWith(cors);
+}
