@@ -9,14 +9,15 @@ packages=(
   libcli11-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
+# Node.js (>= 20.19, for Vite) builds the web console embedded in the binary, and runs the
+# JavaScript tests: the machine's own if present, else Debian's.
+command -v node >/dev/null || packages+=(nodejs npm)
 if [[ "${1:-}" == "--test" ]]; then
   # Integration tests, crash test and benchmarks: reference servers and tools.
   packages+=(nginx-light fio curl procps)
   # Example applications (examples/): PostgreSQL and Debian's Python drivers for /usr/bin/python3.
   packages+=(postgresql python3-psycopg2 python3-boto3 python3-yaml)
-  packages+=(chromium)  # tests/browser: playwright-core drives Debian's chromium
-  # Node.js (>= 20) for the JavaScript SDK tests: the machine's own if present, else Debian's.
-  command -v node >/dev/null || packages+=(nodejs npm)
+  packages+=(chromium)  # tests/browser, tests/console: playwright-core drives Debian's chromium
 fi
 
 missing=()

@@ -21,6 +21,9 @@ CAIRN_BIN="$PWD/build/cairn" timeout 900 tests/integration/js/run.sh
 echo "== browser test (chromium + playwright-core: presigned PUT, form POST, CORS)"
 CAIRN_BIN="$PWD/build/cairn" timeout 900 tests/browser/run.sh
 
+echo "== console end-to-end tests (headless Chromium)"
+CAIRN_BIN="$PWD/build/cairn" timeout 900 tests/console/run.sh
+
 echo "== crash test"
 CAIRN_BIN="$PWD/build/cairn" timeout 600 "$PY" tests/crash/crash_test.py --rounds 5
 echo "== example applications (session frames, ensure-study)"
