@@ -58,6 +58,13 @@ void RequestContext::ReplyError(const Status& error) {
   SendError(out, response_headers, request, request_id, route, error);
 }
 
+Status AuthorizeCopySource(const RequestContext& ctx, const CopySource& source) {
+  iam::AccessRequest access =
+      AccessFor(ctx.request, ctx.query, ctx.identity, "s3:GetObject", source.bucket, source.key);
+  if (!ctx.authorizer.IsAllowed(access)) return Status(Code::kAccessDenied, "Access Denied.");
+  return Status::Ok();
+}
+
 Result<std::string> ReadSmallBody(ByteSource& body, size_t limit) {
   std::string out;
   char buf[16 * 1024];

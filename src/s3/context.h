@@ -14,6 +14,7 @@
 #include "s3/api.h"
 #include "s3/bucket_cors.h"
 #include "s3/query.h"
+#include "s3/request_parts.h"
 #include "s3/router.h"
 #include "storage/multipart_store.h"
 #include "storage/object_store.h"
@@ -83,6 +84,11 @@ Status PostObject(RequestContext& ctx);
 iam::AccessRequest AccessFor(const http::Request& request, const Query& query,
                              const auth::Identity& identity, std::string_view action,
                              std::string_view bucket, std::string_view key);
+
+// CopyObject and UploadPartCopy read their source with the caller's rights: the request itself
+// was authorized for s3:PutObject on the destination only, so the source needs s3:GetObject
+// (AWS S3 and MinIO check both). kAccessDenied otherwise.
+Status AuthorizeCopySource(const RequestContext& ctx, const CopySource& source);
 
 // Reads a whole small request body (XML documents), failing past `limit` bytes.
 Result<std::string> ReadSmallBody(ByteSource& body, size_t limit);

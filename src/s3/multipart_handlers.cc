@@ -123,6 +123,7 @@ Status UploadPartCopy(RequestContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(storage::MultipartStore * multipart, Multipart(ctx));
   CAIRN_ASSIGN_OR_RETURN(int number, PartNumberFrom(ctx.query.Get("partNumber").value_or("")));
   CAIRN_ASSIGN_OR_RETURN(CopySource source, CopySourceFrom(ctx.request.headers));
+  CAIRN_RETURN_IF_ERROR(AuthorizeCopySource(ctx, source));
   // The upload must exist before any byte is copied.
   CAIRN_ASSIGN_OR_RETURN(storage::UploadInfo upload,
                          multipart->GetUpload(ctx.route.bucket, ctx.route.key, UploadIdOf(ctx)));

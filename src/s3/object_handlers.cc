@@ -104,6 +104,7 @@ Status DeleteObject(RequestContext& ctx) {
 Status CopyObject(RequestContext& ctx) {
   CAIRN_RETURN_IF_ERROR(ValidateKey(ctx.route.key));
   CAIRN_ASSIGN_OR_RETURN(CopySource source, CopySourceFrom(ctx.request.headers));
+  CAIRN_RETURN_IF_ERROR(AuthorizeCopySource(ctx, source));
   const std::string& src_bucket = source.bucket;
   const std::string& src_key = source.key;
 
