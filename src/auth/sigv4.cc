@@ -199,6 +199,13 @@ Result<Identity> Verifier::CheckSignature(const Check& c) const {
                                                            " is not the request's date " +
                                                            amz_date.substr(0, 8));
   }
+  if (!region_.empty() && c.credential.region != region_) {
+    std::string message =
+        "the region '" + c.credential.region + "' is wrong; expecting '" + region_ + "'";
+    if (c.presigned) return QueryError("Error parsing the X-Amz-Credential parameter; " + message);
+    return Status(Code::kAuthorizationHeaderMalformed,
+                  "The authorization header is malformed; " + message);
+  }
   if (c.credential.service != "s3") {
     return Status(Code::kAuthorizationHeaderMalformed,
                   "the credential service '" + c.credential.service + "' is not s3");

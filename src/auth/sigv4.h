@@ -50,7 +50,7 @@ struct Identity {
   std::string scope;     // date/region/s3/aws4_request
   // Added fields (additive to the original contract):
   bool presigned = false;  // authenticated by X-Amz-* query parameters
-  std::string region;      // the region of the credential scope (any region is accepted)
+  std::string region;      // the region of the credential scope (see Verifier's `region`)
   // x-amz-decoded-content-length for the aws-chunked modes, when sent; VerifiedBody enforces it.
   std::optional<uint64_t> decoded_content_length;
   // Authenticated by legacy Signature Version 2 (header "AWS AK:sig" or AWSAccessKeyId/Signature/
@@ -61,7 +61,11 @@ struct Identity {
 
 class Verifier {
  public:
-  explicit Verifier(const CredentialLookup& credentials) : credentials_(credentials) {}
+  // `region`: the only region a credential scope may name (AWS S3 answers any other with
+  // AuthorizationHeaderMalformed, or AuthorizationQueryParametersError for a presigned URL);
+  // empty accepts any region, as MinIO does without a configured region.
+  explicit Verifier(const CredentialLookup& credentials, std::string region = "")
+      : credentials_(credentials), region_(std::move(region)) {}
 
   // Checks the request's signature: the Authorization header (SigV4 or SigV2), or the X-Amz-*
   // query (presigned SigV4) or the AWSAccessKeyId/Signature/Expires query (presigned SigV2). A
@@ -90,6 +94,7 @@ class Verifier {
   Result<Identity> VerifyV2Query(const RequestView& request, TimePoint now) const;
 
   const CredentialLookup& credentials_;
+  std::string region_;
 };
 
 // Wraps `body` so that it yields the payload the signature protects: for kSha256, the bytes as

@@ -126,8 +126,9 @@ int RunServer(const ServerConfig& config) {
   services.bucket_cors = std::move(bucket_cors).value();
   services.authorizer =
       std::make_unique<iam::PolicyAuthorizer>(*services.iam, *services.bucket_policies);
-  services.verifier = std::make_unique<auth::Verifier>(*services.iam);
   s3::ApiOptions api_options;
+  // A credential scope must name the server's region, as AWS S3 insists.
+  services.verifier = std::make_unique<auth::Verifier>(*services.iam, api_options.region);
   api_options.domains = config.domains;
   services.api = std::make_unique<s3::S3Api>(
       api_options, *services.verifier, *services.authorizer, *services.store, services.store.get(),

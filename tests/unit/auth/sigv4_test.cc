@@ -292,6 +292,33 @@ TEST_F(HeaderAuthTest, ScopeChecks) {
   EXPECT_EQ(Verify(r).status().code(), Code::kAuthorizationHeaderMalformed);
 }
 
+TEST_F(HeaderAuthTest, ConfiguredRegionRefusesOthers) {
+  // With a region configured (the server's us-east-1), a scope naming another region is refused
+  // as AWS S3 refuses it: AuthorizationHeaderMalformed for the header form,
+  // AuthorizationQueryParametersError for a presigned URL.
+  Verifier v(lookup_, "us-east-1");
+  EXPECT_TRUE(v.Verify(Signed().View(), At(kDocDate)).ok());
+  SigningParams p = Params();
+  p.region = "eu-west-1";
+  RawRequest r = DocRequest("GET", "/x", "", std::string(kEmptySha256Hex));
+  SignRequest(p, r.method, r.raw_path, r.raw_query, r.headers, payload_hash_, At(kDocDate));
+  Result<Identity> id = v.Verify(r.View(), At(kDocDate));
+  EXPECT_EQ(id.status().code(), Code::kAuthorizationHeaderMalformed);
+  EXPECT_NE(id.status().message().find("the region 'eu-west-1' is wrong; expecting 'us-east-1'"),
+            std::string::npos)
+      << id.status().message();
+  EXPECT_TRUE(verifier_.Verify(r.View(), At(kDocDate)).ok());  // no region configured
+
+  RawRequest q;
+  q.method = "GET";
+  q.raw_path = "/b/k";
+  q.raw_query = PresignQuery(p, "GET", "h", "/b/k", "", std::chrono::seconds(60), At(kDocDate));
+  q.headers.Add("Host", "h");
+  EXPECT_EQ(v.Verify(q.View(), At(kDocDate)).status().code(),
+            Code::kAuthorizationQueryParametersError);
+  EXPECT_TRUE(verifier_.Verify(q.View(), At(kDocDate)).ok());
+}
+
 TEST_F(HeaderAuthTest, HostMustBeSigned) {
   RawRequest r = Signed();
   std::string a(*r.headers.Get("authorization"));
