@@ -139,6 +139,7 @@ def curl(method: str, url: str, data: bytes | None = None, headers=()):
             src = Path(d) / "upload"
             src.write_bytes(data)
             cmd += ["--data-binary", f"@{src}", "-H", "Content-Type:"]
+        cmd.append(url)
         p = subprocess.run(cmd, capture_output=True, timeout=90, stdin=subprocess.DEVNULL)
         if p.returncode != 0:
             raise AssertionError(f"curl failed ({p.returncode}): {p.stderr.decode()}")
