@@ -135,6 +135,21 @@ Status ResolveConfig(ServerConfig& config, bool address_flag, bool console_flag,
     CAIRN_ASSIGN_OR_RETURN(std::string domains, Setting(env, "DOMAIN"));
     config.domains = SplitList(domains);
   }
+  CAIRN_ASSIGN_OR_RETURN(std::string region, Setting(env, "SITE_REGION"));
+  if (region.empty()) {
+    CAIRN_ASSIGN_OR_RETURN(region, Setting(env, "REGION"));  // MinIO's older name
+  }
+  if (!region.empty()) {
+    bool valid = region.size() <= 64;
+    for (char c : region) {
+      valid = valid && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_');
+    }
+    if (!valid) {
+      return Status(Code::kInvalidArgument,
+                    "MINIO_SITE_REGION must be lower-case letters, digits and dashes: " + region);
+    }
+    config.region = region;
+  }
   CAIRN_ASSIGN_OR_RETURN(std::string browser, Setting(env, "BROWSER"));
   if (browser == "off") config.console_enabled = false;
   return Status::Ok();

@@ -22,6 +22,8 @@ struct ServerConfig {
   ListenAddress address{"", 9000};
   ListenAddress console_address{"", 9001};
   std::vector<std::string> domains;
+  // The region requests must be signed for (MINIO_SITE_REGION / MINIO_REGION; AWS's default).
+  std::string region = "us-east-1";
   std::string root_user;
   std::string root_password;
   bool default_credentials = false;  // neither variable was set: minioadmin/minioadmin

@@ -127,14 +127,16 @@ int RunServer(const ServerConfig& config) {
   services.authorizer =
       std::make_unique<iam::PolicyAuthorizer>(*services.iam, *services.bucket_policies);
   s3::ApiOptions api_options;
+  api_options.domains = config.domains;
+  api_options.region = config.region;
   // A credential scope must name the server's region, as AWS S3 insists.
   services.verifier = std::make_unique<auth::Verifier>(*services.iam, api_options.region);
-  api_options.domains = config.domains;
   services.api = std::make_unique<s3::S3Api>(
       api_options, *services.verifier, *services.authorizer, *services.store, services.store.get(),
       services.bucket_policies.get(), services.bucket_cors.get());
   admin::AdminOptions admin_options;
   admin_options.drive_paths = config.data_dirs;
+  admin_options.region = config.region;
   admin_options.started = started;
   admin_options.error_table = AdminErrorInfo;
   admin_options.new_request_id = s3::NewRequestId;
@@ -152,6 +154,7 @@ int RunServer(const ServerConfig& config) {
     console::ConsoleOptions console_options;
     console_options.api_host = "127.0.0.1:" + std::to_string(server.port());
     console_options.api_port = server.port();
+    console_options.region = config.region;
     web_console = std::make_unique<console::Console>(console_options, *services.iam, api_handler);
     http::ServerOptions console_http;
     console_http.host = config.console_address.host;

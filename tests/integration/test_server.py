@@ -1,6 +1,14 @@
 """Server process and health endpoints: MinIO drop-in start-up behaviour."""
 
 import http.client
+
+import boto3
+import botocore.config
+import botocore.exceptions
+import requests
+from botocore.auth import S3SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 import os
 import time
 import unittest
@@ -174,6 +182,31 @@ class StartupTest(unittest.TestCase):
         )
         self.assertIn(str(s.port), text, s.log_tail())
         self.assertIn(str(s.data_dir), text, s.log_tail())
+
+    def test_site_region_is_the_region_requests_must_name(self):
+        s = self.new_server()
+        s.env_overrides = {"MINIO_SITE_REGION": "eu-west-3"}
+        s.start()
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            s.client().list_buckets()  # signed for us-east-1
+        self.assertEqual(ctx.exception.response["Error"]["Code"], "AuthorizationHeaderMalformed")
+        regional = boto3.session.Session().client(
+            "s3", endpoint_url=s.endpoint, region_name="eu-west-3",
+            aws_access_key_id=s.access_key, aws_secret_access_key=s.secret_key,
+            config=botocore.config.Config(s3={"addressing_style": "path"},
+                                          retries={"max_attempts": 0}))
+        self.assertIn("Buckets", regional.list_buckets())
+        url = f"{s.endpoint}/cairn/admin/v1/info"
+        signed = AWSRequest(method="GET", url=url)
+        S3SigV4Auth(Credentials(s.access_key, s.secret_key), "s3", "eu-west-3").add_auth(signed)
+        info = requests.get(url, headers=dict(signed.headers.items()), timeout=30)
+        self.assertEqual(info.status_code, 200, info.text)
+        self.assertEqual(info.json()["region"], "eu-west-3")
+
+    def test_invalid_site_region_is_rejected(self):
+        s = self.new_server()
+        s.env_overrides = {"MINIO_SITE_REGION": "Not A Region"}
+        self.expect_quick_failure(s, ["region"])
 
     def test_missing_data_dir_argument_fails(self):
         s = self.new_server(pass_dir_arg=False)
