@@ -153,3 +153,122 @@ export function testBytes(size, seed = 1) {
   out.fill(7, size - (size % 4));
   return out;
 }
+
+// ---- browser helpers shared by the test files ----
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+export const SHOTS = path.join(REPO, "tests", "console", "screenshots");
+
+export async function launchBrowser(chromium) {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  });
+}
+
+/** A new page in its own context (own cookies); confirm() is accepted, alerts are recorded. */
+export async function newPage(browser, dialogs = []) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on("dialog", async (d) => {
+    dialogs.push(`${d.type()}: ${d.message()}`);
+    if (d.type() === "confirm") await d.accept();
+    else await d.dismiss();
+  });
+  return page;
+}
+
+export async function signIn(page, server, user, secret) {
+  await page.goto(`${server.consoleUrl}/#/login`);
+  await page.getByLabel("Access key").fill(user);
+  await page.getByLabel("Secret key").fill(secret);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** A call through the console's own endpoints from the signed-in page: {status, body}. */
+export async function consoleCall(page, method, url, body) {
+  return page.evaluate(
+    async ([method, url, body]) => {
+      const s = await (await fetch("/api/session")).json();
+      const headers = { "X-Cairn-CSRF": s.csrfToken };
+      if (body !== undefined && typeof body !== "string") headers["Content-Type"] = "application/json";
+      const r = await fetch(url, { method, headers, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
+      const text = await r.text();
+      let json = null;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        /* not JSON */
+      }
+      return { status: r.status, text, json };
+    },
+    [method, url, body],
+  );
+}
+
+/** Form controls without an accessible name (label, aria-label(ledby), title or visible text). */
+export async function unlabelledControls(page) {
+  return page.evaluate(() => {
+    const bad = [];
+    const nameOf = (el) => {
+      const aria = el.getAttribute("aria-label");
+      if (aria && aria.trim()) return aria.trim();
+      const by = el.getAttribute("aria-labelledby");
+      if (by) {
+        const t = by
+          .split(/\s+/)
+          .map((id) => document.getElementById(id)?.textContent ?? "")
+          .join(" ")
+          .trim();
+        if (t) return t;
+      }
+      if (el.labels && el.labels.length) {
+        const t = [...el.labels].map((l) => l.textContent).join(" ").trim();
+        if (t) return t;
+      }
+      if (el.tagName === "BUTTON" || el.tagName === "A" || el.getAttribute("role") === "button") {
+        const t = (el.innerText || el.textContent || "").trim();
+        if (t) return t;
+      }
+      return (el.getAttribute("title") || "").trim();
+    };
+    for (const el of document.querySelectorAll("input, select, textarea, button, a[href], [role=button], [tabindex]:not([tabindex='-1'])")) {
+      if (el.type === "hidden") continue;
+      if (!nameOf(el)) bad.push(el.outerHTML.slice(0, 120));
+    }
+    return bad;
+  });
+}
+
+/** Elements (outside scrollable tables) wider than the viewport. */
+export async function overflowing(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll("body *")]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest(".table-wrap") && !e.closest(".sr-only, .visually-hidden"))
+      .map((e) => `${e.tagName.toLowerCase()}.${e.className}`),
+  );
+}
+
+/**
+ * Screenshots the current page at 1280 and at 390 px (<name>-1280.png, <name>-390.png), checks
+ * every control has a name and nothing overflows the narrow screen; `ready` waits for content.
+ */
+export async function shotBoth(page, name, ready) {
+  const { mkdirSync } = await import("node:fs");
+  mkdirSync(SHOTS, { recursive: true });
+  const problems = [];
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    if (ready) await ready();
+    await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
+    const unlabelled = await unlabelledControls(page);
+    if (unlabelled.length) problems.push(`${name}: unlabelled ${unlabelled.join(" | ")}`);
+    if (width === 390) {
+      const wide = await overflowing(page);
+      if (wide.length) problems.push(`${name} at 390 px: too wide ${wide.join(", ")}`);
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  return problems;
+}

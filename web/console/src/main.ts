@@ -15,6 +15,9 @@ import { renderAccessKeys } from "./pages/access_keys";
 import { renderServer } from "./pages/server";
 
 const app = document.getElementById("app")!;
+// One live region for the whole visit: a page change must not drop the message of the action
+// that caused it ("Deleted group ops." shown on the list the delete returned to).
+const messages = h("div", { id: "messages", "aria-live": "polite" });
 
 export function go(route: string): void {
   if (location.hash === route) void render();
@@ -73,6 +76,7 @@ function shell(active: string): HTMLElement {
           class: "secondary",
           onclick: async () => {
             await logout();
+            replace(messages); // nothing of the session stays on screen
             go("#/login");
           },
         },
@@ -80,7 +84,7 @@ function shell(active: string): HTMLElement {
       ),
     ),
   );
-  replace(app, header, h("div", { id: "messages", "aria-live": "polite" }), page);
+  replace(app, header, messages, page);
   return page;
 }
 
@@ -92,7 +96,7 @@ async function render(): Promise<void> {
       go("#/buckets");
       return;
     }
-    replace(app, h("div", { id: "messages", "aria-live": "polite" }), h("main", { id: "page" }));
+    replace(app, messages, h("main", { id: "page" }));
     renderLogin(document.getElementById("page")!, () => go("#/buckets"));
     return;
   }
@@ -123,5 +127,9 @@ async function render(): Promise<void> {
 setSignedOutHandler(() => {
   if (!location.hash.startsWith("#/login")) go("#/login");
 });
-window.addEventListener("hashchange", () => void render());
+// After moving to another page, the keyboard (and a screen reader) starts at its content, not
+// at wherever the link that was just removed used to be.
+window.addEventListener("hashchange", () => {
+  void render().then(() => document.getElementById("page")?.focus({ preventScroll: true }));
+});
 void render();

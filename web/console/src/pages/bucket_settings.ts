@@ -217,7 +217,7 @@ async function corsSection(bucket: string): Promise<HTMLElement> {
           field("Allowed headers", headers),
           field("Expose headers", expose),
           field("Max age (seconds)", maxAge),
-          h("button", { type: "button", class: "secondary", onclick: () => { rules.splice(i, 1); draw(); } }, "Remove rule"),
+          h("button", { type: "button", class: "secondary", "aria-label": `Remove rule ${i + 1}`, onclick: () => { rules.splice(i, 1); draw(); } }, "Remove rule"),
         );
       }),
     );

@@ -36,6 +36,17 @@ export async function renderPolicies(page: HTMLElement): Promise<void> {
   );
 }
 
+/** A JSON.parse message with the line and column of "at position N" spelled out. */
+function jsonErrorWhere(message: string, text: string): string {
+  if (/line \d+/.test(message)) return message.replace(/\(line (\d+) column (\d+)\)/, "(line $1, column $2)");
+  const m = /at position (\d+)/.exec(message);
+  if (!m) return message;
+  const before = text.slice(0, Number(m[1]));
+  const line = before.split("\n").length;
+  const column = before.length - before.lastIndexOf("\n");
+  return `${message} (line ${line}, column ${column})`;
+}
+
 /** The policy editor; an empty name creates a new policy. */
 export async function renderPolicy(page: HTMLElement, name: string): Promise<void> {
   const creating = name === "";
@@ -53,14 +64,16 @@ export async function renderPolicy(page: HTMLElement, name: string): Promise<voi
   const editor = h("textarea", { name: "document", rows: 20, spellcheck: "false", class: "code", readonly: info.canned });
   editor.value = JSON.stringify(info.policy, null, 2);
   const error = h("p", { class: "error", role: "alert", id: "policy-doc-error" });
+  // Checked while typing, as a hint; saving still sends the text, so the server's own verdict
+  // (MalformedPolicy with its line and column, or the statement at fault) is what the user sees.
   const validate = (): boolean => {
     try {
       const v = JSON.parse(editor.value);
-      if (typeof v !== "object" || v === null || !("Statement" in v)) throw new Error("A policy is a JSON object with a Statement.");
+      if (typeof v !== "object" || v === null || Array.isArray(v) || !("Statement" in v)) throw new Error("A policy is a JSON object with a Statement.");
       error.textContent = "";
       return true;
     } catch (e) {
-      error.textContent = `Invalid JSON: ${(e as Error).message}`;
+      error.textContent = `Invalid JSON: ${jsonErrorWhere((e as Error).message, editor.value)}`;
       return false;
     }
   };
@@ -74,7 +87,7 @@ export async function renderPolicy(page: HTMLElement, name: string): Promise<voi
         class: "card",
         onsubmit: async (e: Event) => {
           e.preventDefault();
-          if (!validate()) return;
+          validate();
           try {
             await call(adminPath("policy", { name: nameInput.value }), { method: "PUT", headers: { "Content-Type": "application/json" }, body: editor.value });
             notify(`Policy ${nameInput.value} saved.`);

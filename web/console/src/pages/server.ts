@@ -19,7 +19,13 @@ function uptime(s: number): string {
   const d = Math.floor(s / 86400);
   const hrs = Math.floor((s % 86400) / 3600);
   const m = Math.floor((s % 3600) / 60);
+  if (s < 3600) return `${m} min ${Math.floor(s % 60)} s`;
   return `${d ? `${d} d ` : ""}${hrs} h ${m} min`;
+}
+
+/** A size cell: rounded for reading, the exact count in its title. */
+function bytesCell(n: number): HTMLElement {
+  return h("td", { class: "num", title: `${n} bytes` }, formatBytes(n));
 }
 
 export async function renderServer(page: HTMLElement): Promise<void> {
@@ -30,12 +36,12 @@ export async function renderServer(page: HTMLElement): Promise<void> {
     replace(page, h("h1", {}, "Server"), errorBox(err));
     return;
   }
-  const facts: [string, string][] = [
+  const facts: [string, string, string?][] = [
     ["Version", info.version],
-    ["Uptime", uptime(info.uptimeSeconds)],
+    ["Uptime", uptime(info.uptimeSeconds), `${info.uptimeSeconds} s`],
     ["Region", info.region],
     ["Buckets", String(info.buckets)],
-    ["Objects", `${info.objects} (${formatBytes(info.objectBytes)})`],
+    ["Objects", `${info.objects} (${formatBytes(info.objectBytes)})`, `${info.objectBytes} bytes`],
     ["Users", String(info.users)],
     ["Groups", String(info.groups)],
     ["Policies", String(info.policies)],
@@ -43,7 +49,7 @@ export async function renderServer(page: HTMLElement): Promise<void> {
   replace(
     page,
     h("h1", {}, "Server"),
-    h("dl", { class: "details card" }, facts.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
+    h("dl", { class: "details card" }, facts.map(([k, v, title]) => [h("dt", {}, k), h("dd", { title }, v)])),
     h("h2", {}, "Data folders"),
     h(
       "div",
@@ -60,10 +66,15 @@ export async function renderServer(page: HTMLElement): Promise<void> {
               "tr",
               {},
               h("td", { class: "code" }, d.path),
-              h("td", { class: "num" }, formatBytes(d.totalBytes)),
-              h("td", { class: "num" }, formatBytes(d.usedBytes)),
-              h("td", { class: "num" }, formatBytes(d.freeBytes)),
-              h("td", {}, h("meter", { min: 0, max: d.totalBytes || 1, value: d.totalBytes - d.freeBytes, "aria-label": `Use of ${d.path}` })),
+              bytesCell(d.totalBytes),
+              bytesCell(d.usedBytes),
+              bytesCell(d.freeBytes),
+              h(
+                "td",
+                { class: "use" },
+                h("meter", { min: 0, max: d.totalBytes || 1, value: d.usedBytes, "aria-label": `Use of ${d.path}` }),
+                ` ${d.totalBytes ? Math.round((d.usedBytes / d.totalBytes) * 100) : 0} %`,
+              ),
             ),
           ),
         ),
