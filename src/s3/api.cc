@@ -12,6 +12,7 @@
 #include "s3/context.h"
 #include "s3/cors.h"
 #include "s3/errors.h"
+#include "s3/request_parts.h"
 
 namespace cairn::s3 {
 
@@ -64,6 +65,16 @@ Status AuthorizeCopySource(const RequestContext& ctx, const CopySource& source) 
   if (!ctx.authorizer.IsAllowed(access)) return Status(Code::kAccessDenied, "Access Denied.");
   return Status::Ok();
 }
+
+namespace {
+// S3 says "no such key" only to callers who could list the bucket; others get AccessDenied,
+// so a GetObject-only grant (a public prefix) cannot be used to probe which keys exist.
+bool MayLearnKeyIsMissing(const RequestContext& ctx) {
+  iam::AccessRequest access =
+      AccessFor(ctx.request, ctx.query, ctx.identity, "s3:ListBucket", ctx.route.bucket, "");
+  return ctx.authorizer.IsAllowed(access);
+}
+}  // namespace
 
 Result<std::string> ReadSmallBody(ByteSource& body, size_t limit) {
   std::string out;
@@ -226,7 +237,12 @@ void S3Api::Handle(const http::Request& request, ByteSource& raw_body, http::Res
                      std::move(base),
                      verifier_.credentials(),
                      cors_};
-  Status status = Dispatch(ctx);
+  // No object has a longer key, so every operation on one answers as S3 does for writes.
+  Status status =
+      ctx.route.key.size() > kMaxKeyBytes ? Status(Code::kKeyTooLong, "") : Dispatch(ctx);
+  if (status.code() == Code::kNoSuchKey && !MayLearnKeyIsMissing(ctx)) {
+    status = Status(Code::kAccessDenied, "Access Denied.");
+  }
   if (!status.ok() && ErrorInfoFor(status.code()).http_status >= 500) {
     spdlog::error("{} {} {}: {} (request {})", request.method, request.path,
                   OperationName(route.operation), status.ToString(), request_id);

@@ -7,10 +7,6 @@
 
 namespace cairn::s3 {
 
-namespace {
-constexpr size_t kMaxKeyBytes = 1024;
-}  // namespace
-
 Status ValidateKey(const std::string& key) {
   if (key.size() > kMaxKeyBytes) return Status(Code::kKeyTooLong, "");
   if (!IsValidUtf8(key)) {

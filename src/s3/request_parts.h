@@ -14,7 +14,10 @@
 
 namespace cairn::s3 {
 
-// KeyTooLongError past 1024 bytes; InvalidArgument for bytes that are not UTF-8.
+// S3's limit on key length, in bytes of UTF-8.
+inline constexpr size_t kMaxKeyBytes = 1024;
+
+// KeyTooLongError past kMaxKeyBytes; InvalidArgument for bytes that are not UTF-8.
 Status ValidateKey(const std::string& key);
 
 std::optional<uint64_t> ParseUint64(std::string_view s);

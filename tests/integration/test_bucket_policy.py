@@ -49,9 +49,13 @@ class BucketPolicyTest(CairnTestCase):
             self.assertRawError(
                 self.server.anonymous("DELETE", "/ensure-study-documents/classrooms/c1/thumbnails/d1_thumb.png"),
                 403, "AccessDenied")
-            # Path tricks do not escape the prefix.
+            # Path tricks do not escape the prefix: the key is taken verbatim, does not exist, and
+            # a caller who may not list the bucket is not told so (AccessDenied, as S3 answers).
             self.assertRawError(
-                self.anonymous_get("classrooms/c1/thumbnails/../materials/d1.pdf"), 404, "NoSuchKey")
+                self.anonymous_get("classrooms/c1/thumbnails/../materials/d1.pdf"), 403,
+                "AccessDenied")
+            self.assertRawError(self.anonymous_get("classrooms/c1/thumbnails/missing.png"), 403,
+                                "AccessDenied")
             # plain urllib, as curl would
             with urllib.request.urlopen(
                 f"{self.server.endpoint}/ensure-study-documents/classrooms/c1/thumbnails/d1_thumb.png",
