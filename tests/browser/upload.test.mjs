@@ -144,7 +144,9 @@ async function pagePost({ url, fields, bytes, filename }) {
 
 async function pageGet({ url }) {
   try {
-    const res = await fetch(url);
+    // no-store: the same presigned URL (same second) must not come from the HTTP cache, whose
+    // stored CORS headers would answer for the server.
+    const res = await fetch(url, { cache: "no-store" });
     return { ok: true, status: res.status, bytes: Array.from(new Uint8Array(await res.arrayBuffer())) };
   } catch (e) {
     return { ok: false, error: String(e) };
