@@ -193,11 +193,15 @@ struct Verifier::Check {
 };
 
 Result<Identity> Verifier::CheckSignature(const Check& c) const {
+  // A bad scope is the header's fault in the header form and the query's in a presigned URL.
+  auto malformed = [&](std::string message) {
+    return c.presigned ? QueryError(std::move(message))
+                       : Status(Code::kAuthorizationHeaderMalformed, std::move(message));
+  };
   std::string amz_date = FormatAmzDate(c.date);
   if (c.credential.date8 != std::string_view(amz_date).substr(0, 8)) {
-    return Status(Code::kAuthorizationHeaderMalformed, "the credential date " + c.credential.date8 +
-                                                           " is not the request's date " +
-                                                           amz_date.substr(0, 8));
+    return malformed("the credential date " + c.credential.date8 + " is not the request's date " +
+                     amz_date.substr(0, 8));
   }
   if (!region_.empty() && c.credential.region != region_) {
     std::string message =
@@ -207,11 +211,10 @@ Result<Identity> Verifier::CheckSignature(const Check& c) const {
                   "The authorization header is malformed; " + message);
   }
   if (c.credential.service != "s3") {
-    return Status(Code::kAuthorizationHeaderMalformed,
-                  "the credential service '" + c.credential.service + "' is not s3");
+    return malformed("the credential service '" + c.credential.service + "' is not s3");
   }
   if (!std::binary_search(c.signed_headers.begin(), c.signed_headers.end(), "host")) {
-    return Status(Code::kAuthorizationHeaderMalformed, "the host header must be signed");
+    return malformed("the host header must be signed");
   }
   CAIRN_ASSIGN_OR_RETURN(Credentials creds, credentials_.Lookup(c.credential.access_key));
   CAIRN_ASSIGN_OR_RETURN(std::string canonical_headers,
