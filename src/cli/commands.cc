@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/commands_internal.h"
 #include "cli/errors.h"
+#include "cli/share.h"
 #include "cli/units.h"
 
 namespace cairn::cli {
@@ -609,53 +610,113 @@ void RegisterInspect(CLI::App& app) {
 
 // ---- share / ready --------------------------------------------------------------------------
 
+// The --expire value: at most 7 days, as presigned URLs and mc's policies allow.
+Result<std::chrono::seconds> ShareExpiry(const std::string& text) {
+  auto expire = ParseDuration(text);
+  if (!expire.ok()) return expire.status();
+  if (expire->count() > 604800) return Status(Code::kInvalidArgument, "--expire is at most 7d");
+  return *expire;
+}
+
 void RegisterShare(CLI::App& app) {
-  CLI::App* share = AddGroup(app, "share", "Generate presigned URLs");
-  for (bool upload : {false, true}) {
-    struct ShareOpts {
-      std::string target;
-      std::string expire = "7d";
-    };
-    auto o = Opts<ShareOpts>();
-    CLI::App* cmd = AddCommand(
-        *share, upload ? "upload" : "download",
-        upload ? "A URL that lets anyone upload one object (HTTP PUT)"
-               : "A URL that lets anyone download one object",
-        upload ? "  cairn share upload --expire 1h local/inbox/report.pdf"
-               : "  cairn share download local/photos/a.jpg\n  cairn share download --expire 1h "
-                 "local/photos/a.jpg",
-        [o, upload](Context& ctx) {
-          Result<Target> t = ctx.Remote(o->target);
-          if (!t.ok()) return ctx.out.Fail(t.status(), o->target);
-          if (t->key.empty()) {
-            return ctx.out.Fail(Status(Code::kInvalidArgument, "name an object: ALIAS/BUCKET/KEY"),
-                                o->target);
+  CLI::App* share = AddGroup(app, "share", "Generate presigned URLs and upload forms");
+  struct ShareOpts {
+    std::string target;
+    std::string expire = "7d";
+    std::string content_type;
+    bool put = false;
+  };
+
+  auto d = Opts<ShareOpts>();
+  CLI::App* download = AddCommand(
+      *share, "download", "A URL that lets anyone download one object",
+      "  cairn share download local/photos/a.jpg\n  cairn share download --expire 1h "
+      "local/photos/a.jpg",
+      [d](Context& ctx) {
+        Result<Target> t = ctx.Remote(d->target);
+        if (!t.ok()) return ctx.out.Fail(t.status(), d->target);
+        if (t->key.empty() || t->key.back() == '/') {
+          return ctx.out.Fail(Status(Code::kInvalidArgument, "name an object: ALIAS/BUCKET/KEY"),
+                              d->target);
+        }
+        auto expire = ShareExpiry(d->expire);
+        if (!expire.ok()) return ctx.out.Fail(expire.status());
+        auto client = ctx.Client(*t);
+        if (!client.ok()) return ctx.out.Fail(client.status(), d->target);
+        auto st = client->HeadObject(t->bucket, t->key);
+        if (!st.ok()) return ctx.out.Fail(st.status(), d->target);
+        std::string url = client->Presign("GET", t->bucket, t->key, *expire);
+        ctx.out.Result(
+            {{"url", url},
+             {"share", url},
+             {"expire", FormatDuration(*expire)},
+             {"expireSeconds", expire->count()},
+             {"target", t->Display()}},
+            "URL: " + t->Display() + "\nExpire: " + FormatDuration(*expire) + "\nShare: " + url);
+        return 0;
+      });
+  download->add_option("TARGET", d->target, "ALIAS/BUCKET/KEY")->required();
+  download->add_option("--expire,-E", d->expire, "how long the URL works (default 7d, at most 7d)");
+
+  auto u = Opts<ShareOpts>();
+  CLI::App* upload = AddCommand(
+      *share, "upload",
+      "A browser-form (POST policy) upload to one key, or to any key under a prefix ending in /",
+      "  cairn share upload --expire 1h local/inbox/report.pdf\n"
+      "  cairn share upload --content-type image/ local/inbox/photos/   # any name under it\n"
+      "  cairn share upload --put local/inbox/report.pdf                # a presigned PUT URL",
+      [u](Context& ctx) {
+        Result<Target> t = ctx.Remote(u->target);
+        if (!t.ok()) return ctx.out.Fail(t.status(), u->target);
+        if (t->bucket.empty()) {
+          return ctx.out.Fail(
+              Status(Code::kInvalidArgument, "name a key or a prefix: ALIAS/BUCKET/KEY-or-PREFIX/"),
+              u->target);
+        }
+        auto expire = ShareExpiry(u->expire);
+        if (!expire.ok()) return ctx.out.Fail(expire.status());
+        auto client = ctx.Client(*t);
+        if (!client.ok()) return ctx.out.Fail(client.status(), u->target);
+        Json base = {{"expire", FormatDuration(*expire)},
+                     {"expireSeconds", expire->count()},
+                     {"target", t->Display()}};
+        if (u->put) {
+          if (t->key.empty() || t->key.back() == '/' || !u->content_type.empty()) {
+            return ctx.out.Fail(Status(Code::kInvalidArgument,
+                                       "--put needs one object (ALIAS/BUCKET/KEY) and takes no "
+                                       "--content-type"),
+                                u->target);
           }
-          auto expire = ParseDuration(o->expire);
-          if (!expire.ok()) return ctx.out.Fail(expire.status());
-          if (expire->count() > 604800) {
-            return ctx.out.Fail(Status(Code::kInvalidArgument, "--expire is at most 7d"));
-          }
-          auto client = ctx.Client(*t);
-          if (!client.ok()) return ctx.out.Fail(client.status(), o->target);
-          if (!upload) {
-            auto st = client->HeadObject(t->bucket, t->key);
-            if (!st.ok()) return ctx.out.Fail(st.status(), o->target);
-          }
-          std::string url = client->Presign(upload ? "PUT" : "GET", t->bucket, t->key, *expire);
-          std::string share = upload ? "curl -X PUT --upload-file <FILE> '" + url + "'" : url;
-          ctx.out.Result({{"url", url},
-                          {"share", share},
-                          {"expire", FormatDuration(*expire)},
-                          {"expireSeconds", expire->count()},
-                          {"target", t->Display()}},
-                         "URL: " + t->Display() + "\nExpire: " + FormatDuration(*expire) +
-                             "\nShare: " + share);
+          std::string url = client->Presign("PUT", t->bucket, t->key, *expire);
+          std::string line = "curl -X PUT --upload-file <FILE> " + ShellQuote(url);
+          base["url"] = url;
+          base["share"] = line;
+          ctx.out.Result(base, "URL: " + t->Display() + "\nExpire: " + FormatDuration(*expire) +
+                                   "\nShare: " + line);
           return 0;
-        });
-    cmd->add_option("TARGET", o->target, "ALIAS/BUCKET/KEY")->required();
-    cmd->add_option("--expire,-E", o->expire, "how long the URL works (default 7d, at most 7d)");
-  }
+        }
+        if (client->alias().access_key.empty()) {
+          return ctx.out.Fail(
+              Status(Code::kInvalidArgument, "the alias has no keys to sign an upload policy with"),
+              u->target);
+        }
+        UploadShare form =
+            BuildUploadShare(client->alias(), t->bucket, t->key, u->content_type, *expire, Now());
+        std::string line = UploadShareCurl(form);
+        Json fields = Json::object();
+        for (const auto& [name, value] : form.form) fields[name] = value;
+        base["url"] = form.url;
+        base["formData"] = fields;
+        base["share"] = line;
+        ctx.out.Result(base, "URL: " + t->Display() + "\nExpire: " + FormatDuration(*expire) +
+                                 "\nShare: " + line);
+        return 0;
+      });
+  upload->add_option("TARGET", u->target, "ALIAS/BUCKET/KEY, or ALIAS/BUCKET/PREFIX/")->required();
+  upload->add_option("--expire,-E", u->expire, "how long the form works (default 7d, at most 7d)");
+  upload->add_option("--content-type", u->content_type,
+                     "uploads must send a Content-Type starting with this");
+  upload->add_flag("--put", u->put, "a presigned PUT URL for one key instead of a POST form");
 }
 
 void RegisterReady(CLI::App& app) {

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "cli/commands_internal.h"
+#include "cli/copy_plan.h"
 #include "cli/units.h"
 
 namespace cairn::cli {
@@ -98,6 +99,15 @@ Status Execute(Context& ctx, const Job& job, const Headers& attrs, Progress& pro
       return client->UploadFile(job.src.local, job.dst.bucket, job.dst.key, h, fn);
     }
     if (job.src.alias == job.dst.alias) {
+      // Server side: one CopyObject, or for large sources (always beyond its 5 GiB limit) a
+      // multipart copy of ranged parts.
+      auto tuning = CopyTuningFromEnv();
+      if (!tuning.ok()) return tuning.status();
+      if (tuning->Multipart(job.size)) {
+        return client->CopyObjectMultipart(job.src.bucket, job.src.key, job.dst.bucket, job.dst.key,
+                                           attrs, !attrs.empty(), tuning->part_size,
+                                           tuning->threads, fn);
+      }
       Status s = client->CopyObject(job.src.bucket, job.src.key, job.dst.bucket, job.dst.key, attrs,
                                     !attrs.empty());
       if (s.ok()) progress.Add(job.size);

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "auth/sigv4.h"
+#include "cli/copy_plan.h"
 #include "cli/errors.h"
 #include "common/encoding.h"
 #include "common/hash.h"
@@ -397,6 +398,11 @@ Result<ObjectStat> S3Client::HeadObject(std::string_view bucket, std::string_vie
   stat.content_type = std::string(h.Get("content-type").value_or(""));
   for (const auto& [name, value] : h.fields()) {
     if (name.rfind("x-amz-meta-", 0) == 0) stat.metadata[name.substr(11)] = value;
+    if (name.rfind("x-amz-meta-", 0) == 0 || name == "content-type" || name == "cache-control" ||
+        name == "content-disposition" || name == "content-encoding" || name == "content-language" ||
+        name == "expires") {
+      stat.stored_headers.Add(name, value);
+    }
   }
   return stat;
 }
@@ -516,6 +522,83 @@ Result<std::string> S3Client::UploadPart(std::string_view bucket, std::string_vi
   auto etag = resp.headers.Get("etag");
   if (!etag) return Status(Code::kInvalidRequest, "the server returned no ETag for a part");
   return std::string(*etag);
+}
+
+Result<std::string> S3Client::UploadPartCopy(std::string_view bucket, std::string_view key,
+                                             std::string_view upload_id, int part_number,
+                                             std::string_view src_bucket, std::string_view src_key,
+                                             std::string_view range,
+                                             std::string_view src_etag) const {
+  HttpRequest req;
+  req.method = "PUT";
+  req.path = ObjectPath(bucket, key);
+  req.query = {{"partNumber", std::to_string(part_number)}, {"uploadId", std::string(upload_id)}};
+  req.headers.Set("x-amz-copy-source", ObjectPath(src_bucket, src_key));
+  if (!range.empty()) req.headers.Set("x-amz-copy-source-range", range);
+  if (!src_etag.empty())
+    req.headers.Set("x-amz-copy-source-if-match", "\"" + std::string(src_etag) + "\"");
+  req.body = std::string();
+  std::string what = std::string(src_bucket) + "/" + std::string(src_key);
+  HttpResponse resp;
+  { CAIRN_ASSIGN_OR_RETURN(resp, Send(req, what)); }
+  CAIRN_RETURN_IF_ERROR(ErrorInOkBody(resp, what));
+  pugi::xml_document doc;
+  doc.load_string(resp.body.c_str());
+  std::string etag = doc.child("CopyPartResult").child_value("ETag");
+  if (etag.empty()) return Status(Code::kMalformedXML, "the server returned no ETag for a part");
+  return etag;
+}
+
+Status S3Client::CopyObjectMultipart(std::string_view src_bucket, std::string_view src_key,
+                                     std::string_view dst_bucket, std::string_view dst_key,
+                                     const Headers& headers, bool replace_metadata,
+                                     uint64_t part_size, int threads,
+                                     const ProgressFn& progress) const {
+  ObjectStat src;
+  { CAIRN_ASSIGN_OR_RETURN(src, HeadObject(src_bucket, src_key)); }
+  std::vector<CopyPart> parts = PlanCopyParts(src.size, part_size);
+  if (parts.empty()) {
+    // Nothing to cut: an empty object copies in one request.
+    return CopyObject(src_bucket, src_key, dst_bucket, dst_key, headers, replace_metadata);
+  }
+  std::string upload_id;
+  {
+    CAIRN_ASSIGN_OR_RETURN(upload_id,
+                           CreateMultipartUpload(dst_bucket, dst_key,
+                                                 replace_metadata ? headers : src.stored_headers));
+  }
+  std::vector<std::string> etags(parts.size());
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  Status first_error;
+  auto worker = [&] {
+    while (true) {
+      size_t i = next.fetch_add(1);
+      if (i >= parts.size()) return;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!first_error.ok()) return;
+      }
+      auto etag = UploadPartCopy(dst_bucket, dst_key, upload_id, parts[i].number, src_bucket,
+                                 src_key, parts[i].Range(), src.etag);
+      std::lock_guard<std::mutex> lock(mu);
+      if (!etag.ok()) {
+        if (first_error.ok()) first_error = etag.status();
+        return;
+      }
+      etags[i] = *etag;
+      if (progress) progress(parts[i].size());
+    }
+  };
+  std::vector<std::thread> pool;
+  size_t n = std::min(static_cast<size_t>(std::max(threads, 1)), parts.size());
+  for (size_t t = 0; t < n; ++t) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+  if (first_error.ok()) {
+    first_error = CompleteMultipartUpload(dst_bucket, dst_key, upload_id, etags);
+  }
+  if (!first_error.ok()) AbortMultipartUpload(dst_bucket, dst_key, upload_id).IgnoreError();
+  return first_error;
 }
 
 Status S3Client::CompleteMultipartUpload(std::string_view bucket, std::string_view key,

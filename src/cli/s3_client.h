@@ -79,6 +79,9 @@ struct ObjectStat {
   TimePoint last_modified;
   std::string content_type;
   std::map<std::string, std::string> metadata;  // x-amz-meta-* without the prefix
+  // What a copy keeps: content-type, cache-control, content-disposition, content-encoding,
+  // content-language, expires and x-amz-meta-*, as the server answered them.
+  Headers stored_headers;
 };
 
 // Progress reporting: called with the count of bytes just moved, from any thread.
@@ -119,6 +122,15 @@ class S3Client {
   Status CopyObject(std::string_view src_bucket, std::string_view src_key,
                     std::string_view dst_bucket, std::string_view dst_key, const Headers& headers,
                     bool replace_metadata) const;
+  // A copy through multipart (UploadPartCopy with x-amz-copy-source-range), for sources beyond
+  // CopyObject's 5 GiB: `threads` parts at a time, each pinned to the source's ETag
+  // (x-amz-copy-source-if-match) so a source replaced mid-copy fails it. The new object keeps the
+  // source's content type and metadata, or with `replace_metadata` gets `headers` instead. The
+  // upload is aborted on any failure. `progress` gets each part's size as it is done.
+  Status CopyObjectMultipart(std::string_view src_bucket, std::string_view src_key,
+                             std::string_view dst_bucket, std::string_view dst_key,
+                             const Headers& headers, bool replace_metadata, uint64_t part_size,
+                             int threads, const ProgressFn& progress) const;
   Status DeleteObject(std::string_view bucket, std::string_view key) const;
   // Deletes up to 1000 keys in one request; returns "key: message" for each key that failed.
   Result<std::vector<std::string>> DeleteObjects(std::string_view bucket,
@@ -131,6 +143,11 @@ class S3Client {
                                  std::string_view upload_id, int part_number,
                                  std::function<size_t(char*, size_t)> reader,
                                  uint64_t size) const;  // returns the part's ETag
+  // UploadPartCopy of bytes `range` ("bytes=a-b", empty: all) of the source; returns the ETag.
+  Result<std::string> UploadPartCopy(std::string_view bucket, std::string_view key,
+                                     std::string_view upload_id, int part_number,
+                                     std::string_view src_bucket, std::string_view src_key,
+                                     std::string_view range, std::string_view src_etag) const;
   Status CompleteMultipartUpload(std::string_view bucket, std::string_view key,
                                  std::string_view upload_id,
                                  const std::vector<std::string>& etags) const;

@@ -4,9 +4,11 @@ boto3, curl and plain HTTP, never with cairn itself."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import socket
 import subprocess
@@ -383,8 +385,10 @@ class CommandsTest(CliTestCase):
         self.assertIn("X-Amz-Expires=3600", row["url"])
         with urllib.request.urlopen(row["url"], timeout=10) as r:
             self.assertEqual(r.read(), b"shared")
-        row = self.json_lines(self.cairn("--json", "share", "upload", f"local/{bucket}/up.txt"))[0]
+        row = self.json_lines(self.cairn("--json", "share", "upload", "--put",
+                                         f"local/{bucket}/up.txt"))[0]
         self.assertEqual(row["expireSeconds"], 7 * 86400)
+        self.assertTrue(row["share"].startswith("curl -X PUT --upload-file <FILE> '"), row["share"])
         req = urllib.request.Request(row["url"], data=b"uploaded",
                                      method="PUT")
         with urllib.request.urlopen(req, timeout=10) as r:
@@ -392,6 +396,87 @@ class CommandsTest(CliTestCase):
         self.assertEqual(self.s3.get_object(Bucket=bucket, Key="up.txt")["Body"].read(), b"uploaded")
         p = self.cairn("share", "download", "--expire", "30d", f"local/{bucket}/doc.txt", check=False)
         self.assertOneLineError(p, "7d")
+
+    def run_share_curl(self, line: str, path) -> tuple[int, str]:
+        """Runs a printed `share upload` curl line with <FILE> replaced; (HTTP status, body)."""
+        self.assertTrue(line.startswith("curl "), line)
+        self.assertTrue(line.endswith(" -F file=@<FILE>"), line)
+        cmd = line.replace("@<FILE>", "@" + shlex.quote(str(path)))
+        p = subprocess.run(["bash", "-c", cmd + " -sS -w '\\n%{http_code}'"], capture_output=True,
+                           timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        body, _, code = p.stdout.decode().rpartition("\n")
+        return int(code), body
+
+    def share_line(self, p) -> str:
+        lines = [l for l in p.stdout.decode().splitlines() if l.startswith("Share: ")]
+        self.assertEqual(len(lines), 1, p.stdout)
+        return lines[0][len("Share: "):]
+
+    def test_share_upload_post_form(self):
+        bucket = self.make_bucket("cli-shareup")
+        d = self.tmpdir()
+        (d / "note.txt").write_bytes(b"posted through a form\n")
+        # A prefix: the printed curl line, run as it is, uploads under it with the file's name.
+        line = self.share_line(self.cairn("share", "upload", "--expire", "1h",
+                                          f"local/{bucket}/inbox/"))
+        self.assertIn(f" -F bucket={bucket} ", line)
+        self.assertIn(" -F 'key=inbox/${filename}' ", line)
+        for field in ("policy", "x-amz-algorithm", "x-amz-credential", "x-amz-date",
+                      "x-amz-signature"):
+            self.assertIn(f" -F {field}=", line)
+        code, body = self.run_share_curl(line, d / "note.txt")
+        self.assertEqual(code, 204, body)
+        self.assertEqual(self.s3.get_object(Bucket=bucket, Key="inbox/note.txt")["Body"].read(),
+                         b"posted through a form\n")
+        # A key outside the prefix is refused, and nothing is stored.
+        outside = line.replace("'key=inbox/${filename}'", "key=outside/note.txt")
+        self.assertNotEqual(outside, line)
+        code, body = self.run_share_curl(outside, d / "note.txt")
+        self.assertEqual(code, 403, body)
+        self.assertIn("AccessDenied", body)
+        with self.assertRaises(botocore.exceptions.ClientError):
+            self.s3.head_object(Bucket=bucket, Key="outside/note.txt")
+
+        # One key, a content type, and the --json form posted field by field.
+        row = self.json_lines(self.cairn("--json", "share", "upload", "--content-type",
+                                         "text/plain", f"local/{bucket}/exact/report.txt"))[0]
+        self.assertEqual(row["status"], "success")
+        self.assertEqual(row["url"], f"{self.url}/{bucket}")
+        form = row["formData"]
+        self.assertEqual(form["key"], "exact/report.txt")
+        self.assertEqual(form["bucket"], bucket)
+        self.assertEqual(form["Content-Type"], "text/plain")
+        self.assertEqual(form["x-amz-algorithm"], "AWS4-HMAC-SHA256")
+        policy = json.loads(base64.b64decode(form["policy"]))
+        self.assertIn(["eq", "$key", "exact/report.txt"], policy["conditions"])
+        self.assertIn(["starts-with", "$Content-Type", "text/plain"], policy["conditions"])
+        argv = ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", row["url"]]
+        for name, value in form.items():
+            argv += ["--form-string", f"{name}={value}"]
+        argv += ["-F", f"file=@{d / 'note.txt'}"]
+        p = subprocess.run(argv, capture_output=True, timeout=60)
+        self.assertEqual(p.stdout, b"204", p)
+        head = self.s3.head_object(Bucket=bucket, Key="exact/report.txt")
+        self.assertEqual(head["ContentType"], "text/plain")
+        self.assertEqual(head["ContentLength"], len(b"posted through a form\n"))
+        # The same form for another key: refused.
+        argv = [a.replace("key=exact/report.txt", "key=exact/other.txt") for a in argv]
+        p = subprocess.run(argv, capture_output=True, timeout=60)
+        self.assertEqual(p.stdout, b"403", p)
+
+        # An expired policy is refused.
+        line = self.share_line(self.cairn("share", "upload", "--expire", "1s",
+                                          f"local/{bucket}/late.txt"))
+        time.sleep(2.5)
+        code, body = self.run_share_curl(line, d / "note.txt")
+        self.assertEqual(code, 403, body)
+        self.assertIn("expired", body)
+        with self.assertRaises(botocore.exceptions.ClientError):
+            self.s3.head_object(Bucket=bucket, Key="late.txt")
+
+        p = self.cairn("share", "upload", "--put", f"local/{bucket}/inbox/", check=False)
+        self.assertOneLineError(p, "--put")
 
     def test_ready(self):
         self.assertIn("ready", self.cairn("ready", "local").stdout.decode())
@@ -512,6 +597,71 @@ class LargeCopyTest(CliTestCase):
             for f in (src, dst):
                 f.unlink(missing_ok=True)
             self.s3.delete_object(Bucket=bucket, Key="big.bin")
+
+
+class MultipartObjectCopyTest(CliTestCase):
+    """Object->object cp through UploadPartCopy ranges, as sources over 5 GiB need; the
+    test-only variables make a 40 MiB source take that path in 5 MiB parts."""
+
+    SMALL_PARTS = {"CAIRN_CLI_COPY_THRESHOLD": "10MiB", "CAIRN_CLI_COPY_PART_SIZE": "5MiB"}
+
+    def sha256_object(self, bucket, key) -> str:
+        h = hashlib.sha256()
+        body = self.s3.get_object(Bucket=bucket, Key=key)["Body"]
+        for chunk in iter(lambda: body.read(1 << 20), b""):
+            h.update(chunk)
+        return h.hexdigest()
+
+    def test_multipart_copy_keeps_bytes_and_metadata(self):
+        bucket = self.make_bucket("cli-mpcopy")
+        d = self.tmpdir()
+        digest = write_random_file(d / "src.bin", 40 << 20, seed=11)
+        with open(d / "src.bin", "rb") as f:
+            self.s3.put_object(Bucket=bucket, Key="src.bin", Body=f, ContentType="application/x-test",
+                               CacheControl="max-age=90", Metadata={"owner": "ana", "kind": "raw"})
+        (d / "src.bin").unlink()
+        src_etag = self.s3.head_object(Bucket=bucket, Key="src.bin")["ETag"]
+        self.assertNotIn("-", src_etag)  # a single PUT: the copy's ETag form is the copy's doing
+
+        self.cairn("cp", f"local/{bucket}/src.bin", f"local/{bucket}/copy/dst.bin",
+                   env=self.SMALL_PARTS)
+        head = self.s3.head_object(Bucket=bucket, Key="copy/dst.bin")
+        self.assertEqual(head["ContentLength"], 40 << 20)
+        self.assertTrue(head["ETag"].strip('"').endswith("-8"), head["ETag"])  # 8 parts of 5 MiB
+        self.assertEqual(head["Metadata"], {"owner": "ana", "kind": "raw"})
+        self.assertEqual(head["ContentType"], "application/x-test")
+        self.assertEqual(head["CacheControl"], "max-age=90")
+        self.assertEqual(self.sha256_object(bucket, "copy/dst.bin"), digest)
+        self.assertEqual(self.s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []), [])
+
+        # --attr replaces the metadata, as on a single CopyObject.
+        rows = self.json_lines(self.cairn(
+            "--json", "cp", "--attr", "owner=bob;Content-Type=text/plain",
+            f"local/{bucket}/src.bin", f"local/{bucket}/copy/attr.bin", env=self.SMALL_PARTS))
+        self.assertEqual(rows[0]["status"], "success")
+        self.assertEqual(rows[0]["size"], 40 << 20)
+        head = self.s3.head_object(Bucket=bucket, Key="copy/attr.bin")
+        self.assertTrue(head["ETag"].strip('"').endswith("-8"), head["ETag"])
+        self.assertEqual(head["Metadata"], {"owner": "bob"})
+        self.assertEqual(head["ContentType"], "text/plain")
+        self.assertEqual(self.sha256_object(bucket, "copy/attr.bin"), digest)
+
+        # An uneven size: the last part is short.
+        self.cairn("cp", f"local/{bucket}/copy/dst.bin", f"local/{bucket}/copy/again.bin",
+                   env={"CAIRN_CLI_COPY_THRESHOLD": "1MiB", "CAIRN_CLI_COPY_PART_SIZE": "6MiB"})
+        head = self.s3.head_object(Bucket=bucket, Key="copy/again.bin")
+        self.assertTrue(head["ETag"].strip('"').endswith("-7"), head["ETag"])  # 6 x 6 MiB + 4 MiB
+        self.assertEqual(self.sha256_object(bucket, "copy/again.bin"), digest)
+
+        # Below the (default 1 GiB) threshold the same copy is one CopyObject.
+        self.cairn("cp", f"local/{bucket}/src.bin", f"local/{bucket}/copy/single.bin")
+        head = self.s3.head_object(Bucket=bucket, Key="copy/single.bin")
+        self.assertNotIn("-", head["ETag"])
+        self.assertEqual(head["Metadata"], {"owner": "ana", "kind": "raw"})
+
+        p = self.cairn("cp", f"local/{bucket}/src.bin", f"local/{bucket}/x.bin", check=False,
+                       env={"CAIRN_CLI_COPY_PART_SIZE": "lots"})
+        self.assertOneLineError(p, "CAIRN_CLI_COPY_PART_SIZE")
 
 
 def admin_api_available(server) -> tuple[bool, str]:
