@@ -12,11 +12,11 @@ export PATH="$(dirname "$PY"):$PATH"
 echo "== unit tests"
 ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 300
 
+echo "== integration tests (Node.js first: its npm packages also serve test_presigned; AWS SDK v3, lib-storage, minio)"
+CAIRN_BIN="$PWD/build/cairn" timeout 900 tests/integration/js/run.sh
+
 echo "== integration tests"
 CAIRN_BIN="$PWD/build/cairn" timeout 1200 "$PY" -m unittest discover -s tests/integration -p 'test_*.py' -v
-
-echo "== integration tests (Node.js: AWS SDK v3, lib-storage, minio)"
-CAIRN_BIN="$PWD/build/cairn" timeout 900 tests/integration/js/run.sh
 
 echo "== browser test (chromium + playwright-core: presigned PUT, form POST, CORS)"
 CAIRN_BIN="$PWD/build/cairn" timeout 900 tests/browser/run.sh

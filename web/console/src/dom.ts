@@ -79,6 +79,10 @@ export function notify(message: string, kind: "ok" | "error" = "ok"): void {
     h("span", {}, message),
     h("button", { type: "button", class: "link", "aria-label": "Dismiss", onclick: () => item.remove() }, "×"),
   );
+  // The same words again (saving twice) replace the earlier message rather than stack under it.
+  for (const old of Array.from(region.children)) {
+    if (old.firstElementChild?.textContent === message) old.remove();
+  }
   region.appendChild(item);
   if (kind === "ok") setTimeout(() => item.remove(), 6000);
 }
