@@ -67,9 +67,12 @@ Status AuthorizeCopySource(const RequestContext& ctx, const CopySource& source) 
 }
 
 namespace {
-// S3 says "no such key" only to callers who could list the bucket; others get AccessDenied,
-// so a GetObject-only grant (a public prefix) cannot be used to probe which keys exist.
+// An anonymous caller learns "no such key" only where it could list the bucket; otherwise it
+// gets AccessDenied, so a public prefix cannot be used to probe which keys exist. MinIO limits
+// this to anonymous requests (AWS applies it to everyone): apps that run on MinIO with
+// object-only grants check existence with HEAD and expect 404, so Cairn does as MinIO does.
 bool MayLearnKeyIsMissing(const RequestContext& ctx) {
+  if (!ctx.identity.anonymous) return true;
   iam::AccessRequest access =
       AccessFor(ctx.request, ctx.query, ctx.identity, "s3:ListBucket", ctx.route.bucket, "");
   return ctx.authorizer.IsAllowed(access);

@@ -3,6 +3,8 @@ accounts made through the admin API, then exercised with boto3 against S3: the e
 policy, a prefix-limited user, disabled users and deleted keys, narrowed service accounts, group
 membership changes taking effect at once, and MinIO's canned policies."""
 
+from botocore.exceptions import ClientError
+
 from admin_client import AdminClient
 from harness import CairnTestCase
 
@@ -86,6 +88,11 @@ class IamTest(CairnTestCase):
                                  ["ContentLength"], len(b"by ensure-study"))
                 study.delete_object(Bucket=bucket, Key="app/written.bin")
                 self.assertDenied(study.list_objects_v2, Bucket=bucket)  # bucket ARN not granted
+                # A missing key is still 404 to this signed user, as MinIO answers (apps check
+                # existence with HEAD); only anonymous callers get AccessDenied instead.
+                with self.assertRaises(ClientError) as missing:
+                    study.head_object(Bucket=bucket, Key="app/written.bin")
+                self.assertEqual(missing.exception.response["Error"]["Code"], "404")
         for bucket in ("iam-other", "ensure-studies"):
             with self.subTest(bucket=bucket):
                 self.assertDenied(study.get_object, Bucket=bucket, Key="seed.txt")
