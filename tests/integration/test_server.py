@@ -203,6 +203,36 @@ class StartupTest(unittest.TestCase):
         self.assertEqual(info.status_code, 200, info.text)
         self.assertEqual(info.json()["region"], "eu-west-3")
 
+    def test_console_address_from_environment_and_api_root_redirect(self):
+        s = self.new_server(pass_address=False)
+        s.env_overrides = {"MINIO_ADDRESS": f"127.0.0.1:{s.port}",
+                           "MINIO_CONSOLE_ADDRESS": f"127.0.0.1:{s.console_port}"}
+        s.start()
+        page = requests.get(f"http://127.0.0.1:{s.console_port}/", timeout=10)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("text/html", page.headers["Content-Type"])
+        self.assertIn("script-src 'self'", page.headers["Content-Security-Policy"])
+        # A browser opening the API port's root is sent to the console; S3 clients are not.
+        browser = requests.get(f"{s.endpoint}/", headers={"Accept": "text/html"},
+                               allow_redirects=False, timeout=10)
+        self.assertEqual(browser.status_code, 307, browser.text)
+        self.assertIn(f":{s.console_port}", browser.headers["Location"])
+        self.assertIn("Buckets", s.client().list_buckets())
+
+    def test_browser_off_serves_no_console(self):
+        for variable in ("MINIO_BROWSER", "CAIRN_BROWSER"):
+            with self.subTest(variable=variable):
+                s = self.new_server()
+                s.env_overrides = {variable: "off"}
+                s.start()
+                with self.assertRaises(requests.exceptions.ConnectionError):
+                    requests.get(f"http://127.0.0.1:{s.console_port}/", timeout=5)
+                api_root = requests.get(f"{s.endpoint}/", headers={"Accept": "text/html"},
+                                        allow_redirects=False, timeout=10)
+                self.assertNotEqual(api_root.status_code, 307)
+                self.assertEqual(api_root.status_code, 403)  # anonymous ListBuckets
+                s.stop()
+
     def test_invalid_site_region_is_rejected(self):
         s = self.new_server()
         s.env_overrides = {"MINIO_SITE_REGION": "Not A Region"}
