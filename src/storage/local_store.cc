@@ -38,6 +38,13 @@ constexpr size_t kMaxParts = 10000;
 // initiation) and 32 hex digits of randomness (unguessable). URL-safe as they are.
 constexpr size_t kUploadIdLength = 48;
 
+UploadInfo ToUploadInfo(const std::string& bucket, std::string_view key, std::string upload_id,
+                        UploadRecord&& rec) {
+  return UploadInfo{bucket,           std::string(key),          std::move(upload_id),
+                    rec.initiated,    std::move(rec.attributes), rec.checksum_algorithm,
+                    rec.checksum_type};
+}
+
 ObjectInfo ToInfo(const std::string& bucket, std::string_view key, ObjectRecord&& rec) {
   ObjectInfo info;
   info.bucket = bucket;
@@ -1001,13 +1008,7 @@ Result<UploadInfo> LocalStoreImpl::CreateMultipartUpload(const std::string& buck
     CAIRN_RETURN_IF_ERROR(
         db_->Put(UploadKey(bucket, key, upload_id), EncodeUploadRecord(rec), /*sync=*/true));
   }
-  return UploadInfo{bucket,
-                    key,
-                    upload_id,
-                    rec.initiated,
-                    std::move(rec.attributes),
-                    rec.checksum_algorithm,
-                    rec.checksum_type};
+  return ToUploadInfo(bucket, key, upload_id, std::move(rec));
 }
 
 Result<PartInfo> LocalStoreImpl::UploadPart(const std::string& bucket, const std::string& key,
@@ -1279,13 +1280,7 @@ Status LocalStoreImpl::AbortMultipartUpload(const std::string& bucket, const std
 Result<UploadInfo> LocalStoreImpl::GetUpload(const std::string& bucket, const std::string& key,
                                              const std::string& upload_id) {
   CAIRN_ASSIGN_OR_RETURN(UploadRecord rec, ReadUpload(bucket, key, upload_id));
-  return UploadInfo{bucket,
-                    key,
-                    upload_id,
-                    rec.initiated,
-                    std::move(rec.attributes),
-                    rec.checksum_algorithm,
-                    rec.checksum_type};
+  return ToUploadInfo(bucket, key, upload_id, std::move(rec));
 }
 
 Result<ListPartsResult> LocalStoreImpl::ListParts(const std::string& bucket, const std::string& key,
@@ -1386,9 +1381,7 @@ Result<ListUploadsResult> LocalStoreImpl::ListMultipartUploads(const std::string
     CAIRN_RETURN_IF_ERROR(DecodeUploadRecord(it->value(), &rec));
     result.next_key_marker = key;
     result.next_upload_id_marker = upload_id;
-    result.uploads.push_back(UploadInfo{bucket, key, upload_id, rec.initiated,
-                                        std::move(rec.attributes), rec.checksum_algorithm,
-                                        rec.checksum_type});
+    result.uploads.push_back(ToUploadInfo(bucket, key, upload_id, std::move(rec)));
     ++count;
     it->Next();
   }

@@ -49,8 +49,8 @@ struct PartOptions {
 
 struct CompletedPart {
   int number = 0;
-  std::string etag;    // as the client sent it, quotes removed
-  Checksums checksums; // values the client sent for the part, checked when present
+  std::string etag;     // as the client sent it, quotes removed
+  Checksums checksums;  // values the client sent for the part, checked when present
 };
 
 struct ListPartsResult {

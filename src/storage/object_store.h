@@ -65,8 +65,8 @@ struct ObjectInfo {
 
 // Conditions checked atomically with the commit of a write.
 struct WriteConditions {
-  bool if_none_match_any = false;        // If-None-Match: *  (fail if the key exists)
-  std::optional<std::string> if_match;   // If-Match: etag without quotes (fail unless equal)
+  bool if_none_match_any = false;       // If-None-Match: *  (fail if the key exists)
+  std::optional<std::string> if_match;  // If-Match: etag without quotes (fail unless equal)
 };
 
 // PutObject's `size` when the body's length is known only at its end.
@@ -119,7 +119,7 @@ class ObjectStore {
   // bucket: they are aborted along with it (as `aws s3 rb --force` expects).
   virtual Status DeleteBucket(const std::string& bucket) = 0;
   virtual Result<BucketInfo> GetBucket(const std::string& bucket) = 0;  // kNoSuchBucket
-  virtual Result<std::vector<BucketInfo>> ListBuckets() = 0;           // sorted by name
+  virtual Result<std::vector<BucketInfo>> ListBuckets() = 0;            // sorted by name
 
   // Streams exactly `size` bytes from `body` into a new version of bucket/key and commits it.
   // With `size` == kUnknownSize the object is whatever `body` yields until it ends (a browser
