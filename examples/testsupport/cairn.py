@@ -14,8 +14,9 @@ import socket
 import subprocess
 import tempfile
 import time
-import unittest
 from pathlib import Path
+
+from .prereq import missing_prerequisite
 
 REPO = Path(__file__).resolve().parents[2]
 ROOT_USER = "cairnadmin"
@@ -54,7 +55,7 @@ class CairnServer:
         binary = cairn_bin()
         if not os.access(binary, os.X_OK):
             shutil.rmtree(self.root, ignore_errors=True)
-            raise unittest.SkipTest(f"cairn binary not found at {binary} (build it or set CAIRN_BIN)")
+            raise missing_prerequisite(f"cairn binary not found at {binary} (build it or set CAIRN_BIN)")
         env = clean_env()
         env.update(MINIO_ROOT_USER=self.access_key, MINIO_ROOT_PASSWORD=self.secret_key)
         with open(self.log_path, "ab") as log:

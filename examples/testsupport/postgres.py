@@ -15,10 +15,10 @@ import shutil
 import subprocess
 import tempfile
 import time
-import unittest
 from pathlib import Path
 
 from .cairn import free_port
+from .prereq import missing_prerequisite
 
 
 def pg_bindir() -> str | None:
@@ -50,7 +50,7 @@ class PostgresServer:
         bindir = pg_bindir()
         if bindir is None:
             shutil.rmtree(self.root, ignore_errors=True)
-            raise unittest.SkipTest("PostgreSQL not installed (apt-get install postgresql)")
+            raise missing_prerequisite("PostgreSQL not installed (apt-get install postgresql)")
         pwfile = self.root / "pw"
         pwfile.write_text(self.password + "\n")
         if os.geteuid() == 0:

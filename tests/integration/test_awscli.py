@@ -214,7 +214,7 @@ class AwsCliTest(CairnTestCase):
 
 
 class AwsCliMultipartTest(CairnTestCase):
-    """Files over the CLI's 8 MiB threshold go through multipart upload (issue 3)."""
+    """Files over the CLI's 8 MiB threshold go through multipart upload."""
 
     def test_multipart_cp_20mib(self):
         name = unique_bucket("climp")
@@ -226,8 +226,6 @@ class AwsCliMultipartTest(CairnTestCase):
             with open(src, "wb") as f:
                 f.write(data)
             rc, out, err = self.server.aws("s3", "cp", src, f"s3://{name}/big.bin", timeout=120)
-            if rc != 0 and "NotImplemented" in out + err:
-                self.skipTest("multipart: issue 3")
             self.assertEqual(rc, 0, f"stdout:{out}\nstderr:{err}")
             head = self.s3.head_object(Bucket=name, Key="big.bin")
             self.assertEqual(head["ContentLength"], len(data))

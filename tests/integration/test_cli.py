@@ -25,7 +25,8 @@ import botocore
 from botocore import UNSIGNED
 from botocore.config import Config
 
-from harness import REGION, CairnTestCase, base_env, cairn_bin, free_port, unique_bucket
+from harness import (REGION, CairnTestCase, base_env, cairn_bin, free_port, missing_prerequisite,
+                     unique_bucket)
 
 SEED_USER = "minioadmin"
 SEED_PASSWORD = "minioadmin123"
@@ -562,7 +563,7 @@ class CommandsTest(CliTestCase):
         self.assertNotIn(b"ETA", p.stderr)
         self.assertEqual(p.stderr, b"")
         if shutil.which("script") is None:
-            self.skipTest("script(1) is not installed")
+            raise missing_prerequisite("script(1) is not installed")
         cmd = f"{cairn_bin()} cp {d / 'f.bin'} local/{bucket}/g.bin"
         t = subprocess.run(["script", "-qec", cmd, "/dev/null"], capture_output=True, env=self.env,
                            timeout=120)
@@ -664,25 +665,7 @@ class MultipartObjectCopyTest(CliTestCase):
         self.assertOneLineError(p, "CAIRN_CLI_COPY_PART_SIZE")
 
 
-def admin_api_available(server) -> tuple[bool, str]:
-    r = server.request("GET", "/cairn/admin/v1/info")
-    if r.status == 404:
-        return False, ("the server has no admin API yet (GET /cairn/admin/v1/info answered 404 "
-                       f"{r.error_code() or 'NotFound'}); these tests run once it is merged")
-    return True, ""
-
-
 class AdminTest(CliTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        ok, why = admin_api_available(cls.server)
-        cls.admin_ok, cls.admin_why = ok, why
-
-    def setUp(self):
-        if not self.admin_ok:
-            self.skipTest(self.admin_why)
-
     def test_info(self):
         info = self.json_lines(self.cairn("--json", "admin", "info", "local"))[0]
         self.assertIn("version", info)

@@ -19,7 +19,7 @@ import uuid
 from pathlib import Path
 
 from admin_client import AdminClient
-from harness import CairnTestCase
+from harness import CairnTestCase, missing_prerequisite
 from signing import (curl, get_param, presign_v2, presign_v4, replace_param, send, utcnow)
 
 JS_DIR = Path(__file__).resolve().parent / "js"
@@ -148,9 +148,9 @@ class PresignedTest(CairnTestCase):
 
     def test_minio_npm_client(self):
         if shutil.which("node") is None:
-            self.skipTest("node is not installed")
+            raise missing_prerequisite("node is not installed")
         if not (JS_DIR / "node_modules" / "minio").is_dir():
-            self.skipTest("tests/integration/js/node_modules missing (run tests/integration/js/run.sh"
+            raise missing_prerequisite("tests/integration/js/node_modules missing (run tests/integration/js/run.sh"
                           " or npm ci there)")
         key = "minio-js/" + uuid.uuid4().hex
         p = subprocess.run(

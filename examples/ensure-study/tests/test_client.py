@@ -16,10 +16,9 @@ class ClientTest(PlatformScenario, unittest.TestCase):
         cls.server = CairnServer(user="minioadmin", password="minioadmin123").start()
         cls.addClassCleanup(cls.server.cleanup)
         reason = setup_with_boto3(cls.server)
-        if reason is None:
-            cls.app_credentials = (APP_USER, APP_SECRET)
-        else:
-            cls.app_credentials, cls.no_user_reason = None, reason
+        if reason is not None:
+            raise AssertionError(f"could not create the ensure-study user: {reason}")
+        cls.app_credentials = (APP_USER, APP_SECRET)
 
 
 if __name__ == "__main__":
