@@ -2,8 +2,13 @@
 # Cairn vs nginx on loopback, with s3load as the load generator for both, plus fio figures for
 # the disk as a reference for PUTs. Writes bench/RESULTS.md (and the raw JSON next to it).
 #
-#   bench/run.sh                 # build s3load + cairn (Release), run everything (~4-5 min)
+#   bench/run.sh                 # build s3load + cairn (Release), run everything (~15 min)
 #   DURATION=5s bench/run.sh     # shorter runs (each measurement lasts DURATION)
+#   ROUNDS=5 bench/run.sh        # more rounds (default 3)
+#
+# Every cairn/nginx pair runs ROUNDS times, interleaved (cairn first in odd rounds, nginx first
+# in even ones), and the report gives the median of the rounds with their spread (min-max):
+# this machine is shared and noisy, so one run is not a result.
 #
 # Environment:
 #   DURATION    length of each measured run (s3load --duration), default 10s
@@ -19,6 +24,8 @@ set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$REPO"
 DURATION="${DURATION:-10s}"
+ROUNDS="${ROUNDS:-3}"
+[[ "$ROUNDS" =~ ^[1-9]$ ]] || { echo "bench: ROUNDS must be 1..9" >&2; exit 2; }
 FIO_RUNTIME="${FIO_RUNTIME:-5}"
 OUT="${OUT:-$REPO/bench/RESULTS.md}"
 S3LOAD_SRC="${S3LOAD_SRC:-$REPO/../shared/tools/s3load}"
@@ -33,7 +40,7 @@ cpu_idle() {  # % of all CPU time idle over one second (other work on the shared
 }
 LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
 CPU_IDLE="$(cpu_idle)"
-COMMAND="${CAIRN_BIN:+CAIRN_BIN=$CAIRN_BIN }DURATION=$DURATION FIO_RUNTIME=$FIO_RUNTIME bench/run.sh${*:+ $*}"
+COMMAND="${CAIRN_BIN:+CAIRN_BIN=$CAIRN_BIN }DURATION=$DURATION ROUNDS=$ROUNDS FIO_RUNTIME=$FIO_RUNTIME bench/run.sh${*:+ $*}"
 
 ACCESS_KEY=benchadmin
 SECRET_KEY=bench-secret-key-123
@@ -204,15 +211,19 @@ wait_http "http://127.0.0.1:$NGINX_PORT/$BUCKET/g4k/obj-00000000" nginx "$NGINX_
 # (`--op get` uploads all N keys before its timed phase; that phase is cut to 1 ms here.)
 run_load prep-4k cairn cairn_pids --op get --size 4KiB --objects $SMALL_N --prefix g4k/ --create-bucket --duration 1ms
 run_load prep-1m cairn cairn_pids --op get --size 1MiB --objects $LARGE_N --prefix g1m/ --duration 1ms
-for size in 4KiB 1MiB; do
-  if [[ $size == 4KiB ]]; then p=g4k/ n=$SMALL_N; else p=g1m/ n=$LARGE_N; fi
-  for c in 16 64; do
-    run_load "get-$size-c$c-cairn" cairn cairn_pids --op get --prepared --size $size --objects $n --prefix $p --concurrency $c
-    run_load "get-$size-c$c-nginx" nginx nginx_pids --op get --prepared --size $size --objects $n --prefix $p --concurrency $c
+for ((round = 1; round <= ROUNDS; round++)); do
+  if ((round % 2)); then order="cairn nginx"; else order="nginx cairn"; fi
+  for size in 4KiB 1MiB; do
+    if [[ $size == 4KiB ]]; then p=g4k/ n=$SMALL_N; else p=g1m/ n=$LARGE_N; fi
+    for c in 16 64 256; do
+      for target in $order; do
+        run_load "get-$size-c$c-$target-r$round" $target ${target}_pids --op get --prepared --size $size --objects $n --prefix $p --concurrency $c
+      done
+    done
   done
+  run_load "put-4KiB-c16-cairn-r$round" cairn cairn_pids --op put --size 4KiB --objects 1000 --prefix p4k/ --concurrency 16
+  run_load "put-1MiB-c16-cairn-r$round" cairn cairn_pids --op put --size 1MiB --objects 64 --prefix p1m/ --concurrency 16
 done
-run_load put-4KiB-c16-cairn cairn cairn_pids --op put --size 4KiB --objects 1000 --prefix p4k/ --concurrency 16
-run_load put-1MiB-c16-cairn cairn cairn_pids --op put --size 1MiB --objects 64 --prefix p1m/ --concurrency 16
 
 LOADAVG_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 RSS_PEAK=$(awk '/^VmHWM/ {print $2, $3}' "/proc/$CAIRN_PID/status")
@@ -248,7 +259,7 @@ fi
 mkdir -p "$(dirname "$OUT")"
 RAW="${OUT%.md}.json"
 CPU_MODEL=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
-export NPROC="$(nproc)" CPU_MODEL LOADAVG LOADAVG_END CPU_IDLE RSS_PEAK RSS_NOW CAIRN_BIN COMMAND DURATION SMALL_N LARGE_N
+export ROUNDS NPROC="$(nproc)" CPU_MODEL LOADAVG LOADAVG_END CPU_IDLE RSS_PEAK RSS_NOW CAIRN_BIN COMMAND DURATION SMALL_N LARGE_N
 # CAIRN_REV describes a CAIRN_BIN built elsewhere; by default, the state of this checkout.
 export GIT_REV="${CAIRN_REV:-$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$REPO" diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted src changes')}"
 export NGINX_VER="$(nginx -v 2>&1 | sed 's|.*nginx/||')" FIO_VER="$(fio --version)"
@@ -266,37 +277,71 @@ for f in glob.glob(os.path.join(jdir, "*.json")):
     if not name.startswith("fio-"):
         runs[name]["server_cpu_s"] = int(open(os.path.join(jdir, name + ".cpu")).read()) / tick
 
+import statistics
+ROUNDS = int(os.environ["ROUNDS"])
+
 def op(name, kind):
     r = runs.get(name)
     return (r, r["per_op"].get(kind, {})) if r else (None, {})
+
+def rounds(name, kind):
+    """(run, per-op line) of every round of `name` that ran."""
+    return [x for x in (op(f"{name}-r{i}", kind) for i in range(1, ROUNDS + 1)) if x[0]]
+
+def med(values, fmt, unit=""):
+    """Median of the rounds with the spread: '44,215 (41,002–45,870)'."""
+    values = [v for v in values if v is not None]
+    if not values:
+        return "—"
+    m = statistics.median(values)
+    if len(values) == 1:
+        return fmt(m) + unit
+    return f"{fmt(m)}{unit} ({fmt(min(values))}–{fmt(max(values))})"
+
+def med_value(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
 
 def fmt_ops(x): return f"{x:,.0f}"
 def fmt_mib(x): return f"{x:,.1f}"
 
 rows, notes = [], []
-hdr = ("| op | size | conc | cairn ops/s | cairn MiB/s | cairn p50 / p99 ms | cairn CPU | "
-       "nginx ops/s | nginx MiB/s | nginx p50 / p99 ms | nginx CPU | cairn/nginx |")
+hdr = ("| op | size | conc | cairn ops/s | cairn MiB/s | cairn p50 / p99 ms | cairn CPU µs/req | "
+       "nginx ops/s | nginx MiB/s | nginx p50 / p99 ms | nginx CPU µs/req | cairn/nginx |")
 rows.append(hdr)
 rows.append("|" + "---|" * 12)
 ratios = {}
+def cpu_us(r, o):
+    n = o.get("ok", 0)
+    return r["server_cpu_s"] / n * 1e6 if n else None
 for kind, size in (("GET", "4KiB"), ("GET", "1MiB"), ("PUT", "4KiB"), ("PUT", "1MiB")):
-    for c in ((16, 64) if kind == "GET" else (16,)):
-        rc, oc = op(f"{kind.lower()}-{size}-c{c}-cairn", kind)
-        rn, on = op(f"{kind.lower()}-{size}-c{c}-nginx", kind)
-        def cell(r, o):
-            if not r:
+    for c in ((16, 64, 256) if kind == "GET" else (16,)):
+        cr = rounds(f"{kind.lower()}-{size}-c{c}-cairn", kind)
+        nr = rounds(f"{kind.lower()}-{size}-c{c}-nginx", kind)
+        def cell(rs):
+            if not rs:
                 return ["—"] * 4
-            err = f" ({o.get('err', 0)} err)" if o.get("err") else ""
-            cpu = r["server_cpu_s"] / r["elapsed_s"] * 100
-            return [fmt_ops(o.get("ops_per_s", 0)) + err, fmt_mib(o.get("mib_per_s", 0)),
-                    f"{o['lat_ms']['p50']:.2f} / {o['lat_ms']['p99']:.2f}" if o.get("lat_ms") else "—",
-                    f"{cpu:.0f}%"]
+            errs = sum(o.get("err", 0) for _, o in rs)
+            err = f" ({errs} err)" if errs else ""
+            return [med([o.get("ops_per_s", 0) for _, o in rs], fmt_ops) + err,
+                    med([o.get("mib_per_s", 0) for _, o in rs], fmt_mib),
+                    med([o["lat_ms"]["p50"] for _, o in rs if o.get("lat_ms")], lambda x: f"{x:.2f}") + " / "
+                    + med([o["lat_ms"]["p99"] for _, o in rs if o.get("lat_ms")], lambda x: f"{x:.2f}"),
+                    med([cpu_us(r, o) for r, o in rs], lambda x: f"{x:.1f}")]
         ratio = "—"
-        if rc and rn and on.get("ops_per_s"):
-            ratios[(kind, size, c)] = oc.get("ops_per_s", 0) / on["ops_per_s"]
-            ratio = f"{ratios[(kind, size, c)]:.2f}"
-        rows.append(f"| {kind} | {size} | {c} | " + " | ".join(cell(rc, oc)) + " | "
-                    + " | ".join(cell(rn, on)) + f" | {ratio} |")
+        if cr and nr:
+            # The ratio of each round (cairn and nginx ran back to back), then their median.
+            per_round = []
+            for i in range(1, ROUNDS + 1):
+                _, a = op(f"{kind.lower()}-{size}-c{c}-cairn-r{i}", kind)
+                _, b = op(f"{kind.lower()}-{size}-c{c}-nginx-r{i}", kind)
+                if a.get("ops_per_s") is not None and b.get("ops_per_s"):
+                    per_round.append(a["ops_per_s"] / b["ops_per_s"])
+            if per_round:
+                ratios[(kind, size, c)] = per_round
+                ratio = med(per_round, lambda x: f"{x:.2f}")
+        rows.append(f"| {kind} | {size} | {c} | " + " | ".join(cell(cr)) + " | "
+                    + " | ".join(cell(nr)) + f" | {ratio} |")
 
 def fio_line(name, label):
     r = runs.get("fio-" + name)
@@ -318,10 +363,20 @@ fio_rows = ["| fio job (same disk, ioengine=sync) | write IOPS | MiB/s | fdatasy
 
 errs = {n: r.get("errors_all_requests", r.get("errors", 0)) for n, r in runs.items()
         if not n.startswith("fio-") and r.get("errors_all_requests", r.get("errors", 0))}
-client_cpu = {n: (r["cpu_user_s"] + r["cpu_sys_s"]) / r["elapsed_s"] * 100 for n, r in runs.items()
-              if not n.startswith("fio-") and "cpu_user_s" in r}
+client_cpu = {}
+for n, r in runs.items():
+    if not n.startswith("fio-") and not n.startswith("prep") and "cpu_user_s" in r:
+        client_cpu.setdefault(n.rsplit("-r", 1)[0], []).append(
+            (r["cpu_user_s"] + r["cpu_sys_s"]) / r["elapsed_s"] * 100)
 json.dump(runs, open(raw_out, "w"), indent=1, sort_keys=True)
 env = os.environ
+# The memory benchmark's section (bench/memory/driver.py) lives in the same file: keep it.
+keep = ""
+if os.path.exists(out):
+    old = open(out).read()
+    b, e = old.find("<!-- memory-bench:begin -->"), old.find("<!-- memory-bench:end -->")
+    if b >= 0 and e > b:
+        keep = old[b:e + len("<!-- memory-bench:end -->")]
 with open(out, "w") as f:
     w = lambda s="": f.write(s + "\n")
     w("# Cairn benchmark: cairn vs nginx on loopback")
@@ -334,14 +389,14 @@ with open(out, "w") as f:
     w(f"- command: `{env['COMMAND']}`")
     w(f"- load generator: s3load (shared/tools/s3load), one thread, SigV4 header auth with the real "
       f"payload SHA-256, keep-alive connections, every 100th GET body compared byte-for-byte, "
-      f"each run {env['DURATION']}; nginx serves the same bytes (written by `s3load --write-local`), "
+      f"each run {env['DURATION']}, every pair run {env['ROUNDS']} times interleaved (each cell: median of the rounds, min–max in brackets); nginx serves the same bytes (written by `s3load --write-local`), "
       f"with `access_log off`, 2 workers, `open_file_cache`, sendfile (`sendfile_max_chunk 0`), keep-alive. Server, nginx and s3load share the same cores.")
     w(f"- GET objects: {env['SMALL_N']} x 4 KiB and {env['LARGE_N']} x 1 MiB (page cache warm); "
       f"PUT: overwrites of 1000 x 4 KiB / 64 x 1 MiB keys.")
     w()
     w("\n".join(rows))
     w()
-    w("CPU = server CPU time during the run / wall time (100% = one core); for nginx, master + workers. "
+    w("CPU µs/req = server CPU time during the run / successful requests; for nginx, master + workers. "
       "Latency runs from the request start to the last response byte.")
     w()
     w(f"cairn peak RSS (VmHWM) over the whole run: **{env['RSS_PEAK']}** (RSS at the end: {env['RSS_NOW']}).")
@@ -351,8 +406,8 @@ with open(out, "w") as f:
     w()
     w("\n".join(fio_rows))
     w()
-    w("s3load client CPU (% of one core): " + ", ".join(f"{n} {v:.0f}%" for n, v in sorted(client_cpu.items())
-                                                       if not n.startswith("prep")))
+    w("s3load client CPU (% of one core, median of the rounds): "
+      + ", ".join(f"{n} {statistics.median(v):.0f}%" for n, v in sorted(client_cpu.items())))
     w()
     if errs:
         w("**Request errors:** " + ", ".join(f"{n}: {v}" for n, v in sorted(errs.items())))
@@ -362,8 +417,12 @@ with open(out, "w") as f:
     w("## Interpretation (computed)")
     w()
     for (kind, size, c), r in ratios.items():
-        w(f"- {kind} {size} at concurrency {c}: cairn serves {r*100:.0f}% of nginx's rate.")
-    _, p4 = op("put-4KiB-c16-cairn", "PUT")
+        m = statistics.median(r)
+        w(f"- {kind} {size} at concurrency {c}: cairn serves {m*100:.0f}% of nginx's rate "
+          f"(rounds: {', '.join(f'{x*100:.0f}%' for x in r)})"
+          + (f"; target ≥ 80%: **{'met' if m >= 0.8 else 'NOT met'}**." if size == "4KiB" else "."))
+    p4s = rounds("put-4KiB-c16-cairn", "PUT")
+    p4 = {"ops_per_s": med_value([o.get("ops_per_s") for _, o in p4s])} if p4s else None
     f4 = runs.get("fio-4k-fdatasync")
     if p4 and f4:
         qd1 = f4["jobs"][0]["write"]["iops"]
@@ -371,11 +430,15 @@ with open(out, "w") as f:
           f"fdatasyncs/s for one fio writer: "
           + ("more than one PUT per sync, so commits are batched (group commit)."
              if p4["ops_per_s"] > qd1 * 1.2 else "about one sync per PUT or worse: no effective group commit."))
-    _, p1 = op("put-1MiB-c16-cairn", "PUT")
+    p1s = rounds("put-1MiB-c16-cairn", "PUT")
+    p1 = {"mib_per_s": med_value([o.get("mib_per_s") for _, o in p1s])} if p1s else None
     f1 = runs.get("fio-1m-fdatasync")
     if p1 and f1:
         w(f"- PUT 1 MiB: {p1['mib_per_s']:,.1f} MiB/s against {f1['jobs'][0]['write']['bw_bytes']/2**20:,.1f} MiB/s "
           f"for 1 MiB writes + fdatasync on the same disk.")
+    if keep:
+        w()
+        w(keep)
 print(open(out).read())
 PYEOF
 log "wrote $OUT and $RAW"
