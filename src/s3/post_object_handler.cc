@@ -135,6 +135,8 @@ Status PostObject(RequestContext& ctx) {
   for (const auto& [name, value] : post.fields) fields.Add(name, value);
   CAIRN_RETURN_IF_ERROR(
       RefuseUnsupported(Operation::kPostObject, fields, Query(), ctx.request.secure));
+  CAIRN_RETURN_IF_ERROR(RefuseUnsupported(Operation::kPostObject, ctx.request.headers, ctx.query,
+                                          ctx.request.secure));
   for (const char* name : {"success_action_redirect", "redirect"}) {
     if (auto url = auth::FindPostField(post, name))
       CAIRN_RETURN_IF_ERROR(CheckHeaderValue(name, *url));
