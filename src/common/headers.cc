@@ -74,4 +74,22 @@ std::optional<std::string> Headers::GetJoined(std::string_view name) const {
   return out;
 }
 
+bool IsSafeHeaderValue(std::string_view value) {
+  for (char c : value) {
+    auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && byte != '\t') || byte == 0x7f) return false;
+  }
+  return true;
+}
+
+bool IsHttpToken(std::string_view name) {
+  if (name.empty()) return false;
+  constexpr std::string_view kSymbols = "!#$%&'*+-.^_`|~";
+  for (char c : name) {
+    bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alnum && kSymbols.find(c) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
 }  // namespace cairn

@@ -40,4 +40,13 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix);
 std::string_view TrimWhitespace(std::string_view s);
 
+// True when `value` may be written into an HTTP head as a field value: no control byte (below
+// 0x20 except TAB, nor DEL 0x7f), so it can neither end the line (CR, LF) nor smuggle bytes
+// that proxies and clients treat differently (NUL, 0x01...). Bytes 0x80-0xff (UTF-8, obs-text)
+// are allowed. Every value that reaches a response head is checked with this where it enters.
+bool IsSafeHeaderValue(std::string_view value);
+
+// True when `name` is an HTTP field name (RFC 9110 token: 1+ of ALPHA DIGIT !#$%&'*+-.^_`|~).
+bool IsHttpToken(std::string_view name);
+
 }  // namespace cairn

@@ -55,6 +55,7 @@ std::string_view CodeName(Code code) {
     case Code::kInvalidPolicyDocument: return "InvalidPolicyDocument";
     case Code::kNoSuchCORSConfiguration: return "NoSuchCORSConfiguration";
     case Code::kCorsForbidden: return "CorsForbidden";
+    case Code::kInvalidStorageClass: return "InvalidStorageClass";
     case Code::kNoSuchUser: return "NoSuchUser";
     case Code::kNoSuchGroup: return "NoSuchGroup";
     case Code::kNoSuchPolicy: return "NoSuchPolicy";

@@ -69,6 +69,7 @@ enum class Code {
   kInvalidPolicyDocument,
   kNoSuchCORSConfiguration,  // GetBucketCors on a bucket without one
   kCorsForbidden,            // a CORS preflight no rule of the bucket allows
+  kInvalidStorageClass,      // x-amz-storage-class names a class Cairn does not offer
   // IAM records (iam/, reported by the admin API).
   kNoSuchUser,
   kNoSuchGroup,

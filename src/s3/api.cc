@@ -12,6 +12,7 @@
 #include "s3/context.h"
 #include "s3/cors.h"
 #include "s3/errors.h"
+#include "s3/request_checks.h"
 #include "s3/request_parts.h"
 
 namespace cairn::s3 {
@@ -183,6 +184,8 @@ void S3Api::Handle(const http::Request& request, ByteSource& raw_body, http::Res
   Query query;
   auth::Identity identity;
   auto fail = [&](const Status& error) { SendError(out, base, request, request_id, route, error); };
+  // Before anything may echo a request value into the answer (CORS, Location, metadata).
+  if (Status head = CheckRequestHead(request.headers); !head.ok()) return fail(head);
 
   Result<Route> resolved = Status(Code::kInvalidArgument, "The query string is not valid.");
   if (auto params = ParseQuery(request.query)) {
@@ -222,6 +225,12 @@ void S3Api::Handle(const http::Request& request, ByteSource& raw_body, http::Res
     iam::AccessRequest access =
         AccessFor(request, query, identity, ActionFor(route.operation), route.bucket, route.key);
     if (!authorizer_.IsAllowed(access)) return fail(Status(Code::kAccessDenied, "Access Denied."));
+    // What the caller may do, it may still not ask for: overrides from an anonymous caller,
+    // or protection Cairn does not give (docs/unsupported.md). PostObject checks its fields.
+    Status refused = CheckResponseOverrides(route.operation, query, identity);
+    if (refused.ok())
+      refused = RefuseUnsupported(route.operation, request.headers, query, request.secure);
+    if (!refused.ok()) return fail(refused);
   }
 
   std::unique_ptr<ByteSource> body = auth::VerifiedBody(raw_body, identity);

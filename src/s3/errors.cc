@@ -107,6 +107,8 @@ const S3ErrorInfo& ErrorInfoFor(Code code) {
                    "evalution of Origin, request method / Access-Control-Request-Method or "
                    "Access-Control-Request-Headers are not whitelisted by the resource's CORS "
                    "spec.")
+    CAIRN_S3_ERROR(kInvalidStorageClass, "InvalidStorageClass", 400,
+                   "The storage class you specified is not valid")
     // IAM codes, as MinIO's admin API names them (the admin API renders them as JSON).
     CAIRN_S3_ERROR(kNoSuchUser, "NoSuchUser", 404, "The specified user does not exist.")
     CAIRN_S3_ERROR(kNoSuchGroup, "NoSuchGroup", 404, "The specified group does not exist.")

@@ -9,6 +9,7 @@
 #include "s3/errors.h"
 #include "s3/object_headers.h"
 #include "s3/owner.h"
+#include "s3/request_checks.h"
 #include "s3/xml_writer.h"
 
 namespace cairn::s3 {
@@ -181,24 +182,39 @@ Status DeleteObjects(RequestContext& ctx) {
   pugi::xml_node root = doc.child("Delete");
   if (!root) return Status(Code::kMalformedXML, "");
   bool quiet = std::string_view(root.child("Quiet").text().as_string()) == "true";
-  std::vector<std::string> keys;
+  struct Entry {
+    std::string key;
+    Status refused;  // not OK: this key is answered with the error and left in place
+  };
+  std::vector<Entry> entries;
   for (pugi::xml_node object : root.children("Object")) {
     pugi::xml_node key = object.child("Key");
     if (!key) return Status(Code::kMalformedXML, "");
-    keys.emplace_back(key.text().as_string());
-    if (keys.size() > kMaxDeleteObjects) return Status(Code::kMalformedXML, "");
+    Entry entry{key.text().as_string(), Status::Ok()};
+    // No versions exist: only the null version (the object itself) can be deleted. Per-entry
+    // conditions (ETag, LastModifiedTime, Size) are not evaluated yet, so they are refused
+    // rather than ignored.
+    if (pugi::xml_node version = object.child("VersionId")) {
+      entry.refused = CheckVersionId(version.text().as_string());
+    }
+    if (entry.refused.ok() &&
+        (object.child("ETag") || object.child("LastModifiedTime") || object.child("Size"))) {
+      entry.refused = Status(Code::kNotImplemented, "Conditional deletes are not supported yet.");
+    }
+    entries.push_back(std::move(entry));
+    if (entries.size() > kMaxDeleteObjects) return Status(Code::kMalformedXML, "");
   }
-  if (keys.empty()) return Status(Code::kMalformedXML, "");
+  if (entries.empty()) return Status(Code::kMalformedXML, "");
   CAIRN_RETURN_IF_ERROR(ctx.store.GetBucket(ctx.route.bucket).status());
 
   XmlWriter xml;
   xml.OpenRoot("DeleteResult");
-  for (const std::string& key : keys) {
+  for (const auto& [key, refused] : entries) {
     iam::AccessRequest access =
         AccessFor(ctx.request, ctx.query, ctx.identity, "s3:DeleteObject", ctx.route.bucket, key);
-    Status status = ctx.authorizer.IsAllowed(access)
-                        ? ctx.store.DeleteObject(ctx.route.bucket, key)
-                        : Status(Code::kAccessDenied, "Access Denied.");
+    Status status = !ctx.authorizer.IsAllowed(access)
+                        ? Status(Code::kAccessDenied, "Access Denied.")
+                        : (refused.ok() ? ctx.store.DeleteObject(ctx.route.bucket, key) : refused);
     if (status.ok()) {
       if (quiet) continue;
       xml.Open("Deleted");

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "common/time.h"
+#include "s3/request_checks.h"
 
 namespace cairn::s3 {
 
@@ -53,10 +54,14 @@ Result<storage::ObjectAttributes> AttributesFromRequest(const Headers& headers) 
   constexpr size_t kMaxUserMetadataBytes = 2048;
   storage::ObjectAttributes attrs;
   size_t user_metadata_bytes = 0;
-  if (auto type = headers.Get("content-type")) attrs.content_type = std::string(*type);
+  if (auto type = headers.Get("content-type")) {
+    CAIRN_RETURN_IF_ERROR(CheckHeaderValue("Content-Type", *type));
+    attrs.content_type = std::string(*type);
+  }
   for (const char* name : kStoredHeaders) {
     auto value = headers.GetJoined(name);
     if (!value) continue;
+    CAIRN_RETURN_IF_ERROR(CheckHeaderValue(name, *value));
     std::string v = *value;
     if (std::string_view(name) == "content-encoding") {
       v = StripAwsChunked(v);
@@ -66,6 +71,11 @@ Result<storage::ObjectAttributes> AttributesFromRequest(const Headers& headers) 
   }
   for (const auto& [name, value] : headers.fields()) {
     if (!name.starts_with("x-amz-meta-")) continue;
+    // A form field's name is any text; stored, it becomes a response header's name.
+    if (name.size() == 11 || !IsHttpToken(name)) {
+      return Status(Code::kInvalidArgumentS3, "Invalid metadata name: not an HTTP header name.");
+    }
+    CAIRN_RETURN_IF_ERROR(CheckHeaderValue("Metadata " + name, value));
     user_metadata_bytes += name.size() - 11 + value.size();
     attrs.headers.emplace_back(name, value);
   }

@@ -13,7 +13,9 @@ namespace cairn::s3 {
 
 // Content-Type, Content-Encoding (without aws-chunked), Content-Disposition, Content-Language,
 // Cache-Control, Expires and x-amz-meta-* from a PUT or a REPLACE copy.
-// MetadataTooLarge when the x-amz-meta-* names (without the prefix) and values exceed 2 KB.
+// MetadataTooLarge when the x-amz-meta-* names (without the prefix) and values exceed 2 KB;
+// InvalidArgument for a value with a control byte or a metadata name that is not an HTTP field
+// name (POST form fields can carry either), so nothing stored can split a response head.
 Result<storage::ObjectAttributes> AttributesFromRequest(const Headers& headers);
 
 // Expected x-amz-checksum-* values (or algorithms to compute, value "") named by the request:

@@ -10,6 +10,7 @@
 #include "s3/context.h"
 #include "s3/multipart_form.h"
 #include "s3/object_headers.h"
+#include "s3/request_checks.h"
 #include "s3/request_parts.h"
 #include "s3/xml_writer.h"
 
@@ -127,9 +128,19 @@ Status PostObject(RequestContext& ctx) {
   }
   if (!ctx.authorizer.IsAllowed(access)) return Status(Code::kAccessDenied, "Access Denied.");
 
-  // The stored headers and checksums come from the form fields exactly as a PUT's headers.
+  // The stored headers and checksums come from the form fields exactly as a PUT's headers, and
+  // are refused as a PUT's would be: nothing is stored for a form asking for what Cairn does
+  // not do, nor for a value (or redirect) that would split the answer's head.
   Headers fields;
   for (const auto& [name, value] : post.fields) fields.Add(name, value);
+  CAIRN_RETURN_IF_ERROR(
+      RefuseUnsupported(Operation::kPostObject, fields, Query(), ctx.request.secure));
+  CAIRN_RETURN_IF_ERROR(RefuseUnsupported(Operation::kPostObject, ctx.request.headers, ctx.query,
+                                          ctx.request.secure));
+  for (const char* name : {"success_action_redirect", "redirect"}) {
+    if (auto url = auth::FindPostField(post, name))
+      CAIRN_RETURN_IF_ERROR(CheckHeaderValue(name, *url));
+  }
   storage::PutOptions options;
   CAIRN_ASSIGN_OR_RETURN(options.attributes, AttributesFromRequest(fields));
   CAIRN_ASSIGN_OR_RETURN(options.checksums, ChecksumsFromRequest(fields));

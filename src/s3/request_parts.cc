@@ -3,7 +3,9 @@
 #include <charconv>
 
 #include "common/encoding.h"
+#include "s3/bucket_name.h"
 #include "s3/conditions.h"
+#include "s3/request_checks.h"
 
 namespace cairn::s3 {
 
@@ -76,10 +78,19 @@ Result<CopySource> CopySourceFrom(const Headers& headers) {
     return Status(Code::kInvalidArgumentS3,
                   "Copy Source must mention the source bucket and key: sourcebucket/sourcekey.");
   }
-  if (!version.empty() && version != "versionId=null") {
-    return Status(Code::kInvalidArgumentS3, "Invalid version id specified");
+  if (question != std::string_view::npos) {
+    if (!version.starts_with("versionId=")) {
+      return Status(Code::kInvalidArgumentS3, "Invalid copy source: unknown parameter.");
+    }
+    std::optional<std::string> id = UriDecode(version.substr(10), true);
+    if (!id) return Status(Code::kInvalidArgumentS3, "Invalid version id specified");
+    CAIRN_RETURN_IF_ERROR(CheckVersionId(*id));
   }
-  return CopySource{std::string(source.substr(0, slash)), std::string(source.substr(slash + 1))};
+  CopySource out{std::string(source.substr(0, slash)), std::string(source.substr(slash + 1))};
+  if (!IsValidBucketName(out.bucket)) {
+    return Status(Code::kInvalidBucketName, "The source bucket name is not valid.");
+  }
+  return out;
 }
 
 void AddChecksumHeaders(const storage::Checksums& checksums, Headers& out) {

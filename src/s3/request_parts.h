@@ -39,7 +39,9 @@ struct CopySource {
   std::string bucket;
   std::string key;
 };
-// x-amz-copy-source: [/]bucket/key[?versionId=null], URL-encoded.
+// x-amz-copy-source: [/]bucket/key[?versionId=null], URL-encoded. A source bucket that breaks
+// the naming rules is InvalidBucketName; a versionId other than null is refused as
+// CheckVersionId says (no versions exist to copy from).
 Result<CopySource> CopySourceFrom(const Headers& headers);
 
 // x-amz-checksum-<alg> response headers for every checksum the object has.

@@ -4,13 +4,16 @@
 
 #include "common/encoding.h"
 #include "common/headers.h"
+#include "s3/bucket_name.h"
 
 namespace cairn::s3 {
 
 namespace {
 
 // Bucket sub-resources S3 defines; a request naming one Cairn does not serve is answered
-// NotImplemented rather than mistaken for a plain bucket or object request.
+// NotImplemented rather than mistaken for a plain bucket or object request. The newest (S3
+// Express, metadata tables) matter as much: DELETE ?metadataTable would otherwise delete the
+// bucket, and PUT ?renameObject would overwrite the key with an empty object.
 constexpr std::array kBucketSubresources = {
     "accelerate",        "acl",
     "analytics",         "cors",
@@ -26,6 +29,8 @@ constexpr std::array kBucketSubresources = {
     "retention",         "legal-hold",
     "torrent",           "attributes",
     "restore",           "select",
+    "metadataTable",     "metadataConfiguration",
+    "session",           "renameObject",
 };
 
 bool HasUnsupportedSubresource(const Query& query) {
@@ -89,21 +94,24 @@ Operation ObjectOperation(std::string_view method, const Query& query, bool has_
   return Operation::kUnsupported;
 }
 
-// The bucket named by a virtual-host-style Host header, or "" for path style.
-std::string BucketFromHost(std::string_view host, const RouterOptions& options) {
+// The bucket named by a virtual-host-style Host header: "" for path style (no domain, or the
+// bare domain), else the lower-cased labels before ".<domain>" — possibly empty or malformed
+// ("..example.com", "a/b.example.com"), which the caller refuses.
+std::optional<std::string> BucketFromHost(std::string_view host, const RouterOptions& options) {
   // Strip the port (IPv6 literals are never virtual hosts).
-  if (host.empty() || host.front() == '[') return "";
+  if (host.empty() || host.front() == '[') return std::nullopt;
   size_t colon = host.rfind(':');
   if (colon != std::string_view::npos) host = host.substr(0, colon);
   std::string lower = ToLower(host);
   for (const std::string& domain : options.domains) {
     std::string d = ToLower(domain);
-    if (lower.size() > d.size() + 1 && lower.ends_with(d) &&
+    if (d.empty()) continue;
+    if (lower.size() > d.size() && lower.ends_with(d) &&
         lower[lower.size() - d.size() - 1] == '.') {
       return lower.substr(0, lower.size() - d.size() - 1);
     }
   }
-  return "";
+  return std::nullopt;
 }
 
 }  // namespace
@@ -112,20 +120,26 @@ Result<Route> ResolveRoute(std::string_view method, std::string_view host,
                            std::string_view raw_path, const Query& query,
                            const RouterOptions& options, bool has_copy_source) {
   Route route;
-  std::string vhost_bucket = BucketFromHost(host, options);
+  std::optional<std::string> vhost_bucket = BucketFromHost(host, options);
   std::optional<std::string> path = UriDecode(raw_path, false);
   if (!path || path->empty() || (*path)[0] != '/') {
     return Status(Code::kInvalidArgument, "the request path is not a valid URI path");
   }
   std::string_view rest = std::string_view(*path).substr(1);
-  if (!vhost_bucket.empty()) {
-    route.bucket = vhost_bucket;
+  if (vhost_bucket) {
+    route.bucket = std::move(*vhost_bucket);
     route.key = std::string(rest);
     route.virtual_host = true;
   } else {
     size_t slash = rest.find('/');
     route.bucket = std::string(rest.substr(0, slash));
     if (slash != std::string_view::npos) route.key = std::string(rest.substr(slash + 1));
+  }
+  // Every request that names a bucket names a valid one, by the rule CreateBucket applies:
+  // a malformed name ("a/b" from a Host, "A_B", "x..y") is never looked up, authorized or
+  // split into another bucket's key.
+  if ((route.virtual_host || !route.bucket.empty()) && !IsValidBucketName(route.bucket)) {
+    return Status(Code::kInvalidBucketName, "");
   }
   if (method == "OPTIONS") {
     route.operation = Operation::kPreflight;

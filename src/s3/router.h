@@ -59,7 +59,9 @@ struct RouterOptions {
   std::vector<std::string> domains;
 };
 
-// Errors: kInvalidArgument for a path that does not decode, kMethodNotAllowed.
+// Errors: kInvalidArgument for a path that does not decode, kMethodNotAllowed,
+// kInvalidBucketName for a bucket (from the path, or the Host under a domain) that breaks the
+// naming rules (s3/bucket_name.h).
 // OPTIONS is kPreflight on any path, the service's included.
 Result<Route> ResolveRoute(std::string_view method, std::string_view host,
                            std::string_view raw_path, const Query& query,

@@ -35,6 +35,29 @@ TEST(ObjectHeadersTest, UserMetadataLimitedTo2KB) {
   EXPECT_EQ(AttributesFromRequest(big).status().code(), Code::kMetadataTooLarge);
 }
 
+TEST(ObjectHeadersTest, StoredValuesCannotCarryControlBytes) {
+  // Each stored header, as a PUT header or a POST form field, with CR/LF, NUL, 0x01 and DEL.
+  for (const char* name : {"content-type", "cache-control", "content-disposition",
+                           "content-encoding", "content-language", "expires", "x-amz-meta-a"}) {
+    for (std::string bad : {std::string("v\r\nSet-Cookie: evil=1"), std::string("v\0", 2),
+                            std::string("v\x01"), std::string("v\x7f")}) {
+      Headers request;
+      request.Add(name, bad);
+      EXPECT_EQ(AttributesFromRequest(request).status().code(), Code::kInvalidArgumentS3) << name;
+    }
+  }
+  // A form field's name can be anything; as a metadata name it must be an HTTP field name.
+  for (std::string name : {"x-amz-meta-", "x-amz-meta-a b", "x-amz-meta-a:b",
+                           "x-amz-meta-a\r\nset-cookie", "x-amz-meta-\xc3\xa9"}) {
+    Headers request;
+    request.Add(name, "v");
+    EXPECT_EQ(AttributesFromRequest(request).status().code(), Code::kInvalidArgumentS3) << name;
+  }
+  Headers fine;
+  fine.Add("x-amz-meta-mtime", "1700000000.123\tcaf\xc3\xa9");
+  EXPECT_TRUE(AttributesFromRequest(fine).ok());
+}
+
 TEST(ObjectHeadersTest, ResponseOverridesWin) {
   storage::ObjectInfo info;
   info.etag = "e";

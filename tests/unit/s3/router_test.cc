@@ -21,45 +21,48 @@ Route Resolve(std::string_view method, std::string_view target, std::string_view
 
 TEST(RouterTest, PathStyle) {
   EXPECT_EQ(Resolve("GET", "/").operation, Operation::kListBuckets);
-  EXPECT_EQ(Resolve("PUT", "/b").operation, Operation::kCreateBucket);
-  EXPECT_EQ(Resolve("PUT", "/b/").operation, Operation::kCreateBucket);
-  EXPECT_EQ(Resolve("HEAD", "/b").operation, Operation::kHeadBucket);
-  EXPECT_EQ(Resolve("DELETE", "/b").operation, Operation::kDeleteBucket);
-  EXPECT_EQ(Resolve("GET", "/b?location").operation, Operation::kGetBucketLocation);
-  EXPECT_EQ(Resolve("GET", "/b?list-type=2&prefix=a").operation, Operation::kListObjectsV2);
-  EXPECT_EQ(Resolve("GET", "/b?prefix=a").operation, Operation::kListObjectsV1);
-  EXPECT_EQ(Resolve("POST", "/b?delete").operation, Operation::kDeleteObjects);
-  EXPECT_EQ(Resolve("PUT", "/b/k").operation, Operation::kPutObject);
-  EXPECT_EQ(Resolve("PUT", "/b/k", "h", true).operation, Operation::kCopyObject);
-  EXPECT_EQ(Resolve("GET", "/b/k").operation, Operation::kGetObject);
-  EXPECT_EQ(Resolve("HEAD", "/b/k").operation, Operation::kHeadObject);
-  EXPECT_EQ(Resolve("DELETE", "/b/k").operation, Operation::kDeleteObject);
-  EXPECT_EQ(Resolve("GET", "/b?acl").operation, Operation::kUnsupported);
-  EXPECT_EQ(Resolve("GET", "/b/k?tagging").operation, Operation::kUnsupported);
+  EXPECT_EQ(Resolve("PUT", "/bkt").operation, Operation::kCreateBucket);
+  EXPECT_EQ(Resolve("PUT", "/bkt/").operation, Operation::kCreateBucket);
+  EXPECT_EQ(Resolve("HEAD", "/bkt").operation, Operation::kHeadBucket);
+  EXPECT_EQ(Resolve("DELETE", "/bkt").operation, Operation::kDeleteBucket);
+  EXPECT_EQ(Resolve("GET", "/bkt?location").operation, Operation::kGetBucketLocation);
+  EXPECT_EQ(Resolve("GET", "/bkt?list-type=2&prefix=a").operation, Operation::kListObjectsV2);
+  EXPECT_EQ(Resolve("GET", "/bkt?prefix=a").operation, Operation::kListObjectsV1);
+  EXPECT_EQ(Resolve("POST", "/bkt?delete").operation, Operation::kDeleteObjects);
+  EXPECT_EQ(Resolve("PUT", "/bkt/k").operation, Operation::kPutObject);
+  EXPECT_EQ(Resolve("PUT", "/bkt/k", "h", true).operation, Operation::kCopyObject);
+  EXPECT_EQ(Resolve("GET", "/bkt/k").operation, Operation::kGetObject);
+  EXPECT_EQ(Resolve("HEAD", "/bkt/k").operation, Operation::kHeadObject);
+  EXPECT_EQ(Resolve("DELETE", "/bkt/k").operation, Operation::kDeleteObject);
+  EXPECT_EQ(Resolve("GET", "/bkt?acl").operation, Operation::kUnsupported);
+  EXPECT_EQ(Resolve("GET", "/bkt/k?tagging").operation, Operation::kUnsupported);
+  EXPECT_EQ(Resolve("DELETE", "/bkt?metadataTable").operation, Operation::kUnsupported);
+  EXPECT_EQ(Resolve("PUT", "/bkt/k?renameObject").operation, Operation::kUnsupported);
+  EXPECT_EQ(Resolve("GET", "/bkt?session").operation, Operation::kUnsupported);
 }
 
 TEST(RouterTest, MultipartRoutes) {
-  EXPECT_EQ(Resolve("POST", "/b/k?uploads").operation, Operation::kCreateMultipartUpload);
-  EXPECT_EQ(Resolve("PUT", "/b/k?partNumber=1&uploadId=u").operation, Operation::kUploadPart);
-  EXPECT_EQ(Resolve("PUT", "/b/k?partNumber=1&uploadId=u", "h", true).operation,
+  EXPECT_EQ(Resolve("POST", "/bkt/k?uploads").operation, Operation::kCreateMultipartUpload);
+  EXPECT_EQ(Resolve("PUT", "/bkt/k?partNumber=1&uploadId=u").operation, Operation::kUploadPart);
+  EXPECT_EQ(Resolve("PUT", "/bkt/k?partNumber=1&uploadId=u", "h", true).operation,
             Operation::kUploadPartCopy);
-  EXPECT_EQ(Resolve("POST", "/b/k?uploadId=u").operation, Operation::kCompleteMultipartUpload);
-  EXPECT_EQ(Resolve("DELETE", "/b/k?uploadId=u").operation, Operation::kAbortMultipartUpload);
-  EXPECT_EQ(Resolve("GET", "/b/k?uploadId=u").operation, Operation::kListParts);
-  EXPECT_EQ(Resolve("GET", "/b?uploads").operation, Operation::kListMultipartUploads);
-  EXPECT_EQ(Resolve("GET", "/b/k?attributes").operation, Operation::kGetObjectAttributes);
-  EXPECT_EQ(Resolve("GET", "/b/k?partNumber=2").operation, Operation::kGetObject);
+  EXPECT_EQ(Resolve("POST", "/bkt/k?uploadId=u").operation, Operation::kCompleteMultipartUpload);
+  EXPECT_EQ(Resolve("DELETE", "/bkt/k?uploadId=u").operation, Operation::kAbortMultipartUpload);
+  EXPECT_EQ(Resolve("GET", "/bkt/k?uploadId=u").operation, Operation::kListParts);
+  EXPECT_EQ(Resolve("GET", "/bkt?uploads").operation, Operation::kListMultipartUploads);
+  EXPECT_EQ(Resolve("GET", "/bkt/k?attributes").operation, Operation::kGetObjectAttributes);
+  EXPECT_EQ(Resolve("GET", "/bkt/k?partNumber=2").operation, Operation::kGetObject);
   EXPECT_EQ(ActionFor(Operation::kAbortMultipartUpload), "s3:AbortMultipartUpload");
 }
 
 TEST(RouterTest, KeysAreDecodedVerbatim) {
-  Route r = Resolve("GET", "/b/a/../b");
-  EXPECT_EQ(r.bucket, "b");
+  Route r = Resolve("GET", "/bkt/a/../b");
+  EXPECT_EQ(r.bucket, "bkt");
   EXPECT_EQ(r.key, "a/../b");
-  EXPECT_EQ(Resolve("GET", "/b//x").key, "/x");
-  EXPECT_EQ(Resolve("GET", "/b/dir/").key, "dir/");
-  EXPECT_EQ(Resolve("GET", "/b/a%20b%2Bc+d%25").key, "a b+c+d%");
-  EXPECT_EQ(Resolve("GET", "/b/" + UriEncode("emoji-\xf0\x9f\x98\x80", true)).key,
+  EXPECT_EQ(Resolve("GET", "/bkt//x").key, "/x");
+  EXPECT_EQ(Resolve("GET", "/bkt/dir/").key, "dir/");
+  EXPECT_EQ(Resolve("GET", "/bkt/a%20b%2Bc+d%25").key, "a b+c+d%");
+  EXPECT_EQ(Resolve("GET", "/bkt/" + UriEncode("emoji-\xf0\x9f\x98\x80", true)).key,
             "emoji-\xf0\x9f\x98\x80");
 }
 
@@ -77,26 +80,61 @@ TEST(RouterTest, VirtualHostStyle) {
 }
 
 TEST(RouterTest, CorsPostObjectAndPreflight) {
-  EXPECT_EQ(Resolve("PUT", "/b?cors").operation, Operation::kPutBucketCors);
-  EXPECT_EQ(Resolve("GET", "/b?cors").operation, Operation::kGetBucketCors);
-  EXPECT_EQ(Resolve("DELETE", "/b?cors").operation, Operation::kDeleteBucketCors);
-  EXPECT_EQ(Resolve("POST", "/b").operation, Operation::kPostObject);
-  EXPECT_EQ(Resolve("POST", "/b?acl").operation, Operation::kUnsupported);
+  EXPECT_EQ(Resolve("PUT", "/bkt?cors").operation, Operation::kPutBucketCors);
+  EXPECT_EQ(Resolve("GET", "/bkt?cors").operation, Operation::kGetBucketCors);
+  EXPECT_EQ(Resolve("DELETE", "/bkt?cors").operation, Operation::kDeleteBucketCors);
+  EXPECT_EQ(Resolve("POST", "/bkt").operation, Operation::kPostObject);
+  EXPECT_EQ(Resolve("POST", "/bkt?acl").operation, Operation::kUnsupported);
   Route vhost = Resolve("POST", "/", "photos.example.com", false, {"example.com"});
   EXPECT_EQ(vhost.operation, Operation::kPostObject);
   EXPECT_EQ(vhost.bucket, "photos");
   EXPECT_EQ(Resolve("OPTIONS", "/").operation, Operation::kPreflight);
-  EXPECT_EQ(Resolve("OPTIONS", "/b").operation, Operation::kPreflight);
-  EXPECT_EQ(Resolve("OPTIONS", "/b/k?uploads").operation, Operation::kPreflight);
+  EXPECT_EQ(Resolve("OPTIONS", "/bkt").operation, Operation::kPreflight);
+  EXPECT_EQ(Resolve("OPTIONS", "/bkt/k?uploads").operation, Operation::kPreflight);
   EXPECT_EQ(ActionFor(Operation::kPostObject), "s3:PutObject");
   EXPECT_EQ(ActionFor(Operation::kDeleteBucketCors), "s3:PutBucketCORS");
+}
+
+Status ResolveError(std::string_view method, std::string_view path, std::string_view host = "h",
+                    std::vector<std::string> domains = {"example.test"}) {
+  Query query;
+  RouterOptions options{std::move(domains)};
+  return ResolveRoute(method, host, path, query, options, false).status();
+}
+
+TEST(RouterTest, MalformedBucketNamesAreRefusedOnEveryRequest) {
+  // Path style: the rule CreateBucket applies holds for every operation.
+  for (std::string_view path :
+       {"/A_B/k", "/a..b/k", "/xn--/k", "/ab/k", "/192.168.1.1/k", "/Bucket",
+        "/under_score?list-type=2", "/-lead/k", "/trail-", "/.minio.sys/config"}) {
+    EXPECT_EQ(ResolveError("GET", path).code(), Code::kInvalidBucketName) << path;
+    EXPECT_EQ(ResolveError("PUT", path).code(), Code::kInvalidBucketName) << path;
+    EXPECT_EQ(ResolveError("OPTIONS", path).code(), Code::kInvalidBucketName) << path;
+  }
+  EXPECT_EQ(ResolveError("GET", "/" + std::string(64, 'a') + "/k").code(),
+            Code::kInvalidBucketName);
+  // Virtual-host style: whatever precedes the domain must be a valid name, never split.
+  for (std::string_view host :
+       {"a/b.example.test", "A_B.example.test", "..example.test", "x..y.example.test",
+        ".example.test", "192.168.1.1.example.test", "a%2Fb.example.test:9000"}) {
+    EXPECT_EQ(ResolveError("GET", "/secret", host).code(), Code::kInvalidBucketName) << host;
+    EXPECT_EQ(ResolveError("GET", "/", host).code(), Code::kInvalidBucketName) << host;
+  }
+  std::string long_label = std::string(64, 'a') + ".example.test";
+  EXPECT_EQ(ResolveError("GET", "/k", long_label).code(), Code::kInvalidBucketName);
+  // Host names are case-insensitive: an upper-case Host names the lower-case bucket.
+  Route upper = Resolve("GET", "/k", "Photos.Example.Test:9000", false, {"example.test"});
+  EXPECT_EQ(upper.bucket, "photos");
+  // The service itself (no bucket) and the bare domain stay path style.
+  EXPECT_TRUE(ResolveError("GET", "/", "example.test").ok());
+  EXPECT_TRUE(ResolveError("GET", "/", "127.0.0.1:9000").ok());
 }
 
 TEST(RouterTest, Errors) {
   Query query;
   EXPECT_EQ(ResolveRoute("PUT", "h", "/", query, {}, false).status().code(),
             Code::kMethodNotAllowed);
-  EXPECT_FALSE(ResolveRoute("GET", "h", "/b/%zz", query, {}, false).ok());
+  EXPECT_FALSE(ResolveRoute("GET", "h", "/bkt/%zz", query, {}, false).ok());
 }
 
 TEST(RouterTest, ActionsNameIamActions) {

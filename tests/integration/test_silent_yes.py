@@ -1,0 +1,369 @@
+"""Silent yeses (issue 10): requests that ask for protection Cairn does not give yet are refused
+with AWS's (or MinIO's) answer, never answered 200 as if honoured — and nothing happens.
+
+Each case shows the exact code and status and then that the store is unchanged: no object
+created or overwritten, the live object still there after `DELETE ?versionId=X`, a DeleteObjects
+entry with a VersionId kept, no bucket made by a CreateBucket asking for Object Lock. The table
+of answers is docs/unsupported.md. Client defaults (boto3, rclone-style headers) keep working.
+"""
+
+import base64
+import datetime
+import hashlib
+import json
+import uuid
+
+from harness import CairnTestCase, quote_key, raw_request
+from test_post_cors import multipart
+
+VERSION = "0f6f7b8e-2a3c-4f0e-9d1b-2c3d4e5f6a7b"  # well formed, and no version exists
+KMS = "Server side encryption specified but KMS is not configured"
+SSEC_HTTP = ("Requests specifying Server Side Encryption with Customer provided keys must be "
+             "made over a secure connection.")
+LOCK = "Bucket is missing Object Lock Configuration"
+
+
+def ssec_headers(prefix="x-amz-server-side-encryption-customer-"):
+    key = b"k" * 32
+    return {prefix + "algorithm": "AES256",
+            prefix + "key": base64.b64encode(key).decode(),
+            prefix + "key-MD5": base64.b64encode(hashlib.md5(key).digest()).decode()}
+
+
+class SilentYesTest(CairnTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.bucket = "silent-" + uuid.uuid4().hex[:10]
+        cls.s3.create_bucket(Bucket=cls.bucket)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def put_live(self, body=b"live body"):
+        key = "live/" + uuid.uuid4().hex
+        self.s3.put_object(Bucket=self.bucket, Key=key, Body=body)
+        return key
+
+    def assertBody(self, key, body):
+        self.assertEqual(self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read(), body)
+
+    def assertAbsent(self, key):
+        err = self.client_error(self.s3.head_object, Bucket=self.bucket, Key=key)
+        self.assertEqual(err.response["Error"]["Code"], "404")
+
+    def raw(self, method, key, headers=None, query=None, body=b""):
+        path = f"/{self.bucket}" + (f"/{quote_key(key)}" if key else "")
+        return self.server.request(method, path, headers=headers or {}, query=query, body=body)
+
+    def assertMessage(self, resp, text):
+        self.assertIn(text.encode(), resp.body, repr(resp))
+
+    def no_uploads(self):
+        return self.s3.list_multipart_uploads(Bucket=self.bucket).get("Uploads", [])
+
+    # -- encryption ---------------------------------------------------------------------------
+
+    def test_sse_s3_and_kms_on_put_are_not_implemented(self):
+        key = self.put_live(b"before")
+        for kwargs in ({"ServerSideEncryption": "AES256"},
+                       {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": "my-key"},
+                       {"ServerSideEncryption": "aws:kms", "BucketKeyEnabled": True}):
+            with self.subTest(kwargs=kwargs):
+                err = self.client_error(self.s3.put_object, Bucket=self.bucket, Key=key,
+                                        Body=b"overwritten?", **kwargs)
+                self.assertS3Error(err, "NotImplemented", 501)
+                self.assertEqual(err.response["Error"]["Message"], KMS)
+                fresh = "fresh/" + uuid.uuid4().hex
+                err = self.client_error(self.s3.put_object, Bucket=self.bucket, Key=fresh,
+                                        Body=b"x", **kwargs)
+                self.assertS3Error(err, "NotImplemented", 501)
+                self.assertAbsent(fresh)
+        self.assertBody(key, b"before")
+        # The KMS companions alone ask for KMS too.
+        for name, value in (("x-amz-server-side-encryption-aws-kms-key-id", "k"),
+                            ("x-amz-server-side-encryption-context", "e30="),
+                            ("x-amz-server-side-encryption-bucket-key-enabled", "true")):
+            with self.subTest(header=name):
+                r = self.raw("PUT", key, {name: value}, body=b"overwritten?")
+                self.assertRawError(r, 501, "NotImplemented")
+        # A method AWS does not define is InvalidArgument, as AWS answers it.
+        r = self.raw("PUT", key, {"x-amz-server-side-encryption": "DES"}, body=b"overwritten?")
+        self.assertRawError(r, 400, "InvalidArgument")
+        self.assertMessage(r, "The encryption method specified is not supported")
+        self.assertBody(key, b"before")
+
+    def test_sse_on_copy_and_multipart(self):
+        src = self.put_live(b"source")
+        dst = self.put_live(b"destination")
+        err = self.client_error(self.s3.copy_object, Bucket=self.bucket, Key=dst,
+                                CopySource={"Bucket": self.bucket, "Key": src},
+                                ServerSideEncryption="AES256")
+        self.assertS3Error(err, "NotImplemented", 501)
+        self.assertBody(dst, b"destination")
+        before = len(self.no_uploads())
+        err = self.client_error(self.s3.create_multipart_upload, Bucket=self.bucket,
+                                Key="mpu/" + uuid.uuid4().hex, ServerSideEncryption="aws:kms")
+        self.assertS3Error(err, "NotImplemented", 501)
+        self.assertEqual(len(self.no_uploads()), before)
+
+    def test_sse_c_is_refused_over_plain_http_on_every_operation(self):
+        key = self.put_live(b"plaintext")
+        upload = self.s3.create_multipart_upload(Bucket=self.bucket, Key=key)["UploadId"]
+        try:
+            cases = [
+                ("PUT", key, ssec_headers(), None, b"overwritten?"),
+                ("GET", key, ssec_headers(), None, b""),
+                ("POST", key, ssec_headers(), {"uploads": None}, b""),
+                ("PUT", key, ssec_headers(), {"partNumber": "1", "uploadId": upload}, b"part"),
+                ("PUT", "copy/" + uuid.uuid4().hex,
+                 {"x-amz-copy-source": f"/{self.bucket}/{key}",
+                  **ssec_headers("x-amz-copy-source-server-side-encryption-customer-")}, None, b""),
+                ("PUT", "copy/" + uuid.uuid4().hex,
+                 {"x-amz-copy-source": f"/{self.bucket}/{key}", **ssec_headers()}, None, b""),
+            ]
+            for method, k, headers, query, body in cases:
+                with self.subTest(method=method, query=query, headers=sorted(headers)):
+                    r = self.raw(method, k, headers, query, body)
+                    self.assertRawError(r, 400, "InvalidRequest")
+                    self.assertMessage(r, SSEC_HTTP)
+                    self.assertNotIn(b"plaintext", r.body)
+            head = self.raw("HEAD", key, ssec_headers())
+            self.assertEqual(head.status, 400)
+            parts = self.s3.list_parts(Bucket=self.bucket, Key=key, UploadId=upload)
+            self.assertEqual(parts.get("Parts", []), [])
+        finally:
+            self.s3.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload)
+        self.assertBody(key, b"plaintext")
+
+    # -- object lock --------------------------------------------------------------------------
+
+    def test_object_lock_headers_on_writes(self):
+        key = self.put_live(b"unlocked")
+        until = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1))
+        err = self.client_error(self.s3.put_object, Bucket=self.bucket, Key=key, Body=b"new",
+                                ObjectLockMode="GOVERNANCE", ObjectLockRetainUntilDate=until)
+        self.assertS3Error(err, "InvalidRequest", 400)
+        self.assertEqual(err.response["Error"]["Message"], LOCK)
+        err = self.client_error(self.s3.put_object, Bucket=self.bucket, Key=key, Body=b"new",
+                                ObjectLockLegalHoldStatus="ON")
+        self.assertS3Error(err, "InvalidRequest", 400)
+        headers = {"x-amz-object-lock-mode": "COMPLIANCE",
+                   "x-amz-object-lock-retain-until-date": until.strftime("%Y-%m-%dT%H:%M:%SZ")}
+        before = len(self.no_uploads())
+        for name, value in headers.items():
+            with self.subTest(header=name):
+                r = self.raw("POST", "mpu/" + uuid.uuid4().hex, {name: value}, {"uploads": None})
+                self.assertRawError(r, 400, "InvalidRequest")
+                copy = "copy/" + uuid.uuid4().hex
+                r = self.raw("PUT", copy, {name: value,
+                                           "x-amz-copy-source": f"/{self.bucket}/{key}"})
+                self.assertRawError(r, 400, "InvalidRequest")
+                self.assertMessage(r, LOCK)
+                self.assertAbsent(copy)
+        self.assertEqual(len(self.no_uploads()), before)
+        self.assertBody(key, b"unlocked")
+
+    def test_create_bucket_with_object_lock_creates_nothing(self):
+        name = "lock-" + uuid.uuid4().hex[:10]
+        err = self.client_error(self.s3.create_bucket, Bucket=name, ObjectLockEnabledForBucket=True)
+        self.assertS3Error(err, "NotImplemented", 501)
+        err = self.client_error(self.s3.head_bucket, Bucket=name)
+        self.assertEqual(err.response["Error"]["Code"], "404")
+        self.assertNotIn(name, [b["Name"] for b in self.s3.list_buckets()["Buckets"]])
+        self.s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=False)
+        self.s3.head_bucket(Bucket=name)
+        self.s3.delete_bucket(Bucket=name)
+
+    # -- versions -----------------------------------------------------------------------------
+
+    def test_version_ids_on_get_head_delete(self):
+        key = self.put_live(b"current")
+        err = self.client_error(self.s3.get_object, Bucket=self.bucket, Key=key, VersionId=VERSION)
+        self.assertS3Error(err, "NoSuchVersion", 404)
+        err = self.client_error(self.s3.get_object, Bucket=self.bucket, Key=key,
+                                VersionId="3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY")
+        self.assertS3Error(err, "InvalidArgument", 400)
+        self.assertEqual(err.response["Error"]["Message"], "Invalid version id specified")
+        err = self.client_error(self.s3.head_object, Bucket=self.bucket, Key=key, VersionId=VERSION)
+        self.assertEqual(err.response["ResponseMetadata"]["HTTPStatusCode"], 404)
+        err = self.client_error(self.s3.get_object_attributes, Bucket=self.bucket, Key=key,
+                                VersionId=VERSION, ObjectAttributes=["ETag"])
+        self.assertS3Error(err, "NoSuchVersion", 404)
+        # The bug this refuses: DELETE ?versionId=X deleted the live object.
+        for version in (VERSION, "not-a-version", ""):
+            with self.subTest(version=version):
+                r = self.raw("DELETE", key, query={"versionId": version})
+                self.assertRawError(r, 404 if version == VERSION else 400,
+                                    "NoSuchVersion" if version == VERSION else "InvalidArgument")
+                self.assertBody(key, b"current")
+        err = self.client_error(self.s3.delete_object, Bucket=self.bucket, Key=key,
+                                VersionId=VERSION)
+        self.assertS3Error(err, "NoSuchVersion", 404)
+        self.assertBody(key, b"current")
+        # Without versioning the object is the null version: that id keeps working.
+        got = self.s3.get_object(Bucket=self.bucket, Key=key, VersionId="null")
+        self.assertEqual(got["Body"].read(), b"current")
+        self.s3.head_object(Bucket=self.bucket, Key=key, VersionId="null")
+        self.s3.delete_object(Bucket=self.bucket, Key=key, VersionId="null")
+        self.assertAbsent(key)
+
+    def test_tagging_and_acl_with_version_are_not_implemented(self):
+        key = self.put_live(b"tagged?")
+        for sub in ("tagging", "acl"):
+            r = self.raw("GET", key, query={sub: None, "versionId": VERSION})
+            self.assertRawError(r, 501, "NotImplemented")
+            r = self.raw("DELETE", key, query={sub: None, "versionId": VERSION})
+            self.assertRawError(r, 501, "NotImplemented")
+        self.assertBody(key, b"tagged?")
+
+    def test_newer_sub_resources_are_not_plain_requests(self):
+        # Mistaken for DeleteBucket / PutObject, these deleted the bucket or emptied the key.
+        empty = "silent-empty-" + uuid.uuid4().hex[:8]
+        self.s3.create_bucket(Bucket=empty)
+        for sub in ("metadataTable", "metadataConfiguration"):
+            r = self.server.request("DELETE", f"/{empty}", query={sub: None})
+            self.assertRawError(r, 501, "NotImplemented")
+        self.s3.head_bucket(Bucket=empty)
+        self.s3.delete_bucket(Bucket=empty)
+        key = self.put_live(b"not renamed")
+        r = self.raw("PUT", key, {"x-amz-rename-source": f"/{self.bucket}/other"},
+                     {"renameObject": None})
+        self.assertRawError(r, 501, "NotImplemented")
+        self.assertBody(key, b"not renamed")
+
+    def test_copy_source_version(self):
+        src = self.put_live(b"copy source")
+        dst = "copy/" + uuid.uuid4().hex
+        err = self.client_error(self.s3.copy_object, Bucket=self.bucket, Key=dst,
+                                CopySource={"Bucket": self.bucket, "Key": src, "VersionId": VERSION})
+        self.assertS3Error(err, "NoSuchVersion", 404)
+        err = self.client_error(self.s3.copy_object, Bucket=self.bucket, Key=dst,
+                                CopySource={"Bucket": self.bucket, "Key": src, "VersionId": "v1"})
+        self.assertS3Error(err, "InvalidArgument", 400)
+        self.assertAbsent(dst)
+        upload = self.s3.create_multipart_upload(Bucket=self.bucket, Key=dst)["UploadId"]
+        try:
+            err = self.client_error(
+                self.s3.upload_part_copy, Bucket=self.bucket, Key=dst, UploadId=upload,
+                PartNumber=1, CopySource={"Bucket": self.bucket, "Key": src, "VersionId": VERSION})
+            self.assertS3Error(err, "NoSuchVersion", 404)
+        finally:
+            self.s3.abort_multipart_upload(Bucket=self.bucket, Key=dst, UploadId=upload)
+        self.s3.copy_object(Bucket=self.bucket, Key=dst,
+                            CopySource={"Bucket": self.bucket, "Key": src, "VersionId": "null"})
+        self.assertBody(dst, b"copy source")
+
+    def test_delete_objects_keeps_entries_with_a_version(self):
+        kept, malformed, gone, null = (self.put_live(b"k") for _ in range(4))
+        resp = self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": [
+            {"Key": kept, "VersionId": VERSION}, {"Key": malformed, "VersionId": "v-1"},
+            {"Key": gone}, {"Key": null, "VersionId": "null"}]})
+        errors = {e["Key"]: e["Code"] for e in resp.get("Errors", [])}
+        self.assertEqual(errors, {kept: "NoSuchVersion", malformed: "InvalidArgument"})
+        self.assertEqual(sorted(d["Key"] for d in resp.get("Deleted", [])), sorted([gone, null]))
+        self.assertBody(kept, b"k")
+        self.assertBody(malformed, b"k")
+        self.assertAbsent(gone)
+        self.assertAbsent(null)
+
+    # -- other requests that would be ignored -------------------------------------------------
+
+    def test_storage_classes(self):
+        key = self.put_live(b"standard")
+        for storage_class in ("GLACIER", "DEEP_ARCHIVE", "STANDARD_IA", "INTELLIGENT_TIERING"):
+            with self.subTest(storage_class=storage_class):
+                err = self.client_error(self.s3.put_object, Bucket=self.bucket, Key=key,
+                                        Body=b"tiered?", StorageClass=storage_class)
+                self.assertS3Error(err, "InvalidStorageClass", 400)
+        err = self.client_error(self.s3.create_multipart_upload, Bucket=self.bucket, Key=key,
+                                StorageClass="GLACIER")
+        self.assertS3Error(err, "InvalidStorageClass", 400)
+        self.assertBody(key, b"standard")
+        for storage_class in ("STANDARD", "REDUCED_REDUNDANCY"):
+            self.s3.put_object(Bucket=self.bucket, Key=key, Body=b"ok", StorageClass=storage_class)
+        self.assertBody(key, b"ok")
+
+    def test_tags_redirects_appends_and_mfa(self):
+        key = self.put_live(b"plain")
+        for kwargs in ({"Tagging": "team=blue"}, {"WebsiteRedirectLocation": "/elsewhere"}):
+            with self.subTest(kwargs=kwargs):
+                err = self.client_error(self.s3.put_object, Bucket=self.bucket, Key=key,
+                                        Body=b"changed?", **kwargs)
+                self.assertS3Error(err, "NotImplemented", 501)
+        r = self.raw("PUT", key, {"x-amz-write-offset-bytes": "5"}, body=b"appended?")
+        self.assertRawError(r, 501, "NotImplemented")
+        err = self.client_error(self.s3.delete_object, Bucket=self.bucket, Key=key,
+                                MFA="arn:aws:iam::123456789012:mfa/user 123456")
+        self.assertS3Error(err, "NotImplemented", 501)
+        r = self.raw("DELETE", key, {"If-Match": '"0123456789abcdef0123456789abcdef"'})
+        self.assertRawError(r, 501, "NotImplemented")
+        resp = self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": [
+            {"Key": key, "ETag": '"0123456789abcdef0123456789abcdef"'}]})
+        self.assertEqual([e["Code"] for e in resp.get("Errors", [])], ["NotImplemented"])
+        self.assertBody(key, b"plain")
+
+    def test_unknown_checksum_algorithm(self):
+        before = len(self.no_uploads())
+        r = self.raw("POST", "mpu/" + uuid.uuid4().hex, {"x-amz-checksum-algorithm": "MD5"},
+                     {"uploads": None})
+        self.assertRawError(r, 400, "InvalidRequest")
+        self.assertEqual(len(self.no_uploads()), before)
+        src = self.put_live(b"src")
+        dst = "copy/" + uuid.uuid4().hex
+        r = self.raw("PUT", dst, {"x-amz-checksum-algorithm": "XXH3",
+                                  "x-amz-copy-source": f"/{self.bucket}/{src}"})
+        self.assertRawError(r, 400, "InvalidRequest")
+        self.assertAbsent(dst)
+
+    def test_expected_bucket_owner_mismatch_is_access_denied(self):
+        key = self.put_live(b"owned")
+        err = self.client_error(self.s3.get_object, Bucket=self.bucket, Key=key,
+                                ExpectedBucketOwner="123456789012")
+        self.assertS3Error(err, "AccessDenied", 403)
+        err = self.client_error(self.s3.put_object, Bucket=self.bucket, Key=key, Body=b"x",
+                                ExpectedBucketOwner="123456789012")
+        self.assertS3Error(err, "AccessDenied", 403)
+        self.assertBody(key, b"owned")
+
+    def test_post_form_fields_are_refused_like_headers(self):
+        bucket = "silent-post-" + uuid.uuid4().hex[:8]
+        self.s3.create_bucket(Bucket=bucket)
+        self.s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject",
+                           "Resource": f"arn:aws:s3:::{bucket}/*"}]}))
+        cases = [({"x-amz-server-side-encryption": "AES256"}, 501, "NotImplemented"),
+                 ({"x-amz-server-side-encryption": "rot13"}, 400, "InvalidArgument"),
+                 ({"x-amz-server-side-encryption-customer-algorithm": "AES256"}, 400,
+                  "InvalidRequest"),
+                 ({"x-amz-object-lock-mode": "GOVERNANCE"}, 400, "InvalidRequest"),
+                 ({"x-amz-object-lock-legal-hold": "ON"}, 400, "InvalidRequest"),
+                 ({"x-amz-storage-class": "GLACIER"}, 400, "InvalidStorageClass"),
+                 ({"tagging": "<Tagging><TagSet/></Tagging>"}, 501, "NotImplemented")]
+        for fields, status, code in cases:
+            with self.subTest(fields=fields):
+                key = "form/" + uuid.uuid4().hex
+                body, ctype = multipart([("key", key)] + list(fields.items()), b"form data")
+                r = raw_request(self.server.port, "POST", f"/{bucket}", sign=False, body=body,
+                                headers={"Content-Type": ctype})
+                self.assertRawError(r, status, code)
+                err = self.client_error(self.s3.head_object, Bucket=bucket, Key=key)
+                self.assertEqual(err.response["Error"]["Code"], "404")
+
+    def test_client_defaults_keep_working(self):
+        key = "defaults/" + uuid.uuid4().hex
+        # boto3's default (CRC32 trailer over aws-chunked), then rclone- and s3cmd-style headers.
+        self.s3.put_object(Bucket=self.bucket, Key=key, Body=b"boto3")
+        self.assertBody(key, b"boto3")
+        r = self.raw("PUT", key, {"x-amz-meta-mtime": "1700000000.123456789",
+                                  "x-amz-acl": "private", "x-amz-storage-class": "STANDARD",
+                                  "x-amz-request-payer": "requester",
+                                  "Content-Type": "text/plain"}, body=b"rclone")
+        self.assertEqual(r.status, 200, repr(r))
+        got = self.s3.get_object(Bucket=self.bucket, Key=key)
+        self.assertEqual(got["Metadata"], {"mtime": "1700000000.123456789"})
+        upload = self.s3.create_multipart_upload(Bucket=self.bucket, Key=key,
+                                                 ChecksumAlgorithm="CRC32", StorageClass="STANDARD")
+        self.s3.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload["UploadId"])
+        self.s3.create_bucket(Bucket=self.bucket + "-x", ObjectLockEnabledForBucket=False)
+        self.s3.delete_bucket(Bucket=self.bucket + "-x")

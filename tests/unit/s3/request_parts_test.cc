@@ -1,0 +1,33 @@
+#include "s3/request_parts.h"
+
+#include <gtest/gtest.h>
+
+namespace cairn::s3 {
+namespace {
+
+Result<CopySource> From(std::string_view value) {
+  Headers headers;
+  headers.Add("x-amz-copy-source", value);
+  return CopySourceFrom(headers);
+}
+
+TEST(RequestPartsTest, CopySourceVersionsAndBucketNames) {
+  Result<CopySource> plain = From("/src-bucket/a/b%20c");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->bucket, "src-bucket");
+  EXPECT_EQ(plain->key, "a/b c");
+  EXPECT_TRUE(From("src-bucket/k?versionId=null").ok());
+  // No versions exist: a well-formed id names one that cannot, anything else is malformed.
+  EXPECT_EQ(From("src-bucket/k?versionId=0f6f7b8e-2a3c-4f0e-9d1b-2c3d4e5f6a7b").status().code(),
+            Code::kNoSuchVersion);
+  EXPECT_EQ(From("src-bucket/k?versionId=v1").status().code(), Code::kInvalidArgumentS3);
+  EXPECT_EQ(From("src-bucket/k?versionId=").status().code(), Code::kInvalidArgumentS3);
+  EXPECT_EQ(From("src-bucket/k?partNumber=1").status().code(), Code::kInvalidArgumentS3);
+  // The source bucket obeys the naming rules as the destination does.
+  EXPECT_EQ(From("/A_B/k").status().code(), Code::kInvalidBucketName);
+  EXPECT_EQ(From("/a..b/k").status().code(), Code::kInvalidBucketName);
+  EXPECT_EQ(From("/k").status().code(), Code::kInvalidArgumentS3);
+}
+
+}  // namespace
+}  // namespace cairn::s3
