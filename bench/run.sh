@@ -12,6 +12,7 @@
 #   S3LOAD_SRC  s3load sources (default ../shared/tools/s3load relative to the repo root)
 #   OUT         results file (default bench/RESULTS.md)
 #   FIO_RUNTIME seconds per fio job (default 5)
+#   GET_CONCURRENCY  the GET comparisons' concurrencies (default "16 64 256")
 #
 # Everything listens on 127.0.0.1 only. Processes and temp dirs are cleaned up on exit.
 set -euo pipefail
@@ -20,6 +21,8 @@ REPO="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$REPO"
 DURATION="${DURATION:-10s}"
 FIO_RUNTIME="${FIO_RUNTIME:-5}"
+GET_CONCURRENCY="${GET_CONCURRENCY:-16 64 256}"
+export GET_CONCURRENCY
 OUT="${OUT:-$REPO/bench/RESULTS.md}"
 S3LOAD_SRC="${S3LOAD_SRC:-$REPO/../shared/tools/s3load}"
 PY="${PYTHON:-/root/.pyenv/shims/python3}"
@@ -206,7 +209,7 @@ run_load prep-4k cairn cairn_pids --op get --size 4KiB --objects $SMALL_N --pref
 run_load prep-1m cairn cairn_pids --op get --size 1MiB --objects $LARGE_N --prefix g1m/ --duration 1ms
 for size in 4KiB 1MiB; do
   if [[ $size == 4KiB ]]; then p=g4k/ n=$SMALL_N; else p=g1m/ n=$LARGE_N; fi
-  for c in 16 64; do
+  for c in $GET_CONCURRENCY; do
     run_load "get-$size-c$c-cairn" cairn cairn_pids --op get --prepared --size $size --objects $n --prefix $p --concurrency $c
     run_load "get-$size-c$c-nginx" nginx nginx_pids --op get --prepared --size $size --objects $n --prefix $p --concurrency $c
   done
@@ -273,6 +276,7 @@ def op(name, kind):
 def fmt_ops(x): return f"{x:,.0f}"
 def fmt_mib(x): return f"{x:,.1f}"
 
+GET_CONCURRENCY = tuple(int(c) for c in os.environ.get("GET_CONCURRENCY", "16 64 256").split())
 rows, notes = [], []
 hdr = ("| op | size | conc | cairn ops/s | cairn MiB/s | cairn p50 / p99 ms | cairn CPU | "
        "nginx ops/s | nginx MiB/s | nginx p50 / p99 ms | nginx CPU | cairn/nginx |")
@@ -280,7 +284,7 @@ rows.append(hdr)
 rows.append("|" + "---|" * 12)
 ratios = {}
 for kind, size in (("GET", "4KiB"), ("GET", "1MiB"), ("PUT", "4KiB"), ("PUT", "1MiB")):
-    for c in ((16, 64) if kind == "GET" else (16,)):
+    for c in (GET_CONCURRENCY if kind == "GET" else (16,)):
         rc, oc = op(f"{kind.lower()}-{size}-c{c}-cairn", kind)
         rn, on = op(f"{kind.lower()}-{size}-c{c}-nginx", kind)
         def cell(r, o):
