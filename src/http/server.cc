@@ -171,6 +171,7 @@ class Server::Impl {
   const Handler& handler() const { return handler_; }
   bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
   int connection_count() const { return connections_.load(); }
+  int queued() const { return queued_.load(std::memory_order_relaxed); }
 
   CannedResponse Overload() const {
     if (options_.overload_response) return options_.overload_response();
@@ -203,7 +204,8 @@ class Server::Impl {
   std::atomic<bool> stopping_{false};
   std::atomic<int> connections_{0};
   std::atomic<int> refused_lingering_{0};
-  size_t next_loop_ = 0;  // loop 0's thread only
+  std::atomic<int> queued_{0};  // queue_.size(), readable without the lock
+  size_t next_loop_ = 0;        // loop 0's thread only
 
   std::mutex mu_;
   std::condition_variable work_cv_;
@@ -308,7 +310,7 @@ class Connection final : public ByteSource,
     for (;;) {
       ServeOne();
       if (close_) break;
-      if (in_begin_ == in_end_) break;
+      if (in_begin_ == in_end_ && !WaitBrieflyForNextRequest()) break;
       parser_.reset();  // the next request's head is already buffered (pipelining)
       HeadState state = ParseHead();
       if (state == HeadState::kRejected) return;
@@ -325,6 +327,28 @@ class Connection final : public ByteSource,
         self->StartWaiting();
       }
     });
+  }
+
+  // A keep-alive client usually sends its next request right after reading the answer. When
+  // no other request is queued, the worker waits a moment for it on the socket: a request
+  // then costs one wake-up, as with a thread per connection, instead of a trip through the
+  // loop and the queue. Under load (queue not empty) it goes back to the loop at once.
+  bool WaitBrieflyForNextRequest() {
+    auto wait = server_.options().next_request_wait;
+    if (wait.count() <= 0 || server_.stopping() || server_.queued() > 0) return false;
+    timespec timeout{static_cast<time_t>(wait.count() / 1'000'000),
+                     static_cast<long>(wait.count() % 1'000'000) * 1000};
+    pollfd p{fd_, POLLIN, 0};
+    if (::ppoll(&p, 1, &timeout, nullptr) <= 0) return false;
+    if (!input_) input_.reset(new char[kInputBufferSize]);
+    in_begin_ = in_end_ = 0;
+    ssize_t got = ::recv(fd_, input_.get(), kInputBufferSize, MSG_DONTWAIT);
+    if (got <= 0) {
+      if (got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) close_ = true;
+      return false;
+    }
+    in_end_ = static_cast<size_t>(got);
+    return true;
   }
 
   // ---- ByteSource: the request body ---------------------------------------------------------
@@ -950,6 +974,7 @@ bool Server::Impl::Submit(ConnectionPtr connection) {
   std::lock_guard lock(mu_);
   if (static_cast<int>(queue_.size()) >= options_.max_queued_requests) return false;
   queue_.push_back(std::move(connection));
+  queued_.store(static_cast<int>(queue_.size()), std::memory_order_relaxed);
   if (idle_workers_ > 0) work_cv_.notify_one();
   return true;
 }
@@ -966,6 +991,7 @@ void Server::Impl::WorkerLoop() {
     if (queue_.empty()) return;  // stopping and nothing left
     ConnectionPtr connection = std::move(queue_.front());
     queue_.pop_front();
+    queued_.store(static_cast<int>(queue_.size()), std::memory_order_relaxed);
     bool force = force_close_;
     if (!force) busy_.insert(connection.get());
     lock.unlock();

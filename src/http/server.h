@@ -50,6 +50,9 @@ struct ServerOptions {
   // body is read or a response is written.
   std::chrono::milliseconds idle_timeout{30000};
   int max_header_bytes = 64 * 1024;
+  // After an answer, with no request queued, how long a worker waits on the socket for the
+  // same client's next request before handing the connection back to its loop (0 = never).
+  std::chrono::microseconds next_request_wait{1000};
   // 503 for a connection over max_connections or a request over max_queued_requests. Unset:
   // an empty 503.
   CannedResponseBuilder overload_response;
