@@ -43,9 +43,13 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// Allocated when a request's first bytes arrive and released while the connection is idle, so
-// an idle keep-alive connection holds no buffer.
-constexpr size_t kInputBufferSize = 64 * 1024;
+// The input buffer is allocated when a request's first bytes arrive and released while the
+// connection is idle, so an idle keep-alive connection holds no buffer. It starts small (most
+// heads are far below 16 KiB; freeing 64 KiB blocks makes malloc consolidate its heap) and
+// grows to the largest head allowed.
+constexpr size_t kInitialInputSize = 16 * 1024;
+constexpr size_t kMaxInputSize = 64 * 1024;
+// Streamed (non-file) response bodies go out through one buffer per worker thread.
 constexpr size_t kOutputChunkSize = 256 * 1024;
 // A handler that answered without reading the body: drain up to this much to keep the
 // connection alive; past it, closing is cheaper.
@@ -263,7 +267,7 @@ class Connection final : public ByteSource,
       // Idle: hold no buffers.
       in_begin_ = in_end_ = 0;
       input_.reset();
-      output_.reset();
+      input_size_ = 0;
       parser_.reset();
       request_ = Request();
       head_timer_armed_ = false;
@@ -340,9 +344,9 @@ class Connection final : public ByteSource,
                      static_cast<long>(wait.count() % 1'000'000) * 1000};
     pollfd p{fd_, POLLIN, 0};
     if (::ppoll(&p, 1, &timeout, nullptr) <= 0) return false;
-    if (!input_) input_.reset(new char[kInputBufferSize]);
+    EnsureInput();
     in_begin_ = in_end_ = 0;
-    ssize_t got = ::recv(fd_, input_.get(), kInputBufferSize, MSG_DONTWAIT);
+    ssize_t got = ::recv(fd_, input_.get(), input_size_, MSG_DONTWAIT);
     if (got <= 0) {
       if (got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) close_ = true;
       return false;
@@ -452,7 +456,10 @@ class Connection final : public ByteSource,
         in_end_ -= in_begin_;
         in_begin_ = 0;
       }
-      if (in_end_ == kInputBufferSize) return RejectHead(431);
+      if (in_end_ == input_size_) {
+        if (input_size_ >= kMaxInputSize) return RejectHead(431);
+        GrowInput();
+      }
       return HeadState::kNeedMore;
     }
     return RejectHead(ec == beast_http::error::header_limit ? 431 : 400);
@@ -484,9 +491,9 @@ class Connection final : public ByteSource,
   }
 
   void OnReadable() {
-    if (!input_) input_.reset(new char[kInputBufferSize]);
+    EnsureInput();
     for (;;) {
-      ssize_t got = ::recv(fd_, input_.get() + in_end_, kInputBufferSize - in_end_, MSG_DONTWAIT);
+      ssize_t got = ::recv(fd_, input_.get() + in_end_, input_size_ - in_end_, MSG_DONTWAIT);
       if (got < 0 && errno == EINTR) continue;
       if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return ArmRead();
       if (got <= 0) return CloseNow();
@@ -500,6 +507,19 @@ class Connection final : public ByteSource,
         ArmTimer(Clock::now() + server_.options().read_header_timeout);
       }
     }
+  }
+
+  void EnsureInput() {
+    if (input_) return;
+    input_size_ = kInitialInputSize;
+    input_.reset(new char[input_size_]);
+  }
+
+  void GrowInput() {
+    std::unique_ptr<char[]> bigger(new char[kMaxInputSize]);
+    std::memcpy(bigger.get(), input_.get(), in_end_);
+    input_ = std::move(bigger);
+    input_size_ = kMaxInputSize;
   }
 
   void OnLingerReadable() {
@@ -720,21 +740,21 @@ class Connection final : public ByteSource,
       }
       return Status::Ok();
     }
-    if (!output_) output_.reset(new char[kOutputChunkSize]);
+    thread_local std::unique_ptr<char[]> output(new char[kOutputChunkSize]);
     uint64_t left = length;
     bool head_sent = false;
     while (left > 0) {
       size_t want = static_cast<size_t>(std::min<uint64_t>(left, kOutputChunkSize));
       size_t filled = 0;
       while (filled < want) {
-        Result<size_t> got = body.Read(output_.get() + filled, want - filled);
+        Result<size_t> got = body.Read(output.get() + filled, want - filled);
         if (!got.ok()) return got.status();
         if (*got == 0) break;
         filled += *got;
       }
       if (filled == 0) return Status(Code::kInternal, "object body shorter than its length");
       // The head rides with the first chunk: one write for small objects.
-      iovec iov[2] = {{head.data(), head.size()}, {output_.get(), filled}};
+      iovec iov[2] = {{head.data(), head.size()}, {output.get(), filled}};
       bool ok = head_sent ? SendAllV(&iov[1], 1) : SendAllV(iov, 2);
       head_sent = true;
       if (!ok) return Status(Code::kIOError, "client went away");
@@ -752,7 +772,7 @@ class Connection final : public ByteSource,
       body.more = true;
       if (in_begin_ == in_end_) {
         in_begin_ = in_end_ = 0;
-        ssize_t got = RecvSome(input_.get(), kInputBufferSize);
+        ssize_t got = RecvSome(input_.get(), input_size_);
         if (got == -2) return BodyError("the request body stalled past the idle timeout");
         if (got <= 0) return BodyError("connection closed before the body was complete");
         in_end_ = static_cast<size_t>(got);
@@ -775,8 +795,11 @@ class Connection final : public ByteSource,
         std::memmove(input_.get(), input_.get() + in_begin_, in_end_ - in_begin_);
         in_end_ -= in_begin_;
         in_begin_ = 0;
-        if (in_end_ == kInputBufferSize) return BodyError("chunk header too long");
-        ssize_t got = RecvSome(input_.get() + in_end_, kInputBufferSize - in_end_);
+        if (in_end_ == input_size_) {
+          if (input_size_ >= kMaxInputSize) return BodyError("chunk header too long");
+          GrowInput();
+        }
+        ssize_t got = RecvSome(input_.get() + in_end_, input_size_ - in_end_);
         if (got == -2) return BodyError("the request body stalled past the idle timeout");
         if (got <= 0) return BodyError("connection closed before the body was complete");
         in_end_ += static_cast<size_t>(got);
@@ -818,7 +841,7 @@ class Connection final : public ByteSource,
   std::unique_ptr<char[]> input_;
   size_t in_begin_ = 0;
   size_t in_end_ = 0;
-  std::unique_ptr<char[]> output_;
+  size_t input_size_ = 0;
   std::optional<beast_http::request_parser<beast_http::buffer_body>> parser_;
   Request request_;
   uint64_t body_left_ = 0;

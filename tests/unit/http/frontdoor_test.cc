@@ -441,5 +441,24 @@ TEST_F(FrontDoorTest, ManyIdleConnectionsAreHeldAndTrafficFlows) {
   ::close(fd);
 }
 
+// The input buffer starts small and grows: a head past its first size is still read whole,
+// and one past the limit is refused.
+TEST_F(FrontDoorTest, LargeHeadsAreReadUpToTheLimit) {
+  Start(ServerOptions(), Ok);
+  int fd = Connect();
+  ASSERT_TRUE(SendText(fd, "GET /big HTTP/1.1\r\nHost: h\r\nX-Big: " + std::string(40000, 'b') +
+                               "\r\n\r\nGET /after HTTP/1.1\r\nHost: h\r\n\r\n"));
+  std::string got = ReadUntil(fd, "ok len=0");
+  EXPECT_EQ(got.rfind("HTTP/1.1 200", 0), 0u) << got.substr(0, 60);
+  if (got.find("ok len=0") == got.rfind("ok len=0")) got += ReadUntil(fd, "ok len=0");
+  EXPECT_NE(got.find("ok len=0"), got.rfind("ok len=0")) << "the pipelined request after it";
+  ::close(fd);
+  fd = Connect();
+  SendText(fd, "GET /huge HTTP/1.1\r\nHost: h\r\nX-Big: " + std::string(70000, 'b') + "\r\n\r\n");
+  got = ReadAll(fd);
+  EXPECT_EQ(got.rfind("HTTP/1.1 431", 0), 0u) << got.substr(0, 60);
+  ::close(fd);
+}
+
 }  // namespace
 }  // namespace cairn::http
