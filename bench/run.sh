@@ -17,6 +17,7 @@
 #   S3LOAD_SRC  s3load sources (default ../shared/tools/s3load relative to the repo root)
 #   OUT         results file (default bench/RESULTS.md)
 #   FIO_RUNTIME seconds per fio job (default 5)
+#   GET_CONCURRENCY  the GET comparisons' concurrencies (default "16 64 256")
 #
 # Everything listens on 127.0.0.1 only. Processes and temp dirs are cleaned up on exit.
 set -euo pipefail
@@ -27,6 +28,8 @@ DURATION="${DURATION:-10s}"
 ROUNDS="${ROUNDS:-3}"
 [[ "$ROUNDS" =~ ^[1-9]$ ]] || { echo "bench: ROUNDS must be 1..9" >&2; exit 2; }
 FIO_RUNTIME="${FIO_RUNTIME:-5}"
+GET_CONCURRENCY="${GET_CONCURRENCY:-16 64 256}"
+export GET_CONCURRENCY
 OUT="${OUT:-$REPO/bench/RESULTS.md}"
 S3LOAD_SRC="${S3LOAD_SRC:-$REPO/../shared/tools/s3load}"
 PY="${PYTHON:-/root/.pyenv/shims/python3}"
@@ -215,7 +218,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
   if ((round % 2)); then order="cairn nginx"; else order="nginx cairn"; fi
   for size in 4KiB 1MiB; do
     if [[ $size == 4KiB ]]; then p=g4k/ n=$SMALL_N; else p=g1m/ n=$LARGE_N; fi
-    for c in 16 64 256; do
+    for c in $GET_CONCURRENCY; do
       for target in $order; do
         run_load "get-$size-c$c-$target-r$round" $target ${target}_pids --op get --prepared --size $size --objects $n --prefix $p --concurrency $c
       done
@@ -305,6 +308,8 @@ def med_value(values):
 def fmt_ops(x): return f"{x:,.0f}"
 def fmt_mib(x): return f"{x:,.1f}"
 
+GET_CONCURRENCY = tuple(int(c) for c in os.environ.get("GET_CONCURRENCY", "16 64 256").split())
+
 rows, notes = [], []
 hdr = ("| op | size | conc | cairn ops/s | cairn MiB/s | cairn p50 / p99 ms | cairn CPU µs/req | "
        "nginx ops/s | nginx MiB/s | nginx p50 / p99 ms | nginx CPU µs/req | cairn/nginx |")
@@ -315,7 +320,7 @@ def cpu_us(r, o):
     n = o.get("ok", 0)
     return r["server_cpu_s"] / n * 1e6 if n else None
 for kind, size in (("GET", "4KiB"), ("GET", "1MiB"), ("PUT", "4KiB"), ("PUT", "1MiB")):
-    for c in ((16, 64, 256) if kind == "GET" else (16,)):
+    for c in (GET_CONCURRENCY if kind == "GET" else (16,)):
         cr = rounds(f"{kind.lower()}-{size}-c{c}-cairn", kind)
         nr = rounds(f"{kind.lower()}-{size}-c{c}-nginx", kind)
         def cell(rs):

@@ -1,40 +1,70 @@
-// A blocking HTTP/1.1 server: one thread accepts, one thread serves each connection. Blocking
-// I/O keeps request bodies as plain pull streams end to end (socket -> auth -> store file), and
-// on a small machine a thread per connection costs less than it saves.
+// An event-driven HTTP/1.1 server. A few I/O threads (one Boost.Asio io_context each) own every
+// socket while it waits: accepting, reading request heads under a deadline, idle keep-alive.
+// A complete head hands the connection to a bounded pool of worker threads that run the
+// synchronous handler, so the handler's body stays a plain pull stream (socket -> auth -> store
+// file) and a slow disk never stalls the accept loop. See src/http/README.md for the reasons.
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
+#include <chrono>
 #include <cstdint>
 #include <functional>
-#include <mutex>
-#include <set>
+#include <memory>
+#include <optional>
 #include <string>
-#include <thread>
 
 #include "common/byte_source.h"
+#include "common/headers.h"
 #include "common/status.h"
 #include "http/request.h"
 #include "http/response_writer.h"
 
 namespace cairn::http {
 
-// Called once per request on the connection's thread. `body` yields the request body (already
-// decoded from Transfer-Encoding: chunked); reading it first sends "100 Continue" when asked.
+// Called once per request on a worker thread. `body` yields the request body (already decoded
+// from Transfer-Encoding: chunked); reading it first sends "100 Continue" when asked. A Read
+// that waits longer than the idle timeout for bytes fails (kIncompleteBody). Anything the
+// handler throws is caught, logged and answered with `internal_error_response`.
 using Handler = std::function<void(const Request& request, ByteSource& body, ResponseWriter& out)>;
 
+// A fixed answer the server sends by itself (overload, internal error). The server adds
+// Content-Length, Date, Server and Connection: close.
+struct CannedResponse {
+  int status = 500;
+  Headers headers;
+  std::string body;
+};
+// Called on I/O and worker threads, possibly concurrently; must not throw.
+using CannedResponseBuilder = std::function<CannedResponse()>;
+
 struct ServerOptions {
-  std::string host = "0.0.0.0";  // "" or "0.0.0.0" = every IPv4 address; "::" = every address
-  uint16_t port = 9000;          // 0 = any free port
-  int max_connections = 4096;
-  int idle_timeout_seconds = 60;  // waiting for a request, or for bytes of one
+  std::string host = "0.0.0.0";    // "" or "0.0.0.0" = every IPv4 address; "::" = every address
+  uint16_t port = 9000;            // 0 = any free port
+  int io_threads = 0;              // 0 = one per core, at most 8
+  int worker_threads = 32;         // handlers running at once
+  int max_queued_requests = 4096;  // complete heads waiting for a worker; past it, overload
+  int max_connections = 16384;     // open client connections; past it, overload
+  // The whole request head must arrive within this, counted from its first byte.
+  std::chrono::milliseconds read_header_timeout{30000};
+  // Longest wait for the next request on a keep-alive connection, and for progress while a
+  // body is read or a response is written.
+  std::chrono::milliseconds idle_timeout{30000};
   int max_header_bytes = 64 * 1024;
+  // After an answer, with no request queued, how long a worker waits on the socket for the
+  // same client's next request before handing the connection back to its loop (0 = never).
+  std::chrono::microseconds next_request_wait{1000};
+  // 503 for a connection over max_connections or a request over max_queued_requests. Unset:
+  // an empty 503.
+  CannedResponseBuilder overload_response;
+  // 500 for a handler that threw, answered nothing, or produced a head the writer refused.
+  // Unset: an empty 500.
+  CannedResponseBuilder internal_error_response;
 };
 
 class Server {
  public:
   Server(ServerOptions options, Handler handler);
-  ~Server();
+  ~Server();  // Shutdown(0) if still serving
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
@@ -42,31 +72,31 @@ class Server {
   Status Listen();
   uint16_t port() const { return port_; }
 
-  // Accepts until Shutdown(); call from one thread.
+  // Starts the I/O threads and workers and serves until Shutdown() has finished; the calling
+  // thread runs one of the I/O loops. Call once, from one thread, after Listen().
   void Serve();
 
   // Stops accepting, closes idle connections, lets requests in flight finish for up to
-  // `grace_seconds`, then returns. Safe from any thread (not from a signal handler).
-  void Shutdown(int grace_seconds);
+  // `grace`, then cuts the connections still open, stops the I/O threads and joins every
+  // worker: when it returns no handler runs any more. Safe from any thread (not a signal
+  // handler); a second call returns at once.
+  void Shutdown(std::chrono::milliseconds grace);
+  void Shutdown(int grace_seconds) { Shutdown(std::chrono::seconds(grace_seconds)); }
+
+  // Open client connections (for tests and diagnostics).
+  int connection_count() const;
+
+  class Impl;
 
  private:
-  friend class Connection;
-  void ServeConnection(int fd, std::string remote_ip);
-  // Connection bookkeeping for a graceful stop: idle connections are shut down at once.
-  // False when the server is stopping and the connection should close instead of waiting.
-  bool MarkIdle(int fd, bool idle);
-
-  ServerOptions options_;
-  Handler handler_;
-  int listen_fd_ = -1;
-  int wake_fd_ = -1;  // eventfd that interrupts the accept loop
+  std::unique_ptr<Impl> impl_;
   uint16_t port_ = 0;
-  std::atomic<bool> stopping_{false};
-
-  std::mutex mu_;
-  std::condition_variable drained_;
-  int active_ = 0;          // guarded by mu_
-  std::set<int> idle_fds_;  // guarded by mu_
 };
+
+// The head as it would be sent, or an error when a status line or header field holds a byte no
+// response head may carry (below 0x20 other than TAB, or 0x7f): the writer's last guard against
+// response splitting. `content_length` absent = no Content-Length field. Exposed for tests.
+Result<std::string> ResponseHead(int status, const Headers& headers,
+                                 std::optional<uint64_t> content_length, bool close);
 
 }  // namespace cairn::http

@@ -130,6 +130,11 @@ const S3ErrorInfo& ErrorInfoFor(Code code) {
   return kInternal;
 }
 
+const S3ErrorInfo& SlowDownErrorInfo() {
+  static const S3ErrorInfo info{"SlowDown", 503, "Please reduce your request rate."};
+  return info;
+}
+
 std::string ErrorXml(const S3ErrorInfo& info, std::string_view message, std::string_view resource,
                      std::string_view request_id, std::string_view bucket, std::string_view key) {
   XmlWriter xml;

@@ -1,6 +1,7 @@
 #include "server/config.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -152,6 +153,96 @@ Status ResolveConfig(ServerConfig& config, bool address_flag, bool console_flag,
   }
   CAIRN_ASSIGN_OR_RETURN(std::string browser, Setting(env, "BROWSER"));
   if (browser == "off") config.console_enabled = false;
+  return Status::Ok();
+}
+
+Result<std::chrono::milliseconds> ParseDuration(const std::string& text) {
+  auto bad = [&text] {
+    return Status(Code::kInvalidArgument,
+                  "bad duration '" + text + "' (use e.g. 30s, 500ms, 1m, 1h30m)");
+  };
+  if (text.empty()) return bad();
+  // A bare number: seconds.
+  if (text.find_first_not_of("0123456789") == std::string::npos) {
+    if (text.size() > 9) return bad();
+    return std::chrono::milliseconds(std::stoll(text) * 1000);
+  }
+  double total_ms = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t start = i;
+    while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') || text[i] == '.')) ++i;
+    if (i == start) return bad();
+    double number = 0;
+    auto [ptr, ec] = std::from_chars(text.data() + start, text.data() + i, number);
+    if (ec != std::errc() || ptr != text.data() + i) return bad();
+    size_t unit_start = i;
+    while (i < text.size() && ((text[i] >= 'a' && text[i] <= 'z'))) ++i;
+    std::string unit = text.substr(unit_start, i - unit_start);
+    double scale;
+    if (unit == "ms") {
+      scale = 1;
+    } else if (unit == "s") {
+      scale = 1000;
+    } else if (unit == "m") {
+      scale = 60'000;
+    } else if (unit == "h") {
+      scale = 3'600'000;
+    } else if (unit == "us" || unit == "ns") {
+      scale = unit == "us" ? 0.001 : 0.000001;
+    } else {
+      return bad();
+    }
+    total_ms += number * scale;
+  }
+  if (!std::isfinite(total_ms) || total_ms > 1e12) return bad();
+  return std::chrono::milliseconds(static_cast<int64_t>(std::llround(total_ms)));
+}
+
+namespace {
+
+// A positive duration from the flag, else the environment; `out` is kept when neither is set.
+Status ResolveDuration(EnvLookup env, const std::string& flag, const char* flag_name,
+                       const std::string& env_name, std::chrono::milliseconds& out) {
+  std::string text = flag;
+  std::string source = flag_name;
+  if (text.empty()) {
+    CAIRN_ASSIGN_OR_RETURN(text, Setting(env, env_name));
+    source = "MINIO_" + env_name;
+  }
+  if (text.empty()) return Status::Ok();
+  Result<std::chrono::milliseconds> parsed = ParseDuration(text);
+  if (!parsed.ok())
+    return Status(Code::kInvalidArgument, source + ": " + parsed.status().message());
+  if (parsed->count() <= 0) {
+    return Status(Code::kInvalidArgument, source + " must be longer than 0 (got '" + text + "')");
+  }
+  out = *parsed;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ResolveFrontDoor(ServerConfig& config, const FrontDoorFlags& flags, EnvLookup env) {
+  CAIRN_RETURN_IF_ERROR(ResolveDuration(env, flags.read_header_timeout, "--read-header-timeout",
+                                        "READ_HEADER_TIMEOUT", config.read_header_timeout));
+  CAIRN_RETURN_IF_ERROR(ResolveDuration(env, flags.idle_timeout, "--idle-timeout", "IDLE_TIMEOUT",
+                                        config.idle_timeout));
+  CAIRN_RETURN_IF_ERROR(ResolveDuration(env, flags.shutdown_timeout, "--shutdown-timeout",
+                                        "SHUTDOWN_TIMEOUT", config.shutdown_timeout));
+  std::string text = flags.max_connections;
+  if (text.empty()) {
+    CAIRN_ASSIGN_OR_RETURN(text, Setting(env, "MAX_CONNECTIONS"));
+  }
+  if (!text.empty()) {
+    int value = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || ptr != text.data() + text.size() || value < 1 || value > 1'000'000) {
+      return Status(Code::kInvalidArgument,
+                    "--max-connections must be a number from 1 to 1000000 (got '" + text + "')");
+    }
+    config.max_connections = value;
+  }
   return Status::Ok();
 }
 

@@ -1,6 +1,7 @@
 // The server's settings from its command line and environment, MinIO's names first-class.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -28,6 +29,23 @@ struct ServerConfig {
   std::string root_password;
   bool default_credentials = false;  // neither variable was set: minioadmin/minioadmin
   bool console_enabled = true;
+  // The front door's limits (MinIO's names where MinIO has them).
+  std::chrono::milliseconds read_header_timeout{30000};  // the whole request head
+  std::chrono::milliseconds idle_timeout{30000};         // between requests; a stalled body
+  std::chrono::milliseconds shutdown_timeout{20000};     // grace for requests in flight
+  int max_connections = 16384;
+};
+
+// A Go-style duration as MinIO takes it: "30s", "500ms", "1m", "1h", "1m30s", "1.5s"; a bare
+// number means seconds. Errors: kInvalidArgument.
+Result<std::chrono::milliseconds> ParseDuration(const std::string& text);
+
+// The front-door flags as given on the command line ("" = not given).
+struct FrontDoorFlags {
+  std::string read_header_timeout;
+  std::string idle_timeout;
+  std::string shutdown_timeout;
+  std::string max_connections;
 };
 
 // A lookup of environment variables, swappable in tests.
@@ -39,5 +57,10 @@ std::string ProcessEnv(const char* name);
 // validates it. Errors: kInvalidArgument with a message for the operator.
 Status ResolveConfig(ServerConfig& config, bool address_flag, bool console_flag, bool domain_flag,
                      EnvLookup env = ProcessEnv);
+
+// Fills the front-door limits from `flags`, else CAIRN_/MINIO_READ_HEADER_TIMEOUT,
+// _IDLE_TIMEOUT, _SHUTDOWN_TIMEOUT and CAIRN_MAX_CONNECTIONS; durations must be positive.
+Status ResolveFrontDoor(ServerConfig& config, const FrontDoorFlags& flags,
+                        EnvLookup env = ProcessEnv);
 
 }  // namespace cairn::server

@@ -21,6 +21,19 @@ int main(int argc, char** argv) {
                      "console listen address (default :9001, MINIO_CONSOLE_ADDRESS)");
   server->add_option("--domain", domain,
                      "domain(s) for virtual-host-style requests, comma separated (MINIO_DOMAIN)");
+  cairn::server::FrontDoorFlags front_door;
+  server->add_option("--read-header-timeout", front_door.read_header_timeout,
+                     "time for a whole request head to arrive (default 30s, "
+                     "MINIO_READ_HEADER_TIMEOUT)");
+  server->add_option("--idle-timeout", front_door.idle_timeout,
+                     "keep-alive wait between requests, and the longest stall of a body "
+                     "(default 30s, MINIO_IDLE_TIMEOUT)");
+  server->add_option("--shutdown-timeout", front_door.shutdown_timeout,
+                     "grace for requests in flight on SIGTERM (default 20s, "
+                     "MINIO_SHUTDOWN_TIMEOUT)");
+  server->add_option("--max-connections", front_door.max_connections,
+                     "open client connections before new ones get 503 SlowDown (default 16384, "
+                     "CAIRN_MAX_CONNECTIONS)");
   server->add_option("DIR", config.data_dirs, "data folder (or MINIO_VOLUMES)");
   server->footer(
       "Credentials come from MINIO_ROOT_USER / MINIO_ROOT_PASSWORD (or CAIRN_ROOT_USER / "
@@ -51,6 +64,8 @@ int main(int argc, char** argv) {
     if (!domain.empty()) config.domains = {domain};
     cairn::Status resolved = cairn::server::ResolveConfig(
         config, !address.empty(), !console_address.empty(), !domain.empty());
+    if (!resolved.ok()) return fail(resolved.message());
+    resolved = cairn::server::ResolveFrontDoor(config, front_door);
     if (!resolved.ok()) return fail(resolved.message());
     return cairn::server::RunServer(config);
   }

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <memory>
@@ -26,8 +27,6 @@ namespace cairn::server {
 
 namespace {
 
-constexpr int kShutdownGraceSeconds = 20;
-
 std::string DisplayHost(const std::string& host) {
   if (host.empty() || host == "0.0.0.0" || host == "::") return "127.0.0.1";
   if (host.find(':') != std::string::npos) return "[" + host + "]";
@@ -40,6 +39,26 @@ admin::ErrorInfo AdminErrorInfo(Code code) {
   return {info.code, info.http_status, info.message};
 }
 
+// The front door's own answers, in the S3 XML clients parse.
+http::CannedResponse S3Canned(const s3::S3ErrorInfo& info) {
+  http::CannedResponse out;
+  out.status = info.http_status;
+  std::string request_id = s3::NewRequestId();
+  out.headers.Add("content-type", "application/xml");
+  out.headers.Add("x-amz-request-id", request_id);
+  if (info.http_status == 503) out.headers.Add("retry-after", "1");
+  out.body = s3::ErrorXml(info, "", "/", request_id, "", "");
+  return out;
+}
+
+void SetFrontDoor(const ServerConfig& config, http::ServerOptions& options) {
+  options.read_header_timeout = config.read_header_timeout;
+  options.idle_timeout = config.idle_timeout;
+  options.max_connections = config.max_connections;
+  options.overload_response = [] { return S3Canned(s3::SlowDownErrorInfo()); };
+  options.internal_error_response = [] { return S3Canned(s3::ErrorInfoFor(Code::kInternal)); };
+}
+
 }  // namespace
 
 int RunServer(const ServerConfig& config) {
@@ -50,7 +69,13 @@ int RunServer(const ServerConfig& config) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
-  platform::RaiseOpenFileLimit();
+  uint64_t open_files = platform::RaiseOpenFileLimit();
+  if (open_files != 0 && open_files < static_cast<uint64_t>(config.max_connections) + 512) {
+    std::fprintf(stderr,
+                 "cairn: warning: the open-file limit (%llu) is below --max-connections (%d) plus "
+                 "what the store needs; raise it (ulimit -n) or lower --max-connections\n",
+                 static_cast<unsigned long long>(open_files), config.max_connections);
+  }
 
   // Everything that needs the open store is built once it is open; until then the API port
   // answers health checks with 503 and every other request with 503 ServiceUnavailable.
@@ -75,6 +100,7 @@ int RunServer(const ServerConfig& config) {
   http::ServerOptions options;
   options.host = config.address.host;
   options.port = config.address.port;
+  SetFrontDoor(config, options);
   // The API port's handler; the console dispatches its signed calls to this same function.
   http::Handler api_handler = [&api, &admin_api, &console_port](const http::Request& request,
                                                                 ByteSource& body,
@@ -159,6 +185,11 @@ int RunServer(const ServerConfig& config) {
     http::ServerOptions console_http;
     console_http.host = config.console_address.host;
     console_http.port = config.console_address.port;
+    SetFrontDoor(config, console_http);
+    // A few people at a browser: one loop and a few workers are plenty.
+    console_http.io_threads = 1;
+    console_http.worker_threads = 4;
+    console_http.max_connections = std::min(config.max_connections, 1024);
     console_server = std::make_unique<http::Server>(
         console_http,
         [&web_console](const http::Request& request, ByteSource& body, http::ResponseWriter& out) {
@@ -199,14 +230,22 @@ int RunServer(const ServerConfig& config) {
   std::printf("Received %s: finishing requests in flight, then stopping.\n",
               received == SIGTERM ? "SIGTERM" : "SIGINT");
   std::fflush(stdout);
+  // Both servers drain at once; when Shutdown returns no handler runs any more, so the
+  // store and the services below are destroyed only after every request has finished.
+  std::thread console_stop;
   if (console_server) {
-    console_server->Shutdown(kShutdownGraceSeconds);
+    console_stop = std::thread([&] { console_server->Shutdown(config.shutdown_timeout); });
+  }
+  server.Shutdown(config.shutdown_timeout);
+  serving.join();
+  if (console_server) {
+    console_stop.join();
     console_serving.join();
   }
-  server.Shutdown(kShutdownGraceSeconds);
-  serving.join();
   api.store(nullptr);
   admin_api.store(nullptr);
+  std::printf("Stopped.\n");
+  std::fflush(stdout);
   return 0;
 }
 

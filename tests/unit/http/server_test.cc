@@ -50,7 +50,7 @@ class ServerTest : public ::testing::Test {
     ServerOptions options;
     options.host = "127.0.0.1";
     options.port = 0;
-    options.idle_timeout_seconds = 5;
+    options.idle_timeout = std::chrono::seconds(5);
     server_ = std::make_unique<Server>(options, EchoHandler);
     ASSERT_TRUE(server_->Listen().ok());
     thread_ = std::thread([this] { server_->Serve(); });

@@ -1,0 +1,109 @@
+#include "server/config.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+namespace cairn::server {
+namespace {
+
+using std::chrono::milliseconds;
+
+std::map<std::string, std::string>& FakeEnv() {
+  static std::map<std::string, std::string> env;
+  return env;
+}
+std::string Lookup(const char* name) {
+  auto it = FakeEnv().find(name);
+  return it == FakeEnv().end() ? std::string() : it->second;
+}
+
+class FrontDoorConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override { FakeEnv().clear(); }
+};
+
+TEST(ParseDurationTest, GoStyleDurations) {
+  EXPECT_EQ(*ParseDuration("30s"), milliseconds(30000));
+  EXPECT_EQ(*ParseDuration("500ms"), milliseconds(500));
+  EXPECT_EQ(*ParseDuration("1m"), milliseconds(60000));
+  EXPECT_EQ(*ParseDuration("1h"), milliseconds(3600000));
+  EXPECT_EQ(*ParseDuration("1m30s"), milliseconds(90000));
+  EXPECT_EQ(*ParseDuration("1.5s"), milliseconds(1500));
+  EXPECT_EQ(*ParseDuration("2"), milliseconds(2000));  // a bare number: seconds
+  EXPECT_EQ(*ParseDuration("0"), milliseconds(0));
+  for (const char* bad : {"", "s", "10x", "ten", "1s2", "-1s", "1 s", "99999999999"}) {
+    EXPECT_FALSE(ParseDuration(bad).ok()) << bad;
+  }
+}
+
+TEST_F(FrontDoorConfigTest, DefaultsWhenNothingIsSet) {
+  ServerConfig config;
+  ASSERT_TRUE(ResolveFrontDoor(config, FrontDoorFlags(), Lookup).ok());
+  EXPECT_EQ(config.read_header_timeout, milliseconds(30000));
+  EXPECT_EQ(config.idle_timeout, milliseconds(30000));
+  EXPECT_EQ(config.shutdown_timeout, milliseconds(20000));
+  EXPECT_EQ(config.max_connections, 16384);
+}
+
+TEST_F(FrontDoorConfigTest, EnvironmentWithMinioAndCairnNames) {
+  FakeEnv()["MINIO_READ_HEADER_TIMEOUT"] = "2s";
+  FakeEnv()["MINIO_IDLE_TIMEOUT"] = "1m";
+  FakeEnv()["MINIO_SHUTDOWN_TIMEOUT"] = "250ms";
+  FakeEnv()["CAIRN_MAX_CONNECTIONS"] = "100";
+  ServerConfig config;
+  ASSERT_TRUE(ResolveFrontDoor(config, FrontDoorFlags(), Lookup).ok());
+  EXPECT_EQ(config.read_header_timeout, milliseconds(2000));
+  EXPECT_EQ(config.idle_timeout, milliseconds(60000));
+  EXPECT_EQ(config.shutdown_timeout, milliseconds(250));
+  EXPECT_EQ(config.max_connections, 100);
+  // CAIRN_ wins over MINIO_.
+  FakeEnv()["CAIRN_READ_HEADER_TIMEOUT"] = "3s";
+  ASSERT_TRUE(ResolveFrontDoor(config, FrontDoorFlags(), Lookup).ok());
+  EXPECT_EQ(config.read_header_timeout, milliseconds(3000));
+}
+
+TEST_F(FrontDoorConfigTest, FlagsWinOverTheEnvironment) {
+  FakeEnv()["MINIO_IDLE_TIMEOUT"] = "1m";
+  FrontDoorFlags flags;
+  flags.idle_timeout = "5s";
+  flags.max_connections = "7";
+  ServerConfig config;
+  ASSERT_TRUE(ResolveFrontDoor(config, flags, Lookup).ok());
+  EXPECT_EQ(config.idle_timeout, milliseconds(5000));
+  EXPECT_EQ(config.max_connections, 7);
+}
+
+TEST_F(FrontDoorConfigTest, BadValuesAreRefusedWithTheirName) {
+  struct Case {
+    FrontDoorFlags flags;
+    const char* name;
+  };
+  std::vector<Case> cases(5);
+  cases[0].flags.read_header_timeout = "soon";
+  cases[0].name = "--read-header-timeout";
+  cases[1].flags.idle_timeout = "0s";
+  cases[1].name = "--idle-timeout";
+  cases[2].flags.shutdown_timeout = "1y";
+  cases[2].name = "--shutdown-timeout";
+  cases[3].flags.max_connections = "0";
+  cases[3].name = "--max-connections";
+  cases[4].flags.max_connections = "12abc";
+  cases[4].name = "--max-connections";
+  for (const Case& c : cases) {
+    ServerConfig config;
+    Status st = ResolveFrontDoor(config, c.flags, Lookup);
+    ASSERT_FALSE(st.ok()) << c.name;
+    EXPECT_EQ(st.code(), Code::kInvalidArgument);
+    EXPECT_NE(st.message().find(c.name), std::string::npos) << st.message();
+  }
+  FakeEnv()["MINIO_IDLE_TIMEOUT"] = "never";
+  ServerConfig config;
+  Status st = ResolveFrontDoor(config, FrontDoorFlags(), Lookup);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("MINIO_IDLE_TIMEOUT"), std::string::npos) << st.message();
+}
+
+}  // namespace
+}  // namespace cairn::server
