@@ -52,7 +52,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     case 1: {
       auto request = ParseDeleteObjects(xml);
-      if (request.ok() && (request->keys.empty() || request->keys.size() > kMaxDeleteObjects)) {
+      if (request.ok() &&
+          (request->objects.empty() || request->objects.size() > kMaxDeleteObjects)) {
         abort();
       }
       break;
