@@ -18,6 +18,7 @@ if [[ "${1:-}" == "--test" ]]; then
   # Example applications (examples/): PostgreSQL and Debian's Python drivers for /usr/bin/python3.
   packages+=(postgresql python3-psycopg2 python3-boto3 python3-yaml)
   packages+=(chromium)  # tests/browser, tests/console: playwright-core drives Debian's chromium
+  packages+=(clang-14 libclang-rt-14-dev)  # tests/fuzz: libFuzzer, ASan and UBSan
 fi
 
 missing=()

@@ -12,6 +12,9 @@ export PATH="$(dirname "$PY"):$PATH"
 echo "== unit tests"
 ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 300
 
+echo "== fuzz (short run)"
+timeout 480 tests/fuzz/run.sh 15
+
 echo "== integration tests (Node.js first: its npm packages also serve test_presigned; AWS SDK v3, lib-storage, minio)"
 CAIRN_BIN="$PWD/build/cairn" timeout 900 tests/integration/js/run.sh
 

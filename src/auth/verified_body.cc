@@ -56,6 +56,18 @@ constexpr size_t kMaxLine = 4096;  // a chunk-size line or one trailer field
 constexpr size_t kMaxTrailerBytes = 16 * 1024;
 constexpr uint64_t kMaxChunkSize = uint64_t{1} << 40;
 
+// An HTTP field name (RFC 9110 token): visible ASCII except separators. A trailer named " " or
+// "a b" is malformed, not a field.
+bool IsFieldName(std::string_view name) {
+  if (name.empty()) return false;
+  constexpr std::string_view kSeparators = "\"(),/:;<=>?@[\\]{}";
+  for (char c : name) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte >= 0x7f || kSeparators.find(c) != std::string_view::npos) return false;
+  }
+  return true;
+}
+
 // Decodes aws-chunked:
 //   signed:   hex-size;chunk-signature=<64 hex>\r\n <data> \r\n ... 0;chunk-signature=<sig>\r\n
 //   unsigned: hex-size\r\n <data> \r\n ... 0\r\n
@@ -210,6 +222,7 @@ class AwsChunkedSource final : public ByteSource {
       size_t colon = line->find(':');
       if (colon == std::string::npos || colon == 0) return Malformed("bad trailer field");
       std::string name = ToLower(TrimWhitespace(std::string_view(*line).substr(0, colon)));
+      if (!IsFieldName(name)) return Malformed("bad trailer field name");
       std::string_view value = TrimWhitespace(std::string_view(*line).substr(colon + 1));
       if (name == "x-amz-trailer-signature") {
         if (signature) return Malformed("two trailer signatures");

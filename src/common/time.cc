@@ -29,6 +29,9 @@ std::optional<TimePoint> FromFields(int year, int mon, int day, int h, int m, in
       s > 60) {
     return std::nullopt;
   }
+  // TimePoint counts int64 nanoseconds: 1677-09-21 to 2262-04-11. A date outside (a header
+  // naming year 3000 or 0001) is not representable; converting it would overflow.
+  if (year < 1678 || year > 2261) return std::nullopt;
   std::tm tm{};
   tm.tm_year = year - 1900;
   tm.tm_mon = mon - 1;

@@ -21,6 +21,8 @@ std::string FormatAmzDate(TimePoint t);   // 20130524T000000Z
 std::string FormatIso8601(TimePoint t);   // 2013-05-24T00:00:00.000Z
 std::string FormatHttpDate(TimePoint t);  // Fri, 24 May 2013 00:00:00 GMT
 
+// Each parser answers nullopt for text not in its form, and for dates outside the years
+// 1678-2261 that a TimePoint can hold.
 std::optional<TimePoint> ParseAmzDate(std::string_view s);
 std::optional<TimePoint> ParseIso8601(std::string_view s);  // with or without fraction
 // Accepts IMF-fixdate, RFC 850 and asctime forms, as HTTP requires of recipients.

@@ -1,10 +1,9 @@
 // Bucket operations: ListBuckets, CreateBucket, DeleteBucket, HeadBucket, GetBucketLocation,
 // GetBucketVersioning.
-#include <pugixml.hpp>
-
 #include "common/time.h"
 #include "s3/context.h"
 #include "s3/owner.h"
+#include "s3/request_xml.h"
 #include "s3/xml_writer.h"
 
 namespace cairn::s3 {
@@ -29,14 +28,7 @@ Status ListBuckets(RequestContext& ctx) {
 Status CreateBucket(RequestContext& ctx) {
   const std::string& bucket = ctx.route.bucket;  // a valid name: the router checked it
   CAIRN_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx.body, 64 * 1024));
-  std::string region;
-  if (!body.empty()) {
-    pugi::xml_document doc;
-    if (!doc.load_buffer(body.data(), body.size())) return Status(Code::kMalformedXML, "");
-    pugi::xml_node config = doc.child("CreateBucketConfiguration");
-    if (!config) return Status(Code::kMalformedXML, "");
-    region = config.child("LocationConstraint").text().as_string();
-  }
+  CAIRN_ASSIGN_OR_RETURN(std::string region, ParseCreateBucketConfiguration(body));
   if (ctx.bucket_policies != nullptr && !ctx.store.GetBucket(bucket).ok()) {
     // A policy left by a bucket of the same name (a crash between its two deletes) must not
     // apply to the new one.

@@ -1,6 +1,5 @@
 // Listing and batch delete: ListObjects (V1), ListObjectsV2, DeleteObjects.
 #include <charconv>
-#include <pugixml.hpp>
 
 #include "common/encoding.h"
 #include "common/hash.h"
@@ -10,6 +9,7 @@
 #include "s3/object_headers.h"
 #include "s3/owner.h"
 #include "s3/request_checks.h"
+#include "s3/request_xml.h"
 #include "s3/xml_writer.h"
 
 namespace cairn::s3 {
@@ -17,7 +17,6 @@ namespace cairn::s3 {
 namespace {
 
 constexpr int kMaxKeysPerPage = 1000;
-constexpr size_t kMaxDeleteObjects = 1000;
 
 struct ListParams {
   std::string prefix;
@@ -177,34 +176,24 @@ Status DeleteObjects(RequestContext& ctx) {
   // 1000 keys of up to 1024 bytes each, escaped, fit well within this.
   CAIRN_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx.body, 8 << 20));
   CAIRN_RETURN_IF_ERROR(CheckDeleteBodyIntegrity(ctx.request.headers, body));
-  pugi::xml_document doc;
-  if (!doc.load_buffer(body.data(), body.size())) return Status(Code::kMalformedXML, "");
-  pugi::xml_node root = doc.child("Delete");
-  if (!root) return Status(Code::kMalformedXML, "");
-  bool quiet = std::string_view(root.child("Quiet").text().as_string()) == "true";
+  CAIRN_ASSIGN_OR_RETURN(DeleteObjectsRequest request, ParseDeleteObjects(body));
+  const bool quiet = request.quiet;
   struct Entry {
     std::string key;
     Status refused;  // not OK: this key is answered with the error and left in place
   };
   std::vector<Entry> entries;
-  for (pugi::xml_node object : root.children("Object")) {
-    pugi::xml_node key = object.child("Key");
-    if (!key) return Status(Code::kMalformedXML, "");
-    Entry entry{key.text().as_string(), Status::Ok()};
+  for (DeleteObjectsRequest::Object& object : request.objects) {
+    Entry entry{std::move(object.key), Status::Ok()};
     // No versions exist: only the null version (the object itself) can be deleted. Per-entry
     // conditions (ETag, LastModifiedTime, Size) are not evaluated yet, so they are refused
     // rather than ignored.
-    if (pugi::xml_node version = object.child("VersionId")) {
-      entry.refused = CheckVersionId(version.text().as_string());
-    }
-    if (entry.refused.ok() &&
-        (object.child("ETag") || object.child("LastModifiedTime") || object.child("Size"))) {
+    if (object.version_id) entry.refused = CheckVersionId(*object.version_id);
+    if (entry.refused.ok() && object.conditional) {
       entry.refused = Status(Code::kNotImplemented, "Conditional deletes are not supported yet.");
     }
     entries.push_back(std::move(entry));
-    if (entries.size() > kMaxDeleteObjects) return Status(Code::kMalformedXML, "");
   }
-  if (entries.empty()) return Status(Code::kMalformedXML, "");
   CAIRN_RETURN_IF_ERROR(ctx.store.GetBucket(ctx.route.bucket).status());
 
   XmlWriter xml;

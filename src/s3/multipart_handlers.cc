@@ -3,7 +3,6 @@
 // GetObjectAttributes (which reports the parts).
 #include <algorithm>
 #include <charconv>
-#include <pugixml.hpp>
 
 #include "common/encoding.h"
 #include "common/time.h"
@@ -12,6 +11,7 @@
 #include "s3/object_headers.h"
 #include "s3/owner.h"
 #include "s3/request_parts.h"
+#include "s3/request_xml.h"
 #include "s3/xml_writer.h"
 
 namespace cairn::s3 {
@@ -156,25 +156,8 @@ Status CompleteMultipartUpload(RequestContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(storage::MultipartStore * multipart, Multipart(ctx));
   // 10,000 parts with every checksum element stay well under this.
   CAIRN_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx.body, 8 << 20));
-  pugi::xml_document doc;
-  if (!doc.load_buffer(body.data(), body.size())) return Status(Code::kMalformedXML, "");
-  pugi::xml_node root = doc.child("CompleteMultipartUpload");
-  if (!root) return Status(Code::kMalformedXML, "");
-  std::vector<storage::CompletedPart> parts;
-  for (pugi::xml_node node : root.children("Part")) {
-    storage::CompletedPart part;
-    CAIRN_ASSIGN_OR_RETURN(part.number, PartNumberFrom(node.child("PartNumber").text().get()));
-    part.etag = std::string(UnquoteEtag(node.child("ETag").text().get()));
-    for (const char* alg : {"crc32", "crc32c", "crc64nvme", "sha1", "sha256"}) {
-      pugi::xml_node value = node.child(std::string(ChecksumElementName(alg)).c_str());
-      if (value) part.checksums.emplace_back(alg, value.text().get());
-    }
-    parts.push_back(std::move(part));
-    if (parts.size() > 10000) return Status(Code::kMalformedXML, "");
-  }
-  if (parts.empty()) {
-    return Status(Code::kMalformedXML, "You must specify at least one part");
-  }
+  CAIRN_ASSIGN_OR_RETURN(std::vector<storage::CompletedPart> parts,
+                         ParseCompleteMultipartUpload(body));
   CAIRN_ASSIGN_OR_RETURN(storage::WriteConditions conditions,
                          WriteConditionsFrom(ctx.request.headers));
   CAIRN_ASSIGN_OR_RETURN(storage::ObjectInfo info,

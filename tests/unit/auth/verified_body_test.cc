@@ -244,6 +244,10 @@ TEST(ChunkedFraming, Errors) {
        Code::kInvalidRequest},
       {"endless size line", &unsigned_id, std::string(100000, '1'), Code::kInvalidRequest},
       {"bad trailer field", &unsigned_id, "0\r\nno-colon\r\n\r\n", Code::kInvalidRequest},
+      // Found by tests/fuzz/aws_chunked_fuzz: a blank name was accepted as a trailer field "".
+      {"blank trailer name", &unsigned_id, "0\r\n :AAAAAA==\r\n\r\n", Code::kInvalidRequest},
+      {"trailer name with a space", &unsigned_id, "0\r\nx-amz checksum:A\r\n\r\n",
+       Code::kInvalidRequest},
       {"trailer line too long", &unsigned_id,
        "0\r\nx-amz-checksum-crc32:" + std::string(5000, 'A') + "\r\n\r\n", Code::kInvalidRequest},
       {"too many trailer bytes", &unsigned_id,
