@@ -23,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -32,38 +31,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(REPO / "tests" / "integration"))
 
 from harness import CairnServer  # noqa: E402
+from procstat import ProcSampler, status_kib  # noqa: E402
 
 BUCKET = "frontdoor"
-
-
-def proc_status(pid: int, field: str) -> int | None:
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        return None
-    return None
-
-
-class Sampler(threading.Thread):
-    """Peak VmRSS (KiB) and thread count of one process, every 100 ms."""
-
-    def __init__(self, pid: int):
-        super().__init__(daemon=True)
-        self.pid, self.rss, self.threads = pid, 0, 0
-        self._halt = threading.Event()
-
-    def run(self):
-        while not self._halt.is_set():
-            self.rss = max(self.rss, proc_status(self.pid, "VmRSS") or 0)
-            self.threads = max(self.threads, proc_status(self.pid, "Threads") or 0)
-            self._halt.wait(0.1)
-
-    def stop(self):
-        self._halt.set()
-        self.join()
 
 
 def s3load(args, server: CairnServer, conc: int, duration: str, extra=()) -> dict:
@@ -111,13 +81,13 @@ def measured(args, server: CairnServer, conc: int, with_holder: tuple | None) ->
         mode, count, hold = with_holder
         hp = holder(args, server, mode, count, hold)
         time.sleep(1.0)  # the holder's connections are all open; let the server settle
-    sampler = Sampler(server.proc.pid)
+    sampler = ProcSampler(server.proc.pid)
     sampler.start()
     report = s3load(args, server, conc, args.duration, ["--prepared"])
     sampler.stop()
     row = {"ops": get_line(report)["ops_per_s"],
            "p50": get_line(report)["lat_ms"]["p50"], "p99": get_line(report)["lat_ms"]["p99"],
-           "errors": report.get("errors", 0), "rss_kib": sampler.rss, "threads": sampler.threads}
+           "errors": report.get("errors", 0), "rss_kib": sampler.peak_kib, "threads": sampler.peak_threads}
     if hp:
         row["holder"] = finish_holder(*hp)
     return row
@@ -152,7 +122,7 @@ def run_scale(args) -> list[str]:
                 print(f"scale round {r + 1} {kind}: {json.dumps(row)}", file=sys.stderr)
                 rows[kind].append(row)
     finally:
-        hwm = proc_status(server.proc.pid, "VmHWM") if server.proc else None
+        hwm = status_kib(server.proc.pid, "VmHWM") if server.proc else None
         server.stop()
         server.cleanup()
     out = [f"### Connection scale: {args.idle:,} idle keep-alive connections + s3load 4 KiB GETs at c=64",

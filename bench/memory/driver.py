@@ -30,7 +30,6 @@ import platform
 import random
 import shlex
 import sys
-import threading
 import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +39,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "integration"))
 
 from harness import CairnServer, cairn_bin  # noqa: E402
+from procstat import ProcSampler, status_kib  # noqa: E402
 
 MiB = 1024 * 1024
 GiB = 1024 * MiB
@@ -102,41 +102,6 @@ class Pattern:
 
 
 # -- sampling ---------------------------------------------------------------------------------
-
-
-def status_kib(pid: int, field: str) -> int | None:
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        return None
-    return None
-
-
-class Sampler(threading.Thread):
-    def __init__(self, pid: int, period: float = 0.1):
-        super().__init__(daemon=True)
-        self.pid, self.period = pid, period
-        self.samples: list[tuple[float, int]] = []
-        self._halt = threading.Event()
-
-    def run(self):
-        t0 = time.monotonic()
-        while not self._halt.wait(self.period):
-            rss = status_kib(self.pid, "VmRSS")
-            if rss is None:
-                return
-            self.samples.append((time.monotonic() - t0, rss))
-
-    def stop(self):
-        self._halt.set()
-        self.join(timeout=5)
-
-    @property
-    def peak(self) -> int:
-        return max((r for _, r in self.samples), default=0)
 
 
 # -- upload modes ----------------------------------------------------------------------------
@@ -262,7 +227,7 @@ def run_mode(mode, args, deadline):
             pat = Pattern(size)
             job = lambda i: streamed_put(server, bucket, f"put/{i:02d}", i, size, pat,  # noqa: E731
                                          args.chunk_kib * 1024, deadline)
-        sampler = Sampler(pid)
+        sampler = ProcSampler(pid)
         load_before = os.getloadavg()
         sampler.start()
         t0 = time.monotonic()
@@ -292,7 +257,7 @@ def run_mode(mode, args, deadline):
         result = dict(
             mode=mode, clients=args.clients, size=size, part=part if mode == "multipart" else None,
             chunk=args.chunk_kib * 1024 if mode == "put" else None,
-            wall=wall, bytes=size * len(etags), hwm_kib=hwm, peak_sampled_kib=sampler.peak,
+            wall=wall, bytes=size * len(etags), hwm_kib=hwm, peak_sampled_kib=sampler.peak_kib,
             samples=len(sampler.samples), rss_idle_kib=rss_idle, rss_end_kib=rss_end,
             verified=verified, errors=errors, load_before=load_before, load_after=load_after,
         )

@@ -14,6 +14,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 from harness import CairnTestCase, _RawSigner, md5_hex
+from procstat import status_kib
 
 
 def readable(s: socket.socket, timeout: float) -> bool:
@@ -77,18 +78,6 @@ def seconds_until_closed(s: socket.socket, limit: float) -> float | None:
             except ConnectionResetError:
                 return time.monotonic() - start
     return None
-
-
-def thread_count(pid: int) -> int:
-    return len(os.listdir(f"/proc/{pid}/task"))
-
-
-def peak_rss_kib(pid: int) -> int:
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return -1
 
 
 class HeaderTimeoutTest(CairnTestCase):
@@ -296,8 +285,8 @@ class ManyIdleConnectionsTest(CairnTestCase):
             for _ in range(20):
                 got = self.s3.get_object(Bucket=bucket, Key="k")["Body"].read()
                 self.assertEqual(got, b"hello")
-            threads = thread_count(pid)
-            rss_mib = peak_rss_kib(pid) / 1024
+            threads = status_kib(pid, "Threads")
+            rss_mib = status_kib(pid, "VmHWM") / 1024
             self.assertLessEqual(threads, 64, f"{threads} threads")
             self.assertLess(rss_mib, 200, f"peak RSS {rss_mib:.0f} MiB")
         finally:

@@ -21,6 +21,7 @@ import time
 import unittest
 
 from harness import CairnTestCase, missing_prerequisite, unique_bucket
+from procstat import ProcSampler, status_kib
 from test_multipart import IsolatedCli
 
 MiB = 1024 * 1024
@@ -30,40 +31,6 @@ SIZE = int(float(os.environ.get("CAIRN_LARGE_GIB", "6")) * GiB)
 MIN_FREE = 20 * GiB
 TIME_BUDGET = 15 * 60.0
 RSS_LIMIT_KIB = 256 * 1024
-
-
-def proc_status_kib(pid: int, field: str) -> int | None:
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        return None
-    return None
-
-
-class RssSampler(threading.Thread):
-    """Samples VmRSS of `pid` every 100 ms until stopped."""
-
-    def __init__(self, pid: int):
-        super().__init__(daemon=True)
-        self.pid = pid
-        self.peak_kib = 0
-        self.samples = 0
-        self._halt = threading.Event()
-
-    def run(self):
-        while not self._halt.wait(0.1):
-            rss = proc_status_kib(self.pid, "VmRSS")
-            if rss is None:
-                return
-            self.peak_kib = max(self.peak_kib, rss)
-            self.samples += 1
-
-    def stop(self):
-        self._halt.set()
-        self.join(timeout=5)
 
 
 def generate(path: str, size: int) -> list[bytes]:
@@ -122,7 +89,7 @@ class LargeObjectTest(CairnTestCase):
         self.s3.create_bucket(Bucket=bucket)
         key = "big/object.bin"
         pid = self.server.proc.pid
-        sampler = RssSampler(pid)
+        sampler = ProcSampler(pid)
         sampler.start()
         timings = {}
         self.work = tempfile.mkdtemp(prefix="cairn-large-")
@@ -196,11 +163,11 @@ class LargeObjectTest(CairnTestCase):
                 self.assertEqual(bad, [], f"parts whose bytes differ: {bad[:20]}")
         finally:
             sampler.stop()
-            hwm = proc_status_kib(pid, "VmHWM")
+            hwm = status_kib(pid, "VmHWM")
             print(f"\n[test_large] {SIZE / GiB:g} GiB: "
                   + ", ".join(f"{k} {v:.1f}s" for k, v in timings.items())
                   + f"; server VmHWM {hwm} kB, sampled peak VmRSS {sampler.peak_kib} kB "
-                  f"({sampler.samples} samples)", flush=True)
+                  f"({len(sampler.samples)} samples)", flush=True)
         self.assertIsNotNone(hwm, "server gone")
         self.assertLess(hwm, RSS_LIMIT_KIB, f"server peak RSS {hwm} kB >= 256 MiB")
         self.s3.delete_object(Bucket=bucket, Key=key)
