@@ -62,6 +62,15 @@ bool IsSpace(char c) { return c == ' ' || c == '\t'; }
 // Trims and collapses inner runs of spaces to one, as the canonical header value requires.
 void AppendCanonicalValue(std::string& out, std::string_view value) {
   value = TrimWhitespace(value);
+  // Most values have no run of spaces or tab: appended whole.
+  bool plain = true;
+  for (size_t i = 0; i < value.size() && plain; ++i) {
+    plain = value[i] != '\t' && !(value[i] == ' ' && i + 1 < value.size() && IsSpace(value[i + 1]));
+  }
+  if (plain) {
+    out += value;
+    return;
+  }
   bool in_space = false;
   for (char c : value) {
     if (IsSpace(c)) {
@@ -122,7 +131,8 @@ Result<std::string> CanonicalHeaders(const Headers& headers,
     out.push_back(':');
     bool found = false;
     for (const Headers::Field& field : headers.fields()) {
-      if (!EqualsIgnoreCase(field.first, name)) continue;
+      // Both sides are lower-case (Headers stores names so, ParseSignedHeaders lowers them).
+      if (field.first.size() != name.size() || !EqualsIgnoreCase(field.first, name)) continue;
       if (found) out.push_back(',');
       found = true;
       AppendCanonicalValue(out, field.second);
@@ -267,10 +277,12 @@ Result<ParsedAuthorization> ParseAuthorization(std::string_view value) {
   value.remove_prefix(kSigV4Algorithm.size());
   if (value.empty() || !IsSpace(value.front())) return Malformed("no space after the algorithm");
   // AWS tolerates spaces anywhere between the parts; none may occur inside a value.
-  std::string compact;
+  std::string compact(value.size(), '\0');
+  size_t length = 0;
   for (char c : value) {
-    if (!IsSpace(c)) compact.push_back(c);
+    if (!IsSpace(c)) compact[length++] = c;
   }
+  compact.resize(length);
   std::string_view rest = compact;
   std::optional<std::string_view> credential, signed_headers, signature;
   while (!rest.empty()) {

@@ -59,11 +59,23 @@ constexpr int kMaxRefusedLingering = 1024;
 // How long accept() pauses when the process is out of descriptors.
 constexpr std::chrono::milliseconds kAcceptBackoff(100);
 
-bool HeadByteAllowed(unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7f); }
+// RFC 9110 token bytes, as a table (this runs for every response header name).
+struct TokenTable {
+  bool ok[256] = {};
+  constexpr TokenTable() {
+    for (int c = 0x21; c < 0x7f; ++c) ok[c] = true;
+    for (const char* p = "()<>@,;:\\\"/[]?={}"; *p != 0; ++p)
+      ok[static_cast<unsigned char>(*p)] = false;
+  }
+};
+constexpr TokenTable kTokenTable;
 
-bool TokenByte(unsigned char c) {
-  if (c <= 0x20 || c >= 0x7f) return false;
-  return std::strchr("()<>@,;:\\\"/[]?={}", c) == nullptr;
+bool IsToken(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (!kTokenTable.ok[static_cast<unsigned char>(c)]) return false;
+  }
+  return true;
 }
 
 // Header names go out in the capitalisation S3 uses ("Content-Length", "ETag", but lower-case
@@ -77,15 +89,24 @@ void AppendHeaderName(std::string& out, std::string_view name) {
     out += "ETag";
     return;
   }
+  size_t at = out.size();
+  out += name;
   bool word_start = true;
-  for (char c : name) {
-    out += (word_start && c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  for (size_t i = at; i < out.size(); ++i) {
+    char c = out[i];
+    if (word_start && c >= 'a' && c <= 'z') out[i] = static_cast<char>(c - 'a' + 'A');
     word_start = c == '-';
   }
 }
 
+void AppendNumber(std::string& out, uint64_t value) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
+  out.append(digits, end);
+}
+
 // The Date field, formatted once per second rather than once per response.
-std::string CurrentHttpDate() {
+const std::string& CurrentHttpDate() {
   thread_local int64_t cached_second = -1;
   thread_local std::string cached;
   TimePoint now = Now();
@@ -105,21 +126,21 @@ Result<std::string> ResponseHead(int status, const Headers& headers,
   std::string head;
   head.reserve(512);
   head += "HTTP/1.1 ";
-  head += std::to_string(status);
+  AppendNumber(head, static_cast<uint64_t>(status));
   head += ' ';
   head += StatusText(status);
   head += "\r\n";
+  bool has_date = false;
+  bool has_server = false;
   for (const auto& [name, value] : headers.fields()) {
     if (name == "content-length" || name == "connection") continue;
-    if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) {
-          return TokenByte(static_cast<unsigned char>(c));
-        })) {
+    if (!IsToken(name))
       return Status(Code::kInternal, "response header name with a forbidden byte");
-    }
-    if (!std::all_of(value.begin(), value.end(),
-                     [](char c) { return HeadByteAllowed(static_cast<unsigned char>(c)); })) {
+    if (!IsSafeHeaderValue(value)) {
       return Status(Code::kInternal, "response header '" + name + "' with a control byte");
     }
+    has_date = has_date || name == "date";
+    has_server = has_server || name == "server";
     AppendHeaderName(head, name);
     head += ": ";
     head += value;
@@ -127,15 +148,15 @@ Result<std::string> ResponseHead(int status, const Headers& headers,
   }
   if (content_length) {
     head += "Content-Length: ";
-    head += std::to_string(*content_length);
+    AppendNumber(head, *content_length);
     head += "\r\n";
   }
-  if (!headers.Has("date")) {
+  if (!has_date) {
     head += "Date: ";
     head += CurrentHttpDate();
     head += "\r\n";
   }
-  if (!headers.Has("server")) head += "Server: Cairn\r\n";
+  if (!has_server) head += "Server: Cairn\r\n";
   if (close) head += "Connection: close\r\n";
   head += "\r\n";
   return head;
@@ -257,8 +278,7 @@ class Connection final : public ByteSource, public ResponseWriter {
     } else {
       // Idle: hold no buffers.
       in_begin_ = in_end_ = 0;
-      input_.reset();
-      input_size_ = 0;
+      ReleaseInput();
       parser_.reset();
       request_ = Request();
       head_timer_armed_ = false;
@@ -479,10 +499,36 @@ class Connection final : public ByteSource, public ResponseWriter {
     deadline_.store(at.time_since_epoch().count(), std::memory_order_relaxed);
   }
 
+  // A few initial-size buffers per thread, reused: a 16 KiB malloc is a "large" request that
+  // makes glibc consolidate its fast bins each time, and a keep-alive GET takes one per request.
+  struct InputPool {
+    std::vector<std::unique_ptr<char[]>> free;
+  };
+  static InputPool& ThreadInputPool() {
+    thread_local InputPool pool;
+    return pool;
+  }
+  static constexpr size_t kPooledInputs = 4;
+
   void EnsureInput() {
     if (input_) return;
     input_size_ = kInitialInputSize;
+    InputPool& pool = ThreadInputPool();
+    if (!pool.free.empty()) {
+      input_ = std::move(pool.free.back());
+      pool.free.pop_back();
+      return;
+    }
     input_.reset(new char[input_size_]);
+  }
+
+  void ReleaseInput() {
+    InputPool& pool = ThreadInputPool();
+    if (input_ && input_size_ == kInitialInputSize && pool.free.size() < kPooledInputs) {
+      pool.free.push_back(std::move(input_));
+    }
+    input_.reset();
+    input_size_ = 0;
   }
 
   void GrowInput() {
