@@ -559,6 +559,7 @@ class Connection final : public ByteSource, public ResponseWriter {
     size_t q = request_.target.find('?');
     request_.path = request_.target.substr(0, q);
     if (q != std::string::npos) request_.query = request_.target.substr(q + 1);
+    request_.headers.Reserve(static_cast<size_t>(std::distance(msg.begin(), msg.end())));
     for (const auto& field : msg) {
       request_.headers.Add(std::string_view(field.name_string().data(), field.name_string().size()),
                            std::string_view(field.value().data(), field.value().size()));
