@@ -38,9 +38,9 @@ void AppendEncoded(std::string& out, unsigned char c) {
 // Re-encodes `raw` into the SigV4 form byte by byte: a valid %XX escape is decoded and encoded
 // again (so an escaped '/' stays escaped), a raw '/' is kept when `keep_raw_slash`, '+' is a
 // space when `plus_as_space`, and anything else outside the unreserved set is escaped.
-std::string Reencode(std::string_view raw, bool keep_raw_slash, bool plus_as_space) {
-  std::string out;
-  out.reserve(raw.size() + raw.size() / 4);
+void AppendReencoded(std::string& out, std::string_view raw, bool keep_raw_slash,
+                     bool plus_as_space) {
+  out.reserve(out.size() + raw.size() + raw.size() / 4);
   for (size_t i = 0; i < raw.size(); ++i) {
     char c = raw[i];
     if (c == '%' && i + 2 < raw.size() && HexValue(raw[i + 1]) >= 0 && HexValue(raw[i + 2]) >= 0) {
@@ -55,6 +55,11 @@ std::string Reencode(std::string_view raw, bool keep_raw_slash, bool plus_as_spa
       AppendEncoded(out, static_cast<unsigned char>(c));
     }
   }
+}
+
+std::string Reencode(std::string_view raw, bool keep_raw_slash, bool plus_as_space) {
+  std::string out;
+  AppendReencoded(out, raw, keep_raw_slash, plus_as_space);
   return out;
 }
 
@@ -127,6 +132,12 @@ std::string CanonicalQuery(std::string_view raw_query, bool skip_signature) {
 Result<std::string> CanonicalHeaders(const Headers& headers,
                                      const std::vector<std::string>& signed_headers) {
   std::string out;
+  CAIRN_RETURN_IF_ERROR(AppendCanonicalHeaders(out, headers, signed_headers));
+  return out;
+}
+
+Status AppendCanonicalHeaders(std::string& out, const Headers& headers,
+                              const std::vector<std::string>& signed_headers) {
   for (const std::string& name : signed_headers) {
     out += name;
     out.push_back(':');
@@ -146,7 +157,32 @@ Result<std::string> CanonicalHeaders(const Headers& headers,
     }
     out.push_back('\n');
   }
-  return out;
+  return Status::Ok();
+}
+
+Status AppendCanonicalRequest(std::string& out, std::string_view method, std::string_view raw_path,
+                              std::string_view raw_query, bool skip_signature,
+                              const Headers& headers,
+                              const std::vector<std::string>& signed_headers,
+                              std::string_view payload_hash) {
+  out.append(method).push_back('\n');
+  if (raw_path.empty()) {
+    out.push_back('/');
+  } else {
+    AppendReencoded(out, raw_path, /*keep_raw_slash=*/true, /*plus_as_space=*/false);
+  }
+  out.push_back('\n');
+  if (!raw_query.empty()) out += CanonicalQuery(raw_query, skip_signature);
+  out.push_back('\n');
+  CAIRN_RETURN_IF_ERROR(AppendCanonicalHeaders(out, headers, signed_headers));
+  out.push_back('\n');
+  for (size_t i = 0; i < signed_headers.size(); ++i) {
+    if (i > 0) out.push_back(';');
+    out += signed_headers[i];
+  }
+  out.push_back('\n');
+  out.append(payload_hash);
+  return Status::Ok();
 }
 
 std::string JoinSignedHeaders(const std::vector<std::string>& signed_headers) {
