@@ -1,6 +1,7 @@
 #include "auth/canonical.h"
 
 #include <algorithm>
+#include <array>
 #include <utility>
 
 #include "common/encoding.h"
@@ -37,9 +38,9 @@ void AppendEncoded(std::string& out, unsigned char c) {
 // Re-encodes `raw` into the SigV4 form byte by byte: a valid %XX escape is decoded and encoded
 // again (so an escaped '/' stays escaped), a raw '/' is kept when `keep_raw_slash`, '+' is a
 // space when `plus_as_space`, and anything else outside the unreserved set is escaped.
-std::string Reencode(std::string_view raw, bool keep_raw_slash, bool plus_as_space) {
-  std::string out;
-  out.reserve(raw.size() + raw.size() / 4);
+void AppendReencoded(std::string& out, std::string_view raw, bool keep_raw_slash,
+                     bool plus_as_space) {
+  out.reserve(out.size() + raw.size() + raw.size() / 4);
   for (size_t i = 0; i < raw.size(); ++i) {
     char c = raw[i];
     if (c == '%' && i + 2 < raw.size() && HexValue(raw[i + 1]) >= 0 && HexValue(raw[i + 2]) >= 0) {
@@ -54,6 +55,11 @@ std::string Reencode(std::string_view raw, bool keep_raw_slash, bool plus_as_spa
       AppendEncoded(out, static_cast<unsigned char>(c));
     }
   }
+}
+
+std::string Reencode(std::string_view raw, bool keep_raw_slash, bool plus_as_space) {
+  std::string out;
+  AppendReencoded(out, raw, keep_raw_slash, plus_as_space);
   return out;
 }
 
@@ -62,6 +68,15 @@ bool IsSpace(char c) { return c == ' ' || c == '\t'; }
 // Trims and collapses inner runs of spaces to one, as the canonical header value requires.
 void AppendCanonicalValue(std::string& out, std::string_view value) {
   value = TrimWhitespace(value);
+  // Most values have no run of spaces or tab: appended whole.
+  bool plain = true;
+  for (size_t i = 0; i < value.size() && plain; ++i) {
+    plain = value[i] != '\t' && !(value[i] == ' ' && i + 1 < value.size() && IsSpace(value[i + 1]));
+  }
+  if (plain) {
+    out += value;
+    return;
+  }
   bool in_space = false;
   for (char c : value) {
     if (IsSpace(c)) {
@@ -117,12 +132,19 @@ std::string CanonicalQuery(std::string_view raw_query, bool skip_signature) {
 Result<std::string> CanonicalHeaders(const Headers& headers,
                                      const std::vector<std::string>& signed_headers) {
   std::string out;
+  CAIRN_RETURN_IF_ERROR(AppendCanonicalHeaders(out, headers, signed_headers));
+  return out;
+}
+
+Status AppendCanonicalHeaders(std::string& out, const Headers& headers,
+                              const std::vector<std::string>& signed_headers) {
   for (const std::string& name : signed_headers) {
     out += name;
     out.push_back(':');
     bool found = false;
     for (const Headers::Field& field : headers.fields()) {
-      if (!EqualsIgnoreCase(field.first, name)) continue;
+      // Both sides are lower-case (Headers stores names so, ParseSignedHeaders lowers them).
+      if (field.first.size() != name.size() || !EqualsIgnoreCase(field.first, name)) continue;
       if (found) out.push_back(',');
       found = true;
       AppendCanonicalValue(out, field.second);
@@ -135,7 +157,32 @@ Result<std::string> CanonicalHeaders(const Headers& headers,
     }
     out.push_back('\n');
   }
-  return out;
+  return Status::Ok();
+}
+
+Status AppendCanonicalRequest(std::string& out, std::string_view method, std::string_view raw_path,
+                              std::string_view raw_query, bool skip_signature,
+                              const Headers& headers,
+                              const std::vector<std::string>& signed_headers,
+                              std::string_view payload_hash) {
+  out.append(method).push_back('\n');
+  if (raw_path.empty()) {
+    out.push_back('/');
+  } else {
+    AppendReencoded(out, raw_path, /*keep_raw_slash=*/true, /*plus_as_space=*/false);
+  }
+  out.push_back('\n');
+  if (!raw_query.empty()) out += CanonicalQuery(raw_query, skip_signature);
+  out.push_back('\n');
+  CAIRN_RETURN_IF_ERROR(AppendCanonicalHeaders(out, headers, signed_headers));
+  out.push_back('\n');
+  for (size_t i = 0; i < signed_headers.size(); ++i) {
+    if (i > 0) out.push_back(';');
+    out += signed_headers[i];
+  }
+  out.push_back('\n');
+  out.append(payload_hash);
+  return Status::Ok();
 }
 
 std::string JoinSignedHeaders(const std::vector<std::string>& signed_headers) {
@@ -267,10 +314,12 @@ Result<ParsedAuthorization> ParseAuthorization(std::string_view value) {
   value.remove_prefix(kSigV4Algorithm.size());
   if (value.empty() || !IsSpace(value.front())) return Malformed("no space after the algorithm");
   // AWS tolerates spaces anywhere between the parts; none may occur inside a value.
-  std::string compact;
+  std::string compact(value.size(), '\0');
+  size_t length = 0;
   for (char c : value) {
-    if (!IsSpace(c)) compact.push_back(c);
+    if (!IsSpace(c)) compact[length++] = c;
   }
+  compact.resize(length);
   std::string_view rest = compact;
   std::optional<std::string_view> credential, signed_headers, signature;
   while (!rest.empty()) {
@@ -302,7 +351,18 @@ Result<ParsedAuthorization> ParseAuthorization(std::string_view value) {
 }
 
 bool IsSha256Hex(std::string_view s) {
-  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) { return HexValue(c) >= 0; });
+  if (s.size() != 64) return false;
+  // Branch-free per byte (it runs on the signature and the payload hash of every request).
+  static constexpr auto kHexTable = [] {
+    std::array<bool, 256> t{};
+    for (int c = '0'; c <= '9'; ++c) t[c] = true;
+    for (int c = 'a'; c <= 'f'; ++c) t[c] = true;
+    for (int c = 'A'; c <= 'F'; ++c) t[c] = true;
+    return t;
+  }();
+  bool ok = true;
+  for (char c : s) ok &= kHexTable[static_cast<unsigned char>(c)];
+  return ok;
 }
 
 }  // namespace cairn::auth

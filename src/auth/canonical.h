@@ -39,6 +39,20 @@ std::string CanonicalQuery(std::string_view raw_query, bool skip_signature);
 Result<std::string> CanonicalHeaders(const Headers& headers,
                                      const std::vector<std::string>& signed_headers);
 
+// CanonicalHeaders appended to `out` (which is left partly written on an error).
+Status AppendCanonicalHeaders(std::string& out, const Headers& headers,
+                              const std::vector<std::string>& signed_headers);
+
+// The whole canonical request, appended to `out`: the same text as
+// CanonicalRequest(method, CanonicalUri(raw_path), CanonicalQuery(raw_query, skip_signature),
+// CanonicalHeaders(...), JoinSignedHeaders(...), payload_hash), built in place (the verifier
+// reuses one buffer per thread instead of six temporaries).
+Status AppendCanonicalRequest(std::string& out, std::string_view method, std::string_view raw_path,
+                              std::string_view raw_query, bool skip_signature,
+                              const Headers& headers,
+                              const std::vector<std::string>& signed_headers,
+                              std::string_view payload_hash);
+
 // "host;x-amz-date": the signed-header names joined with ';'.
 std::string JoinSignedHeaders(const std::vector<std::string>& signed_headers);
 

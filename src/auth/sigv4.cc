@@ -217,12 +217,11 @@ Result<Identity> Verifier::CheckSignature(const Check& c) const {
     return malformed("the host header must be signed");
   }
   CAIRN_ASSIGN_OR_RETURN(Credentials creds, credentials_.Lookup(c.credential.access_key));
-  CAIRN_ASSIGN_OR_RETURN(std::string canonical_headers,
-                         CanonicalHeaders(*c.request.headers, c.signed_headers));
-  std::string canonical =
-      CanonicalRequest(c.request.method, CanonicalUri(c.request.raw_path),
-                       CanonicalQuery(c.request.raw_query, c.presigned), canonical_headers,
-                       JoinSignedHeaders(c.signed_headers), c.payload_hash);
+  thread_local std::string canonical;  // reused: no allocation once it has grown
+  canonical.clear();
+  CAIRN_RETURN_IF_ERROR(AppendCanonicalRequest(canonical, c.request.method, c.request.raw_path,
+                                               c.request.raw_query, c.presigned, *c.request.headers,
+                                               c.signed_headers, c.payload_hash));
   std::string scope = c.credential.Scope();
   std::string key = CachedSigningKey(creds.secret_key, c.credential.date8, c.credential.region);
   std::string expected = SignatureHex(key, StringToSign(amz_date, scope, canonical));

@@ -24,11 +24,11 @@ bool IsUnreserved(unsigned char c) {
 }  // namespace
 
 std::string HexEncode(std::string_view raw) {
-  std::string out;
-  out.reserve(raw.size() * 2);
+  std::string out(raw.size() * 2, '\0');
+  char* p = out.data();
   for (unsigned char c : raw) {
-    out.push_back(kHexLower[c >> 4]);
-    out.push_back(kHexLower[c & 15]);
+    *p++ = kHexLower[c >> 4];
+    *p++ = kHexLower[c & 15];
   }
   return out;
 }

@@ -3,27 +3,66 @@
 #include <isa-l/crc.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 
 namespace cairn {
 
 namespace {
+// Fetched once: EVP_md5() and friends make every EVP_DigestInit_ex look the implementation up
+// again in the provider store (a lock and a hash-table probe), about a third of a short hash.
+struct Mds {
+  EVP_MD* md5 = EVP_MD_fetch(nullptr, "MD5", nullptr);
+  EVP_MD* sha1 = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+  EVP_MD* sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+};
+
 const EVP_MD* MdFor(DigestAlgorithm algorithm) {
+  static const Mds mds;
+  const EVP_MD* md = nullptr;
   switch (algorithm) {
-    case DigestAlgorithm::kMd5: return EVP_md5();
-    case DigestAlgorithm::kSha1: return EVP_sha1();
-    case DigestAlgorithm::kSha256: return EVP_sha256();
+    case DigestAlgorithm::kMd5: md = mds.md5; break;
+    case DigestAlgorithm::kSha1: md = mds.sha1; break;
+    case DigestAlgorithm::kSha256: md = mds.sha256; break;
   }
-  std::abort();
+  if (md == nullptr) std::abort();
+  return md;
+}
+
+// One SHA-256 context per thread for one-shot hashes (signatures, canonical requests): no
+// allocation, no provider context set-up per hash.
+EVP_MD_CTX* ThreadSha256() {
+  struct Ctx {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Ctx() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local Ctx c;
+  if (c.ctx == nullptr) std::abort();
+  return c.ctx;
+}
+
+constexpr size_t kSha256Size = 32;
+constexpr size_t kSha256Block = 64;
+
+// SHA-256 of the concatenation of `parts` into out[32].
+void Sha256Parts(std::initializer_list<std::string_view> parts, unsigned char* out) {
+  EVP_MD_CTX* ctx = ThreadSha256();
+  if (EVP_DigestInit_ex2(ctx, MdFor(DigestAlgorithm::kSha256), nullptr) != 1) std::abort();
+  for (std::string_view p : parts) EVP_DigestUpdate(ctx, p.data(), p.size());
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx, out, &len);
+}
+
+std::string_view AsView(const unsigned char* p, size_t n) {
+  return std::string_view(reinterpret_cast<const char*>(p), n);
 }
 }  // namespace
 
 Digest::Digest(DigestAlgorithm algorithm) : ctx_(EVP_MD_CTX_new()), md_(MdFor(algorithm)) {
-  if (ctx_ == nullptr || EVP_DigestInit_ex(ctx_, md_, nullptr) != 1) std::abort();
+  if (ctx_ == nullptr || EVP_DigestInit_ex2(ctx_, md_, nullptr) != 1) std::abort();
 }
 
 Digest::~Digest() {
@@ -48,39 +87,55 @@ std::string Digest::Finish() {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx_, out, &len);
-  EVP_DigestInit_ex(ctx_, md_, nullptr);
+  EVP_DigestInit_ex2(ctx_, md_, nullptr);
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
 size_t Digest::size() const { return static_cast<size_t>(EVP_MD_get_size(md_)); }
 
-static std::string OneShot(DigestAlgorithm algorithm, std::string_view data) {
-  Digest d(algorithm);
+std::string Md5(std::string_view data) {
+  Digest d(DigestAlgorithm::kMd5);
   d.Update(data);
   return d.Finish();
 }
 
-std::string Md5(std::string_view data) { return OneShot(DigestAlgorithm::kMd5, data); }
-std::string Sha256(std::string_view data) { return OneShot(DigestAlgorithm::kSha256, data); }
+std::string Sha256(std::string_view data) {
+  unsigned char out[kSha256Size];
+  Sha256Parts({data}, out);
+  return std::string(AsView(out, sizeof out));
+}
 
 std::string Sha256Hex(std::string_view data) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string raw = Sha256(data);
-  std::string out;
-  out.reserve(raw.size() * 2);
-  for (unsigned char c : raw) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
+  unsigned char raw[kSha256Size];
+  Sha256Parts({data}, raw);
+  std::string out(2 * kSha256Size, '\0');
+  for (size_t i = 0; i < kSha256Size; ++i) {
+    out[2 * i] = kHex[raw[i] >> 4];
+    out[2 * i + 1] = kHex[raw[i] & 15];
   }
   return out;
 }
 
+// RFC 2104 over the thread's SHA-256 context: OpenSSL's HMAC() one-shot builds and frees an
+// EVP_MAC and two digest contexts per call, several times the cost of the hashing itself.
 std::string HmacSha256(std::string_view key, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
-  return std::string(reinterpret_cast<char*>(out), len);
+  unsigned char k[kSha256Block] = {};
+  if (key.size() > kSha256Block) {
+    Sha256Parts({key}, k);
+  } else {
+    std::memcpy(k, key.data(), key.size());
+  }
+  unsigned char pad[kSha256Block];
+  for (size_t i = 0; i < kSha256Block; ++i) pad[i] = k[i] ^ 0x36;
+  unsigned char inner[kSha256Size];
+  Sha256Parts({AsView(pad, sizeof pad), data}, inner);
+  for (size_t i = 0; i < kSha256Block; ++i) pad[i] = k[i] ^ 0x5c;
+  unsigned char out[kSha256Size];
+  Sha256Parts({AsView(pad, sizeof pad), AsView(inner, sizeof inner)}, out);
+  OPENSSL_cleanse(k, sizeof k);
+  OPENSSL_cleanse(pad, sizeof pad);
+  return std::string(AsView(out, sizeof out));
 }
 
 uint32_t Crc32(uint32_t crc, const void* data, size_t n) {

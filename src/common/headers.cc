@@ -1,16 +1,37 @@
 #include "common/headers.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 namespace cairn {
 
 namespace {
 char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Lower-cases ASCII letters in place, eight bytes at a time: per byte, 0x20 is added where the
+// byte is 'A'..'Z' (computed on the low seven bits, so no carry crosses bytes; bytes >= 0x80
+// are left alone).
+void LowerInPlace(char* p, size_t n) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    uint64_t low7 = w & ~kHigh;
+    uint64_t ge_a = low7 + kOnes * (0x80 - 'A');
+    uint64_t gt_z = low7 + kOnes * (0x7f - 'Z');
+    uint64_t upper = (ge_a ^ gt_z) & ~w & kHigh;
+    w |= upper >> 2;
+    std::memcpy(p, &w, 8);
+  }
+  for (; n > 0; ++p, --n) *p = LowerAscii(*p);
+}
 }  // namespace
 
 std::string ToLower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = LowerAscii(c);
+  LowerInPlace(out.data(), out.size());
   return out;
 }
 
@@ -55,7 +76,10 @@ void Headers::Remove(std::string_view name) {
 
 std::optional<std::string_view> Headers::Get(std::string_view name) const {
   for (const Field& f : fields_) {
-    if (EqualsIgnoreCase(f.first, name)) return std::string_view(f.second);
+    // Names are stored lower-case and callers mostly ask in lower case: a plain comparison
+    // settles most fields, the case-blind one only runs on a same-length mismatch.
+    if (f.first.size() != name.size()) continue;
+    if (f.first == name || EqualsIgnoreCase(f.first, name)) return std::string_view(f.second);
   }
   return std::nullopt;
 }
@@ -75,8 +99,26 @@ std::optional<std::string> Headers::GetJoined(std::string_view name) const {
 }
 
 bool IsSafeHeaderValue(std::string_view value) {
-  for (char c : value) {
-    auto byte = static_cast<unsigned char>(c);
+  // Eight bytes at a time: a word with no byte below 0x20 and none equal to 0x7f passes at
+  // once; one that might hold a TAB (or a bad byte) is checked byte by byte.
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  const char* p = value.data();
+  size_t n = value.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+    uint64_t x = w ^ (kOnes * 0x7f);
+    uint64_t del = (x - kOnes) & ~x & kHigh;
+    if ((below_space | del) == 0) continue;
+    for (int i = 0; i < 8; ++i) {
+      auto byte = static_cast<unsigned char>(p[i]);
+      if ((byte < 0x20 && byte != '\t') || byte == 0x7f) return false;
+    }
+  }
+  for (; n > 0; ++p, --n) {
+    auto byte = static_cast<unsigned char>(*p);
     if ((byte < 0x20 && byte != '\t') || byte == 0x7f) return false;
   }
   return true;

@@ -19,6 +19,7 @@ class Headers {
   // Replaces every field named `name` with one field.
   void Set(std::string_view name, std::string_view value);
   void Remove(std::string_view name);
+  void Reserve(size_t fields) { fields_.reserve(fields); }
 
   // The first value for `name` (any case), if present.
   std::optional<std::string_view> Get(std::string_view name) const;

@@ -13,14 +13,48 @@ constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
 constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-std::tm ToTm(TimePoint t) {
-  std::time_t secs = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+// UTC fields of `t`, as gmtime_r gives them, without gmtime_r: glibc's takes the time-zone lock
+// on every call, and every response formats a date or two. Days to civil date after Howard
+// Hinnant's days_from_civil inverse (exact over the whole proleptic Gregorian range).
+struct Fields {
+  int64_t year;
+  int mon;  // 1..12
+  int day;  // 1..31
+  int hour, min, sec;
+  int wday;  // 0 = Sunday
+};
+
+Fields ToFields(TimePoint t) {
+  int64_t secs = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
   if (t.time_since_epoch().count() < 0 && t.time_since_epoch() % std::chrono::seconds(1) != 0s) {
     --secs;
   }
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return tm;
+  int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+  int64_t rem = secs - days * 86400;
+  Fields f{};
+  f.hour = static_cast<int>(rem / 3600);
+  f.min = static_cast<int>(rem % 3600 / 60);
+  f.sec = static_cast<int>(rem % 60);
+  f.wday = static_cast<int>(((days % 7) + 11) % 7);  // 1970-01-01 was a Thursday
+  int64_t z = days + 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  f.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  f.mon = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  f.year = yoe + era * 400 + (f.mon <= 2 ? 1 : 0);
+  return f;
+}
+
+// Writes `v` (0 <= v < 10^width) as exactly `width` digits.
+char* Digits(char* out, int64_t v, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  return out + width;
 }
 
 std::optional<TimePoint> FromFields(int year, int mon, int day, int h, int m, int s,
@@ -68,32 +102,82 @@ TimePoint Now() { return TimePoint(Clock::now().time_since_epoch()); }
 int64_t ToUnixNanos(TimePoint t) { return t.time_since_epoch().count(); }
 TimePoint FromUnixNanos(int64_t ns) { return TimePoint(std::chrono::nanoseconds(ns)); }
 
+// Years outside 0..9999 are rare enough to go through snprintf (same text as before).
 std::string FormatAmzDate(TimePoint t) {
-  std::tm tm = ToTm(t);
+  Fields f = ToFields(t);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d%02d%02dT%02d%02d%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-  return buf;
+  if (f.year < 0 || f.year > 9999) {
+    std::snprintf(buf, sizeof buf, "%04lld%02d%02dT%02d%02d%02dZ", static_cast<long long>(f.year),
+                  f.mon, f.day, f.hour, f.min, f.sec);
+    return buf;
+  }
+  char* p = Digits(buf, f.year, 4);
+  p = Digits(p, f.mon, 2);
+  p = Digits(p, f.day, 2);
+  *p++ = 'T';
+  p = Digits(p, f.hour, 2);
+  p = Digits(p, f.min, 2);
+  p = Digits(p, f.sec, 2);
+  *p++ = 'Z';
+  return std::string(buf, p);
 }
 
 std::string FormatIso8601(TimePoint t) {
-  std::tm tm = ToTm(t);
+  Fields f = ToFields(t);
   auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()) % 1000;
   if (millis < 0ms) millis += 1000ms;
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(millis.count()));
-  return buf;
+  if (f.year < 0 || f.year > 9999) {
+    std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                  static_cast<long long>(f.year), f.mon, f.day, f.hour, f.min, f.sec,
+                  static_cast<int>(millis.count()));
+    return buf;
+  }
+  char* p = Digits(buf, f.year, 4);
+  *p++ = '-';
+  p = Digits(p, f.mon, 2);
+  *p++ = '-';
+  p = Digits(p, f.day, 2);
+  *p++ = 'T';
+  p = Digits(p, f.hour, 2);
+  *p++ = ':';
+  p = Digits(p, f.min, 2);
+  *p++ = ':';
+  p = Digits(p, f.sec, 2);
+  *p++ = '.';
+  p = Digits(p, millis.count(), 3);
+  *p++ = 'Z';
+  return std::string(buf, p);
 }
 
 std::string FormatHttpDate(TimePoint t) {
-  std::tm tm = ToTm(t);
+  Fields f = ToFields(t);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],
-                tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-                tm.tm_sec);
-  return buf;
+  if (f.year < 0 || f.year > 9999) {
+    std::snprintf(buf, sizeof buf, "%s, %02d %s %04lld %02d:%02d:%02d GMT", kDays[f.wday], f.day,
+                  kMonths[f.mon - 1], static_cast<long long>(f.year), f.hour, f.min, f.sec);
+    return buf;
+  }
+  char* p = buf;
+  std::memcpy(p, kDays[f.wday], 3);
+  p += 3;
+  *p++ = ',';
+  *p++ = ' ';
+  p = Digits(p, f.day, 2);
+  *p++ = ' ';
+  std::memcpy(p, kMonths[f.mon - 1], 3);
+  p += 3;
+  *p++ = ' ';
+  p = Digits(p, f.year, 4);
+  *p++ = ' ';
+  p = Digits(p, f.hour, 2);
+  *p++ = ':';
+  p = Digits(p, f.min, 2);
+  *p++ = ':';
+  p = Digits(p, f.sec, 2);
+  std::memcpy(p, " GMT", 4);
+  p += 4;
+  return std::string(buf, p);
 }
 
 std::optional<TimePoint> ParseAmzDate(std::string_view s) {

@@ -1,8 +1,9 @@
-// An event-driven HTTP/1.1 server. A few I/O threads (one Boost.Asio io_context each) own every
-// socket while it waits: accepting, reading request heads under a deadline, idle keep-alive.
-// A complete head hands the connection to a bounded pool of worker threads that run the
-// synchronous handler, so the handler's body stays a plain pull stream (socket -> auth -> store
-// file) and a slow disk never stalls the accept loop. See src/http/README.md for the reasons.
+// An event-driven HTTP/1.1 server. Every socket that waits (idle keep-alive, a request head
+// still arriving, lingering before close) sits in one epoll set with EPOLLONESHOT and holds no
+// thread; a bounded pool of worker threads waits on that set, and the worker that sees a socket
+// readable reads the head and runs the synchronous handler right there, so the handler's body
+// stays a plain pull stream (socket -> auth -> store file). A separate thread accepts and runs
+// the deadlines, so a slow disk never stalls accepting. See src/http/README.md for the reasons.
 #pragma once
 
 #include <atomic>
@@ -40,8 +41,7 @@ using CannedResponseBuilder = std::function<CannedResponse()>;
 struct ServerOptions {
   std::string host = "0.0.0.0";    // "" or "0.0.0.0" = every IPv4 address; "::" = every address
   uint16_t port = 9000;            // 0 = any free port
-  int io_threads = 0;              // 0 = one per core, at most 8
-  int worker_threads = 32;         // handlers running at once
+  int worker_threads = 32;         // handlers running at once (one thread more waits for heads)
   int max_queued_requests = 4096;  // complete heads waiting for a worker; past it, overload
   int max_connections = 16384;     // open client connections; past it, overload
   // The whole request head must arrive within this, counted from its first byte.
@@ -50,9 +50,6 @@ struct ServerOptions {
   // body is read or a response is written.
   std::chrono::milliseconds idle_timeout{30000};
   int max_header_bytes = 64 * 1024;
-  // After an answer, with no request queued, how long a worker waits on the socket for the
-  // same client's next request before handing the connection back to its loop (0 = never).
-  std::chrono::microseconds next_request_wait{1000};
   // 503 for a connection over max_connections or a request over max_queued_requests. Unset:
   // an empty 503.
   CannedResponseBuilder overload_response;
@@ -72,13 +69,13 @@ class Server {
   Status Listen();
   uint16_t port() const { return port_; }
 
-  // Starts the I/O threads and workers and serves until Shutdown() has finished; the calling
-  // thread runs one of the I/O loops. Call once, from one thread, after Listen().
+  // Starts the workers and serves until Shutdown() has finished; the calling thread accepts
+  // and runs the deadlines. Call once, from one thread, after Listen().
   void Serve();
 
   // Stops accepting, closes idle connections, lets requests in flight finish for up to
-  // `grace`, then cuts the connections still open, stops the I/O threads and joins every
-  // worker: when it returns no handler runs any more. Safe from any thread (not a signal
+  // `grace`, then cuts the connections still open and joins every worker: when it returns no
+  // handler runs any more. Safe from any thread (not a signal
   // handler); a second call returns at once.
   void Shutdown(std::chrono::milliseconds grace);
   void Shutdown(int grace_seconds) { Shutdown(std::chrono::seconds(grace_seconds)); }

@@ -25,7 +25,9 @@ Status ServeObject(RequestContext& ctx, bool with_body) {
   }
   CAIRN_RETURN_IF_ERROR(condition);
 
-  Headers headers = ctx.response_headers;
+  Headers headers;
+  headers.Reserve(ctx.response_headers.size() + 12);  // kept by the copy: no regrowth below
+  headers = ctx.response_headers;
   AddObjectHeaders(info, ctx.query, headers);
   uint64_t offset = 0;
   uint64_t length = info.size;

@@ -1,6 +1,7 @@
 #include "s3/object_headers.h"
 
 #include <array>
+#include <cstring>
 
 #include "common/time.h"
 #include "s3/request_checks.h"
@@ -132,8 +133,16 @@ void AddObjectHeaders(const storage::ObjectInfo& info, const Query& query, Heade
   out.Add("last-modified", FormatHttpDate(info.modified));
   out.Add("accept-ranges", "bytes");
   auto override_of = [&](std::string_view header) -> std::optional<std::string_view> {
-    std::string param = "response-" + std::string(header);
-    return query.Get(param);
+    // Most GETs have no query at all: no "response-*" name to build (and allocate) then.
+    if (query.params().empty()) return std::nullopt;
+    constexpr std::string_view kPrefix = "response-";
+    char name[64];
+    if (kPrefix.size() + header.size() > sizeof name) {
+      return query.Get(std::string(kPrefix) + std::string(header));
+    }
+    std::memcpy(name, kPrefix.data(), kPrefix.size());
+    std::memcpy(name + kPrefix.size(), header.data(), header.size());
+    return query.Get(std::string_view(name, kPrefix.size() + header.size()));
   };
   std::string_view type = info.attributes.content_type.empty()
                               ? std::string_view("binary/octet-stream")

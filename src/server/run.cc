@@ -187,7 +187,6 @@ int RunServer(const ServerConfig& config) {
     console_http.port = config.console_address.port;
     SetFrontDoor(config, console_http);
     // A few people at a browser: one loop and a few workers are plenty.
-    console_http.io_threads = 1;
     console_http.worker_threads = 4;
     console_http.max_connections = std::min(config.max_connections, 1024);
     console_server = std::make_unique<http::Server>(

@@ -259,9 +259,14 @@ class InlineSource final : public ByteSource {
 
 class LocalObjectReader final : public ObjectReader {
  public:
+  // `inline_data` holds the object's bytes from `inline_base` on (the whole metadata record,
+  // whose tail they are, so they are not copied out of it).
   LocalObjectReader(ObjectInfo info, std::shared_ptr<const std::string> inline_data,
-                    std::shared_ptr<const DataFile> file)
-      : info_(std::move(info)), inline_data_(std::move(inline_data)), file_(std::move(file)) {}
+                    std::shared_ptr<const DataFile> file, size_t inline_base = 0)
+      : info_(std::move(info)),
+        inline_data_(std::move(inline_data)),
+        file_(std::move(file)),
+        inline_base_(inline_base) {}
 
   const ObjectInfo& info() const override { return info_; }
 
@@ -270,13 +275,15 @@ class LocalObjectReader final : public ObjectReader {
       return Status(Code::kInvalidRange, "range beyond the end of the object");
     }
     if (file_) return DataFile::OpenRange(file_, offset, length);
-    return std::unique_ptr<ByteSource>(new InlineSource(inline_data_, offset, length));
+    return std::unique_ptr<ByteSource>(
+        new InlineSource(inline_data_, inline_base_ + static_cast<size_t>(offset), length));
   }
 
  private:
   ObjectInfo info_;
   std::shared_ptr<const std::string> inline_data_;
   std::shared_ptr<const DataFile> file_;
+  size_t inline_base_;
 };
 
 // The data files of a multipart object, opened (pinned) together, and where each begins.
@@ -786,16 +793,21 @@ Result<std::unique_ptr<ObjectReader>> LocalStoreImpl::OpenObject(const std::stri
   const std::string object_key = ObjectKey(bucket, key);
   for (int attempt = 0; attempt < kOpenAttempts; ++attempt) {
     ObjectRecord rec;
-    Status s = ReadObject(object_key, &rec, /*with_data=*/true);
+    std::string value;
+    Status s = db_->Get(object_key, &value);
+    if (s.ok()) s = DecodeObjectRecord(value, &rec, /*with_data=*/false);
     if (s.code() == Code::kNotFound) {
       CAIRN_RETURN_IF_ERROR(CheckBucket(bucket));
       return Status(Code::kNoSuchKey, "the specified key does not exist");
     }
     CAIRN_RETURN_IF_ERROR(s);
     if (rec.is_inline) {
-      auto bytes = std::make_shared<const std::string>(std::move(rec.inline_data));
-      return std::unique_ptr<ObjectReader>(
-          new LocalObjectReader(ToInfo(bucket, key, std::move(rec)), std::move(bytes), nullptr));
+      // Inline bytes are the record's tail (DecodeObjectRecord checks their length): the reader
+      // keeps the record rather than a copy of them.
+      size_t base = value.size() - static_cast<size_t>(rec.size);
+      auto bytes = std::make_shared<const std::string>(std::move(value));
+      return std::unique_ptr<ObjectReader>(new LocalObjectReader(
+          ToInfo(bucket, key, std::move(rec)), std::move(bytes), nullptr, base));
     }
     if (rec.is_multipart) {
       auto pinned = std::make_shared<PinnedParts>();

@@ -32,7 +32,6 @@ class FrontDoorTest : public ::testing::Test {
   void Start(ServerOptions options, Handler handler) {
     options.host = "127.0.0.1";
     options.port = 0;
-    options.io_threads = 2;
     server_ = std::make_unique<Server>(options, std::move(handler));
     ASSERT_TRUE(server_->Listen().ok());
     thread_ = std::thread([this] { server_->Serve(); });
@@ -281,6 +280,47 @@ TEST_F(FrontDoorTest, FullWorkerQueueGets503) {
   ::close(first);
   ::close(queued);
   ::close(refused);
+}
+
+// Only about one thread per core waits for sockets; the rest stand by. Handlers that block
+// (a slow disk) must not leave other clients unserved: standby threads take over.
+TEST_F(FrontDoorTest, BlockedHandlersDoNotStallOtherClients) {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false;
+  std::atomic<int> running{0};
+  ServerOptions options;
+  options.worker_threads = 6;
+  Start(options, [&](const Request& request, ByteSource& body, ResponseWriter& out) {
+    if (request.path == "/block") {
+      ++running;
+      std::unique_lock lock(mu);
+      cv.wait_for(lock, std::chrono::seconds(5), [&] { return release; });
+    }
+    Ok(request, body, out);
+  });
+  std::vector<int> blocked;
+  for (int i = 0; i < 4; ++i) {
+    blocked.push_back(Connect());
+    ASSERT_TRUE(SendText(blocked.back(), "GET /block HTTP/1.1\r\nHost: h\r\n\r\n"));
+  }
+  for (int i = 0; i < 400 && running.load() < 4; ++i) std::this_thread::sleep_for(milliseconds(5));
+  EXPECT_EQ(running.load(), 4);
+  auto start = Clock::now();
+  int fast = Connect();
+  ASSERT_TRUE(SendText(fast, "GET /fast HTTP/1.1\r\nHost: h\r\n\r\n"));
+  EXPECT_NE(ReadUntil(fast, "ok len=0").find("200 OK"), std::string::npos);
+  EXPECT_LT(Clock::now() - start, milliseconds(1000));
+  {
+    std::lock_guard lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  for (int fd : blocked) {
+    EXPECT_NE(ReadUntil(fd, "ok len=0").find("200 OK"), std::string::npos);
+    ::close(fd);
+  }
+  ::close(fast);
 }
 
 CannedResponse InternalXml() {
