@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "common/time.h"
+#include "http/request_head.h"
 #include "http/status_text.h"
 
 namespace cairn::http {
@@ -488,9 +489,7 @@ class Connection final : public ByteSource, public ResponseWriter {
   HeadState ParseHead() {
     if (!parser_) {
       parser_.emplace();
-      parser_->header_limit(static_cast<std::uint32_t>(server_.options().max_header_bytes));
-      parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
-      parser_->eager(false);
+      ConfigureHeadParser(*parser_, static_cast<std::uint32_t>(server_.options().max_header_bytes));
     }
     boost::beast::error_code ec;
     size_t used =
@@ -575,21 +574,8 @@ class Connection final : public ByteSource, public ResponseWriter {
   }
 
   void FillRequest() {
-    auto& msg = parser_->get();
-    request_ = Request();
-    request_.method.assign(msg.method_string().data(), msg.method_string().size());
-    request_.target.assign(msg.target().data(), msg.target().size());
-    size_t q = request_.target.find('?');
-    request_.path = request_.target.substr(0, q);
-    if (q != std::string::npos) request_.query = request_.target.substr(q + 1);
-    request_.headers.Reserve(static_cast<size_t>(std::distance(msg.begin(), msg.end())));
-    for (const auto& field : msg) {
-      request_.headers.Add(std::string_view(field.name_string().data(), field.name_string().size()),
-                           std::string_view(field.value().data(), field.value().size()));
-    }
-    request_.chunked = parser_->chunked();
-    if (auto length = parser_->content_length()) request_.content_length = *length;
-    request_.remote_ip = remote_ip_;
+    RequestFromHead(*parser_, remote_ip_, request_);
+    const auto& msg = parser_->get();
     body_left_ = request_.content_length.value_or(0);
     body_failed_ = false;
     sent_ = false;

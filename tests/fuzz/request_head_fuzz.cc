@@ -1,9 +1,8 @@
-// The request head, as the server reads it: the bytes go through Boost.Beast's request_parser
-// configured as src/http/server.cc configures it (ReadRequestHead), the http::Request is built
-// from the parsed message the same way, then every S3 request parser that reads the head runs
-// on it: the query, the router (path decoding, virtual-host buckets with domains), key and
-// bucket validation, body size, write conditions, Content-MD5, copy source, part numbers,
-// stored attributes, checksums and the CORS preflight.
+// The request head, as the server reads it: the bytes go through the server's own head reading
+// (http/request_head.h: Beast's parser with the server's limits, then the http::Request), then
+// every S3 request parser that reads the head runs on it: the query, the router (path decoding,
+// virtual-host buckets with domains), key and bucket validation, body size, write conditions,
+// Content-MD5, copy source, part numbers, stored attributes, checksums and the CORS preflight.
 //
 // Input: the raw head (and possibly body bytes, which are not read), e.g. a captured request.
 #include <boost/beast/core/error.hpp>
@@ -17,6 +16,7 @@
 
 #include "common/encoding.h"
 #include "http/request.h"
+#include "http/request_head.h"
 #include "s3/bucket_name.h"
 #include "s3/cors.h"
 #include "s3/object_headers.h"
@@ -33,10 +33,8 @@ constexpr uint32_t kMaxHeaderBytes = 64 * 1024;
 
 // As Connection::ReadRequestHead: nullopt where the server would answer 400/431 or wait.
 std::optional<cairn::http::Request> ParseHead(std::string_view bytes) {
-  beast_http::request_parser<beast_http::buffer_body> parser;
-  parser.header_limit(kMaxHeaderBytes);
-  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-  parser.eager(false);
+  cairn::http::HeadParser parser;
+  cairn::http::ConfigureHeadParser(parser, kMaxHeaderBytes);
   boost::beast::error_code ec;
   size_t used = 0;
   while (!parser.is_header_done()) {
@@ -45,20 +43,8 @@ std::optional<cairn::http::Request> ParseHead(std::string_view bytes) {
     if (ec || n == 0) break;
   }
   if (!parser.is_header_done()) return std::nullopt;
-  auto& msg = parser.get();
   cairn::http::Request request;
-  request.method.assign(msg.method_string().data(), msg.method_string().size());
-  request.target.assign(msg.target().data(), msg.target().size());
-  size_t q = request.target.find('?');
-  request.path = request.target.substr(0, q);
-  if (q != std::string::npos) request.query = request.target.substr(q + 1);
-  for (const auto& field : msg) {
-    request.headers.Add(std::string_view(field.name_string().data(), field.name_string().size()),
-                        std::string_view(field.value().data(), field.value().size()));
-  }
-  request.chunked = parser.chunked();
-  if (auto length = parser.content_length()) request.content_length = *length;
-  request.remote_ip = "127.0.0.1";
+  cairn::http::RequestFromHead(parser, "127.0.0.1", request);
   return request;
 }
 
