@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ccache pkg-config clang-format
   libboost-dev libssl-dev librocksdb-dev libisal-dev libpugixml-dev nlohmann-json3-dev
-  libcli11-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev zlib1g-dev
+  libcli11-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev zlib1g-dev libargon2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Node.js (>= 20.19, for Vite) builds the web console embedded in the binary, and runs the
