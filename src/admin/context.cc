@@ -1,5 +1,7 @@
 #include "admin/context.h"
 
+#include "admin/madmin_crypto.h"
+
 namespace cairn::admin {
 
 bool AdminContext::Allowed(std::string_view action) const {
@@ -58,6 +60,26 @@ Result<Json> AdminContext::BodyObject() {
     return Status(Code::kInvalidArgument, "the request body must be a JSON object");
   }
   return object;
+}
+
+Result<Json> AdminContext::EncryptedBodyObject() {
+  CAIRN_ASSIGN_OR_RETURN(std::string sealed, BodyText());
+  CAIRN_ASSIGN_OR_RETURN(auth::Credentials caller, iam().Lookup(identity_.access_key));
+  CAIRN_ASSIGN_OR_RETURN(std::string text, MadminDecrypt(caller.secret_key, sealed));
+  Json object = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (object.is_discarded() || !object.is_object()) {
+    return Status(Code::kInvalidArgument, "the decrypted request body must be a JSON object");
+  }
+  return object;
+}
+
+Result<Reply> AdminContext::Encrypted(const Json& reply) const {
+  CAIRN_ASSIGN_OR_RETURN(auth::Credentials caller, iam().Lookup(identity_.access_key));
+  CAIRN_ASSIGN_OR_RETURN(
+      std::string sealed,
+      MadminEncrypt(caller.secret_key,
+                    reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+  return Reply::Bytes(std::move(sealed), "application/octet-stream");
 }
 
 Result<std::optional<std::string>> OptionalString(const Json& object, std::string_view field) {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "admin/endpoints.h"
+#include "admin/madmin_crypto.h"
 #include "common/encoding.h"
 #include "common/hash.h"
 #include "iam/bucket_policies.h"
@@ -135,7 +136,8 @@ class AdminApiTest : public ::testing::Test {
                 const std::string& secret = kRootSecret) {
     http::Request request;
     request.method = method;
-    request.path = std::string(kBasePath) + name;
+    // A name starting with '/' is a whole path (MinIO's /minio/admin/v3/...).
+    request.path = name.starts_with('/') ? name : std::string(kBasePath) + name;
     for (const auto& [key, value] : query) {
       if (!request.query.empty()) request.query += "&";
       request.query += UriEncode(key, false) + "=" + UriEncode(value, false);
@@ -541,6 +543,160 @@ TEST_F(AdminApiTest, PayloadMustMatchItsSignedHash) {
   EXPECT_EQ(out.status, 400) << out.body;
   EXPECT_NE(out.body.find("XAmzContentSHA256Mismatch"), std::string::npos) << out.body;
   EXPECT_FALSE(iam_->GetUser("alice").ok());
+}
+
+// ---- MinIO's admin API v3 (minio_v3.cc) --------------------------------------------------------
+
+std::string V3(const std::string& name) { return std::string(kMinioBasePath) + name; }
+
+TEST_F(AdminApiTest, V3AddUserTakesAnEncryptedBodyAndListUsersAnswersEncrypted) {
+  std::string body =
+      MadminEncrypt(kRootSecret, R"({"secretKey":"v3-user-secret","status":"enabled"})").value();
+  Response r = Call("PUT", V3("add-user"), {{"accessKey", "v3user"}}, body);
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.text, "");
+  auto creds = iam_->Lookup("v3user");
+  ASSERT_TRUE(creds.ok());
+  EXPECT_EQ(creds->secret_key, "v3-user-secret");
+
+  ASSERT_TRUE(iam_->AttachPolicies({"readonly", "diagnostics"}, "v3user", "").ok());
+  r = Call("GET", V3("list-users"));
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_TRUE(MadminIsEncrypted(r.text));
+  auto plain = MadminDecrypt(kRootSecret, r.text);
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  json users = json::parse(*plain);
+  EXPECT_EQ(users["v3user"]["status"], "enabled");
+  EXPECT_EQ(users["v3user"]["policyName"], "diagnostics,readonly");
+  EXPECT_FALSE(users["v3user"].contains("secretKey"));
+
+  // user-info is plain JSON; a plaintext add-user body (not madmin's encryption) is refused.
+  r = Call("GET", V3("user-info"), {{"accessKey", "v3user"}});
+  EXPECT_EQ(r.body["status"], "enabled") << r.text;
+  r = Call("PUT", V3("add-user"), {{"accessKey", "v3plain"}}, R"({"secretKey":"plain-secret"})");
+  EXPECT_EQ(r.status, 400) << r.text;
+  // Encrypted under another secret than the caller's: refused too.
+  body = MadminEncrypt("someone-else", R"({"secretKey":"v3-user-secret"})").value();
+  EXPECT_EQ(Call("PUT", V3("add-user"), {{"accessKey", "v3other"}}, body).status, 400);
+  EXPECT_FALSE(iam_->GetUser("v3plain").ok());
+  EXPECT_FALSE(iam_->GetUser("v3other").ok());
+}
+
+TEST_F(AdminApiTest, V3PoliciesGroupsAndStatuses) {
+  const std::string doc =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],)"
+      R"("Resource":["arn:aws:s3:::b/*"]}]})";
+  ASSERT_EQ(Call("PUT", V3("add-canned-policy"), {{"name", "getb"}}, doc).status, 200);
+  Response r = Call("GET", V3("info-canned-policy"), {{"name", "getb"}});
+  EXPECT_EQ(r.text, doc);
+  r = Call("GET", V3("info-canned-policy"), {{"name", "getb"}, {"v", "2"}});
+  EXPECT_EQ(r.body["PolicyName"], "getb");
+  EXPECT_EQ(r.body["Policy"], json::parse(doc));
+  r = Call("GET", V3("list-canned-policies"));
+  EXPECT_TRUE(r.body.contains("getb") && r.body.contains("readwrite")) << r.text;
+
+  AddUser("gmember", {});
+  ASSERT_EQ(Call("PUT", V3("update-group-members"), {},
+                 R"({"group":"devs","members":["gmember"],"isRemove":false})")
+                .status,
+            200);
+  ASSERT_EQ(Call("PUT", V3("set-user-or-group-policy"),
+                 {{"policyName", "getb"}, {"userOrGroup", "devs"}, {"isGroup", "true"}})
+                .status,
+            200);
+  r = Call("GET", V3("group"), {{"group", "devs"}});
+  EXPECT_EQ(r.body, json::parse(R"({"name":"devs","status":"enabled","members":["gmember"],)"
+                                R"("policy":"getb"})"));
+  // set-user-or-group-policy replaces the whole set.
+  ASSERT_EQ(Call("PUT", V3("set-user-or-group-policy"),
+                 {{"policyName", "readonly"}, {"userOrGroup", "devs"}, {"isGroup", "true"}})
+                .status,
+            200);
+  EXPECT_EQ(iam_->GetGroup("devs")->policies, std::vector<std::string>{"readonly"});
+  EXPECT_EQ(Call("GET", V3("groups")).body, json::parse(R"(["devs"])"));
+  EXPECT_EQ(Call("PUT", V3("set-group-status"), {{"group", "devs"}, {"status", "disabled"}}).status,
+            200);
+  EXPECT_FALSE(iam_->GetGroup("devs")->enabled);
+  EXPECT_EQ(
+      Call("PUT", V3("set-user-status"), {{"accessKey", "gmember"}, {"status", "disabled"}}).status,
+      200);
+  EXPECT_FALSE(iam_->GetUser("gmember")->enabled);
+  ASSERT_EQ(Call("PUT", V3("update-group-members"), {},
+                 R"({"group":"devs","members":["gmember"],"isRemove":true})")
+                .status,
+            200);
+  EXPECT_EQ(Call("DELETE", V3("remove-canned-policy"), {{"name", "getb"}}).status, 200);
+  EXPECT_EQ(Call("DELETE", V3("remove-user"), {{"accessKey", "gmember"}}).status, 200);
+  EXPECT_FALSE(iam_->GetUser("gmember").ok());
+}
+
+TEST_F(AdminApiTest, V3ServiceAccountsAreEncryptedBothWays) {
+  AddUser("owner", {"readwrite"});
+  std::string body = MadminEncrypt("owner-secret", R"({"policy":{"Version":"2012-10-17",)"
+                                                   R"("Statement":[{"Effect":"Allow",)"
+                                                   R"("Action":["s3:ListBucket"],)"
+                                                   R"("Resource":["arn:aws:s3:::b"]}]},)"
+                                                   R"("comment":"ci key"})")
+                         .value();
+  Response r = As("owner", "PUT", V3("add-service-account"), {}, body);
+  ASSERT_EQ(r.status, 200) << r.text;
+  json created = json::parse(MadminDecrypt("owner-secret", r.text).value());
+  std::string key = created["credentials"]["accessKey"];
+  EXPECT_FALSE(created["credentials"]["secretKey"].get<std::string>().empty());
+
+  r = As("owner", "GET", V3("list-service-accounts"), {{"user", "owner"}});
+  json listed = json::parse(MadminDecrypt("owner-secret", r.text).value());
+  EXPECT_EQ(listed["accounts"], json::array({key}));
+  r = As("owner", "GET", V3("info-service-account"), {{"accessKey", key}});
+  json info = json::parse(MadminDecrypt("owner-secret", r.text).value());
+  EXPECT_EQ(info["parentUser"], "owner");
+  EXPECT_EQ(info["accountStatus"], "on");
+  EXPECT_EQ(info["impliedPolicy"], false);
+  EXPECT_EQ(info["comment"], "ci key");
+  EXPECT_EQ(json::parse(info["policy"].get<std::string>())["Statement"][0]["Action"][0],
+            "s3:ListBucket");
+  // Another user without admin actions can neither see nor delete it.
+  AddUser("other", {"readwrite"});
+  EXPECT_EQ(As("other", "GET", V3("info-service-account"), {{"accessKey", key}}).code(),
+            "AccessDenied");
+  r = As("owner", "DELETE", V3("delete-service-account"), {{"accessKey", key}});
+  EXPECT_EQ(r.status, 204) << r.text;
+  EXPECT_FALSE(iam_->GetServiceAccount(key).ok());
+}
+
+TEST_F(AdminApiTest, V3ErrorsHaveMinioShapeAndUnservedCallsAreNotImplemented) {
+  Response r = Call("GET", V3("user-info"), {{"accessKey", "ghost"}});
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.code(), "XMinioAdminNoSuchUser");
+  for (const char* field : {"Code", "Message", "Resource", "RequestId", "HostId"}) {
+    EXPECT_TRUE(r.body.contains(field)) << field << " in " << r.text;
+  }
+  EXPECT_EQ(r.body["Resource"], V3("user-info"));
+  EXPECT_EQ(r.body["RequestId"], r.headers.Get("x-amz-request-id").value_or("?"));
+
+  for (const char* name : {"heal/", "config-kv", "service", "no-such-call"}) {
+    r = Call("GET", V3(name));
+    EXPECT_EQ(r.status, 501) << name;
+    EXPECT_EQ(r.code(), "NotImplemented") << name;
+  }
+  AddUser("plain", {"readwrite"});
+  r = As("plain", "GET", V3("list-users"));
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.code(), "AccessDenied");
+  EXPECT_TRUE(r.body.contains("Resource")) << r.text;
+  // Anonymous callers are refused the same way.
+  r = Call("GET", V3("list-users"), {}, "", "");
+  EXPECT_EQ(r.status, 403);
+}
+
+TEST_F(AdminApiTest, HandlesTheMinioBasePathToo) {
+  http::Request request;
+  request.path = "/minio/admin/v3/list-users";
+  EXPECT_TRUE(AdminApi::Handles(request));
+  request.path = "/minio/admin/v2/list-users";
+  EXPECT_FALSE(AdminApi::Handles(request));
+  request.path = "/minio/object";
+  EXPECT_FALSE(AdminApi::Handles(request));
 }
 
 }  // namespace
