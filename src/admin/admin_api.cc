@@ -117,7 +117,8 @@ void AdminApi::Handle(const http::Request& request, ByteSource& raw_body,
   auto fail = [&](const Status& error) {
     ErrorInfo info = options_.error_table(error.code());
     if (minio) info = MinioAdminError(error.code(), info);
-    if (info.http_status >= 500) {
+    // NotImplemented is a client asking for what is not there, not a server fault.
+    if (info.http_status >= 500 && error.code() != Code::kNotImplemented) {
       spdlog::error("admin {} {}: {} (request {})", request.method, request.path, error.ToString(),
                     request_id);
     }
