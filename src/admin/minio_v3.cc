@@ -57,7 +57,9 @@ Result<std::string> StringField(const Json& body, std::string_view field) {
 
 Result<std::vector<std::string>> OptionalList(const Json& body, std::string_view field) {
   auto it = body.find(field);
-  if (it == body.end() || it->is_null()) return std::vector<std::string>();
+  if (it == body.end() || it->is_null() || (it->is_array() && it->empty())) {
+    return std::vector<std::string>();
+  }
   return StringList(body, field);
 }
 
@@ -190,12 +192,13 @@ Result<Reply> V3DetachPolicy(AdminContext& ctx) {
 Result<Reply> V3UpdateGroupMembers(AdminContext& ctx) {
   // madmin.GroupAddRemove, plain JSON: {"group", "members", "groupStatus", "isRemove"}.
   CAIRN_ASSIGN_OR_RETURN(Json body, ctx.BodyObject());
+  auto is_remove = body.find("isRemove");
+  bool remove = is_remove != body.end() && is_remove->is_boolean() && is_remove->get<bool>();
+  // Authorized before the rest of the body is judged: refusals do not depend on its details.
+  CAIRN_RETURN_IF_ERROR(ctx.Require(remove ? "admin:RemoveUserFromGroup" : "admin:AddUserToGroup"));
   CAIRN_ASSIGN_OR_RETURN(std::string group, StringField(body, "group"));
   if (group.empty()) return Status(Code::kInvalidArgument, "\"group\" is required");
   CAIRN_ASSIGN_OR_RETURN(std::vector<std::string> members, OptionalList(body, "members"));
-  auto is_remove = body.find("isRemove");
-  bool remove = is_remove != body.end() && is_remove->is_boolean() && is_remove->get<bool>();
-  CAIRN_RETURN_IF_ERROR(ctx.Require(remove ? "admin:RemoveUserFromGroup" : "admin:AddUserToGroup"));
   if (remove) {
     // No members: remove the group itself (which must then be empty), as MinIO does.
     CAIRN_RETURN_IF_ERROR(ctx.iam().RemoveGroupMembers(group, members));

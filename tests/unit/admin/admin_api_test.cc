@@ -625,6 +625,12 @@ TEST_F(AdminApiTest, V3PoliciesGroupsAndStatuses) {
                  R"({"group":"devs","members":["gmember"],"isRemove":true})")
                 .status,
             200);
+  // No members and isRemove: the group itself goes (as mc admin group remove does it).
+  ASSERT_EQ(Call("PUT", V3("update-group-members"), {},
+                 R"({"group":"devs","members":[],"isRemove":true})")
+                .status,
+            200);
+  EXPECT_FALSE(iam_->GetGroup("devs").ok());
   EXPECT_EQ(Call("DELETE", V3("remove-canned-policy"), {{"name", "getb"}}).status, 200);
   EXPECT_EQ(Call("DELETE", V3("remove-user"), {{"accessKey", "gmember"}}).status, 200);
   EXPECT_FALSE(iam_->GetUser("gmember").ok());
