@@ -80,6 +80,9 @@ Result<Reply> Dispatch(Endpoint endpoint, AdminContext& ctx) {
     case Endpoint::kV3ListServiceAccounts: return V3ListServiceAccounts(ctx);
     case Endpoint::kV3InfoServiceAccount: return V3InfoServiceAccount(ctx);
     case Endpoint::kV3DeleteServiceAccount: return V3DeleteServiceAccount(ctx);
+    case Endpoint::kV3ServerInfo: return V3ServerInfo(ctx);
+    case Endpoint::kV3StorageInfo: return V3StorageInfo(ctx);
+    case Endpoint::kV3DataUsageInfo: return V3DataUsageInfo(ctx);
   }
   return Status(Code::kInternal, "unrouted admin endpoint");
 }

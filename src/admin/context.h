@@ -69,6 +69,7 @@ class AdminContext {
   // for the root and its own service accounts).
   const iam::Principal& caller() const { return caller_; }
   const AdminServices& services() const { return services_; }
+  const http::Request& request() const { return request_; }
   iam::IamStore& iam() const { return services_.iam; }
 
   // Whether the caller's policies grant `action` (resource arn:aws:s3:::*, as MinIO).

@@ -64,6 +64,9 @@ enum class Endpoint {
   kV3ListServiceAccounts,
   kV3InfoServiceAccount,
   kV3DeleteServiceAccount,
+  kV3ServerInfo,
+  kV3StorageInfo,
+  kV3DataUsageInfo,
 };
 
 struct EndpointSpec {

@@ -57,5 +57,8 @@ Result<Reply> V3UpdateServiceAccount(AdminContext& ctx);
 Result<Reply> V3ListServiceAccounts(AdminContext& ctx);
 Result<Reply> V3InfoServiceAccount(AdminContext& ctx);
 Result<Reply> V3DeleteServiceAccount(AdminContext& ctx);
+Result<Reply> V3ServerInfo(AdminContext& ctx);
+Result<Reply> V3StorageInfo(AdminContext& ctx);
+Result<Reply> V3DataUsageInfo(AdminContext& ctx);
 
 }  // namespace cairn::admin

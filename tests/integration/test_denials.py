@@ -641,6 +641,9 @@ class DenialMatrixTest(CairnTestCase):
             ("GET", "list-service-accounts?user=reader", None, False, None),
             ("GET", f"info-service-account?accessKey={self.reader_sa}", None, False, None),
             ("DELETE", f"delete-service-account?accessKey={self.reader_sa}", None, True, None),
+            ("GET", "info", None, False, None),
+            ("GET", "storageinfo", None, False, None),
+            ("GET", "datausageinfo", None, False, None),
         ]
         for user in ("alice", "reader"):
             for method, name, body, is_write, encrypted in v3:

@@ -4,7 +4,7 @@
 // applies to its members, a service account is held to its inline policy). Started by run.sh;
 // built in GOPATH mode from Debian's packages only (no module download).
 //
-// Usage: madmin-check -endpoint 127.0.0.1:PORT -access ROOT -secret ROOTSECRET
+// Usage: madmin-check -endpoint 127.0.0.1:PORT -access ROOT -secret ROOTSECRET -data DIR
 package main
 
 import (
@@ -29,6 +29,7 @@ var (
 	endpoint = flag.String("endpoint", "", "host:port of the Cairn server")
 	rootUser = flag.String("access", "", "root access key")
 	rootPass = flag.String("secret", "", "root secret key")
+	dataDir  = flag.String("data", "", "the server's data folder")
 	failures = 0
 	checks   = 0
 )
@@ -112,8 +113,8 @@ const listOnlyPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
 
 func main() {
 	flag.Parse()
-	if *endpoint == "" || *rootUser == "" || *rootPass == "" {
-		fmt.Println("usage: madmin-check -endpoint HOST:PORT -access AK -secret SK")
+	if *endpoint == "" || *rootUser == "" || *rootPass == "" || *dataDir == "" {
+		fmt.Println("usage: madmin-check -endpoint HOST:PORT -access AK -secret SK -data DIR")
 		os.Exit(2)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -369,7 +370,7 @@ func main() {
 	}(), "NotImplemented"))
 
 	// -- server --------------------------------------------------------------------------------
-	serverChecks(ctx, adm)
+	serverChecks(ctx, adm, root, *dataDir)
 
 	// -- clean up ----------------------------------------------------------------------------
 	check("RemoveUser", adm.RemoveUser(ctx, "bob"))

@@ -62,7 +62,7 @@ curl -fsS "http://127.0.0.1:$port/minio/health/ready" >/dev/null ||
   { echo "FAIL: the server is not ready" >&2; cat "$work/server.log" >&2; exit 1; }
 
 if ! timeout 300 "$work/madmin-check" -endpoint "127.0.0.1:$port" -access "$root_user" \
-  -secret "$root_pass"; then
+  -secret "$root_pass" -data "$work/data"; then
   echo "--- server log" >&2
   tail -50 "$work/server.log" >&2
   exit 1

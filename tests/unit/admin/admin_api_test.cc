@@ -695,6 +695,44 @@ TEST_F(AdminApiTest, V3ErrorsHaveMinioShapeAndUnservedCallsAreNotImplemented) {
   EXPECT_EQ(r.status, 403);
 }
 
+TEST_F(AdminApiTest, V3ServerInfoStorageInfoAndDataUsageReportTheSameFactsAsV1) {
+  objects_.buckets["a"] = {Object("a", "k1", 10), Object("a", "k2", 20), Object("a", "k3", 30)};
+  objects_.buckets["b"] = {Object("b", "x", 5)};
+  Response r = Call("GET", V3("info"));
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["mode"], "online");
+  EXPECT_EQ(r.body["buckets"]["count"], 2);
+  EXPECT_EQ(r.body["objects"]["count"], 4);
+  EXPECT_EQ(r.body["usage"]["size"], 65);
+  EXPECT_EQ(r.body["backend"]["backendType"], "Erasure");
+  EXPECT_EQ(r.body["backend"]["onlineDisks"], 1);
+  ASSERT_EQ(r.body["servers"].size(), 1u);
+  EXPECT_EQ(r.body["servers"][0]["version"], CAIRN_TEST_VERSION);
+  EXPECT_EQ(r.body["servers"][0]["endpoint"], "127.0.0.1:9000");
+  ASSERT_EQ(r.body["servers"][0]["drives"].size(), 1u);
+  EXPECT_EQ(r.body["servers"][0]["drives"][0]["path"], ::testing::TempDir());
+
+  r = Call("GET", V3("storageinfo"));
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["Backend"]["Type"], 2);
+  ASSERT_EQ(r.body["Disks"].size(), 1u);
+  EXPECT_GT(r.body["Disks"][0]["totalspace"].get<uint64_t>(), 0u);
+
+  r = Call("GET", V3("datausageinfo"));
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["objectsCount"], 4);
+  EXPECT_EQ(r.body["objectsTotalSize"], 65);
+  EXPECT_EQ(r.body["bucketsCount"], 2);
+  EXPECT_EQ(r.body["bucketsUsageInfo"]["a"]["objectsCount"], 3);
+  EXPECT_EQ(r.body["bucketsSizes"]["a"], 60);
+  EXPECT_TRUE(ParseIso8601(r.body["lastUpdate"].get<std::string>()).has_value());
+
+  AddUser("plainuser", {"readwrite"});
+  for (const char* name : {"info", "storageinfo", "datausageinfo"}) {
+    EXPECT_EQ(As("plainuser", "GET", V3(name)).code(), "AccessDenied") << name;
+  }
+}
+
 TEST_F(AdminApiTest, HandlesTheMinioBasePathToo) {
   http::Request request;
   request.path = "/minio/admin/v3/list-users";

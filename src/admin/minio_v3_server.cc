@@ -1,0 +1,115 @@
+// MinIO's server-information calls (madmin-go's info-commands.go): ServerInfo (`info`),
+// StorageInfo and DataUsageInfo, from the same facts v1 `GET info` reports (server_facts.h).
+// Cairn is one server with no parity today: the backend is reported as MinIO reports a
+// single-node deployment without parity, with every configured drive online.
+#include "admin/handlers.h"
+#include "admin/server_facts.h"
+#include "common/time.h"
+
+namespace cairn::admin {
+
+namespace {
+
+constexpr int kMinioBackendErasure = 2;  // madmin.BackendType: Unknown, FS, Erasure, Gateway
+
+std::string HostEndpoint(const AdminContext& ctx) {
+  auto host = ctx.request().headers.Get("host");
+  return host ? std::string(*host) : std::string("127.0.0.1");
+}
+
+// madmin.Disk, fields as madmin names them.
+Json MinioDisk(const DriveFacts& drive, size_t index) {
+  return Json{{"endpoint", drive.path},
+              {"path", drive.path},
+              {"state", drive.readable ? "ok" : "faulty"},
+              {"major", 0},
+              {"minor", 0},
+              {"totalspace", drive.total},
+              {"usedspace", drive.used},
+              {"availspace", drive.free},
+              {"pool_index", 0},
+              {"set_index", 0},
+              {"disk_index", index}};
+}
+
+Json MinioDisks(const ServerFacts& facts) {
+  Json disks = Json::array();
+  for (size_t i = 0; i < facts.drives.size(); ++i) disks.push_back(MinioDisk(facts.drives[i], i));
+  return disks;
+}
+
+size_t Online(const ServerFacts& facts) {
+  size_t online = 0;
+  for (const DriveFacts& drive : facts.drives) online += drive.readable ? 1 : 0;
+  return online;
+}
+
+}  // namespace
+
+Result<Reply> V3ServerInfo(AdminContext& ctx) {
+  CAIRN_ASSIGN_OR_RETURN(ServerFacts facts, GatherServerFacts(ctx));
+  std::string endpoint = HostEndpoint(ctx);
+  size_t online = Online(facts);
+  // madmin.InfoMessage with one madmin.ServerProperties.
+  Json server{{"state", "online"},
+              {"endpoint", endpoint},
+              {"scheme", ctx.request().secure ? "https" : "http"},
+              {"uptime", facts.uptime_seconds},
+              {"version", facts.version},
+              {"network", Json{{endpoint, "online"}}},
+              {"drives", MinioDisks(facts)},
+              {"poolNumber", 1},
+              {"mem_stats", Json::object()}};
+  return Reply::Ok(Json{{"mode", "online"},
+                        {"region", facts.region},
+                        {"buckets", Json{{"count", facts.buckets.size()}}},
+                        {"objects", Json{{"count", facts.objects}}},
+                        {"versions", Json{{"count", facts.objects}}},
+                        {"usage", Json{{"size", facts.bytes}}},
+                        {"backend", Json{{"backendType", "Erasure"},
+                                         {"onlineDisks", online},
+                                         {"offlineDisks", facts.drives.size() - online},
+                                         {"standardSCParity", 0},
+                                         {"rrSCParity", 0}}},
+                        {"servers", Json::array({std::move(server)})}});
+}
+
+Result<Reply> V3StorageInfo(AdminContext& ctx) {
+  CAIRN_ASSIGN_OR_RETURN(ServerFacts facts, GatherServerFacts(ctx));
+  std::string endpoint = HostEndpoint(ctx);
+  size_t online = Online(facts);
+  // madmin.StorageInfo: Go's default field names (no json tags on these structs).
+  return Reply::Ok(
+      Json{{"Disks", MinioDisks(facts)},
+           {"Backend", Json{{"Type", kMinioBackendErasure},
+                            {"GatewayOnline", false},
+                            {"OnlineDisks", Json{{endpoint, online}}},
+                            {"OfflineDisks", Json{{endpoint, facts.drives.size() - online}}},
+                            {"StandardSCData", Json::array({facts.drives.size()})},
+                            {"StandardSCParity", 0},
+                            {"RRSCData", Json::array({facts.drives.size()})},
+                            {"RRSCParity", 0},
+                            {"TotalSets", Json::array({1})},
+                            {"DrivesPerSet", Json::array({facts.drives.size()})}}}});
+}
+
+Result<Reply> V3DataUsageInfo(AdminContext& ctx) {
+  CAIRN_ASSIGN_OR_RETURN(ServerFacts facts, GatherServerFacts(ctx));
+  Json usage = Json::object();
+  Json sizes = Json::object();
+  for (const auto& [name, bucket] : facts.buckets) {
+    usage[name] = Json{{"size", bucket.bytes},
+                       {"objectsCount", bucket.objects},
+                       {"versionsCount", bucket.objects}};
+    sizes[name] = bucket.bytes;
+  }
+  // madmin.DataUsageInfo. Counted now, by a walk of every listing: lastUpdate is now.
+  return Reply::Ok(Json{{"lastUpdate", FormatIso8601(Now())},
+                        {"objectsCount", facts.objects},
+                        {"objectsTotalSize", facts.bytes},
+                        {"bucketsCount", facts.buckets.size()},
+                        {"bucketsUsageInfo", std::move(usage)},
+                        {"bucketsSizes", std::move(sizes)}});
+}
+
+}  // namespace cairn::admin
