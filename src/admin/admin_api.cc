@@ -83,6 +83,8 @@ Result<Reply> Dispatch(Endpoint endpoint, AdminContext& ctx) {
     case Endpoint::kV3ServerInfo: return V3ServerInfo(ctx);
     case Endpoint::kV3StorageInfo: return V3StorageInfo(ctx);
     case Endpoint::kV3DataUsageInfo: return V3DataUsageInfo(ctx);
+    case Endpoint::kV3PolicyEntities: return V3PolicyEntities(ctx);
+    case Endpoint::kV3AccountInfo: return V3AccountInfo(ctx);
   }
   return Status(Code::kInternal, "unrouted admin endpoint");
 }

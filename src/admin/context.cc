@@ -4,10 +4,13 @@
 
 namespace cairn::admin {
 
-bool AdminContext::Allowed(std::string_view action) const {
+bool AdminContext::Allowed(std::string_view action, std::string_view bucket,
+                           std::string_view key) const {
   iam::AccessRequest access;
   access.identity = &identity_;
   access.action = action;
+  access.bucket = bucket;
+  access.key = key;
   access.remote_ip = request_.remote_ip;
   access.secure_transport = request_.secure;
   if (auto agent = request_.headers.Get("user-agent")) {
@@ -26,6 +29,14 @@ std::optional<std::string_view> AdminContext::Param(std::string_view name) const
     if (key == name) return std::string_view(value);
   }
   return std::nullopt;
+}
+
+std::vector<std::string> AdminContext::Params(std::string_view name) const {
+  std::vector<std::string> out;
+  for (const auto& [key, value] : query_) {
+    if (key == name && !value.empty()) out.push_back(value);
+  }
+  return out;
 }
 
 Result<std::string> AdminContext::RequiredParam(std::string_view name) const {

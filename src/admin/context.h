@@ -72,13 +72,17 @@ class AdminContext {
   const http::Request& request() const { return request_; }
   iam::IamStore& iam() const { return services_.iam; }
 
-  // Whether the caller's policies grant `action` (resource arn:aws:s3:::*, as MinIO).
-  bool Allowed(std::string_view action) const;
+  // Whether the caller's policies grant `action` (resource arn:aws:s3:::*, as MinIO), or with
+  // `bucket`, the bucket-level action on that bucket (as S3 would decide it).
+  bool Allowed(std::string_view action, std::string_view bucket = "",
+               std::string_view key = "") const;
   // kAccessDenied unless Allowed(action).
   Status Require(std::string_view action) const;
 
   // A decoded query parameter; nullopt when absent.
   std::optional<std::string_view> Param(std::string_view name) const;
+  // Every value of a repeated query parameter (?user=a&user=b), empty ones skipped.
+  std::vector<std::string> Params(std::string_view name) const;
   // A query parameter that must be present and non-empty (kInvalidArgument otherwise).
   Result<std::string> RequiredParam(std::string_view name) const;
 

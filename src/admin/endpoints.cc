@@ -61,6 +61,9 @@ constexpr EndpointSpec kMinioEndpoints[] = {
     {"GET", "info", Endpoint::kV3ServerInfo, "admin:ServerInfo", kV3},
     {"GET", "storageinfo", Endpoint::kV3StorageInfo, "admin:StorageInfo", kV3},
     {"GET", "datausageinfo", Endpoint::kV3DataUsageInfo, "admin:DataUsageInfo", kV3},
+    {"GET", "idp/builtin/policy-entities", Endpoint::kV3PolicyEntities, "admin:GetPolicy", kV3},
+    // Every caller may read its own account (as MinIO): no admin action.
+    {"GET", "accountinfo", Endpoint::kV3AccountInfo, "", kV3},
 };
 
 }  // namespace

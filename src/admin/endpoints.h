@@ -67,6 +67,8 @@ enum class Endpoint {
   kV3ServerInfo,
   kV3StorageInfo,
   kV3DataUsageInfo,
+  kV3PolicyEntities,
+  kV3AccountInfo,
 };
 
 struct EndpointSpec {

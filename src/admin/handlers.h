@@ -60,5 +60,7 @@ Result<Reply> V3DeleteServiceAccount(AdminContext& ctx);
 Result<Reply> V3ServerInfo(AdminContext& ctx);
 Result<Reply> V3StorageInfo(AdminContext& ctx);
 Result<Reply> V3DataUsageInfo(AdminContext& ctx);
+Result<Reply> V3PolicyEntities(AdminContext& ctx);
+Result<Reply> V3AccountInfo(AdminContext& ctx);
 
 }  // namespace cairn::admin

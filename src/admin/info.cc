@@ -23,6 +23,7 @@ Status CountStore(storage::ObjectStore& store, ServerFacts& facts) {
   CAIRN_ASSIGN_OR_RETURN(auto buckets, store.ListBuckets());
   for (const storage::BucketInfo& bucket : buckets) {
     BucketFacts& counted = facts.buckets[bucket.name];
+    counted.created = bucket.created;
     storage::ListQuery query;
     for (;;) {
       auto page = store.ListObjects(bucket.name, query);

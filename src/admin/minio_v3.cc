@@ -2,12 +2,14 @@
 // JSON field names and status codes, and its encrypted bodies (madmin_crypto.h, under the
 // caller's secret key) exactly where MinIO encrypts them. Every handler reads its request, calls
 // the operation both encodings share (iam_ops.h) and writes MinIO's reply: no IAM rule lives here.
+#include <map>
 #include <string>
 #include <vector>
 
 #include "admin/handlers.h"
 #include "admin/iam_ops.h"
 #include "admin/records_json.h"
+#include "common/time.h"
 #include "iam/policy/policy.h"
 
 namespace cairn::admin {
@@ -185,6 +187,49 @@ Result<Reply> V3DetachPolicy(AdminContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(Association request, ReadAssociation(ctx));
   CAIRN_RETURN_IF_ERROR(ctx.iam().DetachPolicies(request.policies, request.user, request.group));
   return Reply::NoContent();
+}
+
+Result<Reply> V3PolicyEntities(AdminContext& ctx) {
+  // madmin.PolicyEntitiesResult, encrypted. ?user=, ?group=, ?policy= (each repeatable) pick the
+  // mappings to report; with none, every policy that is attached somewhere is reported.
+  std::vector<std::string> users = ctx.Params("user");
+  std::vector<std::string> groups = ctx.Params("group");
+  std::vector<std::string> policies = ctx.Params("policy");
+  Json result{{"timestamp", FormatIso8601(Now())}};
+  Json user_mappings = Json::array();
+  for (const std::string& name : users) {
+    CAIRN_ASSIGN_OR_RETURN(iam::UserInfo user, ctx.iam().GetUser(name));
+    user_mappings.push_back(Json{{"user", name}, {"policies", user.policies}});
+  }
+  Json group_mappings = Json::array();
+  for (const std::string& name : groups) {
+    CAIRN_ASSIGN_OR_RETURN(iam::GroupInfo group, ctx.iam().GetGroup(name));
+    group_mappings.push_back(Json{{"group", name}, {"policies", group.policies}});
+  }
+  // policy -> (users, groups), in name order.
+  std::map<std::string, std::pair<std::vector<std::string>, std::vector<std::string>>> attached;
+  for (const iam::UserInfo& user : ctx.iam().ListUsers()) {
+    for (const std::string& policy : user.policies)
+      attached[policy].first.push_back(user.access_key);
+  }
+  for (const iam::GroupInfo& group : ctx.iam().ListGroups()) {
+    for (const std::string& policy : group.policies) attached[policy].second.push_back(group.name);
+  }
+  bool all = users.empty() && groups.empty() && policies.empty();
+  Json policy_mappings = Json::array();
+  auto add_policy = [&](const std::string& name) {
+    const auto& [to_users, to_groups] = attached[name];
+    policy_mappings.push_back(Json{{"policy", name}, {"users", to_users}, {"groups", to_groups}});
+  };
+  if (all) {
+    for (const auto& [name, unused] : attached) add_policy(name);
+  } else {
+    for (const std::string& name : policies) add_policy(name);
+  }
+  if (!user_mappings.empty()) result["userMappings"] = std::move(user_mappings);
+  if (!group_mappings.empty()) result["groupMappings"] = std::move(group_mappings);
+  if (!policy_mappings.empty()) result["policyMappings"] = std::move(policy_mappings);
+  return ctx.Encrypted(result);
 }
 
 // -- groups ---------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 // Cairn is one server with no parity today: the backend is reported as MinIO reports a
 // single-node deployment without parity, with every configured drive online.
 #include "admin/handlers.h"
+#include "admin/iam_ops.h"
+#include "admin/records_json.h"
 #include "admin/server_facts.h"
 #include "common/time.h"
 
@@ -44,6 +46,22 @@ size_t Online(const ServerFacts& facts) {
   return online;
 }
 
+// madmin.BackendInfo (StorageInfo's Backend, AccountInfo's Server).
+Json MinioBackendInfo(const AdminContext& ctx, const ServerFacts& facts) {
+  std::string endpoint = HostEndpoint(ctx);
+  size_t online = Online(facts);
+  return Json{{"Type", kMinioBackendErasure},
+              {"GatewayOnline", false},
+              {"OnlineDisks", Json{{endpoint, online}}},
+              {"OfflineDisks", Json{{endpoint, facts.drives.size() - online}}},
+              {"StandardSCData", Json::array({facts.drives.size()})},
+              {"StandardSCParity", 0},
+              {"RRSCData", Json::array({facts.drives.size()})},
+              {"RRSCParity", 0},
+              {"TotalSets", Json::array({1})},
+              {"DrivesPerSet", Json::array({facts.drives.size()})}};
+}
+
 }  // namespace
 
 Result<Reply> V3ServerInfo(AdminContext& ctx) {
@@ -76,21 +94,50 @@ Result<Reply> V3ServerInfo(AdminContext& ctx) {
 
 Result<Reply> V3StorageInfo(AdminContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(ServerFacts facts, GatherServerFacts(ctx));
-  std::string endpoint = HostEndpoint(ctx);
-  size_t online = Online(facts);
   // madmin.StorageInfo: Go's default field names (no json tags on these structs).
-  return Reply::Ok(
-      Json{{"Disks", MinioDisks(facts)},
-           {"Backend", Json{{"Type", kMinioBackendErasure},
-                            {"GatewayOnline", false},
-                            {"OnlineDisks", Json{{endpoint, online}}},
-                            {"OfflineDisks", Json{{endpoint, facts.drives.size() - online}}},
-                            {"StandardSCData", Json::array({facts.drives.size()})},
-                            {"StandardSCParity", 0},
-                            {"RRSCData", Json::array({facts.drives.size()})},
-                            {"RRSCParity", 0},
-                            {"TotalSets", Json::array({1})},
-                            {"DrivesPerSet", Json::array({facts.drives.size()})}}}});
+  return Reply::Ok(Json{{"Disks", MinioDisks(facts)}, {"Backend", MinioBackendInfo(ctx, facts)}});
+}
+
+Result<Reply> V3AccountInfo(AdminContext& ctx) {
+  // madmin.AccountInfo for the caller itself (no admin action, as MinIO): its name (a service
+  // account's parent), its policies merged into one document (a service account's own policy
+  // when it has one), and the buckets it may list or write to with their usage.
+  CAIRN_ASSIGN_OR_RETURN(ServerFacts facts, GatherServerFacts(ctx));
+  const iam::Principal& caller = ctx.caller();
+  Json policy{{"Version", "2012-10-17"}, {"Statement", Json::array()}};
+  if (caller.root) {
+    policy["Statement"].push_back(Json{{"Effect", "Allow"},
+                                       {"Action", Json::array({"admin:*", "s3:*"})},
+                                       {"Resource", Json::array({"arn:aws:s3:::*"})}});
+  } else if (!caller.session_policy.empty()) {
+    CAIRN_ASSIGN_OR_RETURN(policy, PolicyDocumentJson(caller.session_policy));
+  } else {
+    for (const std::string& name : caller.policies) {
+      auto text = PolicyText(ctx, name);
+      if (!text.ok()) continue;  // detached or removed meanwhile
+      CAIRN_ASSIGN_OR_RETURN(Json document, PolicyDocumentJson(*text));
+      Json statements = document.value("Statement", Json::array());
+      if (!statements.is_array()) statements = Json::array({statements});
+      for (Json& statement : statements) policy["Statement"].push_back(std::move(statement));
+    }
+  }
+  Json buckets = Json::array();
+  for (const auto& [name, bucket] : facts.buckets) {
+    // As MinIO asks: s3:ListBucket on the bucket, s3:PutObject on its objects ("*" stands for
+    // any key, as MinIO's empty object name does).
+    bool read = ctx.Allowed("s3:ListBucket", name);
+    bool write = ctx.Allowed("s3:PutObject", name, "*");
+    if (!read && !write) continue;
+    buckets.push_back(Json{{"name", name},
+                           {"size", bucket.bytes},
+                           {"objects", bucket.objects},
+                           {"created", FormatIso8601(bucket.created)},
+                           {"access", Json{{"read", read}, {"write", write}}}});
+  }
+  return Reply::Ok(Json{{"AccountName", caller.user},
+                        {"Server", MinioBackendInfo(ctx, facts)},
+                        {"Policy", std::move(policy)},
+                        {"Buckets", std::move(buckets)}});
 }
 
 Result<Reply> V3DataUsageInfo(AdminContext& ctx) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "admin/context.h"
+#include "common/time.h"
 
 namespace cairn::admin {
 
@@ -21,6 +22,7 @@ struct DriveFacts {
 };
 
 struct BucketFacts {
+  TimePoint created;
   uint64_t objects = 0;
   uint64_t bytes = 0;
 };

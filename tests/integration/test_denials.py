@@ -644,6 +644,8 @@ class DenialMatrixTest(CairnTestCase):
             ("GET", "info", None, False, None),
             ("GET", "storageinfo", None, False, None),
             ("GET", "datausageinfo", None, False, None),
+            ("GET", "idp/builtin/policy-entities", None, False, None),
+            ("GET", "idp/builtin/policy-entities?policy=den-alice", None, False, None),
         ]
         for user in ("alice", "reader"):
             for method, name, body, is_write, encrypted in v3:

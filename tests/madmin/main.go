@@ -239,6 +239,40 @@ func main() {
 	}())
 	check("the group's policy grants no more than it says", accessDenied(
 		putObject(bob, "madmin-it", "bob.txt", []byte("no"))))
+	check("GetPolicyEntities (encrypted reply)", func() error {
+		r, err := adm.GetPolicyEntities(ctx, madmin.PolicyEntitiesQuery{
+			Users: []string{"alice"}, Groups: []string{"readers"}, Policy: []string{"read-madmin-it"}})
+		if err != nil {
+			return err
+		}
+		if len(r.UserMappings) != 1 || r.UserMappings[0].User != "alice" ||
+			len(r.UserMappings[0].Policies) != 1 || r.UserMappings[0].Policies[0] != "readwrite" {
+			return fmt.Errorf("user mappings %+v", r.UserMappings)
+		}
+		if len(r.GroupMappings) != 1 || len(r.GroupMappings[0].Policies) != 1 ||
+			r.GroupMappings[0].Policies[0] != "read-madmin-it" {
+			return fmt.Errorf("group mappings %+v", r.GroupMappings)
+		}
+		return expect(len(r.PolicyMappings) == 1 && len(r.PolicyMappings[0].Groups) == 1 &&
+			r.PolicyMappings[0].Groups[0] == "readers" && len(r.PolicyMappings[0].Users) == 0,
+			"policy mappings %+v", r.PolicyMappings)
+	}())
+	check("AccountInfo of a group member", func() error {
+		bobAdm, err := madmin.New(*endpoint, "bob", "bob-secret-123", false)
+		if err != nil {
+			return err
+		}
+		info, err := bobAdm.AccountInfo(ctx, madmin.AccountOpts{})
+		if err != nil {
+			return err
+		}
+		if info.AccountName != "bob" || len(info.Buckets) != 1 || info.Buckets[0].Name != "madmin-it" ||
+			!info.Buckets[0].Access.Read || info.Buckets[0].Access.Write ||
+			info.Buckets[0].Objects != 1 {
+			return fmt.Errorf("account %+v", info)
+		}
+		return expect(strings.Contains(string(info.Policy), "s3:GetObject"), "policy %s", info.Policy)
+	}())
 	check("GetGroupDescription", func() error {
 		g, err := adm.GetGroupDescription(ctx, "readers")
 		if err != nil {

@@ -733,6 +733,42 @@ TEST_F(AdminApiTest, V3ServerInfoStorageInfoAndDataUsageReportTheSameFactsAsV1) 
   }
 }
 
+TEST_F(AdminApiTest, V3PolicyEntitiesAndAccountInfo) {
+  objects_.buckets["a"] = {Object("a", "k1", 10)};
+  objects_.buckets["b"] = {Object("b", "x", 5)};
+  const std::string doc =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket"],)"
+      R"("Resource":["arn:aws:s3:::a"]}]})";
+  ASSERT_TRUE(iam_->PutPolicy("list-a", doc).ok());
+  AddUser("member", {});
+  ASSERT_TRUE(iam_->AddGroupMembers("team", {"member"}).ok());
+  ASSERT_TRUE(iam_->AttachPolicies({"list-a"}, "", "team").ok());
+
+  Response r = Call("GET", V3("idp/builtin/policy-entities"));
+  ASSERT_EQ(r.status, 200) << r.text;
+  json all = json::parse(MadminDecrypt(kRootSecret, r.text).value());
+  EXPECT_EQ(all["policyMappings"],
+            json::parse(R"([{"policy":"list-a","users":[],"groups":["team"]}])"));
+  EXPECT_FALSE(all.contains("userMappings"));
+  r = Call("GET", V3("idp/builtin/policy-entities"), {{"user", "member"}, {"group", "team"}});
+  json picked = json::parse(MadminDecrypt(kRootSecret, r.text).value());
+  EXPECT_EQ(picked["userMappings"], json::parse(R"([{"user":"member","policies":[]}])"));
+  EXPECT_EQ(picked["groupMappings"], json::parse(R"([{"group":"team","policies":["list-a"]}])"));
+  EXPECT_EQ(As("member", "GET", V3("idp/builtin/policy-entities")).code(), "AccessDenied");
+
+  // Any caller reads its own account: the group's policy, and the one bucket it may list.
+  r = As("member", "GET", V3("accountinfo"));
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["AccountName"], "member");
+  EXPECT_EQ(r.body["Policy"]["Statement"][0]["Action"][0], "s3:ListBucket");
+  ASSERT_EQ(r.body["Buckets"].size(), 1u) << r.text;
+  EXPECT_EQ(r.body["Buckets"][0]["name"], "a");
+  EXPECT_EQ(r.body["Buckets"][0]["objects"], 1);
+  EXPECT_EQ(r.body["Buckets"][0]["access"], json::parse(R"({"read":true,"write":false})"));
+  r = Call("GET", V3("accountinfo"));
+  EXPECT_EQ(r.body["Buckets"].size(), 2u);
+}
+
 TEST_F(AdminApiTest, HandlesTheMinioBasePathToo) {
   http::Request request;
   request.path = "/minio/admin/v3/list-users";
