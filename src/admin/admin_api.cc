@@ -31,6 +31,13 @@ std::string_view RequiredAction(const EndpointSpec& spec, const AdminContext& ct
     case Endpoint::kV3SetUserStatus: return enabling ? "admin:EnableUser" : "admin:DisableUser";
     case Endpoint::kSetGroupStatus:
     case Endpoint::kV3SetGroupStatus: return enabling ? "admin:EnableGroup" : "admin:DisableGroup";
+    case Endpoint::kV3Service: {
+      // MinIO's actions for madmin's service calls; an unknown action needs the strongest.
+      std::string_view service = ctx.Param("action").value_or("");
+      if (service == "restart") return "admin:ServiceRestart";
+      if (service == "freeze" || service == "unfreeze") return "admin:ServiceFreeze";
+      return "admin:ServiceStop";
+    }
     default: return spec.action;
   }
 }
@@ -85,6 +92,8 @@ Result<Reply> Dispatch(Endpoint endpoint, AdminContext& ctx) {
     case Endpoint::kV3DataUsageInfo: return V3DataUsageInfo(ctx);
     case Endpoint::kV3PolicyEntities: return V3PolicyEntities(ctx);
     case Endpoint::kV3AccountInfo: return V3AccountInfo(ctx);
+    case Endpoint::kV3Service: return V3Service(ctx);
+    case Endpoint::kV3GetConfigKV: return V3GetConfigKV(ctx);
   }
   return Status(Code::kInternal, "unrouted admin endpoint");
 }

@@ -85,11 +85,12 @@ Result<Json> AdminContext::EncryptedBodyObject() {
 }
 
 Result<Reply> AdminContext::Encrypted(const Json& reply) const {
+  return EncryptedText(reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+Result<Reply> AdminContext::EncryptedText(std::string_view text) const {
   CAIRN_ASSIGN_OR_RETURN(auth::Credentials caller, iam().Lookup(identity_.access_key));
-  CAIRN_ASSIGN_OR_RETURN(
-      std::string sealed,
-      MadminEncrypt(caller.secret_key,
-                    reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+  CAIRN_ASSIGN_OR_RETURN(std::string sealed, MadminEncrypt(caller.secret_key, text));
   return Reply::Bytes(std::move(sealed), "application/octet-stream");
 }
 

@@ -96,6 +96,8 @@ class AdminContext {
   Result<Json> EncryptedBodyObject();
   // `reply` encrypted under the caller's secret key, as madmin-go's DecryptData reads it.
   Result<Reply> Encrypted(const Json& reply) const;
+  // `text` encrypted the same way (MinIO's config-kv replies are text, not JSON).
+  Result<Reply> EncryptedText(std::string_view text) const;
 
  private:
   const http::Request& request_;

@@ -64,6 +64,9 @@ constexpr EndpointSpec kMinioEndpoints[] = {
     {"GET", "idp/builtin/policy-entities", Endpoint::kV3PolicyEntities, "admin:GetPolicy", kV3},
     // Every caller may read its own account (as MinIO): no admin action.
     {"GET", "accountinfo", Endpoint::kV3AccountInfo, "", kV3},
+    // restart/stop/freeze/unfreeze: authorized by ?action=, then refused (minio_v3_server.cc).
+    {"POST", "service", Endpoint::kV3Service, "", kV3},
+    {"GET", "get-config-kv", Endpoint::kV3GetConfigKV, "admin:ConfigUpdate", kV3},
 };
 
 }  // namespace

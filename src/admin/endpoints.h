@@ -69,6 +69,8 @@ enum class Endpoint {
   kV3DataUsageInfo,
   kV3PolicyEntities,
   kV3AccountInfo,
+  kV3Service,
+  kV3GetConfigKV,
 };
 
 struct EndpointSpec {

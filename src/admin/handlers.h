@@ -62,5 +62,7 @@ Result<Reply> V3StorageInfo(AdminContext& ctx);
 Result<Reply> V3DataUsageInfo(AdminContext& ctx);
 Result<Reply> V3PolicyEntities(AdminContext& ctx);
 Result<Reply> V3AccountInfo(AdminContext& ctx);
+Result<Reply> V3Service(AdminContext& ctx);
+Result<Reply> V3GetConfigKV(AdminContext& ctx);
 
 }  // namespace cairn::admin

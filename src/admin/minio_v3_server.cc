@@ -159,4 +159,27 @@ Result<Reply> V3DataUsageInfo(AdminContext& ctx) {
                         {"bucketsSizes", std::move(sizes)}});
 }
 
+Result<Reply> V3Service(AdminContext& ctx) {
+  // Authorized by the pipeline for the action asked; never performed: a Cairn process is started
+  // and stopped by its service manager, and an admin call that silently did nothing would lie.
+  std::string action(ctx.Param("action").value_or(""));
+  return Status(Code::kNotImplemented,
+                "Cairn does not " + (action.empty() ? std::string("run service actions") : action) +
+                    " itself through the admin API; use the service manager that runs it "
+                    "(systemctl, docker, kubectl).");
+}
+
+Result<Reply> V3GetConfigKV(AdminContext& ctx) {
+  // The settings Cairn has, in MinIO's "subsystem key=value" lines, encrypted as madmin reads
+  // them. Only `region` exists today; other subsystems are refused by name.
+  CAIRN_ASSIGN_OR_RETURN(std::string key, ctx.RequiredParam("key"));
+  std::string subsystem = key.substr(0, key.find_first_of(" :"));
+  if (subsystem != "region") {
+    return Status(Code::kNotImplemented,
+                  "Cairn has no configuration subsystem '" + subsystem + "'; it has: region.");
+  }
+  std::string line = "region name=" + ctx.services().options.region + "\n";
+  return ctx.EncryptedText(line);
+}
+
 }  // namespace cairn::admin

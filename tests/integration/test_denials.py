@@ -646,6 +646,9 @@ class DenialMatrixTest(CairnTestCase):
             ("GET", "datausageinfo", None, False, None),
             ("GET", "idp/builtin/policy-entities", None, False, None),
             ("GET", "idp/builtin/policy-entities?policy=den-alice", None, False, None),
+            ("GET", "get-config-kv?key=region", None, False, None),
+            ("POST", "service?action=restart", None, False, None),
+            ("POST", "service?action=stop", None, False, None),
         ]
         for user in ("alice", "reader"):
             for method, name, body, is_write, encrypted in v3:

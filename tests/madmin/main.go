@@ -399,9 +399,29 @@ func main() {
 		return err
 	}())
 	check("calls Cairn does not serve answer NotImplemented", adminCode(func() error {
-		_, err := adm.GetConfigKV(ctx, "region")
+		_, err := adm.TopLocks(ctx)
 		return err
 	}(), "NotImplemented"))
+	check("GetConfigKV region (encrypted reply)", func() error {
+		kv, err := adm.GetConfigKV(ctx, "region")
+		if err != nil {
+			return err
+		}
+		return expect(strings.TrimSpace(string(kv)) == "region name=us-east-1", "config %q", kv)
+	}())
+	check("GetConfigKV of a subsystem Cairn lacks", adminCode(func() error {
+		_, err := adm.GetConfigKV(ctx, "notify_webhook")
+		return err
+	}(), "NotImplemented"))
+	check("ServiceRestart is refused with a clear error", func() error {
+		err := adm.ServiceRestart(ctx)
+		if err := adminCode(err, "NotImplemented"); err != nil {
+			return err
+		}
+		return expect(strings.Contains(err.Error(), "service manager"), "message %q", err)
+	}())
+	check("ServiceStop by a non-admin is refused first", adminCode(bobAdm.ServiceStop(ctx),
+		"AccessDenied"))
 
 	// -- server --------------------------------------------------------------------------------
 	serverChecks(ctx, adm, root, *dataDir)

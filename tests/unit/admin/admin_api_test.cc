@@ -680,7 +680,7 @@ TEST_F(AdminApiTest, V3ErrorsHaveMinioShapeAndUnservedCallsAreNotImplemented) {
   EXPECT_EQ(r.body["Resource"], V3("user-info"));
   EXPECT_EQ(r.body["RequestId"], r.headers.Get("x-amz-request-id").value_or("?"));
 
-  for (const char* name : {"heal/", "config-kv", "service", "no-such-call"}) {
+  for (const char* name : {"heal/", "config-kv", "top/locks", "no-such-call"}) {
     r = Call("GET", V3(name));
     EXPECT_EQ(r.status, 501) << name;
     EXPECT_EQ(r.code(), "NotImplemented") << name;
@@ -767,6 +767,26 @@ TEST_F(AdminApiTest, V3PolicyEntitiesAndAccountInfo) {
   EXPECT_EQ(r.body["Buckets"][0]["access"], json::parse(R"({"read":true,"write":false})"));
   r = Call("GET", V3("accountinfo"));
   EXPECT_EQ(r.body["Buckets"].size(), 2u);
+}
+
+TEST_F(AdminApiTest, V3ServiceIsAuthorizedThenRefusedAndConfigKvHasTheRegion) {
+  Response r = Call("POST", V3("service"), {{"action", "restart"}});
+  EXPECT_EQ(r.status, 501);
+  EXPECT_NE(r.body.value("Message", "").find("service manager"), std::string::npos) << r.text;
+  AddUser("plainuser", {"readwrite"});
+  EXPECT_EQ(As("plainuser", "POST", V3("service"), {{"action", "stop"}}).code(), "AccessDenied");
+  ASSERT_TRUE(iam_->PutPolicy("restarter", R"({"Version":"2012-10-17","Statement":[{"Effect":)"
+                                           R"("Allow","Action":["admin:ServiceRestart"],)"
+                                           R"("Resource":["arn:aws:s3:::*"]}]})")
+                  .ok());
+  AddUser("restarter", {"restarter"});
+  EXPECT_EQ(As("restarter", "POST", V3("service"), {{"action", "restart"}}).status, 501);
+  EXPECT_EQ(As("restarter", "POST", V3("service"), {{"action", "stop"}}).code(), "AccessDenied");
+
+  r = Call("GET", V3("get-config-kv"), {{"key", "region"}});
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(MadminDecrypt(kRootSecret, r.text).value(), "region name=us-east-1\n");
+  EXPECT_EQ(Call("GET", V3("get-config-kv"), {{"key", "notify_webhook"}}).status, 501);
 }
 
 TEST_F(AdminApiTest, HandlesTheMinioBasePathToo) {
