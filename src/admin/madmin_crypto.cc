@@ -4,7 +4,9 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <cstddef>
 #include <memory>
+#include <semaphore>
 
 namespace cairn::admin {
 
@@ -22,6 +24,7 @@ constexpr uint32_t kArgon2Time = 1;
 constexpr uint32_t kArgon2MemoryKiB = 64 * 1024;
 constexpr uint32_t kArgon2Lanes = 4;
 constexpr int kPbkdf2Rounds = 8192;
+constexpr std::ptrdiff_t kMaxArgon2AtOnce = 2;  // 128 MiB at most
 
 Status NotAuthentic() {
   return Status(Code::kInvalidArgument,
@@ -43,8 +46,14 @@ Result<std::string> DeriveKey(MadminCipher cipher, std::string_view password,
     }
     return key;
   }
+  // Each derivation holds 64 MiB for tens of milliseconds, and any signed caller can ask for
+  // one (add-service-account decrypts before it knows whether the caller may): at most
+  // kMaxArgon2AtOnce run at once, so a burst of admin calls costs time, not the server's memory.
+  static std::counting_semaphore<kMaxArgon2AtOnce> slots(kMaxArgon2AtOnce);
+  slots.acquire();
   int rc = argon2id_hash_raw(kArgon2Time, kArgon2MemoryKiB, kArgon2Lanes, password.data(),
                              password.size(), salt.data(), salt.size(), key.data(), key.size());
+  slots.release();
   if (rc != ARGON2_OK) {
     return Status(Code::kInternal,
                   std::string("Argon2id key derivation failed: ") + argon2_error_message(rc));

@@ -13,7 +13,8 @@
 // last holds the rest (nothing only when the plaintext is empty).
 //
 // Deriving an Argon2id key costs 64 MiB and tens of milliseconds: callers decrypt only bodies of
-// requests whose signature has been verified, and cap their size.
+// requests whose signature has been verified, and cap their size; at most two derivations run at
+// once (others wait), so concurrent admin calls cannot exhaust memory. Thread-safe.
 #pragma once
 
 #include <cstdint>

@@ -5,9 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 namespace cairn::admin {
@@ -108,6 +110,23 @@ TEST(MadminCryptoTest, RoundTripsEveryAlgorithmAndSize) {
   }
   // Fresh salt and nonce each time.
   EXPECT_NE(*MadminEncrypt("k", "same"), *MadminEncrypt("k", "same"));
+}
+
+TEST(MadminCryptoTest, ConcurrentCallsWaitForAnArgon2SlotAndAllSucceed) {
+  // More callers than derivation slots: each waits its turn, none fails or deadlocks.
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&ok, i] {
+      std::string data = "payload " + std::to_string(i);
+      auto sealed = MadminEncrypt("k", data);
+      if (!sealed.ok()) return;
+      Result<std::string> opened = MadminDecrypt("k", *sealed);
+      if (opened.ok() && *opened == data) ++ok;
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 6);
 }
 
 }  // namespace
