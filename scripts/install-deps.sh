@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ccache pkg-config clang-format
   libboost-dev libssl-dev librocksdb-dev libisal-dev libpugixml-dev nlohmann-json3-dev
-  libcli11-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev zlib1g-dev
+  libcli11-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev zlib1g-dev libargon2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Node.js (>= 20.19, for Vite) builds the web console embedded in the binary, and runs the
@@ -19,6 +19,9 @@ if [[ "${1:-}" == "--test" ]]; then
   packages+=(postgresql python3-psycopg2 python3-boto3 python3-yaml)
   packages+=(chromium)  # tests/browser, tests/console: playwright-core drives Debian's chromium
   packages+=(clang-14 libclang-rt-14-dev)  # tests/fuzz: libFuzzer, ASan and UBSan
+  # tests/madmin: MinIO's admin client and S3 client, built in GOPATH mode from Debian's sources.
+  packages+=(golang-go golang-github-minio-madmin-go-dev golang-github-minio-minio-go-v7-dev
+    golang-github-secure-io-sio-go-dev)
 fi
 
 missing=()

@@ -21,6 +21,8 @@ CAIRN_BIN="$PWD/build/cairn" timeout 900 tests/integration/js/run.sh
 echo "== integration tests"
 CAIRN_BIN="$PWD/build/cairn" timeout 1200 "$PY" -m unittest discover -s tests/integration -p 'test_*.py' -v
 
+echo "== madmin-go (MinIO admin API v3)"; CAIRN_BIN="$PWD/build/cairn" timeout 600 tests/madmin/run.sh
+
 echo "== browser test (chromium + playwright-core: presigned PUT, form POST, CORS)"
 CAIRN_BIN="$PWD/build/cairn" timeout 900 tests/browser/run.sh
 

@@ -1,11 +1,16 @@
 #include "admin/context.h"
 
+#include "admin/madmin_crypto.h"
+
 namespace cairn::admin {
 
-bool AdminContext::Allowed(std::string_view action) const {
+bool AdminContext::Allowed(std::string_view action, std::string_view bucket,
+                           std::string_view key) const {
   iam::AccessRequest access;
   access.identity = &identity_;
   access.action = action;
+  access.bucket = bucket;
+  access.key = key;
   access.remote_ip = request_.remote_ip;
   access.secure_transport = request_.secure;
   if (auto agent = request_.headers.Get("user-agent")) {
@@ -24,6 +29,14 @@ std::optional<std::string_view> AdminContext::Param(std::string_view name) const
     if (key == name) return std::string_view(value);
   }
   return std::nullopt;
+}
+
+std::vector<std::string> AdminContext::Params(std::string_view name) const {
+  std::vector<std::string> out;
+  for (const auto& [key, value] : query_) {
+    if (key == name && !value.empty()) out.push_back(value);
+  }
+  return out;
 }
 
 Result<std::string> AdminContext::RequiredParam(std::string_view name) const {
@@ -58,6 +71,27 @@ Result<Json> AdminContext::BodyObject() {
     return Status(Code::kInvalidArgument, "the request body must be a JSON object");
   }
   return object;
+}
+
+Result<Json> AdminContext::EncryptedBodyObject() {
+  CAIRN_ASSIGN_OR_RETURN(std::string sealed, BodyText());
+  CAIRN_ASSIGN_OR_RETURN(auth::Credentials caller, iam().Lookup(identity_.access_key));
+  CAIRN_ASSIGN_OR_RETURN(std::string text, MadminDecrypt(caller.secret_key, sealed));
+  Json object = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (object.is_discarded() || !object.is_object()) {
+    return Status(Code::kInvalidArgument, "the decrypted request body must be a JSON object");
+  }
+  return object;
+}
+
+Result<Reply> AdminContext::Encrypted(const Json& reply) const {
+  return EncryptedText(reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+Result<Reply> AdminContext::EncryptedText(std::string_view text) const {
+  CAIRN_ASSIGN_OR_RETURN(auth::Credentials caller, iam().Lookup(identity_.access_key));
+  CAIRN_ASSIGN_OR_RETURN(std::string sealed, MadminEncrypt(caller.secret_key, text));
+  return Reply::Bytes(std::move(sealed), "application/octet-stream");
 }
 
 Result<std::optional<std::string>> OptionalString(const Json& object, std::string_view field) {

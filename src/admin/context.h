@@ -29,13 +29,21 @@ using Json = nlohmann::ordered_json;
 // Bodies larger than this are refused with EntityTooLarge: every admin document is small.
 inline constexpr uint64_t kMaxBodyBytes = 1 << 20;
 
-// 200 with a JSON body, or 204 with none.
+// 200 with a JSON body, or 204 with none; MinIO's encoding (/minio/admin/v3/) also answers with
+// bytes as they are (a policy document, an encrypted payload) and with 200 or 201 and no body.
 struct Reply {
   int status = 200;
   Json body;
+  // When set, sent as they are instead of `body` (empty: no body, whatever the status).
+  std::optional<std::string> raw;
+  std::string_view content_type = "application/json";
 
-  static Reply Ok(Json body) { return Reply{200, std::move(body)}; }
-  static Reply NoContent() { return Reply{204, nullptr}; }
+  static Reply Ok(Json body) { return Reply{200, std::move(body), std::nullopt}; }
+  static Reply NoContent() { return Reply{204, nullptr, std::nullopt}; }
+  static Reply Empty(int status = 200) { return Reply{status, nullptr, std::string()}; }
+  static Reply Bytes(std::string bytes, std::string_view content_type) {
+    return Reply{200, nullptr, std::move(bytes), content_type};
+  }
 };
 
 struct AdminServices {
@@ -61,15 +69,20 @@ class AdminContext {
   // for the root and its own service accounts).
   const iam::Principal& caller() const { return caller_; }
   const AdminServices& services() const { return services_; }
+  const http::Request& request() const { return request_; }
   iam::IamStore& iam() const { return services_.iam; }
 
-  // Whether the caller's policies grant `action` (resource arn:aws:s3:::*, as MinIO).
-  bool Allowed(std::string_view action) const;
+  // Whether the caller's policies grant `action` (resource arn:aws:s3:::*, as MinIO), or with
+  // `bucket`, the bucket-level action on that bucket (as S3 would decide it).
+  bool Allowed(std::string_view action, std::string_view bucket = "",
+               std::string_view key = "") const;
   // kAccessDenied unless Allowed(action).
   Status Require(std::string_view action) const;
 
   // A decoded query parameter; nullopt when absent.
   std::optional<std::string_view> Param(std::string_view name) const;
+  // Every value of a repeated query parameter (?user=a&user=b), empty ones skipped.
+  std::vector<std::string> Params(std::string_view name) const;
   // A query parameter that must be present and non-empty (kInvalidArgument otherwise).
   Result<std::string> RequiredParam(std::string_view name) const;
 
@@ -78,6 +91,13 @@ class AdminContext {
   Result<std::string> BodyText();
   // The body as a JSON object (kInvalidArgument when it is not one).
   Result<Json> BodyObject();
+  // The body as madmin-go encrypts it (madmin_crypto.h) under the caller's secret key, decrypted
+  // and parsed as a JSON object (kInvalidArgument when it is neither).
+  Result<Json> EncryptedBodyObject();
+  // `reply` encrypted under the caller's secret key, as madmin-go's DecryptData reads it.
+  Result<Reply> Encrypted(const Json& reply) const;
+  // `text` encrypted the same way (MinIO's config-kv replies are text, not JSON).
+  Result<Reply> EncryptedText(std::string_view text) const;
 
  private:
   const http::Request& request_;

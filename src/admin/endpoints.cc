@@ -29,19 +29,69 @@ constexpr EndpointSpec kEndpoints[] = {
     {"DELETE", "service-account", Endpoint::kDeleteServiceAccount, ""},
 };
 
+// madmin-go 2.0.7's paths and methods; the actions are MinIO's for the same calls.
+constexpr AdminApiVersion kV3 = AdminApiVersion::kMinioV3;
+constexpr EndpointSpec kMinioEndpoints[] = {
+    {"PUT", "add-user", Endpoint::kV3AddUser, "admin:CreateUser", kV3},
+    {"DELETE", "remove-user", Endpoint::kV3RemoveUser, "admin:DeleteUser", kV3},
+    {"GET", "list-users", Endpoint::kV3ListUsers, "admin:ListUsers", kV3},
+    // A user may read its own record without admin:GetUser (as MinIO); the handler checks.
+    {"GET", "user-info", Endpoint::kV3UserInfo, "", kV3},
+    {"PUT", "set-user-status", Endpoint::kV3SetUserStatus, "", kV3},
+    {"PUT", "add-canned-policy", Endpoint::kV3AddCannedPolicy, "admin:CreatePolicy", kV3},
+    {"DELETE", "remove-canned-policy", Endpoint::kV3RemoveCannedPolicy, "admin:DeletePolicy", kV3},
+    {"GET", "list-canned-policies", Endpoint::kV3ListCannedPolicies, "admin:ListUserPolicies", kV3},
+    {"GET", "info-canned-policy", Endpoint::kV3InfoCannedPolicy, "admin:GetPolicy", kV3},
+    {"PUT", "set-user-or-group-policy", Endpoint::kV3SetUserOrGroupPolicy,
+     "admin:AttachUserOrGroupPolicy", kV3},
+    {"POST", "idp/builtin/policy/attach", Endpoint::kV3AttachPolicy,
+     "admin:AttachUserOrGroupPolicy", kV3},
+    {"POST", "idp/builtin/policy/detach", Endpoint::kV3DetachPolicy,
+     "admin:AttachUserOrGroupPolicy", kV3},
+    // Adding or removing members: the action follows the body's isRemove (the handler checks).
+    {"PUT", "update-group-members", Endpoint::kV3UpdateGroupMembers, "", kV3},
+    {"GET", "group", Endpoint::kV3GroupInfo, "admin:GetGroup", kV3},
+    {"GET", "groups", Endpoint::kV3ListGroups, "admin:ListGroups", kV3},
+    {"PUT", "set-group-status", Endpoint::kV3SetGroupStatus, "", kV3},
+    {"PUT", "add-service-account", Endpoint::kV3AddServiceAccount, "", kV3},
+    {"POST", "update-service-account", Endpoint::kV3UpdateServiceAccount, "", kV3},
+    {"GET", "list-service-accounts", Endpoint::kV3ListServiceAccounts, "", kV3},
+    {"GET", "info-service-account", Endpoint::kV3InfoServiceAccount, "", kV3},
+    {"DELETE", "delete-service-account", Endpoint::kV3DeleteServiceAccount, "", kV3},
+    {"GET", "info", Endpoint::kV3ServerInfo, "admin:ServerInfo", kV3},
+    {"GET", "storageinfo", Endpoint::kV3StorageInfo, "admin:StorageInfo", kV3},
+    {"GET", "datausageinfo", Endpoint::kV3DataUsageInfo, "admin:DataUsageInfo", kV3},
+    {"GET", "idp/builtin/policy-entities", Endpoint::kV3PolicyEntities, "admin:GetPolicy", kV3},
+    // Every caller may read its own account (as MinIO): no admin action.
+    {"GET", "accountinfo", Endpoint::kV3AccountInfo, "", kV3},
+    // restart/stop/freeze/unfreeze: authorized by ?action=, then refused (minio_v3_server.cc).
+    {"POST", "service", Endpoint::kV3Service, "", kV3},
+    {"GET", "get-config-kv", Endpoint::kV3GetConfigKV, "admin:ConfigUpdate", kV3},
+};
+
 }  // namespace
 
+std::optional<AdminApiVersion> VersionOf(std::string_view path) {
+  if (path.starts_with(kBasePath)) return AdminApiVersion::kCairnV1;
+  if (path.starts_with(kMinioBasePath)) return AdminApiVersion::kMinioV3;
+  return std::nullopt;
+}
+
 Result<const EndpointSpec*> ResolveEndpoint(std::string_view method, std::string_view path) {
-  if (!path.starts_with(kBasePath)) {
-    return Status(Code::kNotFound, "not an admin API path");
-  }
-  std::string_view name = path.substr(kBasePath.size());
+  std::optional<AdminApiVersion> version = VersionOf(path);
+  if (!version) return Status(Code::kNotFound, "not an admin API path");
+  bool v1 = *version == AdminApiVersion::kCairnV1;
+  std::string_view name = path.substr(v1 ? kBasePath.size() : kMinioBasePath.size());
   bool known_path = false;
-  for (const EndpointSpec& spec : kEndpoints) {
-    if (spec.name != name) continue;
-    if (spec.method == method) return &spec;
-    known_path = true;
-  }
+  auto search = [&](const auto& table) -> const EndpointSpec* {
+    for (const EndpointSpec& spec : table) {
+      if (spec.name != name) continue;
+      if (spec.method == method) return &spec;
+      known_path = true;
+    }
+    return nullptr;
+  };
+  if (const EndpointSpec* spec = v1 ? search(kEndpoints) : search(kMinioEndpoints)) return spec;
   if (known_path) {
     return Status(Code::kMethodNotAllowed,
                   "The specified method is not allowed against this resource.");

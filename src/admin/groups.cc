@@ -1,5 +1,6 @@
 // Groups: list, info, add/remove members (adding creates the group), delete, enable/disable.
 #include "admin/handlers.h"
+#include "admin/iam_ops.h"
 #include "admin/records_json.h"
 
 namespace cairn::admin {

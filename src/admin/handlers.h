@@ -35,7 +35,34 @@ Result<Reply> CreateServiceAccount(AdminContext& ctx);
 Result<Reply> GetServiceAccount(AdminContext& ctx);
 Result<Reply> DeleteServiceAccount(AdminContext& ctx);
 
-// "enabled" -> true, "disabled" -> false, anything else kInvalidArgument.
-Result<bool> ParseEnabled(std::string_view status);
+// MinIO's admin API v3 (minio_v3.cc): madmin-go's calls, over the same operations (iam_ops.h).
+Result<Reply> V3AddUser(AdminContext& ctx);
+Result<Reply> V3RemoveUser(AdminContext& ctx);
+Result<Reply> V3ListUsers(AdminContext& ctx);
+Result<Reply> V3UserInfo(AdminContext& ctx);
+Result<Reply> V3SetUserStatus(AdminContext& ctx);
+Result<Reply> V3AddCannedPolicy(AdminContext& ctx);
+Result<Reply> V3RemoveCannedPolicy(AdminContext& ctx);
+Result<Reply> V3ListCannedPolicies(AdminContext& ctx);
+Result<Reply> V3InfoCannedPolicy(AdminContext& ctx);
+Result<Reply> V3SetUserOrGroupPolicy(AdminContext& ctx);
+Result<Reply> V3AttachPolicy(AdminContext& ctx);
+Result<Reply> V3DetachPolicy(AdminContext& ctx);
+Result<Reply> V3UpdateGroupMembers(AdminContext& ctx);
+Result<Reply> V3GroupInfo(AdminContext& ctx);
+Result<Reply> V3ListGroups(AdminContext& ctx);
+Result<Reply> V3SetGroupStatus(AdminContext& ctx);
+Result<Reply> V3AddServiceAccount(AdminContext& ctx);
+Result<Reply> V3UpdateServiceAccount(AdminContext& ctx);
+Result<Reply> V3ListServiceAccounts(AdminContext& ctx);
+Result<Reply> V3InfoServiceAccount(AdminContext& ctx);
+Result<Reply> V3DeleteServiceAccount(AdminContext& ctx);
+Result<Reply> V3ServerInfo(AdminContext& ctx);
+Result<Reply> V3StorageInfo(AdminContext& ctx);
+Result<Reply> V3DataUsageInfo(AdminContext& ctx);
+Result<Reply> V3PolicyEntities(AdminContext& ctx);
+Result<Reply> V3AccountInfo(AdminContext& ctx);
+Result<Reply> V3Service(AdminContext& ctx);
+Result<Reply> V3GetConfigKV(AdminContext& ctx);
 
 }  // namespace cairn::admin

@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "admin/handlers.h"
+#include "admin/server_facts.h"
 #include "iam/policy/policy.h"
 
 #ifndef CAIRN_VERSION
@@ -18,67 +19,82 @@ namespace cairn::admin {
 
 namespace {
 
-struct StoreTotals {
-  uint64_t buckets = 0;
-  uint64_t objects = 0;
-  uint64_t bytes = 0;
-};
-
-Result<StoreTotals> CountStore(storage::ObjectStore& store) {
-  StoreTotals totals;
+Status CountStore(storage::ObjectStore& store, ServerFacts& facts) {
   CAIRN_ASSIGN_OR_RETURN(auto buckets, store.ListBuckets());
-  totals.buckets = buckets.size();
   for (const storage::BucketInfo& bucket : buckets) {
+    BucketFacts& counted = facts.buckets[bucket.name];
+    counted.created = bucket.created;
     storage::ListQuery query;
     for (;;) {
       auto page = store.ListObjects(bucket.name, query);
       if (!page.ok() && page.status().code() == Code::kNoSuchBucket) break;  // removed meanwhile
       if (!page.ok()) return page.status();
       for (const storage::ObjectInfo& object : page->objects) {
-        ++totals.objects;
-        totals.bytes += object.size;
+        ++counted.objects;
+        counted.bytes += object.size;
       }
       if (!page->truncated) break;
       query.after = page->next_marker;
     }
+    facts.objects += counted.objects;
+    facts.bytes += counted.bytes;
   }
-  return totals;
+  return Status::Ok();
 }
 
-Json DriveJson(platform::Env& env, const std::string& path) {
+DriveFacts ReadDrive(platform::Env& env, const std::string& path) {
+  DriveFacts drive;
+  drive.path = path;
   auto space = env.GetDiskSpace(path);
   if (!space.ok()) {
     // An unreadable drive is reported empty rather than failing the whole answer.
     spdlog::warn("admin info: cannot read the capacity of {}: {}", path, space.status().ToString());
-    return Json{{"path", path}, {"totalBytes", 0}, {"freeBytes", 0}, {"usedBytes", 0}};
+    drive.readable = false;
+    return drive;
   }
-  uint64_t used = space->total > space->available ? space->total - space->available : 0;
-  return Json{{"path", path},
-              {"totalBytes", space->total},
-              {"freeBytes", space->available},
-              {"usedBytes", used}};
+  drive.total = space->total;
+  drive.free = space->available;
+  drive.used = space->total > space->available ? space->total - space->available : 0;
+  return drive;
 }
 
 }  // namespace
 
-Result<Reply> ServerInfo(AdminContext& ctx) {
+Result<ServerFacts> GatherServerFacts(AdminContext& ctx) {
   const AdminOptions& options = ctx.services().options;
   platform::Env& env = options.env ? *options.env : *platform::Env::Default();
-  Json drives = Json::array();
-  for (const std::string& path : options.drive_paths) drives.push_back(DriveJson(env, path));
-  CAIRN_ASSIGN_OR_RETURN(StoreTotals totals, CountStore(ctx.services().store));
+  ServerFacts facts;
+  facts.version = CAIRN_VERSION;
+  facts.region = options.region;
   auto uptime = std::chrono::duration_cast<std::chrono::seconds>(Now() - options.started);
-  size_t policies = iam::policy::CannedPolicyNames().size() + ctx.iam().ListPolicies().size();
-  return Reply::Ok(Json{{"version", CAIRN_VERSION},
-                        {"uptimeSeconds", std::max<int64_t>(0, uptime.count())},
-                        {"region", options.region},
+  facts.uptime_seconds = std::max<int64_t>(0, uptime.count());
+  for (const std::string& path : options.drive_paths) facts.drives.push_back(ReadDrive(env, path));
+  CAIRN_RETURN_IF_ERROR(CountStore(ctx.services().store, facts));
+  facts.users = ctx.iam().ListUsers().size();
+  facts.groups = ctx.iam().ListGroups().size();
+  facts.policies = iam::policy::CannedPolicyNames().size() + ctx.iam().ListPolicies().size();
+  return facts;
+}
+
+Result<Reply> ServerInfo(AdminContext& ctx) {
+  CAIRN_ASSIGN_OR_RETURN(ServerFacts facts, GatherServerFacts(ctx));
+  Json drives = Json::array();
+  for (const DriveFacts& drive : facts.drives) {
+    drives.push_back(Json{{"path", drive.path},
+                          {"totalBytes", drive.total},
+                          {"freeBytes", drive.free},
+                          {"usedBytes", drive.used}});
+  }
+  return Reply::Ok(Json{{"version", facts.version},
+                        {"uptimeSeconds", facts.uptime_seconds},
+                        {"region", facts.region},
                         {"drives", std::move(drives)},
-                        {"buckets", totals.buckets},
-                        {"objects", totals.objects},
-                        {"objectBytes", totals.bytes},
-                        {"users", ctx.iam().ListUsers().size()},
-                        {"groups", ctx.iam().ListGroups().size()},
-                        {"policies", policies}});
+                        {"buckets", facts.buckets.size()},
+                        {"objects", facts.objects},
+                        {"objectBytes", facts.bytes},
+                        {"users", facts.users},
+                        {"groups", facts.groups},
+                        {"policies", facts.policies}});
 }
 
 }  // namespace cairn::admin

@@ -15,4 +15,26 @@ std::string ErrorJson(const ErrorInfo& info, std::string_view message,
   return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string MinioErrorJson(const ErrorInfo& info, std::string_view message,
+                           std::string_view resource, std::string_view request_id) {
+  nlohmann::ordered_json body = {
+      {"Code", info.code},    {"Message", message.empty() ? info.message : message},
+      {"Resource", resource}, {"RequestId", request_id},
+      {"HostId", "cairn"},
+  };
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+ErrorInfo MinioAdminError(Code code, ErrorInfo s3) {
+  switch (code) {
+    case Code::kNoSuchUser: s3.code = "XMinioAdminNoSuchUser"; break;
+    case Code::kNoSuchGroup: s3.code = "XMinioAdminNoSuchGroup"; break;
+    case Code::kNoSuchPolicy: s3.code = "XMinioAdminNoSuchPolicy"; break;
+    case Code::kGroupNotEmpty: s3.code = "XMinioAdminGroupNotEmpty"; break;
+    case Code::kNoSuchServiceAccount: s3.code = "XMinioAdminServiceAccountNotFound"; break;
+    default: break;
+  }
+  return s3;
+}
+
 }  // namespace cairn::admin

@@ -26,4 +26,13 @@ inline constexpr ErrorInfo kNoSuchEndpoint{"NotFound", 404, "The admin API has n
 // The JSON error body: {"Code": ..., "Message": ..., "RequestId": ...}.
 std::string ErrorJson(const ErrorInfo& info, std::string_view message, std::string_view request_id);
 
+// MinIO's admin error body (what madmin-go's httpRespToErrorResponse reads):
+// {"Code", "Message", "Resource", "RequestId", "HostId"}; `resource` is the request path.
+std::string MinioErrorJson(const ErrorInfo& info, std::string_view message,
+                           std::string_view resource, std::string_view request_id);
+
+// `s3` (the S3 table's answer for `code`) with MinIO's admin code names where MinIO's admin API
+// has its own (XMinioAdminNoSuchUser, ...), so mc prints what it prints against MinIO.
+ErrorInfo MinioAdminError(Code code, ErrorInfo s3);
+
 }  // namespace cairn::admin

@@ -2,24 +2,13 @@
 // a group. Documents are checked with the policy language before they are stored, so a stored
 // policy always parses.
 #include "admin/handlers.h"
+#include "admin/iam_ops.h"
 #include "admin/records_json.h"
 #include "iam/policy/policy.h"
 
 namespace cairn::admin {
 
 namespace {
-
-bool IsCanned(std::string_view name) { return iam::policy::CannedPolicy(name) != nullptr; }
-
-Status RefuseCanned(std::string_view name) {
-  return Status(Code::kInvalidArgument,
-                "policy " + std::string(name) + " is a canned policy and cannot be changed");
-}
-
-Status CheckPolicyExists(AdminContext& ctx, const std::string& name) {
-  if (IsCanned(name)) return Status::Ok();
-  return ctx.iam().GetPolicy(name).status();
-}
 
 // {"policies": [...], "user": "u"} or {"policies": [...], "group": "g"}.
 struct AttachmentRequest {
@@ -68,46 +57,29 @@ Result<Reply> ListPolicies(AdminContext& ctx) {
 
 Result<Reply> GetPolicy(AdminContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(std::string name, ctx.RequiredParam("name"));
-  bool canned = IsCanned(name);
-  std::string text;
-  if (canned) {
-    text = iam::policy::CannedPolicyJson(name);
-  } else {
-    CAIRN_ASSIGN_OR_RETURN(text, ctx.iam().GetPolicy(name));
-  }
+  bool canned = IsCannedPolicy(name);
+  CAIRN_ASSIGN_OR_RETURN(std::string text, PolicyText(ctx, name));
   CAIRN_ASSIGN_OR_RETURN(Json document, PolicyDocumentJson(text));
   return Reply::Ok(Json{{"name", name}, {"canned", canned}, {"policy", std::move(document)}});
 }
 
 Result<Reply> PutPolicy(AdminContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(std::string name, ctx.RequiredParam("name"));
-  if (IsCanned(name)) return RefuseCanned(name);
   CAIRN_ASSIGN_OR_RETURN(std::string text, ctx.BodyText());
-  // kMalformedPolicy with the line and column, or the statement, that is wrong.
-  CAIRN_RETURN_IF_ERROR(
-      iam::policy::ParsePolicy(text, {iam::policy::PolicyKind::kIdentity}).status());
+  CAIRN_RETURN_IF_ERROR(PutNamedPolicy(ctx, name, text));
   CAIRN_ASSIGN_OR_RETURN(Json document, PolicyDocumentJson(text));
-  CAIRN_RETURN_IF_ERROR(ctx.iam().PutPolicy(name, text));
   return Reply::Ok(Json{{"name", name}, {"canned", false}, {"policy", std::move(document)}});
 }
 
 Result<Reply> DeletePolicy(AdminContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(std::string name, ctx.RequiredParam("name"));
-  if (IsCanned(name)) return RefuseCanned(name);
-  CAIRN_RETURN_IF_ERROR(ctx.iam().RemovePolicy(name));
+  CAIRN_RETURN_IF_ERROR(DeleteNamedPolicy(ctx, name));
   return Reply::NoContent();
 }
 
 Result<Reply> AttachPolicies(AdminContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(AttachmentRequest request, ReadAttachment(ctx));
-  for (const std::string& name : request.policies) {
-    CAIRN_RETURN_IF_ERROR(CheckPolicyExists(ctx, name));
-  }
-  // IamStore would create a missing group; attaching names an existing one (as MinIO).
-  if (!request.group.empty()) {
-    CAIRN_RETURN_IF_ERROR(ctx.iam().GetGroup(request.group).status());
-  }
-  CAIRN_RETURN_IF_ERROR(ctx.iam().AttachPolicies(request.policies, request.user, request.group));
+  CAIRN_RETURN_IF_ERROR(AttachPoliciesChecked(ctx, request.policies, request.user, request.group));
   return AttachmentReply(ctx, request);
 }
 

@@ -3,8 +3,8 @@
 // action. A service account calling is never "its parent" here: otherwise a narrowed key could
 // mint an unnarrowed sibling and escape its policy.
 #include "admin/handlers.h"
+#include "admin/iam_ops.h"
 #include "admin/records_json.h"
-#include "iam/policy/policy.h"
 
 namespace cairn::admin {
 
@@ -12,62 +12,20 @@ namespace {
 
 const std::string& RootKey(const AdminContext& ctx) { return ctx.iam().root_access_key(); }
 
-// Whether `parent` (as stored: "" for the root user) is the calling user itself.
-bool IsOwn(const AdminContext& ctx, const std::string& parent) {
-  const iam::Principal& caller = ctx.caller();
-  if (caller.service_account) return false;
-  const std::string& name = parent.empty() ? RootKey(ctx) : parent;
-  return name == caller.user;
-}
-
-Status RequireUnlessOwn(const AdminContext& ctx, const std::string& parent,
-                        std::string_view action) {
-  if (IsOwn(ctx, parent)) return Status::Ok();
-  return ctx.Require(action);
-}
-
-// The account named by ?accessKey=, once the caller may see it. An unknown key is
-// NoSuchServiceAccount only for callers holding `action`, so others learn nothing from probing.
+// The account named by ?accessKey=, once the caller may see it with `action`.
 Result<iam::ServiceAccountInfo> AccountFor(AdminContext& ctx, std::string_view action) {
   CAIRN_ASSIGN_OR_RETURN(std::string access_key, ctx.RequiredParam("accessKey"));
-  auto account = ctx.iam().GetServiceAccount(access_key);
-  if (!account.ok()) {
-    CAIRN_RETURN_IF_ERROR(ctx.Require(action));
-    return account.status();
-  }
-  CAIRN_RETURN_IF_ERROR(RequireUnlessOwn(ctx, account->parent, action));
-  return account;
-}
-
-// The body's "policy": a JSON object (or its text), checked as an identity policy; "" for none.
-Result<std::string> SessionPolicy(const Json& body) {
-  auto it = body.find("policy");
-  if (it == body.end() || it->is_null()) return std::string();
-  std::string text;
-  if (it->is_object()) {
-    text = it->dump();
-  } else if (it->is_string()) {
-    text = it->get<std::string>();
-  } else {
-    return Status(Code::kInvalidArgument, "\"policy\" must be a policy document");
-  }
-  if (text.empty()) return text;
-  CAIRN_RETURN_IF_ERROR(
-      iam::policy::ParsePolicy(text, {iam::policy::PolicyKind::kIdentity}).status());
-  return text;
+  return ServiceAccountFor(ctx, access_key, action);
 }
 
 }  // namespace
 
 Result<Reply> ListServiceAccounts(AdminContext& ctx) {
-  std::string user = std::string(ctx.Param("user").value_or(""));
-  if (user.empty()) user = ctx.caller().user;
-  CAIRN_RETURN_IF_ERROR(RequireUnlessOwn(ctx, user, "admin:ListServiceAccounts"));
-  if (user != RootKey(ctx)) {
-    CAIRN_RETURN_IF_ERROR(ctx.iam().GetUser(user).status());
-  }
+  CAIRN_ASSIGN_OR_RETURN(
+      std::vector<iam::ServiceAccountInfo> listed,
+      ListServiceAccountsChecked(ctx, std::string(ctx.Param("user").value_or(""))));
   Json accounts = Json::array();
-  for (const iam::ServiceAccountInfo& account : ctx.iam().ListServiceAccounts(user)) {
+  for (const iam::ServiceAccountInfo& account : listed) {
     accounts.push_back(ServiceAccountJson(account, RootKey(ctx)));
   }
   return Reply::Ok(Json{{"serviceAccounts", std::move(accounts)}});
@@ -75,25 +33,23 @@ Result<Reply> ListServiceAccounts(AdminContext& ctx) {
 
 Result<Reply> CreateServiceAccount(AdminContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(Json body, ctx.BodyObject());
+  NewServiceAccount request;
   CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> parent, OptionalString(body, "parent"));
-  std::string owner = parent.value_or("").empty() ? ctx.caller().user : *parent;
-  CAIRN_RETURN_IF_ERROR(RequireUnlessOwn(ctx, owner, "admin:CreateServiceAccount"));
-  // A key of the root user is beyond every policy: only the root may mint one.
-  if (owner == RootKey(ctx) && !ctx.caller().root) {
-    return Status(Code::kAccessDenied, "Only the root user may create its service accounts.");
-  }
   CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> access_key, OptionalString(body, "accessKey"));
   CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> secret_key, OptionalString(body, "secretKey"));
   CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> name, OptionalString(body, "name"));
   CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> description,
                          OptionalString(body, "description"));
-  CAIRN_ASSIGN_OR_RETURN(std::string policy, SessionPolicy(body));
-  CAIRN_ASSIGN_OR_RETURN(
-      auth::Credentials credentials,
-      ctx.iam().AddServiceAccount(owner, access_key.value_or(""), secret_key.value_or(""), policy,
-                                  name.value_or(""), description.value_or("")));
-  CAIRN_ASSIGN_OR_RETURN(iam::ServiceAccountInfo account,
-                         ctx.iam().GetServiceAccount(credentials.access_key));
+  auto policy = body.find("policy");
+  CAIRN_ASSIGN_OR_RETURN(request.policy,
+                         SessionPolicyText(policy == body.end() ? nullptr : &*policy));
+  request.owner = parent.value_or("");
+  request.access_key = access_key.value_or("");
+  request.secret_key = secret_key.value_or("");
+  request.name = name.value_or("");
+  request.description = description.value_or("");
+  CAIRN_ASSIGN_OR_RETURN(auto created, CreateServiceAccountChecked(ctx, std::move(request)));
+  const auto& [account, credentials] = created;
   // The only reply that carries a secret.
   Json reply{{"accessKey", credentials.access_key}, {"secretKey", credentials.secret_key}};
   Json described = ServiceAccountJson(account, RootKey(ctx));

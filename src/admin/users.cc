@@ -1,14 +1,9 @@
 // Users: list, info, create (or reset the secret), delete, enable/disable.
 #include "admin/handlers.h"
+#include "admin/iam_ops.h"
 #include "admin/records_json.h"
 
 namespace cairn::admin {
-
-Result<bool> ParseEnabled(std::string_view status) {
-  if (status == "enabled") return true;
-  if (status == "disabled") return false;
-  return Status(Code::kInvalidArgument, "status must be enabled or disabled");
-}
 
 Result<Reply> ListUsers(AdminContext& ctx) {
   Json users = Json::array();
@@ -28,14 +23,8 @@ Result<Reply> PutUser(AdminContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> secret, OptionalString(body, "secretKey"));
   if (!secret) return Status(Code::kInvalidArgument, "\"secretKey\" is required");
   CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> status, OptionalString(body, "status"));
-  std::optional<bool> enabled;
-  if (status) {
-    CAIRN_ASSIGN_OR_RETURN(enabled, ParseEnabled(*status));
-  }
-  CAIRN_RETURN_IF_ERROR(ctx.iam().AddUser(access_key, *secret));
-  if (enabled) {
-    CAIRN_RETURN_IF_ERROR(ctx.iam().SetUserEnabled(access_key, *enabled));
-  }
+  if (status && status->empty()) return ParseEnabled("").status();
+  CAIRN_RETURN_IF_ERROR(CreateOrResetUser(ctx, access_key, *secret, status));
   CAIRN_ASSIGN_OR_RETURN(iam::UserInfo user, ctx.iam().GetUser(access_key));
   return Reply::Ok(UserJson(user));
 }

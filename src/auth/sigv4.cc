@@ -203,7 +203,9 @@ Result<Identity> Verifier::CheckSignature(const Check& c) const {
     return malformed("the credential date " + c.credential.date8 + " is not the request's date " +
                      amz_date.substr(0, 8));
   }
-  if (!region_.empty() && c.credential.region != region_) {
+  // An empty region in the scope is accepted as MinIO accepts it: madmin-go and mc sign admin
+  // calls (and some S3 calls) as AKID/date//s3/aws4_request. One that is named must match.
+  if (!region_.empty() && !c.credential.region.empty() && c.credential.region != region_) {
     std::string message =
         "the region '" + c.credential.region + "' is wrong; expecting '" + region_ + "'";
     if (c.presigned) return QueryError("Error parsing the X-Amz-Credential parameter; " + message);

@@ -63,7 +63,8 @@ class Verifier {
  public:
   // `region`: the only region a credential scope may name (AWS S3 answers any other with
   // AuthorizationHeaderMalformed, or AuthorizationQueryParametersError for a presigned URL);
-  // empty accepts any region, as MinIO does without a configured region.
+  // empty accepts any region, as MinIO does without a configured region. A scope with an empty
+  // region is accepted either way (MinIO's clients sign admin calls so).
   explicit Verifier(const CredentialLookup& credentials, std::string region = "")
       : credentials_(credentials), region_(std::move(region)) {}
 

@@ -401,6 +401,28 @@ class AdminApiTest(CairnTestCase):
         self.assertEqual(self.admin.call("GET", "user", {"accessKey": "big-body"}).code,
                          "NoSuchUser")
 
+    def test_empty_region_scope_is_accepted_on_admin_and_s3(self):
+        # madmin-go and mc sign as AKID/date//s3/aws4_request; MinIO accepts that scope on the
+        # admin API and on S3. A region that is named must still be the server's.
+        from signing import send, sign_v4_headers
+        port = self.server.port
+        ak, sk = self.server.access_key, self.server.secret_key
+        targets = [BASE + "users", "/minio/admin/v3/list-canned-policies", "/admin-it/hello.txt"]
+        for target in targets:
+            with self.subTest(target=target):
+                headers = sign_v4_headers(port, "GET", target, ak, sk, region="")
+                self.assertIn("//s3/aws4_request", headers["Authorization"])
+                r = send(port, "GET", target, headers)
+                self.assertEqual(r.status, 200, r.body[:300])
+                headers = sign_v4_headers(port, "GET", target, ak, sk, region="eu-west-1")
+                r = send(port, "GET", target, headers)
+                self.assertEqual(r.status, 400, r.body[:300])
+                self.assertIn(b"AuthorizationHeaderMalformed", r.body)
+        # The empty region is still signed over: a signature made for us-east-1 does not pass.
+        headers = sign_v4_headers(port, "GET", targets[-1], ak, sk)
+        headers["Authorization"] = headers["Authorization"].replace(f"/{REGION}/", "//")
+        self.assertEqual(send(port, "GET", targets[-1], headers).status, 403)
+
     def test_s3_still_answers_beside_the_admin_api(self):
         self.assertEqual(self.s3.get_object(Bucket="admin-it", Key="hello.txt")["Body"].read(),
                          b"hello admin")

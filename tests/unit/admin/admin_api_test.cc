@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "admin/endpoints.h"
+#include "admin/madmin_crypto.h"
 #include "common/encoding.h"
 #include "common/hash.h"
 #include "iam/bucket_policies.h"
@@ -135,7 +136,8 @@ class AdminApiTest : public ::testing::Test {
                 const std::string& secret = kRootSecret) {
     http::Request request;
     request.method = method;
-    request.path = std::string(kBasePath) + name;
+    // A name starting with '/' is a whole path (MinIO's /minio/admin/v3/...).
+    request.path = name.starts_with('/') ? name : std::string(kBasePath) + name;
     for (const auto& [key, value] : query) {
       if (!request.query.empty()) request.query += "&";
       request.query += UriEncode(key, false) + "=" + UriEncode(value, false);
@@ -541,6 +543,260 @@ TEST_F(AdminApiTest, PayloadMustMatchItsSignedHash) {
   EXPECT_EQ(out.status, 400) << out.body;
   EXPECT_NE(out.body.find("XAmzContentSHA256Mismatch"), std::string::npos) << out.body;
   EXPECT_FALSE(iam_->GetUser("alice").ok());
+}
+
+// ---- MinIO's admin API v3 (minio_v3.cc) --------------------------------------------------------
+
+std::string V3(const std::string& name) { return std::string(kMinioBasePath) + name; }
+
+TEST_F(AdminApiTest, V3AddUserTakesAnEncryptedBodyAndListUsersAnswersEncrypted) {
+  std::string body =
+      MadminEncrypt(kRootSecret, R"({"secretKey":"v3-user-secret","status":"enabled"})").value();
+  Response r = Call("PUT", V3("add-user"), {{"accessKey", "v3user"}}, body);
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.text, "");
+  auto creds = iam_->Lookup("v3user");
+  ASSERT_TRUE(creds.ok());
+  EXPECT_EQ(creds->secret_key, "v3-user-secret");
+
+  ASSERT_TRUE(iam_->AttachPolicies({"readonly", "diagnostics"}, "v3user", "").ok());
+  r = Call("GET", V3("list-users"));
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_TRUE(MadminIsEncrypted(r.text));
+  auto plain = MadminDecrypt(kRootSecret, r.text);
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  json users = json::parse(*plain);
+  EXPECT_EQ(users["v3user"]["status"], "enabled");
+  EXPECT_EQ(users["v3user"]["policyName"], "diagnostics,readonly");
+  EXPECT_FALSE(users["v3user"].contains("secretKey"));
+
+  // user-info is plain JSON; a plaintext add-user body (not madmin's encryption) is refused.
+  r = Call("GET", V3("user-info"), {{"accessKey", "v3user"}});
+  EXPECT_EQ(r.body["status"], "enabled") << r.text;
+  r = Call("PUT", V3("add-user"), {{"accessKey", "v3plain"}}, R"({"secretKey":"plain-secret"})");
+  EXPECT_EQ(r.status, 400) << r.text;
+  // Encrypted under another secret than the caller's: refused too.
+  body = MadminEncrypt("someone-else", R"({"secretKey":"v3-user-secret"})").value();
+  EXPECT_EQ(Call("PUT", V3("add-user"), {{"accessKey", "v3other"}}, body).status, 400);
+  EXPECT_FALSE(iam_->GetUser("v3plain").ok());
+  EXPECT_FALSE(iam_->GetUser("v3other").ok());
+}
+
+TEST_F(AdminApiTest, V3PoliciesGroupsAndStatuses) {
+  const std::string doc =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],)"
+      R"("Resource":["arn:aws:s3:::b/*"]}]})";
+  ASSERT_EQ(Call("PUT", V3("add-canned-policy"), {{"name", "getb"}}, doc).status, 200);
+  Response r = Call("GET", V3("info-canned-policy"), {{"name", "getb"}});
+  EXPECT_EQ(r.text, doc);
+  r = Call("GET", V3("info-canned-policy"), {{"name", "getb"}, {"v", "2"}});
+  EXPECT_EQ(r.body["PolicyName"], "getb");
+  EXPECT_EQ(r.body["Policy"], json::parse(doc));
+  r = Call("GET", V3("list-canned-policies"));
+  EXPECT_TRUE(r.body.contains("getb") && r.body.contains("readwrite")) << r.text;
+
+  AddUser("gmember", {});
+  ASSERT_EQ(Call("PUT", V3("update-group-members"), {},
+                 R"({"group":"devs","members":["gmember"],"isRemove":false})")
+                .status,
+            200);
+  ASSERT_EQ(Call("PUT", V3("set-user-or-group-policy"),
+                 {{"policyName", "getb"}, {"userOrGroup", "devs"}, {"isGroup", "true"}})
+                .status,
+            200);
+  r = Call("GET", V3("group"), {{"group", "devs"}});
+  EXPECT_EQ(r.body, json::parse(R"({"name":"devs","status":"enabled","members":["gmember"],)"
+                                R"("policy":"getb"})"));
+  // set-user-or-group-policy replaces the whole set.
+  ASSERT_EQ(Call("PUT", V3("set-user-or-group-policy"),
+                 {{"policyName", "readonly"}, {"userOrGroup", "devs"}, {"isGroup", "true"}})
+                .status,
+            200);
+  EXPECT_EQ(iam_->GetGroup("devs")->policies, std::vector<std::string>{"readonly"});
+  EXPECT_EQ(Call("GET", V3("groups")).body, json::parse(R"(["devs"])"));
+  EXPECT_EQ(Call("PUT", V3("set-group-status"), {{"group", "devs"}, {"status", "disabled"}}).status,
+            200);
+  EXPECT_FALSE(iam_->GetGroup("devs")->enabled);
+  EXPECT_EQ(
+      Call("PUT", V3("set-user-status"), {{"accessKey", "gmember"}, {"status", "disabled"}}).status,
+      200);
+  EXPECT_FALSE(iam_->GetUser("gmember")->enabled);
+  ASSERT_EQ(Call("PUT", V3("update-group-members"), {},
+                 R"({"group":"devs","members":["gmember"],"isRemove":true})")
+                .status,
+            200);
+  // No members and isRemove: the group itself goes (as mc admin group remove does it).
+  ASSERT_EQ(Call("PUT", V3("update-group-members"), {},
+                 R"({"group":"devs","members":[],"isRemove":true})")
+                .status,
+            200);
+  EXPECT_FALSE(iam_->GetGroup("devs").ok());
+  EXPECT_EQ(Call("DELETE", V3("remove-canned-policy"), {{"name", "getb"}}).status, 200);
+  EXPECT_EQ(Call("DELETE", V3("remove-user"), {{"accessKey", "gmember"}}).status, 200);
+  EXPECT_FALSE(iam_->GetUser("gmember").ok());
+}
+
+TEST_F(AdminApiTest, V3ServiceAccountsAreEncryptedBothWays) {
+  AddUser("owner", {"readwrite"});
+  std::string body = MadminEncrypt("owner-secret", R"({"policy":{"Version":"2012-10-17",)"
+                                                   R"("Statement":[{"Effect":"Allow",)"
+                                                   R"("Action":["s3:ListBucket"],)"
+                                                   R"("Resource":["arn:aws:s3:::b"]}]},)"
+                                                   R"("comment":"ci key"})")
+                         .value();
+  Response r = As("owner", "PUT", V3("add-service-account"), {}, body);
+  ASSERT_EQ(r.status, 200) << r.text;
+  json created = json::parse(MadminDecrypt("owner-secret", r.text).value());
+  std::string key = created["credentials"]["accessKey"];
+  EXPECT_FALSE(created["credentials"]["secretKey"].get<std::string>().empty());
+
+  r = As("owner", "GET", V3("list-service-accounts"), {{"user", "owner"}});
+  json listed = json::parse(MadminDecrypt("owner-secret", r.text).value());
+  EXPECT_EQ(listed["accounts"], json::array({key}));
+  r = As("owner", "GET", V3("info-service-account"), {{"accessKey", key}});
+  json info = json::parse(MadminDecrypt("owner-secret", r.text).value());
+  EXPECT_EQ(info["parentUser"], "owner");
+  EXPECT_EQ(info["accountStatus"], "on");
+  EXPECT_EQ(info["impliedPolicy"], false);
+  EXPECT_EQ(info["comment"], "ci key");
+  EXPECT_EQ(json::parse(info["policy"].get<std::string>())["Statement"][0]["Action"][0],
+            "s3:ListBucket");
+  // Another user without admin actions can neither see nor delete it.
+  AddUser("other", {"readwrite"});
+  EXPECT_EQ(As("other", "GET", V3("info-service-account"), {{"accessKey", key}}).code(),
+            "AccessDenied");
+  r = As("owner", "DELETE", V3("delete-service-account"), {{"accessKey", key}});
+  EXPECT_EQ(r.status, 204) << r.text;
+  EXPECT_FALSE(iam_->GetServiceAccount(key).ok());
+}
+
+TEST_F(AdminApiTest, V3ErrorsHaveMinioShapeAndUnservedCallsAreNotImplemented) {
+  Response r = Call("GET", V3("user-info"), {{"accessKey", "ghost"}});
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.code(), "XMinioAdminNoSuchUser");
+  for (const char* field : {"Code", "Message", "Resource", "RequestId", "HostId"}) {
+    EXPECT_TRUE(r.body.contains(field)) << field << " in " << r.text;
+  }
+  EXPECT_EQ(r.body["Resource"], V3("user-info"));
+  EXPECT_EQ(r.body["RequestId"], r.headers.Get("x-amz-request-id").value_or("?"));
+
+  for (const char* name : {"heal/", "config-kv", "top/locks", "no-such-call"}) {
+    r = Call("GET", V3(name));
+    EXPECT_EQ(r.status, 501) << name;
+    EXPECT_EQ(r.code(), "NotImplemented") << name;
+  }
+  AddUser("plain", {"readwrite"});
+  r = As("plain", "GET", V3("list-users"));
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.code(), "AccessDenied");
+  EXPECT_TRUE(r.body.contains("Resource")) << r.text;
+  // Anonymous callers are refused the same way.
+  r = Call("GET", V3("list-users"), {}, "", "");
+  EXPECT_EQ(r.status, 403);
+}
+
+TEST_F(AdminApiTest, V3ServerInfoStorageInfoAndDataUsageReportTheSameFactsAsV1) {
+  objects_.buckets["a"] = {Object("a", "k1", 10), Object("a", "k2", 20), Object("a", "k3", 30)};
+  objects_.buckets["b"] = {Object("b", "x", 5)};
+  Response r = Call("GET", V3("info"));
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["mode"], "online");
+  EXPECT_EQ(r.body["buckets"]["count"], 2);
+  EXPECT_EQ(r.body["objects"]["count"], 4);
+  EXPECT_EQ(r.body["usage"]["size"], 65);
+  EXPECT_EQ(r.body["backend"]["backendType"], "Erasure");
+  EXPECT_EQ(r.body["backend"]["onlineDisks"], 1);
+  ASSERT_EQ(r.body["servers"].size(), 1u);
+  EXPECT_EQ(r.body["servers"][0]["version"], CAIRN_TEST_VERSION);
+  EXPECT_EQ(r.body["servers"][0]["endpoint"], "127.0.0.1:9000");
+  ASSERT_EQ(r.body["servers"][0]["drives"].size(), 1u);
+  EXPECT_EQ(r.body["servers"][0]["drives"][0]["path"], ::testing::TempDir());
+
+  r = Call("GET", V3("storageinfo"));
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["Backend"]["Type"], 2);
+  ASSERT_EQ(r.body["Disks"].size(), 1u);
+  EXPECT_GT(r.body["Disks"][0]["totalspace"].get<uint64_t>(), 0u);
+
+  r = Call("GET", V3("datausageinfo"));
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["objectsCount"], 4);
+  EXPECT_EQ(r.body["objectsTotalSize"], 65);
+  EXPECT_EQ(r.body["bucketsCount"], 2);
+  EXPECT_EQ(r.body["bucketsUsageInfo"]["a"]["objectsCount"], 3);
+  EXPECT_EQ(r.body["bucketsSizes"]["a"], 60);
+  EXPECT_TRUE(ParseIso8601(r.body["lastUpdate"].get<std::string>()).has_value());
+
+  AddUser("plainuser", {"readwrite"});
+  for (const char* name : {"info", "storageinfo", "datausageinfo"}) {
+    EXPECT_EQ(As("plainuser", "GET", V3(name)).code(), "AccessDenied") << name;
+  }
+}
+
+TEST_F(AdminApiTest, V3PolicyEntitiesAndAccountInfo) {
+  objects_.buckets["a"] = {Object("a", "k1", 10)};
+  objects_.buckets["b"] = {Object("b", "x", 5)};
+  const std::string doc =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket"],)"
+      R"("Resource":["arn:aws:s3:::a"]}]})";
+  ASSERT_TRUE(iam_->PutPolicy("list-a", doc).ok());
+  AddUser("member", {});
+  ASSERT_TRUE(iam_->AddGroupMembers("team", {"member"}).ok());
+  ASSERT_TRUE(iam_->AttachPolicies({"list-a"}, "", "team").ok());
+
+  Response r = Call("GET", V3("idp/builtin/policy-entities"));
+  ASSERT_EQ(r.status, 200) << r.text;
+  json all = json::parse(MadminDecrypt(kRootSecret, r.text).value());
+  EXPECT_EQ(all["policyMappings"],
+            json::parse(R"([{"policy":"list-a","users":[],"groups":["team"]}])"));
+  EXPECT_FALSE(all.contains("userMappings"));
+  r = Call("GET", V3("idp/builtin/policy-entities"), {{"user", "member"}, {"group", "team"}});
+  json picked = json::parse(MadminDecrypt(kRootSecret, r.text).value());
+  EXPECT_EQ(picked["userMappings"], json::parse(R"([{"user":"member","policies":[]}])"));
+  EXPECT_EQ(picked["groupMappings"], json::parse(R"([{"group":"team","policies":["list-a"]}])"));
+  EXPECT_EQ(As("member", "GET", V3("idp/builtin/policy-entities")).code(), "AccessDenied");
+
+  // Any caller reads its own account: the group's policy, and the one bucket it may list.
+  r = As("member", "GET", V3("accountinfo"));
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["AccountName"], "member");
+  EXPECT_EQ(r.body["Policy"]["Statement"][0]["Action"][0], "s3:ListBucket");
+  ASSERT_EQ(r.body["Buckets"].size(), 1u) << r.text;
+  EXPECT_EQ(r.body["Buckets"][0]["name"], "a");
+  EXPECT_EQ(r.body["Buckets"][0]["objects"], 1);
+  EXPECT_EQ(r.body["Buckets"][0]["access"], json::parse(R"({"read":true,"write":false})"));
+  r = Call("GET", V3("accountinfo"));
+  EXPECT_EQ(r.body["Buckets"].size(), 2u);
+}
+
+TEST_F(AdminApiTest, V3ServiceIsAuthorizedThenRefusedAndConfigKvHasTheRegion) {
+  Response r = Call("POST", V3("service"), {{"action", "restart"}});
+  EXPECT_EQ(r.status, 501);
+  EXPECT_NE(r.body.value("Message", "").find("service manager"), std::string::npos) << r.text;
+  AddUser("plainuser", {"readwrite"});
+  EXPECT_EQ(As("plainuser", "POST", V3("service"), {{"action", "stop"}}).code(), "AccessDenied");
+  ASSERT_TRUE(iam_->PutPolicy("restarter", R"({"Version":"2012-10-17","Statement":[{"Effect":)"
+                                           R"("Allow","Action":["admin:ServiceRestart"],)"
+                                           R"("Resource":["arn:aws:s3:::*"]}]})")
+                  .ok());
+  AddUser("restarter", {"restarter"});
+  EXPECT_EQ(As("restarter", "POST", V3("service"), {{"action", "restart"}}).status, 501);
+  EXPECT_EQ(As("restarter", "POST", V3("service"), {{"action", "stop"}}).code(), "AccessDenied");
+
+  r = Call("GET", V3("get-config-kv"), {{"key", "region"}});
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(MadminDecrypt(kRootSecret, r.text).value(), "region name=us-east-1\n");
+  EXPECT_EQ(Call("GET", V3("get-config-kv"), {{"key", "notify_webhook"}}).status, 501);
+}
+
+TEST_F(AdminApiTest, HandlesTheMinioBasePathToo) {
+  http::Request request;
+  request.path = "/minio/admin/v3/list-users";
+  EXPECT_TRUE(AdminApi::Handles(request));
+  request.path = "/minio/admin/v2/list-users";
+  EXPECT_FALSE(AdminApi::Handles(request));
+  request.path = "/minio/object";
+  EXPECT_FALSE(AdminApi::Handles(request));
 }
 
 }  // namespace

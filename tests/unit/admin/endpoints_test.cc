@@ -66,5 +66,42 @@ TEST(AdminEndpointsTest, UnknownPathsAreNotFound) {
   }
 }
 
+TEST(AdminEndpointsTest, MinioV3CallsResolveInTheirOwnTable) {
+  struct V3Case {
+    const char* method;
+    const char* name;
+    Endpoint endpoint;
+    const char* action;
+  };
+  constexpr V3Case kV3[] = {
+      {"PUT", "add-user", Endpoint::kV3AddUser, "admin:CreateUser"},
+      {"DELETE", "remove-user", Endpoint::kV3RemoveUser, "admin:DeleteUser"},
+      {"GET", "list-users", Endpoint::kV3ListUsers, "admin:ListUsers"},
+      {"GET", "user-info", Endpoint::kV3UserInfo, ""},
+      {"PUT", "set-user-status", Endpoint::kV3SetUserStatus, ""},
+      {"PUT", "add-canned-policy", Endpoint::kV3AddCannedPolicy, "admin:CreatePolicy"},
+      {"GET", "info-canned-policy", Endpoint::kV3InfoCannedPolicy, "admin:GetPolicy"},
+      {"POST", "idp/builtin/policy/attach", Endpoint::kV3AttachPolicy,
+       "admin:AttachUserOrGroupPolicy"},
+      {"PUT", "update-group-members", Endpoint::kV3UpdateGroupMembers, ""},
+      {"GET", "groups", Endpoint::kV3ListGroups, "admin:ListGroups"},
+      {"PUT", "add-service-account", Endpoint::kV3AddServiceAccount, ""},
+      {"DELETE", "delete-service-account", Endpoint::kV3DeleteServiceAccount, ""},
+  };
+  for (const V3Case& c : kV3) {
+    SCOPED_TRACE(std::string(c.method) + " " + c.name);
+    auto spec = ResolveEndpoint(c.method, std::string(kMinioBasePath) + c.name);
+    ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+    EXPECT_EQ((*spec)->endpoint, c.endpoint);
+    EXPECT_EQ((*spec)->action, c.action);
+    EXPECT_EQ((*spec)->version, AdminApiVersion::kMinioV3);
+  }
+  // The two tables do not leak into each other.
+  EXPECT_EQ(ResolveEndpoint("GET", "/minio/admin/v3/users").status().code(), Code::kNotFound);
+  EXPECT_EQ(ResolveEndpoint("GET", "/cairn/admin/v1/list-users").status().code(), Code::kNotFound);
+  EXPECT_EQ(ResolveEndpoint("GET", "/minio/admin/v3/add-user").status().code(),
+            Code::kMethodNotAllowed);
+}
+
 }  // namespace
 }  // namespace cairn::admin

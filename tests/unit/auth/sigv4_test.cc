@@ -319,6 +319,41 @@ TEST_F(HeaderAuthTest, ConfiguredRegionRefusesOthers) {
   EXPECT_TRUE(verifier_.Verify(q.View(), At(kDocDate)).ok());
 }
 
+TEST_F(HeaderAuthTest, EmptyRegionAcceptedEvenWithConfiguredRegion) {
+  // MinIO's clients (madmin-go, mc) sign admin calls as AKID/date//s3/aws4_request; MinIO accepts
+  // that scope with or without a configured region, header or presigned. The signature is still
+  // checked (over the empty region), and a named region must still be the configured one.
+  Verifier v(lookup_, "us-east-1");
+  SigningParams p = Params();
+  p.region = "";
+  RawRequest r = DocRequest("GET", "/x", "", std::string(kEmptySha256Hex));
+  SignRequest(p, r.method, r.raw_path, r.raw_query, r.headers, payload_hash_, At(kDocDate));
+  EXPECT_NE(std::string(*r.headers.Get("authorization")).find("/20130524//s3/aws4_request"),
+            std::string::npos);
+  Result<Identity> id = v.Verify(r.View(), At(kDocDate));
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  EXPECT_EQ(id->region, "");
+  EXPECT_EQ(id->scope, "20130524//s3/aws4_request");
+
+  // Signed over "us-east-1" but claiming the empty region: the signature does not match.
+  std::string a(*r.headers.Get("authorization"));
+  RawRequest wrong = DocRequest("GET", "/x", "", std::string(kEmptySha256Hex));
+  SigningParams east = Params();
+  SignRequest(east, wrong.method, wrong.raw_path, wrong.raw_query, wrong.headers, payload_hash_,
+              At(kDocDate));
+  std::string forged(*wrong.headers.Get("authorization"));
+  forged.replace(forged.find("/us-east-1/"), 11, "//");
+  wrong.headers.Set("Authorization", forged);
+  EXPECT_EQ(v.Verify(wrong.View(), At(kDocDate)).status().code(), Code::kSignatureDoesNotMatch);
+
+  RawRequest q;
+  q.method = "GET";
+  q.raw_path = "/b/k";
+  q.raw_query = PresignQuery(p, "GET", "h", "/b/k", "", std::chrono::seconds(60), At(kDocDate));
+  q.headers.Add("Host", "h");
+  EXPECT_TRUE(v.Verify(q.View(), At(kDocDate)).ok());
+}
+
 TEST_F(HeaderAuthTest, HostMustBeSigned) {
   RawRequest r = Signed();
   std::string a(*r.headers.Get("authorization"));

@@ -1,0 +1,47 @@
+// What the server-information calls of both encodings report (v1 `GET info`; MinIO's `info`,
+// `storageinfo` and `datausageinfo`): gathered once per call by one function, so the two APIs
+// report the same drives and the same counts.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "admin/context.h"
+#include "common/time.h"
+
+namespace cairn::admin {
+
+struct DriveFacts {
+  std::string path;
+  bool readable = true;  // false: its capacity could not be read (reported as zeros)
+  uint64_t total = 0;
+  uint64_t free = 0;
+  uint64_t used = 0;
+};
+
+struct BucketFacts {
+  TimePoint created;
+  uint64_t objects = 0;
+  uint64_t bytes = 0;
+};
+
+struct ServerFacts {
+  std::string version;
+  int64_t uptime_seconds = 0;
+  std::string region;
+  std::vector<DriveFacts> drives;
+  std::map<std::string, BucketFacts> buckets;  // by name
+  uint64_t objects = 0;
+  uint64_t bytes = 0;
+  uint64_t users = 0;
+  uint64_t groups = 0;
+  uint64_t policies = 0;  // canned and stored
+};
+
+// Walks every bucket's listing (a scan of all keys per call: see info.cc) and reads each drive's
+// capacity. Errors: the store's listing errors.
+Result<ServerFacts> GatherServerFacts(AdminContext& ctx);
+
+}  // namespace cairn::admin
