@@ -80,6 +80,9 @@ describe("keyboard and labels", { timeout: 90_000 }, () => {
     assert.match(page.url(), new RegExp(`#/browse/${BUCKET}/$`));
 
     // In the bucket, the upload buttons are reachable and announce themselves as buttons.
+    // Wait for the listing first: focus moved while it still loads can land on an element
+    // the finished listing replaces, and Enter then opens nothing.
+    await page.getByText("This folder is empty.").waitFor();
     await moveTo("Upload files");
     assert.equal(await page.evaluate(() => document.activeElement.getAttribute("role")), "button");
     const chooser = page.waitForEvent("filechooser", { timeout: 5000 });
