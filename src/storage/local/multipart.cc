@@ -1,0 +1,425 @@
+#include "storage/local/store_impl.h"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include "common/encoding.h"
+#include "common/hash.h"
+#include "platform/env.h"
+
+namespace cairn::storage::local {
+
+Result<UploadRecord> LocalStoreImpl::ReadUpload(const std::string& bucket, const std::string& key,
+                                                const std::string& upload_id) {
+  std::string value;
+  Status s = IsUploadId(upload_id) ? db_->Get(UploadKey(bucket, key, upload_id), &value)
+                                   : Status(Code::kNotFound, "");
+  if (s.code() == Code::kNotFound) {
+    CAIRN_RETURN_IF_ERROR(CheckBucket(bucket));
+    return NoSuchUpload();
+  }
+  CAIRN_RETURN_IF_ERROR(s);
+  UploadRecord rec;
+  CAIRN_RETURN_IF_ERROR(DecodeUploadRecord(value, &rec));
+  return rec;
+}
+
+Status LocalStoreImpl::DropParts(const std::string& upload_id, meta::WriteBatch& batch,
+                                 std::vector<FileId>* files) {
+  const std::string prefix = PartPrefix(upload_id);
+  auto it = db_->NewIterator(meta::PrefixSuccessor(prefix));
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    PartRecord part;
+    // A part record that does not decode is deleted all the same; its file is orphaned.
+    if (DecodePartRecord(it->value(), &part).ok()) {
+      batch.Put(GarbageKey(part.file_id), "");
+      files->push_back(part.file_id);
+    }
+    batch.Delete(it->key());
+  }
+  return it->status();
+}
+
+Result<UploadInfo> LocalStoreImpl::CreateMultipartUpload(const std::string& bucket,
+                                                         const std::string& key,
+                                                         const PutOptions& options) {
+  if (key.empty()) return Status(Code::kInvalidArgument, "empty object key");
+  UploadRecord rec;
+  rec.attributes = options.attributes;
+  if (options.checksums.size() > 1) {
+    return Status(Code::kInvalidRequest, "a multipart upload takes one checksum algorithm");
+  }
+  if (!options.checksums.empty()) {
+    rec.checksum_algorithm = ToLower(options.checksums[0].first);
+    if (!KindOf(rec.checksum_algorithm)) {
+      return Status(Code::kInvalidRequest,
+                    "unknown checksum algorithm " + options.checksums[0].first);
+    }
+  }
+  std::string type = ToUpper(options.checksum_type);
+  if (!type.empty() && type != "COMPOSITE" && type != "FULL_OBJECT") {
+    return Status(Code::kInvalidRequest, "x-amz-checksum-type must be COMPOSITE or FULL_OBJECT");
+  }
+  const std::string& alg = rec.checksum_algorithm;
+  if (alg.empty()) {
+    if (!type.empty()) {
+      return Status(Code::kInvalidRequest,
+                    "the x-amz-checksum-type header can only be used with the "
+                    "x-amz-checksum-algorithm header");
+    }
+  } else {
+    if (type.empty()) type = alg == "crc64nvme" ? "FULL_OBJECT" : "COMPOSITE";
+    if (type == "COMPOSITE" && alg == "crc64nvme") {
+      return Status(Code::kInvalidRequest, "CRC64NVME supports only the FULL_OBJECT type");
+    }
+    if (type == "FULL_OBJECT" && (alg == "sha1" || alg == "sha256")) {
+      return Status(Code::kInvalidRequest,
+                    "the FULL_OBJECT type is supported only for CRC32, CRC32C and CRC64NVME");
+    }
+    rec.checksum_type = type;
+  }
+
+  rec.initiated = Now();
+  std::string random(16, '\0');
+  CAIRN_RETURN_IF_ERROR(platform::RandomBytes(random.data(), random.size()));
+  std::string upload_id =
+      HexEncode(BigEndian(static_cast<uint64_t>(ToUnixNanos(rec.initiated)), 8)) +
+      HexEncode(random);
+  {
+    std::shared_lock bucket_lock(buckets_mu_);
+    CAIRN_RETURN_IF_ERROR(CheckBucket(bucket));
+    CAIRN_RETURN_IF_ERROR(
+        db_->Put(UploadKey(bucket, key, upload_id), EncodeUploadRecord(rec), /*sync=*/true));
+  }
+  return ToUploadInfo(bucket, key, upload_id, std::move(rec));
+}
+
+Result<PartInfo> LocalStoreImpl::UploadPart(const std::string& bucket, const std::string& key,
+                                            const std::string& upload_id, int number,
+                                            ByteSource& body, uint64_t size,
+                                            const PartOptions& options) {
+  if (number < 1 || number > kMaxPartNumber) {
+    return Status(Code::kInvalidArgumentS3,
+                  "Part number must be an integer between 1 and 10000, inclusive");
+  }
+  if (options.content_md5 && options.content_md5->size() != 16) {
+    return Status(Code::kInvalidDigest, "Content-MD5 is not 16 bytes");
+  }
+  CAIRN_ASSIGN_OR_RETURN(UploadRecord upload, ReadUpload(bucket, key, upload_id));
+  // The upload's algorithm is always computed, so completion can build the object's checksum.
+  Checksums requested = options.checksums;
+  if (!upload.checksum_algorithm.empty()) requested.emplace_back(upload.checksum_algorithm, "");
+  CAIRN_ASSIGN_OR_RETURN(BodyHasher hasher, BodyHasher::Make(requested));
+
+  // Even a small part gets its own file: completion stitches files, it never copies bytes.
+  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<DataWriter> writer, data_->Create());
+  PartRecord part;
+  part.size = size;
+  part.file_id = writer->id();
+  CAIRN_RETURN_IF_ERROR(StreamToFile(body, size, hasher, *writer));
+  CAIRN_RETURN_IF_ERROR(ExpectEnd(body));
+  CAIRN_RETURN_IF_ERROR(
+      hasher.Verify(options.content_md5, body.trailers(), &part.etag, &part.checksums));
+  CAIRN_RETURN_IF_ERROR(PublishWithIntent(*writer));
+
+  std::optional<FileId> replaced;
+  {
+    std::shared_lock bucket_lock(buckets_mu_);
+    std::lock_guard upload_lock(UploadMutex(upload_id));
+    std::string value;
+    Status s = db_->Get(UploadKey(bucket, key, upload_id), &value);
+    if (s.code() == Code::kNotFound) s = NoSuchUpload();  // completed or aborted meanwhile
+    const std::string part_key = PartKey(upload_id, number);
+    PartRecord old;
+    if (s.ok()) {
+      s = db_->Get(part_key, &value);
+      if (s.ok()) {
+        if (DecodePartRecord(value, &old).ok()) replaced = old.file_id;
+      } else if (s.code() == Code::kNotFound) {
+        s = Status::Ok();
+      }
+    }
+    if (!s.ok()) {
+      DropPublished(part.file_id);
+      return s;
+    }
+    part.modified = Now();
+    meta::WriteBatch batch;
+    batch.Put(part_key, EncodePartRecord(part));
+    batch.Delete(IntentKey(part.file_id));
+    if (replaced) batch.Put(GarbageKey(*replaced), "");
+    // On failure the outcome is unknown: the intent and file are left for the start-up sweep.
+    CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
+  }
+  if (replaced) CollectGarbage(*replaced);
+  return PartInfo{number, part.size, std::move(part.etag), part.modified,
+                  std::move(part.checksums)};
+}
+
+Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bucket,
+                                                           const std::string& key,
+                                                           const std::string& upload_id,
+                                                           const std::vector<CompletedPart>& parts,
+                                                           const WriteConditions& conditions) {
+  if (parts.empty()) return Status(Code::kMalformedXML, "You must specify at least one part");
+  if (parts.size() > kMaxParts) {
+    return Status(Code::kMalformedXML, "a multipart upload has at most 10000 parts");
+  }
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (parts[i].number < 1 || parts[i].number > kMaxPartNumber) {
+      return Status(Code::kInvalidPart, "part number " + std::to_string(parts[i].number) +
+                                            " is not between 1 and 10000");
+    }
+    if (i > 0 && parts[i].number <= parts[i - 1].number) {
+      return Status(Code::kInvalidPartOrder,
+                    "the list of parts was not in ascending order; parts must be ordered by "
+                    "part number");
+    }
+  }
+  CAIRN_RETURN_IF_ERROR(ReadUpload(bucket, key, upload_id).status());  // fail fast
+
+  const std::string object_key = ObjectKey(bucket, key);
+  const std::string upload_key = UploadKey(bucket, key, upload_id);
+  std::vector<FileId> garbage;
+  ObjectRecord rec;
+  {
+    std::shared_lock bucket_lock(buckets_mu_);
+    std::lock_guard upload_lock(UploadMutex(upload_id));
+    std::lock_guard key_lock(KeyMutex(object_key));
+    std::string value;
+    Status s = db_->Get(upload_key, &value);
+    if (s.code() == Code::kNotFound) return NoSuchUpload();
+    CAIRN_RETURN_IF_ERROR(s);
+    UploadRecord upload;
+    CAIRN_RETURN_IF_ERROR(DecodeUploadRecord(value, &upload));
+
+    // Every part of the upload, by number; the batch deletes them all.
+    meta::WriteBatch batch;
+    std::map<int, PartRecord> stored;
+    const std::string prefix = PartPrefix(upload_id);
+    auto it = db_->NewIterator(meta::PrefixSuccessor(prefix));
+    for (it->Seek(prefix); it->Valid(); it->Next()) {
+      std::string_view digits = it->key().substr(prefix.size());
+      int number = 0;
+      auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
+      if (ec != std::errc() || ptr != digits.data() + digits.size()) {
+        return Status(Code::kCorruption, "bad part key");
+      }
+      PartRecord part;
+      CAIRN_RETURN_IF_ERROR(DecodePartRecord(it->value(), &part));
+      stored.emplace(number, std::move(part));
+      batch.Delete(it->key());
+    }
+    CAIRN_RETURN_IF_ERROR(it->status());
+
+    for (const CompletedPart& want : parts) {
+      auto found = stored.find(want.number);
+      if (found == stored.end() || ToLower(want.etag) != found->second.etag) {
+        return Status(Code::kInvalidPart,
+                      "part " + std::to_string(want.number) +
+                          " could not be found, or its ETag does not match the part's");
+      }
+      for (const auto& [alg, value] : want.checksums) {
+        const std::string* have = FindChecksum(found->second.checksums, alg);
+        if (have == nullptr || !SameBase64(value, *have)) {
+          return Status(Code::kInvalidPart, "the " + alg + " checksum of part " +
+                                                std::to_string(want.number) +
+                                                " does not match the uploaded part's");
+        }
+      }
+    }
+    Digest md5(DigestAlgorithm::kMd5);
+    rec.is_inline = false;
+    rec.is_multipart = true;
+    rec.parts.reserve(parts.size());
+    for (size_t i = 0; i < parts.size(); ++i) {
+      PartRecord& part = stored[parts[i].number];
+      if (i + 1 < parts.size() && part.size < options_.min_part_size) {
+        return Status(Code::kEntityTooSmall, "part " + std::to_string(parts[i].number) +
+                                                 " is smaller than the minimum allowed size (" +
+                                                 std::to_string(options_.min_part_size) +
+                                                 " bytes)");
+      }
+      auto raw_md5 = HexDecode(part.etag);
+      if (!raw_md5) return Status(Code::kCorruption, "bad stored part etag");
+      md5.Update(*raw_md5);
+      rec.size += part.size;
+      rec.parts.push_back(ObjectPart{
+          PartSummary{parts[i].number, part.size, part.etag, part.checksums}, part.file_id});
+    }
+    rec.etag = HexEncode(md5.Finish()) + "-" + std::to_string(parts.size());
+    rec.attributes = std::move(upload.attributes);
+    if (!upload.checksum_algorithm.empty()) {
+      CAIRN_ASSIGN_OR_RETURN(std::string sum, MultipartChecksum(upload.checksum_algorithm,
+                                                                upload.checksum_type, rec.parts));
+      rec.checksums = {{upload.checksum_algorithm, std::move(sum)}};
+      rec.checksum_type = upload.checksum_type;
+    }
+    // Parts uploaded but not listed are dropped with the upload.
+    for (const auto& [number, part] : stored) {
+      bool listed = std::any_of(parts.begin(), parts.end(),
+                                [n = number](const CompletedPart& p) { return p.number == n; });
+      if (!listed) {
+        batch.Put(GarbageKey(part.file_id), "");
+        garbage.push_back(part.file_id);
+      }
+    }
+
+    ObjectRecord current;
+    s = ReadObject(object_key, &current, /*with_data=*/false);
+    bool exists = s.ok();
+    if (!s.ok() && s.code() != Code::kNotFound) return s;
+    CAIRN_RETURN_IF_ERROR(CheckConditions(conditions, exists ? &current : nullptr));
+    if (exists) {
+      for (const FileId& id : DataFilesOf(current)) {
+        batch.Put(GarbageKey(id), "");
+        garbage.push_back(id);
+      }
+    }
+    rec.modified = Now();
+    batch.Put(object_key, EncodeObjectRecord(rec));
+    batch.Delete(upload_key);
+    CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
+  }
+  CollectGarbage(garbage);
+  return ToInfo(bucket, key, std::move(rec));
+}
+
+Status LocalStoreImpl::AbortMultipartUpload(const std::string& bucket, const std::string& key,
+                                            const std::string& upload_id) {
+  CAIRN_RETURN_IF_ERROR(ReadUpload(bucket, key, upload_id).status());
+  std::vector<FileId> garbage;
+  {
+    std::shared_lock bucket_lock(buckets_mu_);
+    std::lock_guard upload_lock(UploadMutex(upload_id));
+    const std::string upload_key = UploadKey(bucket, key, upload_id);
+    std::string value;
+    Status s = db_->Get(upload_key, &value);
+    if (s.code() == Code::kNotFound) return NoSuchUpload();
+    CAIRN_RETURN_IF_ERROR(s);
+    meta::WriteBatch batch;
+    CAIRN_RETURN_IF_ERROR(DropParts(upload_id, batch, &garbage));
+    batch.Delete(upload_key);
+    CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
+  }
+  CollectGarbage(garbage);
+  return Status::Ok();
+}
+
+Result<UploadInfo> LocalStoreImpl::GetUpload(const std::string& bucket, const std::string& key,
+                                             const std::string& upload_id) {
+  CAIRN_ASSIGN_OR_RETURN(UploadRecord rec, ReadUpload(bucket, key, upload_id));
+  return ToUploadInfo(bucket, key, upload_id, std::move(rec));
+}
+
+Result<ListPartsResult> LocalStoreImpl::ListParts(const std::string& bucket, const std::string& key,
+                                                  const std::string& upload_id, int after,
+                                                  int max_parts) {
+  CAIRN_RETURN_IF_ERROR(ReadUpload(bucket, key, upload_id).status());
+  ListPartsResult result;
+  after = std::clamp(after, 0, kMaxPartNumber);
+  max_parts = std::max(max_parts, 0);
+  result.next_part_number_marker = after;
+  const std::string prefix = PartPrefix(upload_id);
+  auto it = db_->NewIterator(meta::PrefixSuccessor(prefix));
+  for (it->Seek(PartKey(upload_id, after + 1)); it->Valid(); it->Next()) {
+    if (static_cast<int>(result.parts.size()) == max_parts) {
+      result.truncated = true;
+      break;
+    }
+    std::string_view digits = it->key().substr(prefix.size());
+    int number = 0;
+    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
+    if (ec != std::errc() || ptr != digits.data() + digits.size()) {
+      return Status(Code::kCorruption, "bad part key");
+    }
+    PartRecord rec;
+    CAIRN_RETURN_IF_ERROR(DecodePartRecord(it->value(), &rec));
+    result.parts.push_back(
+        PartInfo{number, rec.size, std::move(rec.etag), rec.modified, std::move(rec.checksums)});
+    result.next_part_number_marker = number;
+  }
+  CAIRN_RETURN_IF_ERROR(it->status());
+  return result;
+}
+
+Result<ListUploadsResult> LocalStoreImpl::ListMultipartUploads(const std::string& bucket,
+                                                               const ListUploadsQuery& query) {
+  CAIRN_RETURN_IF_ERROR(CheckBucket(bucket));
+  ListUploadsResult result;
+  const int max_uploads = std::max(query.max_uploads, 0);
+  if (max_uploads == 0) return result;
+
+  const std::string base = UploadPrefix(bucket);
+  const std::string scan_prefix = base + EscapeUploadKey(query.prefix);
+  const std::string& marker = query.key_marker;
+  // With only a key marker: keys after it. With an upload id marker too: that key's uploads
+  // initiated after the marked one (ids sort by initiation), then keys after it.
+  std::string start = scan_prefix;
+  if (!marker.empty()) {
+    std::string from = base + EscapeUploadKey(marker) + std::string(kUploadKeyEnd);
+    if (query.upload_id_marker.empty()) {
+      from.back() = '\x02';  // past every upload of the marker key
+    } else {
+      from += query.upload_id_marker;
+    }
+    start = std::max(start, from);
+  }
+  const std::string& delim = query.delimiter;
+  auto it = db_->NewIterator(meta::PrefixSuccessor(scan_prefix));
+  it->Seek(start);
+  int count = 0;
+  std::string key, upload_id;
+  while (it->Valid()) {
+    if (!ParseUploadKeySuffix(it->key().substr(base.size()), &key, &upload_id)) {
+      return Status(Code::kCorruption, "bad upload key");
+    }
+    if (!marker.empty() &&
+        (key < marker || (key == marker && (query.upload_id_marker.empty() ||
+                                            upload_id <= query.upload_id_marker)))) {
+      it->Next();
+      continue;
+    }
+    if (!delim.empty()) {
+      size_t pos = key.find(delim, query.prefix.size());
+      if (pos != std::string::npos) {
+        std::string common = key.substr(0, pos + delim.size());
+        // A marker equal to this common prefix means an earlier page returned it already.
+        if (common != marker) {
+          if (count == max_uploads) {
+            result.truncated = true;
+            break;
+          }
+          result.common_prefixes.push_back(common);
+          result.next_key_marker = common;
+          result.next_upload_id_marker.clear();
+          ++count;
+        }
+        // Skip every upload under the common prefix with one seek.
+        std::string next = meta::PrefixSuccessor(base + EscapeUploadKey(common));
+        if (next.empty()) break;
+        it->Seek(next);
+        continue;
+      }
+    }
+    if (count == max_uploads) {
+      result.truncated = true;
+      break;
+    }
+    UploadRecord rec;
+    CAIRN_RETURN_IF_ERROR(DecodeUploadRecord(it->value(), &rec));
+    result.next_key_marker = key;
+    result.next_upload_id_marker = upload_id;
+    result.uploads.push_back(ToUploadInfo(bucket, key, upload_id, std::move(rec)));
+    ++count;
+    it->Next();
+  }
+  CAIRN_RETURN_IF_ERROR(it->status());
+  if (!result.truncated) {
+    result.next_key_marker.clear();
+    result.next_upload_id_marker.clear();
+  }
+  return result;
+}
+
+}  // namespace cairn::storage::local

@@ -1,0 +1,146 @@
+// Readers of a pinned object version: inline bytes kept in their record, one data file, or the
+// data files of a multipart object read across part boundaries.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/byte_source.h"
+#include "common/status.h"
+#include "storage/data/data_dir.h"
+#include "storage/object_store.h"
+
+namespace cairn::storage::local {
+
+using data::DataFile;
+
+class InlineSource final : public ByteSource {
+ public:
+  InlineSource(std::shared_ptr<const std::string> data, size_t offset, size_t length)
+      : data_(std::move(data)), pos_(offset), end_(offset + length) {}
+  Result<size_t> Read(char* buf, size_t n) override {
+    size_t count = std::min(n, end_ - pos_);
+    std::copy_n(data_->data() + pos_, count, buf);
+    pos_ += count;
+    return count;
+  }
+
+ private:
+  std::shared_ptr<const std::string> data_;
+  size_t pos_;
+  size_t end_;
+};
+
+class LocalObjectReader final : public ObjectReader {
+ public:
+  // `inline_data` holds the object's bytes from `inline_base` on (the whole metadata record,
+  // whose tail they are, so they are not copied out of it).
+  LocalObjectReader(ObjectInfo info, std::shared_ptr<const std::string> inline_data,
+                    std::shared_ptr<const DataFile> file, size_t inline_base = 0)
+      : info_(std::move(info)),
+        inline_data_(std::move(inline_data)),
+        file_(std::move(file)),
+        inline_base_(inline_base) {}
+
+  const ObjectInfo& info() const override { return info_; }
+
+  Result<std::unique_ptr<ByteSource>> OpenRange(uint64_t offset, uint64_t length) override {
+    if (offset > info_.size || length > info_.size - offset) {
+      return Status(Code::kInvalidRange, "range beyond the end of the object");
+    }
+    if (file_) return DataFile::OpenRange(file_, offset, length);
+    return std::unique_ptr<ByteSource>(
+        new InlineSource(inline_data_, inline_base_ + static_cast<size_t>(offset), length));
+  }
+
+ private:
+  ObjectInfo info_;
+  std::shared_ptr<const std::string> inline_data_;
+  std::shared_ptr<const DataFile> file_;
+  size_t inline_base_;
+};
+
+// The data files of a multipart object, opened (pinned) together, and where each begins.
+struct PinnedParts {
+  std::vector<std::shared_ptr<const DataFile>> files;
+  std::vector<uint64_t> starts;  // starts[i]: offset of part i in the object
+};
+
+// Bytes [offset, offset+length) of a multipart object: seeks into the part holding `offset`,
+// then continues across part boundaries.
+class PartsSource final : public ByteSource {
+ public:
+  PartsSource(std::shared_ptr<const PinnedParts> parts, size_t index, uint64_t pos,
+              uint64_t remaining)
+      : parts_(std::move(parts)), index_(index), pos_(pos), remaining_(remaining) {}
+
+  Result<size_t> Read(char* buf, size_t n) override {
+    SkipFinishedParts();
+    if (remaining_ == 0 || n == 0) return size_t{0};
+    const DataFile& file = *parts_->files[index_];
+    size_t want = static_cast<size_t>(std::min<uint64_t>({n, remaining_, file.size() - pos_}));
+    CAIRN_ASSIGN_OR_RETURN(size_t got, file.file().Read(pos_, want, buf));
+    if (got == 0) return Status(Code::kCorruption, "part data file shorter than its record");
+    pos_ += got;
+    remaining_ -= got;
+    return got;
+  }
+
+  // Offered only while the rest of the range lies within one part's file.
+  std::optional<FileRegion> RemainingFileRegion() override {
+    SkipFinishedParts();
+    if (index_ >= parts_->files.size()) return std::nullopt;
+    const DataFile& file = *parts_->files[index_];
+    if (remaining_ > file.size() - pos_) return std::nullopt;
+    int fd = file.file().fd();
+    if (fd < 0) return std::nullopt;
+    return FileRegion{fd, pos_, remaining_};
+  }
+
+ private:
+  void SkipFinishedParts() {
+    while (remaining_ > 0 && index_ < parts_->files.size() &&
+           pos_ == parts_->files[index_]->size()) {
+      ++index_;
+      pos_ = 0;
+    }
+  }
+
+  std::shared_ptr<const PinnedParts> parts_;
+  size_t index_;
+  uint64_t pos_;
+  uint64_t remaining_;
+};
+
+class MultipartObjectReader final : public ObjectReader {
+ public:
+  MultipartObjectReader(ObjectInfo info, std::shared_ptr<const PinnedParts> parts)
+      : info_(std::move(info)), parts_(std::move(parts)) {}
+
+  const ObjectInfo& info() const override { return info_; }
+
+  Result<std::unique_ptr<ByteSource>> OpenRange(uint64_t offset, uint64_t length) override {
+    if (offset > info_.size || length > info_.size - offset) {
+      return Status(Code::kInvalidRange, "range beyond the end of the object");
+    }
+    const auto& starts = parts_->starts;
+    size_t index = 0;
+    if (!starts.empty()) {
+      index = static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), offset) -
+                                  starts.begin()) -
+              1;
+    }
+    uint64_t pos = starts.empty() ? 0 : offset - starts[index];
+    return std::unique_ptr<ByteSource>(new PartsSource(parts_, index, pos, length));
+  }
+
+ private:
+  ObjectInfo info_;
+  std::shared_ptr<const PinnedParts> parts_;
+};
+
+}  // namespace cairn::storage::local

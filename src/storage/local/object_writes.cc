@@ -1,0 +1,176 @@
+#include "storage/local/store_impl.h"
+
+#include <algorithm>
+
+namespace cairn::storage::local {
+
+Status LocalStoreImpl::CheckConditions(const WriteConditions& c, const ObjectRecord* current) {
+  if (c.if_none_match_any && current != nullptr) {
+    return Status(Code::kPreconditionFailed, "the object already exists (If-None-Match: *)");
+  }
+  if (c.if_match && (current == nullptr || current->etag != *c.if_match)) {
+    return Status(Code::kPreconditionFailed, "the object's ETag does not match If-Match");
+  }
+  return Status::Ok();
+}
+
+Result<ObjectInfo> LocalStoreImpl::PutObject(const std::string& bucket, const std::string& key,
+                                             ByteSource& body, uint64_t size,
+                                             const PutOptions& options) {
+  if (key.empty()) return Status(Code::kInvalidArgument, "empty object key");
+  if (options.content_md5 && options.content_md5->size() != 16) {
+    return Status(Code::kInvalidDigest, "Content-MD5 is not 16 bytes");
+  }
+  CAIRN_RETURN_IF_ERROR(CheckBucket(bucket));
+  CAIRN_ASSIGN_OR_RETURN(BodyHasher hasher, BodyHasher::Make(options.checksums));
+  const std::string object_key = ObjectKey(bucket, key);
+  const WriteConditions& cond = options.conditions;
+  if (cond.if_none_match_any || cond.if_match) {
+    // Fail fast before the body streams in; the check that counts is repeated at commit.
+    ObjectRecord current;
+    Status s = ReadObject(object_key, &current, /*with_data=*/false);
+    if (!s.ok() && s.code() != Code::kNotFound) return s;
+    CAIRN_RETURN_IF_ERROR(CheckConditions(cond, s.ok() ? &current : nullptr));
+  }
+
+  ObjectRecord rec;
+  rec.size = size;
+  rec.attributes = options.attributes;
+  std::unique_ptr<DataWriter> writer;
+  const uint64_t inline_limit = std::min(options_.inline_threshold, kMaxInlineThreshold);
+  if (size == kUnknownSize) {
+    // Read up to one byte past the inline limit: a body that ends before is kept inline, a
+    // longer one goes to a data file, starting with the bytes already read.
+    std::string head(static_cast<size_t>(inline_limit) + 1, '\0');
+    CAIRN_ASSIGN_OR_RETURN(size_t got, ReadFull(body, head.data(), head.size()));
+    head.resize(got);
+    hasher.Update(head.data(), head.size());
+    if (got <= inline_limit) {
+      rec.is_inline = true;
+      rec.size = got;
+      rec.inline_data = std::move(head);
+    } else {
+      rec.is_inline = false;
+      CAIRN_ASSIGN_OR_RETURN(writer, data_->Create());
+      rec.file_id = writer->id();
+      CAIRN_RETURN_IF_ERROR(writer->Append(head.data(), head.size()));
+      CAIRN_ASSIGN_OR_RETURN(uint64_t rest, StreamToEnd(body, hasher, *writer));
+      rec.size = got + rest;
+    }
+  } else if (size <= inline_limit) {
+    rec.is_inline = true;
+    rec.inline_data.resize(size);
+    CAIRN_ASSIGN_OR_RETURN(size_t got, ReadFull(body, rec.inline_data.data(), size));
+    if (got != size) return IncompleteBody(got, size);
+    hasher.Update(rec.inline_data.data(), size);
+  } else {
+    rec.is_inline = false;
+    CAIRN_ASSIGN_OR_RETURN(writer, data_->Create());  // its destructor removes the temp file
+    rec.file_id = writer->id();
+    CAIRN_RETURN_IF_ERROR(StreamToFile(body, size, hasher, *writer));
+  }
+  if (size != kUnknownSize) {
+    CAIRN_RETURN_IF_ERROR(ExpectEnd(body));  // with kUnknownSize the body has ended already
+  }
+  CAIRN_RETURN_IF_ERROR(
+      hasher.Verify(options.content_md5, body.trailers(), &rec.etag, &rec.checksums));
+
+  if (writer) CAIRN_RETURN_IF_ERROR(PublishWithIntent(*writer));
+  return Commit(bucket, key, std::move(rec), cond);
+}
+
+Result<uint64_t> LocalStoreImpl::StreamToEnd(ByteSource& body, BodyHasher& hasher,
+                                             DataWriter& writer) {
+  const size_t cap = std::max<size_t>(options_.io_buffer_size, 4096);
+  std::unique_ptr<char[]> buf(new char[cap]);
+  uint64_t done = 0;
+  for (;;) {
+    CAIRN_ASSIGN_OR_RETURN(size_t got, ReadFull(body, buf.get(), cap));
+    if (got > 0) {
+      hasher.Update(buf.get(), got);
+      CAIRN_RETURN_IF_ERROR(writer.Append(buf.get(), got));
+      done += got;
+    }
+    if (got < cap) return done;
+  }
+}
+
+Status LocalStoreImpl::StreamToFile(ByteSource& body, uint64_t size, BodyHasher& hasher,
+                                    DataWriter& writer) {
+  const size_t cap = static_cast<size_t>(std::min<uint64_t>(
+      std::max<size_t>(options_.io_buffer_size, 4096), std::max<uint64_t>(size, 1)));
+  std::unique_ptr<char[]> buf(new char[cap]);
+  uint64_t done = 0;
+  while (done < size) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(cap, size - done));
+    CAIRN_ASSIGN_OR_RETURN(size_t got, ReadFull(body, buf.get(), want));
+    if (got > 0) {
+      hasher.Update(buf.get(), got);
+      CAIRN_RETURN_IF_ERROR(writer.Append(buf.get(), got));
+      done += got;
+    }
+    if (got < want) return IncompleteBody(done, size);
+  }
+  return Status::Ok();
+}
+
+Result<ObjectInfo> LocalStoreImpl::Commit(const std::string& bucket, const std::string& key,
+                                          ObjectRecord rec, const WriteConditions& conditions) {
+  const std::string object_key = ObjectKey(bucket, key);
+  std::vector<FileId> replaced;
+  {
+    std::shared_lock bucket_lock(buckets_mu_);
+    std::lock_guard key_lock(KeyMutex(object_key));
+    Status s = CheckBucket(bucket);
+    ObjectRecord current;
+    bool exists = false;
+    if (s.ok()) {
+      s = ReadObject(object_key, &current, /*with_data=*/false);
+      exists = s.ok();
+      if (s.code() == Code::kNotFound) s = Status::Ok();
+    }
+    if (s.ok()) s = CheckConditions(conditions, exists ? &current : nullptr);
+    if (!s.ok()) {
+      if (!rec.is_inline) DropPublished(rec.file_id);
+      return s;
+    }
+    rec.modified = Now();
+    meta::WriteBatch batch;
+    batch.Put(object_key, EncodeObjectRecord(rec));
+    if (!rec.is_inline) batch.Delete(IntentKey(rec.file_id));
+    if (exists) {
+      replaced = DataFilesOf(current);
+      for (const FileId& id : replaced) batch.Put(GarbageKey(id), "");
+    }
+    // On failure the outcome is unknown (RocksDB may have applied it): leave the intent and the
+    // file for the start-up sweep, which decides from whether the intent survived.
+    CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
+  }
+  CollectGarbage(replaced);
+  rec.inline_data.clear();
+  return ToInfo(bucket, key, std::move(rec));
+}
+
+Status LocalStoreImpl::DeleteObject(const std::string& bucket, const std::string& key) {
+  const std::string object_key = ObjectKey(bucket, key);
+  std::vector<FileId> replaced;
+  {
+    std::shared_lock bucket_lock(buckets_mu_);
+    std::lock_guard key_lock(KeyMutex(object_key));
+    ObjectRecord current;
+    Status s = ReadObject(object_key, &current, /*with_data=*/false);
+    if (s.code() == Code::kNotFound) return CheckBucket(bucket);
+    meta::WriteBatch batch;
+    batch.Delete(object_key);
+    // A record that does not decode is deleted all the same; its file (if any) is orphaned.
+    if (s.ok()) {
+      replaced = DataFilesOf(current);
+      for (const FileId& id : replaced) batch.Put(GarbageKey(id), "");
+    }
+    CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
+  }
+  CollectGarbage(replaced);
+  return Status::Ok();
+}
+
+}  // namespace cairn::storage::local

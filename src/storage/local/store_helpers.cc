@@ -1,0 +1,41 @@
+#include "storage/local/store_impl.h"
+
+#include <algorithm>
+
+namespace cairn::storage::local {
+
+UploadInfo ToUploadInfo(const std::string& bucket, std::string_view key, std::string upload_id,
+                        UploadRecord&& rec) {
+  return UploadInfo{bucket,           std::string(key),          std::move(upload_id),
+                    rec.initiated,    std::move(rec.attributes), rec.checksum_algorithm,
+                    rec.checksum_type};
+}
+
+ObjectInfo ToInfo(const std::string& bucket, std::string_view key, ObjectRecord&& rec) {
+  ObjectInfo info;
+  info.bucket = bucket;
+  info.key = std::string(key);
+  info.size = rec.size;
+  info.etag = std::move(rec.etag);
+  info.modified = rec.modified;
+  info.attributes = std::move(rec.attributes);
+  info.checksums = std::move(rec.checksums);
+  if (!rec.checksum_type.empty()) info.checksum_type = std::move(rec.checksum_type);
+  info.parts.reserve(rec.parts.size());
+  for (ObjectPart& part : rec.parts) info.parts.push_back(std::move(part.summary));
+  return info;
+}
+
+bool IsUploadId(std::string_view id) {
+  if (id.size() != kUploadIdLength) return false;
+  return std::all_of(id.begin(), id.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+Status NoSuchUpload() {
+  return Status(Code::kNoSuchUpload,
+                "the specified multipart upload does not exist; it may have been aborted or "
+                "completed");
+}
+
+}  // namespace cairn::storage::local
