@@ -47,6 +47,7 @@ std::string_view CodeName(Code code) {
     case Code::kConditionalRequestConflict: return "ConditionalRequestConflict";
     case Code::kInvalidPartNumber: return "InvalidPartNumber";
     case Code::kNoSuchVersion: return "NoSuchVersion";
+    case Code::kIllegalVersioningConfiguration: return "IllegalVersioningConfiguration";
     case Code::kMetadataTooLarge: return "MetadataTooLarge";
     case Code::kMalformedPolicy: return "MalformedPolicy";
     case Code::kNoSuchBucketPolicy: return "NoSuchBucketPolicy";

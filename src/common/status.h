@@ -61,6 +61,7 @@ enum class Code {
   kConditionalRequestConflict,
   kInvalidPartNumber,  // GET ?partNumber beyond the object's parts
   kNoSuchVersion,
+  kIllegalVersioningConfiguration,  // a PutBucketVersioning body S3 does not accept
   kMetadataTooLarge,  // x-amz-meta-* over 2 KB
   kMalformedPolicy,   // a policy document that does not parse or validate
   kNoSuchBucketPolicy,

@@ -63,7 +63,9 @@ void RequestContext::ReplyError(const Status& error) {
 
 Status AuthorizeCopySource(const RequestContext& ctx, const CopySource& source) {
   iam::AccessRequest access =
-      AccessFor(ctx.request, ctx.query, ctx.identity, "s3:GetObject", source.bucket, source.key);
+      AccessFor(ctx.request, ctx.query, ctx.identity,
+                source.version_id.empty() ? "s3:GetObject" : "s3:GetObjectVersion", source.bucket,
+                source.key);
   if (!ctx.authorizer.IsAllowed(access)) return Status(Code::kAccessDenied, "Access Denied.");
   return Status::Ok();
 }
@@ -143,6 +145,8 @@ Status Dispatch(RequestContext& ctx) {
     case Operation::kHeadBucket: return HeadBucket(ctx);
     case Operation::kGetBucketLocation: return GetBucketLocation(ctx);
     case Operation::kGetBucketVersioning: return GetBucketVersioning(ctx);
+    case Operation::kPutBucketVersioning: return PutBucketVersioning(ctx);
+    case Operation::kListObjectVersions: return ListObjectVersions(ctx);
     case Operation::kListObjectsV1: return ListObjectsV1(ctx);
     case Operation::kListObjectsV2: return ListObjectsV2(ctx);
     case Operation::kDeleteObjects: return DeleteObjects(ctx);
@@ -225,7 +229,8 @@ void S3Api::Handle(const http::Request& request, ByteSource& raw_body, http::Res
     identity = std::move(who).value();
 
     iam::AccessRequest access =
-        AccessFor(request, query, identity, ActionFor(route.operation), route.bucket, route.key);
+        AccessFor(request, query, identity, ActionFor(route.operation, query.Has("versionId")),
+                  route.bucket, route.key);
     if (!authorizer_.IsAllowed(access)) return fail(Status(Code::kAccessDenied, "Access Denied."));
     // What the caller may do, it may still not ask for: overrides from an anonymous caller,
     // or protection Cairn does not give (docs/unsupported.md). PostObject checks its fields.

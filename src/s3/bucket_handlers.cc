@@ -1,5 +1,5 @@
 // Bucket operations: ListBuckets, CreateBucket, DeleteBucket, HeadBucket, GetBucketLocation,
-// GetBucketVersioning.
+// GetBucketVersioning, PutBucketVersioning.
 #include "common/time.h"
 #include "s3/context.h"
 #include "s3/owner.h"
@@ -70,11 +70,30 @@ Status GetBucketLocation(RequestContext& ctx) {
 }
 
 Status GetBucketVersioning(RequestContext& ctx) {
-  CAIRN_RETURN_IF_ERROR(ctx.store.GetBucket(ctx.route.bucket).status());
+  CAIRN_ASSIGN_OR_RETURN(storage::BucketInfo info, ctx.store.GetBucket(ctx.route.bucket));
   XmlWriter xml;
   xml.OpenRoot("VersioningConfiguration");
+  // A bucket never versioned has an empty configuration, as in S3.
+  if (info.versioning == storage::Versioning::kEnabled) xml.Element("Status", "Enabled");
+  if (info.versioning == storage::Versioning::kSuspended) xml.Element("Status", "Suspended");
   xml.Close("VersioningConfiguration");
   return ctx.ReplyXml(200, xml.Finish());
+}
+
+Status PutBucketVersioning(RequestContext& ctx) {
+  CAIRN_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx.body, 64 << 10));
+  CAIRN_ASSIGN_OR_RETURN(VersioningConfiguration config, ParseVersioningConfiguration(body));
+  if (config.mfa_delete) {
+    return Status(Code::kNotImplemented, "MFA delete is not supported.");
+  }
+  if (config.status.empty()) {
+    return Status(Code::kIllegalVersioningConfiguration,
+                  "The Versioning element must be specified");
+  }
+  CAIRN_RETURN_IF_ERROR(ctx.store.SetBucketVersioning(
+      ctx.route.bucket, config.status == "Enabled" ? storage::Versioning::kEnabled
+                                                   : storage::Versioning::kSuspended));
+  return ctx.ReplyEmpty(200);
 }
 
 }  // namespace cairn::s3

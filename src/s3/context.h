@@ -52,6 +52,8 @@ Status DeleteBucket(RequestContext& ctx);
 Status HeadBucket(RequestContext& ctx);
 Status GetBucketLocation(RequestContext& ctx);
 Status GetBucketVersioning(RequestContext& ctx);
+Status PutBucketVersioning(RequestContext& ctx);
+Status ListObjectVersions(RequestContext& ctx);
 Status ListObjectsV1(RequestContext& ctx);
 Status ListObjectsV2(RequestContext& ctx);
 Status DeleteObjects(RequestContext& ctx);

@@ -88,6 +88,8 @@ const S3ErrorInfo& ErrorInfoFor(Code code) {
     CAIRN_S3_ERROR(kInvalidPartNumber, "InvalidPartNumber", 416,
                    "The requested partnumber is not satisfiable")
     CAIRN_S3_ERROR(kNoSuchVersion, "NoSuchVersion", 404, "The specified version does not exist.")
+    CAIRN_S3_ERROR(kIllegalVersioningConfiguration, "IllegalVersioningConfigurationException", 400,
+                   "The versioning configuration specified in the request is invalid.")
     CAIRN_S3_ERROR(kMetadataTooLarge, "MetadataTooLarge", 400,
                    "Your metadata headers exceed the maximum allowed metadata size.")
     CAIRN_S3_ERROR(kMalformedPolicy, "MalformedPolicy", 400, "Policies must be valid JSON.")

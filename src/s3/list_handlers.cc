@@ -1,4 +1,4 @@
-// Listing and batch delete: ListObjects (V1), ListObjectsV2, DeleteObjects.
+// Listing and batch delete: ListObjects (V1), ListObjectsV2, ListObjectVersions, DeleteObjects.
 #include <charconv>
 
 #include "common/encoding.h"
@@ -105,6 +105,64 @@ Status ListObjectsV2(RequestContext& ctx) {
   return ctx.ReplyXml(200, xml.Finish());
 }
 
+Status ListObjectVersions(RequestContext& ctx) {
+  CAIRN_ASSIGN_OR_RETURN(ListParams params, CommonListParams(ctx.query));
+  storage::VersionListQuery list{
+      params.prefix, params.delimiter, std::string(ctx.query.Get("key-marker").value_or("")),
+      std::string(ctx.query.Get("version-id-marker").value_or("")), params.max_keys};
+  if (ctx.query.Has("version-id-marker")) {
+    if (list.key_marker.empty()) {
+      return Status(Code::kInvalidArgumentS3,
+                    "A version-id marker cannot be specified without a key marker.");
+    }
+    CAIRN_RETURN_IF_ERROR(CheckVersionId(list.version_id_marker));
+  }
+  CAIRN_ASSIGN_OR_RETURN(storage::VersionListResult result,
+                         ctx.store.ListObjectVersions(ctx.route.bucket, list));
+  XmlWriter xml;
+  xml.OpenRoot("ListVersionsResult");
+  xml.Element("Name", ctx.route.bucket);
+  Text(xml, params, "Prefix", params.prefix);
+  Text(xml, params, "KeyMarker", list.key_marker);
+  xml.Element("VersionIdMarker", list.version_id_marker);
+  if (result.truncated) {
+    Text(xml, params, "NextKeyMarker", result.next_key_marker);
+    if (!result.next_version_id_marker.empty()) {
+      xml.Element("NextVersionIdMarker", result.next_version_id_marker);
+    }
+  }
+  xml.Element("MaxKeys", std::to_string(params.max_keys));
+  if (!params.delimiter.empty()) Text(xml, params, "Delimiter", params.delimiter);
+  if (params.url_encoding) xml.Element("EncodingType", "url");
+  xml.Element("IsTruncated", result.truncated ? "true" : "false");
+  for (const storage::ObjectInfo& version : result.versions) {
+    const char* element = version.delete_marker ? "DeleteMarker" : "Version";
+    xml.Open(element);
+    Text(xml, params, "Key", version.key);
+    xml.Element("VersionId", version.version_id.empty() ? "null" : version.version_id);
+    xml.Element("IsLatest", version.is_latest ? "true" : "false");
+    xml.Element("LastModified", FormatIso8601(version.modified));
+    if (!version.delete_marker) {
+      xml.Element("ETag", QuotedEtag(version.etag));
+      xml.Element("Size", std::to_string(version.size));
+      xml.Element("StorageClass", "STANDARD");
+      for (const auto& [alg, value] : version.checksums) {
+        xml.Element("ChecksumAlgorithm", ToUpper(alg));
+      }
+      if (!version.checksums.empty()) xml.Element("ChecksumType", version.checksum_type);
+    }
+    WriteOwner(xml);
+    xml.Close(element);
+  }
+  for (const std::string& prefix : result.common_prefixes) {
+    xml.Open("CommonPrefixes");
+    Text(xml, params, "Prefix", prefix);
+    xml.Close("CommonPrefixes");
+  }
+  xml.Close("ListVersionsResult");
+  return ctx.ReplyXml(200, xml.Finish());
+}
+
 Status ListObjectsV1(RequestContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(ListParams params, CommonListParams(ctx.query));
   std::string marker(ctx.query.Get("marker").value_or(""));
@@ -180,15 +238,15 @@ Status DeleteObjects(RequestContext& ctx) {
   const bool quiet = request.quiet;
   struct Entry {
     std::string key;
+    std::optional<std::string> version_id;
     Status refused;  // not OK: this key is answered with the error and left in place
   };
   std::vector<Entry> entries;
   for (DeleteObjectsRequest::Object& object : request.objects) {
-    Entry entry{std::move(object.key), Status::Ok()};
-    // No versions exist: only the null version (the object itself) can be deleted. Per-entry
-    // conditions (ETag, LastModifiedTime, Size) are not evaluated yet, so they are refused
-    // rather than ignored.
-    if (object.version_id) entry.refused = CheckVersionId(*object.version_id);
+    Entry entry{std::move(object.key), std::move(object.version_id), Status::Ok()};
+    // Per-entry conditions (ETag, LastModifiedTime, Size) are not evaluated yet, so they are
+    // refused rather than ignored.
+    if (entry.version_id) entry.refused = CheckVersionId(*entry.version_id);
     if (entry.refused.ok() && object.conditional) {
       entry.refused = Status(Code::kNotImplemented, "Conditional deletes are not supported yet.");
     }
@@ -198,21 +256,32 @@ Status DeleteObjects(RequestContext& ctx) {
 
   XmlWriter xml;
   xml.OpenRoot("DeleteResult");
-  for (const auto& [key, refused] : entries) {
+  for (const auto& [key, version_id, refused] : entries) {
     iam::AccessRequest access =
-        AccessFor(ctx.request, ctx.query, ctx.identity, "s3:DeleteObject", ctx.route.bucket, key);
-    Status status = !ctx.authorizer.IsAllowed(access)
-                        ? Status(Code::kAccessDenied, "Access Denied.")
-                        : (refused.ok() ? ctx.store.DeleteObject(ctx.route.bucket, key) : refused);
-    if (status.ok()) {
+        AccessFor(ctx.request, ctx.query, ctx.identity,
+                  version_id ? "s3:DeleteObjectVersion" : "s3:DeleteObject", ctx.route.bucket, key);
+    Result<storage::DeleteResult> deleted = Status(Code::kAccessDenied, "Access Denied.");
+    if (ctx.authorizer.IsAllowed(access)) {
+      deleted = refused.ok()
+                    ? ctx.store.DeleteObject(ctx.route.bucket, key, version_id.value_or(""))
+                    : Result<storage::DeleteResult>(refused);
+    }
+    if (deleted.ok()) {
       if (quiet) continue;
       xml.Open("Deleted");
       xml.Element("Key", key);
+      if (version_id) xml.Element("VersionId", *version_id);
+      if (deleted->delete_marker) {
+        xml.Element("DeleteMarker", "true");
+        xml.Element("DeleteMarkerVersionId", deleted->version_id);
+      }
       xml.Close("Deleted");
     } else {
+      const Status& status = deleted.status();
       const S3ErrorInfo& info = ErrorInfoFor(status.code());
       xml.Open("Error");
       xml.Element("Key", key);
+      if (version_id) xml.Element("VersionId", *version_id);
       xml.Element("Code", info.code);
       xml.Element("Message", status.message().empty() ? info.message : status.message());
       xml.Close("Error");

@@ -128,8 +128,11 @@ Status UploadPartCopy(RequestContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(storage::UploadInfo upload,
                          multipart->GetUpload(ctx.route.bucket, ctx.route.key, UploadIdOf(ctx)));
   CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectReader> reader,
-                         ctx.store.OpenObject(source.bucket, source.key));
+                         ctx.store.OpenObject(source.bucket, source.key, source.version_id));
   const storage::ObjectInfo& src = reader->info();
+  if (!src.version_id.empty()) {
+    ctx.response_headers.Add("x-amz-copy-source-version-id", src.version_id);
+  }
   CAIRN_RETURN_IF_ERROR(CheckCopySourceConditions(ctx.request.headers, src));
   ByteRange range{0, src.size};
   if (auto header = ctx.request.headers.Get("x-amz-copy-source-range")) {
@@ -176,6 +179,7 @@ Status CompleteMultipartUpload(RequestContext& ctx) {
   xml.Close("CompleteMultipartUploadResult");
   Headers headers;
   headers.Add("content-type", "application/xml");
+  if (!info.version_id.empty()) headers.Add("x-amz-version-id", info.version_id);
   return ctx.Reply(200, headers, xml.Finish());
 }
 
@@ -303,8 +307,11 @@ Status GetObjectAttributes(RequestContext& ctx) {
   auto want = [&](std::string_view name) {
     return std::find(wanted.begin(), wanted.end(), name) != wanted.end();
   };
-  CAIRN_ASSIGN_OR_RETURN(storage::ObjectInfo info,
-                         ctx.store.HeadObject(ctx.route.bucket, ctx.route.key));
+  CAIRN_ASSIGN_OR_RETURN(
+      storage::ObjectInfo info,
+      ctx.store.HeadObject(ctx.route.bucket, ctx.route.key,
+                           std::string(ctx.query.Get("versionId").value_or(""))));
+  if (!info.version_id.empty()) ctx.response_headers.Add("x-amz-version-id", info.version_id);
   CAIRN_ASSIGN_OR_RETURN(int max_parts, BoundedInt(ctx.query, "max-parts", kMaxListed, kMaxListed));
   // The request header, not a query parameter, carries the marker for this operation.
   int marker = 0;

@@ -11,10 +11,29 @@ namespace cairn::s3 {
 
 namespace {
 
+// A read that found a delete marker says so: the version it names (405), or the marker that
+// hides the latest version (404), as S3 answers.
+Status ExplainMissing(RequestContext& ctx, const std::string& version_id, Status missing) {
+  if (missing.code() == Code::kMethodNotAllowed) {
+    ctx.response_headers.Add("x-amz-delete-marker", "true");
+    ctx.response_headers.Add("x-amz-version-id", version_id);
+  } else if (missing.code() == Code::kNoSuchKey && version_id.empty()) {
+    auto marker = ctx.store.LatestDeleteMarker(ctx.route.bucket, ctx.route.key);
+    if (marker.ok() && *marker) {
+      ctx.response_headers.Add("x-amz-delete-marker", "true");
+      ctx.response_headers.Add("x-amz-version-id", (*marker)->version_id);
+    }
+  }
+  return missing;
+}
+
 // GET and HEAD share everything but the body.
 Status ServeObject(RequestContext& ctx, bool with_body) {
-  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectReader> reader,
-                         ctx.store.OpenObject(ctx.route.bucket, ctx.route.key));
+  const std::string version_id(ctx.query.Get("versionId").value_or(""));
+  Result<std::unique_ptr<storage::ObjectReader>> opened =
+      ctx.store.OpenObject(ctx.route.bucket, ctx.route.key, version_id);
+  if (!opened.ok()) return ExplainMissing(ctx, version_id, opened.status());
+  std::unique_ptr<storage::ObjectReader> reader = std::move(opened).value();
   const storage::ObjectInfo& info = reader->info();
   Status condition = CheckReadConditions(ctx.request.headers, info);
   if (condition.code() == Code::kNotModified) {
@@ -91,6 +110,7 @@ Status PutObject(RequestContext& ctx) {
       ctx.store.PutObject(ctx.route.bucket, ctx.route.key, ctx.body, size, options));
   Headers headers;
   headers.Add("etag", QuotedEtag(info.etag));
+  if (!info.version_id.empty()) headers.Add("x-amz-version-id", info.version_id);
   AddChecksumHeaders(info.checksums, headers);
   return ctx.Reply(200, headers, "");
 }
@@ -99,7 +119,11 @@ Status GetObject(RequestContext& ctx) { return ServeObject(ctx, true); }
 Status HeadObject(RequestContext& ctx) { return ServeObject(ctx, false); }
 
 Status DeleteObject(RequestContext& ctx) {
-  CAIRN_RETURN_IF_ERROR(ctx.store.DeleteObject(ctx.route.bucket, ctx.route.key));
+  const std::string version_id(ctx.query.Get("versionId").value_or(""));
+  CAIRN_ASSIGN_OR_RETURN(storage::DeleteResult result,
+                         ctx.store.DeleteObject(ctx.route.bucket, ctx.route.key, version_id));
+  if (!result.version_id.empty()) ctx.response_headers.Add("x-amz-version-id", result.version_id);
+  if (result.delete_marker) ctx.response_headers.Add("x-amz-delete-marker", "true");
   return ctx.ReplyEmpty(204);
 }
 
@@ -114,7 +138,8 @@ Status CopyObject(RequestContext& ctx) {
   if (directive != "COPY" && directive != "REPLACE") {
     return Status(Code::kInvalidArgumentS3, "Unknown metadata directive.");
   }
-  if (src_bucket == ctx.route.bucket && src_key == ctx.route.key && directive != "REPLACE") {
+  if (src_bucket == ctx.route.bucket && src_key == ctx.route.key && source.version_id.empty() &&
+      directive != "REPLACE") {
     return Status(Code::kInvalidRequest,
                   "This copy request is illegal because it is trying to copy an object to itself "
                   "without changing the object's metadata, storage class, website redirect "
@@ -122,7 +147,7 @@ Status CopyObject(RequestContext& ctx) {
   }
 
   CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectReader> reader,
-                         ctx.store.OpenObject(src_bucket, src_key));
+                         ctx.store.OpenObject(src_bucket, src_key, source.version_id));
   const storage::ObjectInfo& src_info = reader->info();
   CAIRN_RETURN_IF_ERROR(CheckCopySourceConditions(ctx.request.headers, src_info));
   if (src_info.size > ctx.options.max_object_size) {
@@ -151,6 +176,10 @@ Status CopyObject(RequestContext& ctx) {
   xml.Element("ETag", QuotedEtag(info.etag));
   for (const auto& [alg, value] : info.checksums) xml.Element(ChecksumElementName(alg), value);
   xml.Close("CopyObjectResult");
+  if (!src_info.version_id.empty()) {
+    ctx.response_headers.Add("x-amz-copy-source-version-id", src_info.version_id);
+  }
+  if (!info.version_id.empty()) ctx.response_headers.Add("x-amz-version-id", info.version_id);
   return ctx.ReplyXml(200, xml.Finish());
 }
 

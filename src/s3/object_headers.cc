@@ -132,6 +132,8 @@ void AddObjectHeaders(const storage::ObjectInfo& info, const Query& query, Heade
   out.Add("etag", QuotedEtag(info.etag));
   out.Add("last-modified", FormatHttpDate(info.modified));
   out.Add("accept-ranges", "bytes");
+  if (!info.version_id.empty()) out.Add("x-amz-version-id", info.version_id);
+  if (!info.tags.empty()) out.Add("x-amz-tagging-count", std::to_string(info.tags.size()));
   auto override_of = [&](std::string_view header) -> std::optional<std::string_view> {
     // Most GETs have no query at all: no "response-*" name to build (and allocate) then.
     if (query.params().empty()) return std::nullopt;

@@ -163,6 +163,7 @@ Status PostObject(RequestContext& ctx) {
   std::string location = ObjectLocation(ctx, key);
   Headers headers;
   headers.Add("etag", etag);
+  if (!info.version_id.empty()) headers.Add("x-amz-version-id", info.version_id);
   AddChecksumHeaders(info.checksums, headers);
   if (std::optional<std::string> redirect = RedirectTarget(post)) {
     std::string target = *redirect;

@@ -78,6 +78,7 @@ Result<CopySource> CopySourceFrom(const Headers& headers) {
     return Status(Code::kInvalidArgumentS3,
                   "Copy Source must mention the source bucket and key: sourcebucket/sourcekey.");
   }
+  std::string version_id;
   if (question != std::string_view::npos) {
     if (!version.starts_with("versionId=")) {
       return Status(Code::kInvalidArgumentS3, "Invalid copy source: unknown parameter.");
@@ -85,8 +86,10 @@ Result<CopySource> CopySourceFrom(const Headers& headers) {
     std::optional<std::string> id = UriDecode(version.substr(10), true);
     if (!id) return Status(Code::kInvalidArgumentS3, "Invalid version id specified");
     CAIRN_RETURN_IF_ERROR(CheckVersionId(*id));
+    version_id = std::move(*id);
   }
-  CopySource out{std::string(source.substr(0, slash)), std::string(source.substr(slash + 1))};
+  CopySource out{std::string(source.substr(0, slash)), std::string(source.substr(slash + 1)),
+                 std::move(version_id)};
   if (!IsValidBucketName(out.bucket)) {
     return Status(Code::kInvalidBucketName, "The source bucket name is not valid.");
   }

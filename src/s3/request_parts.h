@@ -38,10 +38,10 @@ Result<int> PartNumberFrom(std::string_view text);
 struct CopySource {
   std::string bucket;
   std::string key;
+  std::string version_id;  // "" = the latest version
 };
-// x-amz-copy-source: [/]bucket/key[?versionId=null], URL-encoded. A source bucket that breaks
-// the naming rules is InvalidBucketName; a versionId other than null is refused as
-// CheckVersionId says (no versions exist to copy from).
+// x-amz-copy-source: [/]bucket/key[?versionId=ID], URL-encoded. A source bucket that breaks
+// the naming rules is InvalidBucketName; a malformed versionId is refused as CheckVersionId says.
 Result<CopySource> CopySourceFrom(const Headers& headers);
 
 // x-amz-checksum-<alg> response headers for every checksum the object has.

@@ -58,6 +58,30 @@ Result<DeleteObjectsRequest> ParseDeleteObjects(std::string_view xml) {
   return request;
 }
 
+Result<VersioningConfiguration> ParseVersioningConfiguration(std::string_view xml) {
+  pugi::xml_document doc;
+  if (xml.empty() || !doc.load_buffer(xml.data(), xml.size())) return Malformed();
+  pugi::xml_node root = doc.child("VersioningConfiguration");
+  if (!root) return Malformed();
+  VersioningConfiguration config;
+  if (pugi::xml_node status = root.child("Status")) {
+    config.status = status.text().as_string();
+    if (config.status != "Enabled" && config.status != "Suspended") {
+      return Status(Code::kIllegalVersioningConfiguration,
+                    "The Status element must be Enabled or Suspended.");
+    }
+  }
+  if (pugi::xml_node mfa = root.child("MfaDelete")) {
+    std::string_view value = mfa.text().as_string();
+    if (value != "Enabled" && value != "Disabled") {
+      return Status(Code::kIllegalVersioningConfiguration,
+                    "The MfaDelete element must be Enabled or Disabled.");
+    }
+    config.mfa_delete = value == "Enabled";
+  }
+  return config;
+}
+
 Result<std::string> ParseCreateBucketConfiguration(std::string_view xml) {
   if (xml.empty()) return std::string();
   pugi::xml_document doc;

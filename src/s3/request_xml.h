@@ -40,6 +40,15 @@ struct DeleteObjectsRequest {
 // object, an object without Key, or more than kMaxDeleteObjects.
 Result<DeleteObjectsRequest> ParseDeleteObjects(std::string_view xml);
 
+// <VersioningConfiguration><Status>Enabled|Suspended</Status>[<MfaDelete>..</MfaDelete>]
+// </VersioningConfiguration>. kMalformedXML for any other Status or MfaDelete value (AWS answers
+// IllegalVersioningConfigurationException there; the code is in the errors table).
+struct VersioningConfiguration {
+  std::string status;       // "Enabled" or "Suspended"; "" when the element is absent
+  bool mfa_delete = false;  // <MfaDelete>Enabled</MfaDelete>
+};
+Result<VersioningConfiguration> ParseVersioningConfiguration(std::string_view xml);
+
 // The LocationConstraint of a CreateBucket body: "" when the body is empty or names none.
 Result<std::string> ParseCreateBucketConfiguration(std::string_view xml);
 

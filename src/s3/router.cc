@@ -47,6 +47,7 @@ Operation BucketOperation(std::string_view method, const Query& query) {
     if (query.Has("policy")) return Operation::kGetBucketPolicy;
     if (query.Has("policyStatus")) return Operation::kGetBucketPolicyStatus;
     if (query.Has("versioning")) return Operation::kGetBucketVersioning;
+    if (query.Has("versions")) return Operation::kListObjectVersions;
     if (query.Has("cors")) return Operation::kGetBucketCors;
     if (HasUnsupportedSubresource(query)) return Operation::kUnsupported;
     auto list_type = query.Get("list-type");
@@ -57,7 +58,8 @@ Operation BucketOperation(std::string_view method, const Query& query) {
   if (method == "PUT") {
     if (query.Has("policy")) return Operation::kPutBucketPolicy;
     if (query.Has("cors")) return Operation::kPutBucketCors;
-    if (query.Has("versioning") || HasUnsupportedSubresource(query)) return Operation::kUnsupported;
+    if (query.Has("versioning")) return Operation::kPutBucketVersioning;
+    if (HasUnsupportedSubresource(query)) return Operation::kUnsupported;
     return Operation::kCreateBucket;
   }
   if (method == "DELETE") {
@@ -162,6 +164,8 @@ std::string_view ActionFor(Operation operation) {
     case Operation::kHeadBucket: return "s3:ListBucket";
     case Operation::kGetBucketLocation: return "s3:GetBucketLocation";
     case Operation::kGetBucketVersioning: return "s3:GetBucketVersioning";
+    case Operation::kPutBucketVersioning: return "s3:PutBucketVersioning";
+    case Operation::kListObjectVersions: return "s3:ListBucketVersions";
     case Operation::kListObjectsV1: return "s3:ListBucket";
     case Operation::kListObjectsV2: return "s3:ListBucket";
     case Operation::kDeleteObjects: return "s3:DeleteObject";
@@ -192,6 +196,19 @@ std::string_view ActionFor(Operation operation) {
   return "s3:*";
 }
 
+std::string_view ActionFor(Operation operation, bool names_version) {
+  if (names_version) {
+    switch (operation) {
+      case Operation::kGetObject:
+      case Operation::kHeadObject: return "s3:GetObjectVersion";
+      case Operation::kDeleteObject: return "s3:DeleteObjectVersion";
+      case Operation::kGetObjectAttributes: return "s3:GetObjectVersionAttributes";
+      default: break;
+    }
+  }
+  return ActionFor(operation);
+}
+
 std::string_view OperationName(Operation operation) {
   switch (operation) {
     case Operation::kListBuckets: return "ListBuckets";
@@ -200,6 +217,8 @@ std::string_view OperationName(Operation operation) {
     case Operation::kHeadBucket: return "HeadBucket";
     case Operation::kGetBucketLocation: return "GetBucketLocation";
     case Operation::kGetBucketVersioning: return "GetBucketVersioning";
+    case Operation::kPutBucketVersioning: return "PutBucketVersioning";
+    case Operation::kListObjectVersions: return "ListObjectVersions";
     case Operation::kListObjectsV1: return "ListObjects";
     case Operation::kListObjectsV2: return "ListObjectsV2";
     case Operation::kDeleteObjects: return "DeleteObjects";

@@ -18,6 +18,8 @@ enum class Operation {
   kHeadBucket,
   kGetBucketLocation,
   kGetBucketVersioning,
+  kPutBucketVersioning,
+  kListObjectVersions,
   kListObjectsV1,
   kListObjectsV2,
   kDeleteObjects,
@@ -69,6 +71,9 @@ Result<Route> ResolveRoute(std::string_view method, std::string_view host,
 
 // The IAM action an operation needs ("s3:GetObject").
 std::string_view ActionFor(Operation operation);
+// The action when the request names a version (?versionId=): s3:GetObjectVersion and the like,
+// as AWS authorizes them.
+std::string_view ActionFor(Operation operation, bool names_version);
 std::string_view OperationName(Operation operation);
 
 }  // namespace cairn::s3

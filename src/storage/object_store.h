@@ -24,10 +24,17 @@
 
 namespace cairn::storage {
 
+// A bucket's versioning state. A bucket once versioned never returns to kUnversioned.
+enum class Versioning { kUnversioned, kEnabled, kSuspended };
+
+// Tags of an object version or a bucket, in the order given. Limits are the S3 layer's job.
+using Tags = std::vector<std::pair<std::string, std::string>>;
+
 struct BucketInfo {
   std::string name;
   TimePoint created;
   std::string region;  // the LocationConstraint given at creation ("" = us-east-1)
+  Versioning versioning = Versioning::kUnversioned;
 };
 
 // What a client set on an object and gets back verbatim: the standard representation headers
@@ -61,6 +68,18 @@ struct ObjectInfo {
   // "FULL_OBJECT" or "COMPOSITE" (multipart checksums of checksums, value suffixed "-N").
   std::string checksum_type = "FULL_OBJECT";
   std::vector<PartSummary> parts;  // empty for an object written in one PUT
+  // "" in a bucket never versioned (responses show no version id), "null" for the null version,
+  // else the version's opaque id.
+  std::string version_id;
+  bool delete_marker = false;
+  bool is_latest = true;  // set by ListObjectVersions; other calls return the version asked for
+  Tags tags;
+};
+
+// What DeleteObject did: the version it removed or the delete marker it wrote.
+struct DeleteResult {
+  std::string version_id;      // "" when the bucket was never versioned and no version was named
+  bool delete_marker = false;  // a marker was written, or the version removed was a marker
 };
 
 // Conditions checked atomically with the commit of a write.
@@ -82,6 +101,7 @@ struct PutOptions {
   // For CreateMultipartUpload: "COMPOSITE" or "FULL_OBJECT" (x-amz-checksum-type); "" = the
   // algorithm's default (FULL_OBJECT for CRC64NVME, COMPOSITE otherwise).
   std::string checksum_type;
+  Tags tags;  // the new version's tag set (x-amz-tagging)
 };
 
 // A readable, pinned version of an object.
@@ -108,6 +128,22 @@ struct ListResult {
   std::string next_marker;
 };
 
+struct VersionListQuery {
+  std::string prefix;
+  std::string delimiter;
+  std::string key_marker;         // "" = from the start
+  std::string version_id_marker;  // with key_marker: start after this version of that key
+  int max_keys = 1000;            // versions + common prefixes per page, 0..1000
+};
+
+struct VersionListResult {
+  std::vector<ObjectInfo> versions;  // by key, then newest first; markers included
+  std::vector<std::string> common_prefixes;
+  bool truncated = false;
+  std::string next_key_marker;         // when truncated
+  std::string next_version_id_marker;  // when truncated and the last entry was a version
+};
+
 class ObjectStore {
  public:
   virtual ~ObjectStore() = default;
@@ -120,6 +156,8 @@ class ObjectStore {
   virtual Status DeleteBucket(const std::string& bucket) = 0;
   virtual Result<BucketInfo> GetBucket(const std::string& bucket) = 0;  // kNoSuchBucket
   virtual Result<std::vector<BucketInfo>> ListBuckets() = 0;            // sorted by name
+  // kInvalidArgument when asked to return to kUnversioned. kNoSuchBucket.
+  virtual Status SetBucketVersioning(const std::string& bucket, Versioning state) = 0;
 
   // Streams exactly `size` bytes from `body` into a new version of bucket/key and commits it.
   // With `size` == kUnknownSize the object is whatever `body` yields until it ends (a browser
@@ -130,17 +168,40 @@ class ObjectStore {
                                        ByteSource& body, uint64_t size,
                                        const PutOptions& options) = 0;
 
-  // kNoSuchBucket, kNoSuchKey.
-  virtual Result<ObjectInfo> HeadObject(const std::string& bucket, const std::string& key) = 0;
+  // The latest version (`version_id` "") or the one named ("null" or an id). kNoSuchBucket;
+  // kNoSuchKey when the key has no live latest version (LatestDeleteMarker tells whether a
+  // marker hides it); kNoSuchVersion; kMethodNotAllowed when the version named is a marker.
+  virtual Result<ObjectInfo> HeadObject(const std::string& bucket, const std::string& key,
+                                        const std::string& version_id = "") = 0;
   virtual Result<std::unique_ptr<ObjectReader>> OpenObject(const std::string& bucket,
-                                                           const std::string& key) = 0;
+                                                           const std::string& key,
+                                                           const std::string& version_id = "") = 0;
+  // The delete marker that is the latest version of `key`, if it is one.
+  virtual Result<std::optional<ObjectInfo>> LatestDeleteMarker(const std::string& bucket,
+                                                               const std::string& key) = 0;
 
-  // Succeeds when the key does not exist (S3 delete is idempotent). kNoSuchBucket.
-  virtual Status DeleteObject(const std::string& bucket, const std::string& key) = 0;
+  // Without a version id: removes the object (unversioned bucket) or writes a delete marker
+  // (versioned: a new version; suspended: the null version, replacing an earlier null one).
+  // With one: removes that version for good, the latest older version becoming current.
+  // Succeeds when the key or version does not exist (S3 delete is idempotent). kNoSuchBucket.
+  virtual Result<DeleteResult> DeleteObject(const std::string& bucket, const std::string& key,
+                                            const std::string& version_id = "") = 0;
+
+  // Replaces the tag set of a version (latest when `version_id` is ""); returns the version's
+  // id as ObjectInfo shows it. Errors as HeadObject's.
+  virtual Result<std::string> SetObjectTags(const std::string& bucket, const std::string& key,
+                                            const std::string& version_id, const Tags& tags) = 0;
+  // Replaces a bucket's tag set (empty: none). kNoSuchBucket.
+  virtual Status SetBucketTags(const std::string& bucket, const Tags& tags) = 0;
+  virtual Result<Tags> GetBucketTags(const std::string& bucket) = 0;
 
   // Keys in UTF-8 byte order; with a delimiter, each common prefix appears once and the scan
   // skips past it rather than walking the keys under it. kNoSuchBucket.
   virtual Result<ListResult> ListObjects(const std::string& bucket, const ListQuery& query) = 0;
+
+  // Every version and delete marker, by key then newest first, with the same delimiter skips.
+  virtual Result<VersionListResult> ListObjectVersions(const std::string& bucket,
+                                                       const VersionListQuery& query) = 0;
 };
 
 }  // namespace cairn::storage

@@ -17,13 +17,15 @@ using meta::PutVarint32;
 using meta::PutVarint64;
 
 namespace {
-constexpr uint8_t kBucketRecordVersion = 1;
-constexpr uint8_t kObjectRecordVersion = 1;
+constexpr uint8_t kBucketRecordVersion = 2;  // 1: created + region
+constexpr uint8_t kObjectRecordVersion = 2;  // 1: before versions and tags
 constexpr uint8_t kUploadRecordVersion = 1;
 constexpr uint8_t kPartRecordVersion = 1;
 constexpr uint8_t kFlagInline = 0x01;
 constexpr uint8_t kFlagMultipart = 0x02;
-constexpr uint8_t kKnownFlags = kFlagInline | kFlagMultipart;
+constexpr uint8_t kFlagNullVersion = 0x04;   // format 2
+constexpr uint8_t kFlagDeleteMarker = 0x08;  // format 2
+constexpr uint8_t kKnownFlags = kFlagInline | kFlagMultipart | kFlagNullVersion | kFlagDeleteMarker;
 // More parts than any upload may have (10,000) means a corrupt count.
 constexpr uint32_t kMaxStoredParts = 10000;
 
@@ -79,6 +81,36 @@ bool GetChecksums(std::string_view* in, Checksums* sums) {
   return true;
 }
 
+void PutTags(std::string* out, const Tags& tags) {
+  PutVarint32(out, static_cast<uint32_t>(tags.size()));
+  for (const auto& [k, v] : tags) {
+    PutLengthPrefixed(out, k);
+    PutLengthPrefixed(out, v);
+  }
+}
+
+bool GetTags(std::string_view* in, Tags* tags) {
+  uint32_t count;
+  if (!GetVarint32(in, &count)) return false;
+  tags->clear();
+  for (uint32_t i = 0; i < count; ++i) {  // each pair takes >= 2 bytes: bounded by the input
+    std::string k, v;
+    if (!GetString(in, &k) || !GetString(in, &v)) return false;
+    tags->emplace_back(std::move(k), std::move(v));
+  }
+  return true;
+}
+
+uint64_t LoadBigEndian(std::string_view b) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(b[i]);
+  return v;
+}
+
+void StoreBigEndian(std::string* out, uint64_t v) {
+  for (int i = 7; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
 bool GetFileId(std::string_view* in, data::FileId* id) {
   std::string_view raw;
   if (!GetBytes(in, 16, &raw)) return false;
@@ -113,7 +145,7 @@ std::string UploadPrefix(std::string_view bucket) {
   return k;
 }
 
-std::string EscapeUploadKey(std::string_view key) {
+std::string EscapeKey(std::string_view key) {
   std::string out;
   out.reserve(key.size() + 2);
   for (char c : key) {
@@ -125,13 +157,13 @@ std::string EscapeUploadKey(std::string_view key) {
 
 std::string UploadKey(std::string_view bucket, std::string_view key, std::string_view upload_id) {
   std::string k = UploadPrefix(bucket);
-  k.append(EscapeUploadKey(key));
-  k.append(kUploadKeyEnd);
+  k.append(EscapeKey(key));
+  k.append(kEscapedKeyEnd);
   k.append(upload_id);
   return k;
 }
 
-bool ParseUploadKeySuffix(std::string_view suffix, std::string* key, std::string* upload_id) {
+bool ParseEscapedKey(std::string_view suffix, std::string* key, std::string* upload_id) {
   key->clear();
   for (size_t i = 0; i < suffix.size(); ++i) {
     if (suffix[i] != '\0') {
@@ -165,6 +197,84 @@ std::string PartKey(std::string_view upload_id, int number) {
   return PartPrefix(upload_id) + digits;
 }
 
+VersionStamp VersionStamp::Make(int64_t unix_nanos, uint64_t random) {
+  return VersionStamp{~static_cast<uint64_t>(unix_nanos), random};
+}
+
+std::string VersionStamp::Raw() const {
+  std::string out;
+  out.reserve(16);
+  StoreBigEndian(&out, inverted_time);
+  StoreBigEndian(&out, random);
+  return out;
+}
+
+std::optional<VersionStamp> VersionStamp::FromRaw(std::string_view raw) {
+  if (raw.size() != 16) return std::nullopt;
+  return VersionStamp{LoadBigEndian(raw.substr(0, 8)), LoadBigEndian(raw.substr(8))};
+}
+
+std::string VersionStamp::Id() const {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string raw = Raw();
+  std::string out;
+  out.reserve(36);
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    auto b = static_cast<unsigned char>(raw[i]);
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 0xf]);
+  }
+  return out;
+}
+
+std::optional<VersionStamp> VersionStamp::FromId(std::string_view id) {
+  if (id.size() != 36) return std::nullopt;
+  std::string raw;
+  raw.reserve(16);
+  int nibble = -1;
+  for (size_t i = 0; i < id.size(); ++i) {
+    char c = id[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return std::nullopt;
+      continue;
+    }
+    int v;
+    if (c >= '0' && c <= '9') {
+      v = c - '0';
+    } else if (c >= 'a' && c <= 'f') {
+      v = c - 'a' + 10;
+    } else {
+      return std::nullopt;  // ids are shown in lower case only
+    }
+    if (nibble < 0) {
+      nibble = v;
+    } else {
+      raw.push_back(static_cast<char>((nibble << 4) | v));
+      nibble = -1;
+    }
+  }
+  return FromRaw(raw);
+}
+
+std::string VersionPrefix(std::string_view bucket) {
+  std::string k = "v/";
+  k.append(bucket);
+  k.push_back('/');
+  return k;
+}
+
+std::string VersionKeyPrefix(std::string_view bucket, std::string_view key) {
+  std::string k = VersionPrefix(bucket);
+  k.append(EscapeKey(key));
+  k.append(kEscapedKeyEnd);
+  return k;
+}
+
+std::string VersionKey(std::string_view bucket, std::string_view key, const VersionStamp& stamp) {
+  return VersionKeyPrefix(bucket, key) + stamp.Raw();
+}
+
 std::string IntentKey(const data::FileId& id) { return std::string(kIntentPrefix) + id.Hex(); }
 std::string GarbageKey(const data::FileId& id) { return std::string(kGarbagePrefix) + id.Hex(); }
 
@@ -173,18 +283,30 @@ std::string EncodeBucketRecord(const BucketRecord& record) {
   out.push_back(static_cast<char>(kBucketRecordVersion));
   PutFixed64(&out, static_cast<uint64_t>(ToUnixNanos(record.created)));
   PutLengthPrefixed(&out, record.region);
+  out.push_back(static_cast<char>(record.versioning));
+  PutTags(&out, record.tags);
   return out;
 }
 
 Status DecodeBucketRecord(std::string_view in, BucketRecord* record) {
-  if (in.empty() || static_cast<uint8_t>(in[0]) != kBucketRecordVersion) {
+  const auto format = in.empty() ? 0 : static_cast<uint8_t>(in[0]);
+  if (format != 1 && format != kBucketRecordVersion) {
     return Corrupt("unknown bucket record version");
   }
   in.remove_prefix(1);
   uint64_t created;
-  if (!GetFixed64(&in, &created) || !GetString(&in, &record->region) || !in.empty()) {
+  if (!GetFixed64(&in, &created) || !GetString(&in, &record->region)) {
     return Corrupt("truncated bucket record");
   }
+  record->versioning = Versioning::kUnversioned;
+  record->tags.clear();
+  if (format >= 2) {
+    if (in.empty() || static_cast<uint8_t>(in[0]) > 2) return Corrupt("bad versioning state");
+    record->versioning = static_cast<Versioning>(in[0]);
+    in.remove_prefix(1);
+    if (!GetTags(&in, &record->tags)) return Corrupt("truncated bucket tags");
+  }
+  if (!in.empty()) return Corrupt("trailing bytes in bucket record");
   record->created = FromUnixNanos(static_cast<int64_t>(created));
   return Status::Ok();
 }
@@ -206,12 +328,16 @@ std::string EncodeObjectRecord(const ObjectRecord& r) {
               (r.is_inline ? r.inline_data.size() : 16) + r.parts.size() * 64);
   out.push_back(static_cast<char>(kObjectRecordVersion));
   uint8_t flags = r.is_multipart ? kFlagMultipart : (r.is_inline ? kFlagInline : 0);
+  if (r.null_version) flags |= kFlagNullVersion;
+  if (r.delete_marker) flags |= kFlagDeleteMarker;
   out.push_back(static_cast<char>(flags));
   PutVarint64(&out, r.size);
   PutLengthPrefixed(&out, r.etag);
   PutFixed64(&out, static_cast<uint64_t>(ToUnixNanos(r.modified)));
+  out.append(r.version.Raw());
   PutAttributes(&out, r.attributes);
   PutChecksums(&out, r.checksums);
+  PutTags(&out, r.tags);
   if (r.is_multipart) {
     PutLengthPrefixed(&out, r.checksum_type);
     PutVarint32(&out, static_cast<uint32_t>(r.parts.size()));
@@ -231,11 +357,14 @@ std::string EncodeObjectRecord(const ObjectRecord& r) {
 }
 
 Status DecodeObjectRecord(std::string_view in, ObjectRecord* r, bool with_data) {
-  if (in.size() < 2 || static_cast<uint8_t>(in[0]) != kObjectRecordVersion) {
+  const auto format = in.size() < 2 ? 0 : static_cast<uint8_t>(in[0]);
+  if (format != 1 && format != kObjectRecordVersion) {
     return Corrupt("unknown object record version");
   }
   auto flags = static_cast<uint8_t>(in[1]);
-  if ((flags & ~kKnownFlags) != 0 || flags == (kFlagInline | kFlagMultipart)) {
+  const uint8_t known = format == 1 ? (kFlagInline | kFlagMultipart) : kKnownFlags;
+  if ((flags & ~known) != 0 ||
+      (flags & (kFlagInline | kFlagMultipart)) == (kFlagInline | kFlagMultipart)) {
     return Corrupt("unknown object record flags");
   }
   in.remove_prefix(2);
@@ -246,8 +375,21 @@ Status DecodeObjectRecord(std::string_view in, ObjectRecord* r, bool with_data) 
     return Corrupt("truncated object record");
   }
   r->modified = FromUnixNanos(static_cast<int64_t>(mtime));
+  r->tags.clear();
+  if (format == 1) {
+    r->version = VersionStamp::Make(static_cast<int64_t>(mtime), 0);
+    r->null_version = true;
+    r->delete_marker = false;
+  } else {
+    std::string_view raw;
+    if (!GetBytes(&in, 16, &raw)) return Corrupt("truncated version stamp");
+    r->version = *VersionStamp::FromRaw(raw);
+    r->null_version = (flags & kFlagNullVersion) != 0;
+    r->delete_marker = (flags & kFlagDeleteMarker) != 0;
+  }
   if (!GetAttributes(&in, &r->attributes)) return Corrupt("truncated headers");
   if (!GetChecksums(&in, &r->checksums)) return Corrupt("truncated checksums");
+  if (format >= 2 && !GetTags(&in, &r->tags)) return Corrupt("truncated tags");
   r->checksum_type.clear();
   r->parts.clear();
   r->inline_data.clear();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,13 +18,14 @@
 namespace cairn::storage {
 
 // ---- Keys (memcmp-ordered in RocksDB). Bucket names never contain '/'. ----
-inline constexpr std::string_view kFormatKey = "m/format";  // value: kFormatVersion
-inline constexpr std::string_view kFormatVersion = "cairn-1";
-inline constexpr std::string_view kBucketPrefix = "b/";   // b/<bucket>
-inline constexpr std::string_view kIntentPrefix = "t/";   // t/<file id hex>
-inline constexpr std::string_view kGarbagePrefix = "g/";  // g/<file id hex>
-inline constexpr std::string_view kPartPrefix = "p/";     // p/<upload id>/<part number>
-inline constexpr std::string_view kSystemPrefix = "s/";   // s/<SystemStore key>: Cairn's own
+inline constexpr std::string_view kFormatKey = "m/format";             // value: kFormatVersion
+inline constexpr std::string_view kFormatVersion = "cairn-2";          // versions, tags
+inline constexpr std::string_view kPreviousFormatVersion = "cairn-1";  // opened and upgraded
+inline constexpr std::string_view kBucketPrefix = "b/";                // b/<bucket>
+inline constexpr std::string_view kIntentPrefix = "t/";                // t/<file id hex>
+inline constexpr std::string_view kGarbagePrefix = "g/";               // g/<file id hex>
+inline constexpr std::string_view kPartPrefix = "p/";    // p/<upload id>/<part number>
+inline constexpr std::string_view kSystemPrefix = "s/";  // s/<SystemStore key>: Cairn's own
 
 std::string BucketKey(std::string_view bucket);
 // "o/<bucket>/": every object of a bucket, in key byte order, under this prefix.
@@ -31,20 +33,47 @@ std::string ObjectPrefix(std::string_view bucket);
 std::string ObjectKey(std::string_view bucket, std::string_view key);
 // "u/<bucket>/": multipart uploads in progress (DeleteBucket checks it).
 std::string UploadPrefix(std::string_view bucket);
-// An object key inside an upload key: every 0x00 byte becomes 00 ff, and 00 01 ends the key.
+// An object key followed by more (an upload id, a version stamp): every 0x00 byte becomes 00 ff,
+// and 00 01 ends the key.
 // This keeps memcmp order by key (a key sorts before its extensions) for keys holding any
 // bytes, and a prefix of a key escapes to a prefix of its escaped form.
-std::string EscapeUploadKey(std::string_view key);
-inline constexpr std::string_view kUploadKeyEnd{"\0\x01", 2};
+std::string EscapeKey(std::string_view key);
+inline constexpr std::string_view kEscapedKeyEnd{"\0\x01", 2};
 // "u/<bucket>/<escaped key>\0\x01<upload id>": uploads sort by key, then by upload id, which
 // begins with the initiation time (so: by initiation).
 std::string UploadKey(std::string_view bucket, std::string_view key, std::string_view upload_id);
-// Splits what follows UploadPrefix(bucket) into the object key and the upload id.
-bool ParseUploadKeySuffix(std::string_view suffix, std::string* key, std::string* upload_id);
+// Splits what follows UploadPrefix(bucket) or VersionPrefix(bucket) into the object key and what
+// follows it (the upload id, the raw version stamp).
+bool ParseEscapedKey(std::string_view suffix, std::string* key, std::string* rest);
 // "p/<upload id>/": the parts of one upload, by number. Upload ids are unique store-wide.
 std::string PartPrefix(std::string_view upload_id);
 // "p/<upload id>/<number, 5 decimal digits>": ascending part numbers sort ascending.
 std::string PartKey(std::string_view upload_id, int number);
+
+// A version's identity, which orders the versions of a key newest first: the bitwise complement of
+// its commit time (Unix ns), then 64 random bits. Stored as 16 big-endian bytes; shown to clients
+// as 32 hex digits in the 8-4-4-4-12 form (the form MinIO's version ids take).
+struct VersionStamp {
+  uint64_t inverted_time = 0;
+  uint64_t random = 0;
+
+  static VersionStamp Make(int64_t unix_nanos, uint64_t random);
+  int64_t UnixNanos() const { return static_cast<int64_t>(~inverted_time); }
+  std::string Raw() const;
+  static std::optional<VersionStamp> FromRaw(std::string_view raw);
+  std::string Id() const;
+  static std::optional<VersionStamp> FromId(std::string_view id);
+  bool operator==(const VersionStamp&) const = default;
+};
+
+// "v/<bucket>/": the versions that are not the live latest one of their key (older versions and
+// delete markers), by key and then newest first. The live latest version is the record at
+// ObjectKey, so reads and ListObjects never step over history.
+std::string VersionPrefix(std::string_view bucket);
+// "v/<bucket>/<escaped key>\0\x01": the stored history of one key.
+std::string VersionKeyPrefix(std::string_view bucket, std::string_view key);
+std::string VersionKey(std::string_view bucket, std::string_view key, const VersionStamp& stamp);
+
 std::string IntentKey(const data::FileId& id);
 std::string GarbageKey(const data::FileId& id);
 
@@ -52,6 +81,8 @@ std::string GarbageKey(const data::FileId& id);
 struct BucketRecord {
   TimePoint created;
   std::string region;
+  Versioning versioning = Versioning::kUnversioned;  // format 2; format 1 records: unversioned
+  Tags tags;                                         // format 2
 };
 
 std::string EncodeBucketRecord(const BucketRecord& record);
@@ -76,6 +107,12 @@ struct ObjectRecord {
   bool is_multipart = false;
   std::string checksum_type;      // multipart: "COMPOSITE" / "FULL_OBJECT" / "" (no checksum)
   std::vector<ObjectPart> parts;  // multipart only
+  // Format 2. A record of format 1 (written before versions existed) is the null version, its
+  // stamp made from its modification time.
+  VersionStamp version;
+  bool null_version = true;  // written while the bucket was unversioned or suspended
+  bool delete_marker = false;
+  Tags tags;
 };
 
 // Every data file the record refers to (none when inline).

@@ -1,14 +1,49 @@
+// Buckets: their records in the index, mirrored in memory so that every object call learns the
+// bucket's existence and versioning state without an index read.
 #include "storage/local/store_impl.h"
 
 namespace cairn::storage::local {
 
-Status LocalStoreImpl::CheckBucket(const std::string& bucket) {
-  std::string value;
-  Status s = db_->Get(BucketKey(bucket), &value);
-  if (s.code() == Code::kNotFound) {
-    return Status(Code::kNoSuchBucket, "the specified bucket does not exist");
+namespace {
+Status NoSuchBucket() { return Status(Code::kNoSuchBucket, "the specified bucket does not exist"); }
+}  // namespace
+
+Status LocalStoreImpl::LoadBuckets() {
+  std::unique_lock lock(cache_mu_);
+  bucket_cache_.clear();
+  auto it = db_->NewIterator(meta::PrefixSuccessor(kBucketPrefix));
+  for (it->Seek(kBucketPrefix); it->Valid(); it->Next()) {
+    BucketRecord rec;
+    CAIRN_RETURN_IF_ERROR(DecodeBucketRecord(it->value(), &rec));
+    bucket_cache_.emplace(std::string(it->key().substr(kBucketPrefix.size())), std::move(rec));
   }
-  return s;
+  return it->status();
+}
+
+Result<BucketRecord> LocalStoreImpl::CachedBucket(const std::string& bucket) const {
+  std::shared_lock lock(cache_mu_);
+  auto found = bucket_cache_.find(bucket);
+  if (found == bucket_cache_.end()) return NoSuchBucket();
+  return found->second;
+}
+
+Result<Versioning> LocalStoreImpl::BucketState(const std::string& bucket) const {
+  std::shared_lock lock(cache_mu_);
+  auto found = bucket_cache_.find(bucket);
+  if (found == bucket_cache_.end()) return NoSuchBucket();
+  return found->second.versioning;
+}
+
+Status LocalStoreImpl::CheckBucket(const std::string& bucket) {
+  std::shared_lock lock(cache_mu_);
+  return bucket_cache_.count(bucket) != 0 ? Status::Ok() : NoSuchBucket();
+}
+
+Status LocalStoreImpl::StoreBucket(const std::string& bucket, const BucketRecord& rec) {
+  CAIRN_RETURN_IF_ERROR(db_->Put(BucketKey(bucket), EncodeBucketRecord(rec), /*sync=*/true));
+  std::unique_lock lock(cache_mu_);
+  bucket_cache_[bucket] = rec;
+  return Status::Ok();
 }
 
 Status LocalStoreImpl::ReadObject(const std::string& object_key, ObjectRecord* rec,
@@ -23,11 +58,13 @@ Status LocalStoreImpl::CreateBucket(const std::string& bucket, const std::string
     return Status(Code::kInvalidBucketName, "bucket names contain no '/'");
   }
   std::unique_lock lock(buckets_mu_);
-  std::string value;
-  Status s = db_->Get(BucketKey(bucket), &value);
-  if (s.ok()) return Status(Code::kBucketAlreadyOwnedByYou, "bucket already exists");
-  if (s.code() != Code::kNotFound) return s;
-  return db_->Put(BucketKey(bucket), EncodeBucketRecord({Now(), region}), /*sync=*/true);
+  if (CheckBucket(bucket).ok()) {
+    return Status(Code::kBucketAlreadyOwnedByYou, "bucket already exists");
+  }
+  BucketRecord rec;
+  rec.created = Now();
+  rec.region = region;
+  return StoreBucket(bucket, rec);
 }
 
 Status LocalStoreImpl::DeleteBucket(const std::string& bucket) {
@@ -35,11 +72,13 @@ Status LocalStoreImpl::DeleteBucket(const std::string& bucket) {
   {
     std::unique_lock lock(buckets_mu_);
     CAIRN_RETURN_IF_ERROR(CheckBucket(bucket));
-    const std::string objects = ObjectPrefix(bucket);
-    auto it = db_->NewIterator(meta::PrefixSuccessor(objects));
-    it->Seek(objects);
-    if (it->Valid()) return Status(Code::kBucketNotEmpty, "the bucket is not empty");
-    CAIRN_RETURN_IF_ERROR(it->status());
+    // Older versions and delete markers keep a bucket as live objects do (as in S3).
+    for (const std::string& held : {ObjectPrefix(bucket), VersionPrefix(bucket)}) {
+      auto it = db_->NewIterator(meta::PrefixSuccessor(held));
+      it->Seek(held);
+      if (it->Valid()) return Status(Code::kBucketNotEmpty, "the bucket is not empty");
+      CAIRN_RETURN_IF_ERROR(it->status());
+    }
     // Uploads in progress do not keep the bucket: they are aborted in the same batch (as
     // `aws s3 rb --force` expects after aborting what it can see).
     meta::WriteBatch batch;
@@ -47,7 +86,7 @@ Status LocalStoreImpl::DeleteBucket(const std::string& bucket) {
     auto up = db_->NewIterator(meta::PrefixSuccessor(uploads));
     for (up->Seek(uploads); up->Valid(); up->Next()) {
       std::string key, upload_id;
-      if (ParseUploadKeySuffix(up->key().substr(uploads.size()), &key, &upload_id)) {
+      if (ParseEscapedKey(up->key().substr(uploads.size()), &key, &upload_id)) {
         CAIRN_RETURN_IF_ERROR(DropParts(upload_id, batch, &garbage));
       }
       batch.Delete(up->key());
@@ -55,34 +94,53 @@ Status LocalStoreImpl::DeleteBucket(const std::string& bucket) {
     CAIRN_RETURN_IF_ERROR(up->status());
     batch.Delete(BucketKey(bucket));
     CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
+    std::unique_lock cache_lock(cache_mu_);
+    bucket_cache_.erase(bucket);
   }
   CollectGarbage(garbage);
   return Status::Ok();
 }
 
 Result<BucketInfo> LocalStoreImpl::GetBucket(const std::string& bucket) {
-  std::string value;
-  Status s = db_->Get(BucketKey(bucket), &value);
-  if (s.code() == Code::kNotFound) {
-    return Status(Code::kNoSuchBucket, "the specified bucket does not exist");
-  }
-  CAIRN_RETURN_IF_ERROR(s);
-  BucketRecord rec;
-  CAIRN_RETURN_IF_ERROR(DecodeBucketRecord(value, &rec));
-  return BucketInfo{bucket, rec.created, rec.region};
+  CAIRN_ASSIGN_OR_RETURN(BucketRecord rec, CachedBucket(bucket));
+  return BucketInfo{bucket, rec.created, rec.region, rec.versioning};
 }
 
 Result<std::vector<BucketInfo>> LocalStoreImpl::ListBuckets() {
   std::vector<BucketInfo> out;
-  auto it = db_->NewIterator(meta::PrefixSuccessor(kBucketPrefix));
-  for (it->Seek(kBucketPrefix); it->Valid(); it->Next()) {
-    BucketRecord rec;
-    CAIRN_RETURN_IF_ERROR(DecodeBucketRecord(it->value(), &rec));
-    out.push_back(
-        BucketInfo{std::string(it->key().substr(kBucketPrefix.size())), rec.created, rec.region});
+  {
+    std::shared_lock lock(cache_mu_);
+    out.reserve(bucket_cache_.size());
+    for (const auto& [name, rec] : bucket_cache_) {
+      out.push_back(BucketInfo{name, rec.created, rec.region, rec.versioning});
+    }
   }
-  CAIRN_RETURN_IF_ERROR(it->status());
+  std::sort(out.begin(), out.end(),
+            [](const BucketInfo& a, const BucketInfo& b) { return a.name < b.name; });
   return out;
+}
+
+Status LocalStoreImpl::SetBucketVersioning(const std::string& bucket, Versioning state) {
+  std::unique_lock lock(buckets_mu_);
+  CAIRN_ASSIGN_OR_RETURN(BucketRecord rec, CachedBucket(bucket));
+  if (state == Versioning::kUnversioned && rec.versioning != Versioning::kUnversioned) {
+    return Status(Code::kInvalidArgument, "a versioned bucket cannot become unversioned");
+  }
+  if (rec.versioning == state) return Status::Ok();
+  rec.versioning = state;
+  return StoreBucket(bucket, rec);
+}
+
+Status LocalStoreImpl::SetBucketTags(const std::string& bucket, const Tags& tags) {
+  std::unique_lock lock(buckets_mu_);
+  CAIRN_ASSIGN_OR_RETURN(BucketRecord rec, CachedBucket(bucket));
+  rec.tags = tags;
+  return StoreBucket(bucket, rec);
+}
+
+Result<Tags> LocalStoreImpl::GetBucketTags(const std::string& bucket) {
+  CAIRN_ASSIGN_OR_RETURN(BucketRecord rec, CachedBucket(bucket));
+  return std::move(rec.tags);
 }
 
 }  // namespace cairn::storage::local

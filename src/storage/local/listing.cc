@@ -5,7 +5,7 @@
 namespace cairn::storage::local {
 
 Result<ListResult> LocalStoreImpl::ListObjects(const std::string& bucket, const ListQuery& query) {
-  CAIRN_RETURN_IF_ERROR(CheckBucket(bucket));
+  CAIRN_ASSIGN_OR_RETURN(Versioning state, BucketState(bucket));
   ListResult result;
   const int max_keys = std::max(query.max_keys, 0);
   if (max_keys == 0) return result;
@@ -53,7 +53,7 @@ Result<ListResult> LocalStoreImpl::ListObjects(const std::string& bucket, const 
     }
     ObjectRecord rec;
     CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(it->value(), &rec, /*with_data=*/false));
-    result.objects.push_back(ToInfo(bucket, key, std::move(rec)));
+    result.objects.push_back(ToInfo(bucket, key, std::move(rec), state));
     result.next_marker = result.objects.back().key;
     ++count;
     it->Next();

@@ -182,6 +182,7 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
   const std::string upload_key = UploadKey(bucket, key, upload_id);
   std::vector<FileId> garbage;
   ObjectRecord rec;
+  Versioning state = Versioning::kUnversioned;
   {
     std::shared_lock bucket_lock(buckets_mu_);
     std::lock_guard upload_lock(UploadMutex(upload_id));
@@ -265,24 +266,13 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
       }
     }
 
-    ObjectRecord current;
-    s = ReadObject(object_key, &current, /*with_data=*/false);
-    bool exists = s.ok();
-    if (!s.ok() && s.code() != Code::kNotFound) return s;
-    CAIRN_RETURN_IF_ERROR(CheckConditions(conditions, exists ? &current : nullptr));
-    if (exists) {
-      for (const FileId& id : DataFilesOf(current)) {
-        batch.Put(GarbageKey(id), "");
-        garbage.push_back(id);
-      }
-    }
-    rec.modified = Now();
-    batch.Put(object_key, EncodeObjectRecord(rec));
+    CAIRN_ASSIGN_OR_RETURN(state, BucketState(bucket));
+    CAIRN_RETURN_IF_ERROR(StageVersion(bucket, key, state, rec, conditions, batch, &garbage));
     batch.Delete(upload_key);
     CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
   }
   CollectGarbage(garbage);
-  return ToInfo(bucket, key, std::move(rec));
+  return ToInfo(bucket, key, std::move(rec), state);
 }
 
 Status LocalStoreImpl::AbortMultipartUpload(const std::string& bucket, const std::string& key,
@@ -351,13 +341,13 @@ Result<ListUploadsResult> LocalStoreImpl::ListMultipartUploads(const std::string
   if (max_uploads == 0) return result;
 
   const std::string base = UploadPrefix(bucket);
-  const std::string scan_prefix = base + EscapeUploadKey(query.prefix);
+  const std::string scan_prefix = base + EscapeKey(query.prefix);
   const std::string& marker = query.key_marker;
   // With only a key marker: keys after it. With an upload id marker too: that key's uploads
   // initiated after the marked one (ids sort by initiation), then keys after it.
   std::string start = scan_prefix;
   if (!marker.empty()) {
-    std::string from = base + EscapeUploadKey(marker) + std::string(kUploadKeyEnd);
+    std::string from = base + EscapeKey(marker) + std::string(kEscapedKeyEnd);
     if (query.upload_id_marker.empty()) {
       from.back() = '\x02';  // past every upload of the marker key
     } else {
@@ -371,7 +361,7 @@ Result<ListUploadsResult> LocalStoreImpl::ListMultipartUploads(const std::string
   int count = 0;
   std::string key, upload_id;
   while (it->Valid()) {
-    if (!ParseUploadKeySuffix(it->key().substr(base.size()), &key, &upload_id)) {
+    if (!ParseEscapedKey(it->key().substr(base.size()), &key, &upload_id)) {
       return Status(Code::kCorruption, "bad upload key");
     }
     if (!marker.empty() &&
@@ -396,7 +386,7 @@ Result<ListUploadsResult> LocalStoreImpl::ListMultipartUploads(const std::string
           ++count;
         }
         // Skip every upload under the common prefix with one seek.
-        std::string next = meta::PrefixSuccessor(base + EscapeUploadKey(common));
+        std::string next = meta::PrefixSuccessor(base + EscapeKey(common));
         if (next.empty()) break;
         it->Seek(next);
         continue;

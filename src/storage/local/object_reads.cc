@@ -4,37 +4,49 @@
 
 namespace cairn::storage::local {
 
-Result<ObjectInfo> LocalStoreImpl::HeadObject(const std::string& bucket, const std::string& key) {
-  ObjectRecord rec;
-  Status s = ReadObject(ObjectKey(bucket, key), &rec, /*with_data=*/false);
+Status LocalStoreImpl::ReadVersion(const std::string& bucket, const std::string& key,
+                                   const std::string& version_id, std::string* value,
+                                   ObjectRecord* rec, Versioning* state) {
+  CAIRN_ASSIGN_OR_RETURN(*state, BucketState(bucket));
+  std::string index_key;
+  Status s = FindVersion(bucket, key, version_id, &index_key, value);
   if (s.code() == Code::kNotFound) {
-    CAIRN_RETURN_IF_ERROR(CheckBucket(bucket));
-    return Status(Code::kNoSuchKey, "the specified key does not exist");
+    if (version_id.empty()) return Status(Code::kNoSuchKey, "the specified key does not exist");
+    return Status(Code::kNoSuchVersion, "the specified version does not exist");
   }
   CAIRN_RETURN_IF_ERROR(s);
-  return ToInfo(bucket, key, std::move(rec));
+  CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(*value, rec, /*with_data=*/false));
+  if (rec->delete_marker) {
+    return Status(Code::kMethodNotAllowed,
+                  "The specified method is not allowed against this resource.");
+  }
+  return Status::Ok();
+}
+
+Result<ObjectInfo> LocalStoreImpl::HeadObject(const std::string& bucket, const std::string& key,
+                                              const std::string& version_id) {
+  ObjectRecord rec;
+  std::string value;
+  Versioning state;
+  CAIRN_RETURN_IF_ERROR(ReadVersion(bucket, key, version_id, &value, &rec, &state));
+  return ToInfo(bucket, key, std::move(rec), state);
 }
 
 Result<std::unique_ptr<ObjectReader>> LocalStoreImpl::OpenObject(const std::string& bucket,
-                                                                 const std::string& key) {
-  const std::string object_key = ObjectKey(bucket, key);
+                                                                 const std::string& key,
+                                                                 const std::string& version_id) {
   for (int attempt = 0; attempt < kOpenAttempts; ++attempt) {
     ObjectRecord rec;
     std::string value;
-    Status s = db_->Get(object_key, &value);
-    if (s.ok()) s = DecodeObjectRecord(value, &rec, /*with_data=*/false);
-    if (s.code() == Code::kNotFound) {
-      CAIRN_RETURN_IF_ERROR(CheckBucket(bucket));
-      return Status(Code::kNoSuchKey, "the specified key does not exist");
-    }
-    CAIRN_RETURN_IF_ERROR(s);
+    Versioning state;
+    CAIRN_RETURN_IF_ERROR(ReadVersion(bucket, key, version_id, &value, &rec, &state));
     if (rec.is_inline) {
       // Inline bytes are the record's tail (DecodeObjectRecord checks their length): the reader
       // keeps the record rather than a copy of them.
       size_t base = value.size() - static_cast<size_t>(rec.size);
       auto bytes = std::make_shared<const std::string>(std::move(value));
       return std::unique_ptr<ObjectReader>(new LocalObjectReader(
-          ToInfo(bucket, key, std::move(rec)), std::move(bytes), nullptr, base));
+          ToInfo(bucket, key, std::move(rec), state), std::move(bytes), nullptr, base));
     }
     if (rec.is_multipart) {
       auto pinned = std::make_shared<PinnedParts>();
@@ -63,7 +75,7 @@ Result<std::unique_ptr<ObjectReader>> LocalStoreImpl::OpenObject(const std::stri
       }
       if (vanished) continue;
       return std::unique_ptr<ObjectReader>(
-          new MultipartObjectReader(ToInfo(bucket, key, std::move(rec)), std::move(pinned)));
+          new MultipartObjectReader(ToInfo(bucket, key, std::move(rec), state), std::move(pinned)));
     }
     auto file = data_->Open(rec.file_id);
     if (!file.ok()) {
@@ -76,8 +88,8 @@ Result<std::unique_ptr<ObjectReader>> LocalStoreImpl::OpenObject(const std::stri
                                            std::to_string((*file)->size()) + " bytes, record " +
                                            std::to_string(rec.size));
     }
-    return std::unique_ptr<ObjectReader>(
-        new LocalObjectReader(ToInfo(bucket, key, std::move(rec)), nullptr, std::move(*file)));
+    return std::unique_ptr<ObjectReader>(new LocalObjectReader(
+        ToInfo(bucket, key, std::move(rec), state), nullptr, std::move(*file)));
   }
   return Status(Code::kIOError, "the data file of " + bucket + "/" + key + " keeps vanishing");
 }

@@ -118,59 +118,62 @@ Result<ObjectInfo> LocalStoreImpl::Commit(const std::string& bucket, const std::
                                           ObjectRecord rec, const WriteConditions& conditions) {
   const std::string object_key = ObjectKey(bucket, key);
   std::vector<FileId> replaced;
+  Versioning state = Versioning::kUnversioned;
   {
     std::shared_lock bucket_lock(buckets_mu_);
     std::lock_guard key_lock(KeyMutex(object_key));
-    Status s = CheckBucket(bucket);
-    ObjectRecord current;
-    bool exists = false;
+    meta::WriteBatch batch;
+    auto bucket_rec = CachedBucket(bucket);
+    Status s = bucket_rec.status();
     if (s.ok()) {
-      s = ReadObject(object_key, &current, /*with_data=*/false);
-      exists = s.ok();
-      if (s.code() == Code::kNotFound) s = Status::Ok();
+      state = bucket_rec->versioning;
+      s = StageVersion(bucket, key, state, rec, conditions, batch, &replaced);
     }
-    if (s.ok()) s = CheckConditions(conditions, exists ? &current : nullptr);
     if (!s.ok()) {
       if (!rec.is_inline) DropPublished(rec.file_id);
       return s;
     }
-    rec.modified = Now();
-    meta::WriteBatch batch;
-    batch.Put(object_key, EncodeObjectRecord(rec));
     if (!rec.is_inline) batch.Delete(IntentKey(rec.file_id));
-    if (exists) {
-      replaced = DataFilesOf(current);
-      for (const FileId& id : replaced) batch.Put(GarbageKey(id), "");
-    }
     // On failure the outcome is unknown (RocksDB may have applied it): leave the intent and the
     // file for the start-up sweep, which decides from whether the intent survived.
     CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
   }
   CollectGarbage(replaced);
   rec.inline_data.clear();
-  return ToInfo(bucket, key, std::move(rec));
+  return ToInfo(bucket, key, std::move(rec), state);
 }
 
-Status LocalStoreImpl::DeleteObject(const std::string& bucket, const std::string& key) {
+Result<DeleteResult> LocalStoreImpl::DeleteObject(const std::string& bucket, const std::string& key,
+                                                  const std::string& version_id) {
   const std::string object_key = ObjectKey(bucket, key);
   std::vector<FileId> replaced;
+  DeleteResult result;
   {
     std::shared_lock bucket_lock(buckets_mu_);
     std::lock_guard key_lock(KeyMutex(object_key));
-    ObjectRecord current;
-    Status s = ReadObject(object_key, &current, /*with_data=*/false);
-    if (s.code() == Code::kNotFound) return CheckBucket(bucket);
+    CAIRN_ASSIGN_OR_RETURN(BucketRecord bucket_rec, CachedBucket(bucket));
     meta::WriteBatch batch;
-    batch.Delete(object_key);
-    // A record that does not decode is deleted all the same; its file (if any) is orphaned.
-    if (s.ok()) {
-      replaced = DataFilesOf(current);
-      for (const FileId& id : replaced) batch.Put(GarbageKey(id), "");
+    if (!version_id.empty()) {
+      CAIRN_RETURN_IF_ERROR(StageVersionDelete(bucket, key, version_id, batch, &replaced, &result));
+    } else if (bucket_rec.versioning != Versioning::kUnversioned) {
+      ObjectRecord marker;
+      marker.delete_marker = true;
+      CAIRN_RETURN_IF_ERROR(
+          StageVersion(bucket, key, bucket_rec.versioning, marker, {}, batch, &replaced));
+      result.delete_marker = true;
+      result.version_id = marker.null_version ? "null" : marker.version.Id();
+    } else {
+      ObjectRecord current;
+      Status s = ReadObject(object_key, &current, /*with_data=*/false);
+      if (s.code() == Code::kNotFound) return result;
+      batch.Delete(object_key);
+      // A record that does not decode is deleted all the same; its file (if any) is orphaned.
+      if (s.ok()) Discard(current, batch, &replaced);
     }
-    CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
+    if (batch.count() > 0) CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
   }
   CollectGarbage(replaced);
-  return Status::Ok();
+  return result;
 }
 
 }  // namespace cairn::storage::local

@@ -7,13 +7,16 @@ namespace cairn::storage::local {
 Status LocalStoreImpl::Recover() {
   std::string format;
   Status s = db_->Get(kFormatKey, &format);
-  if (s.code() == Code::kNotFound) {
+  if (s.code() == Code::kNotFound || (s.ok() && format == kPreviousFormatVersion)) {
+    // A store of the previous format opens unchanged: its records decode as they are (objects
+    // become null versions). The new mark keeps an older Cairn from misreading newer records.
     CAIRN_RETURN_IF_ERROR(db_->Put(kFormatKey, kFormatVersion, /*sync=*/true));
   } else if (!s.ok()) {
     return s;
   } else if (format != kFormatVersion) {
     return Status(Code::kCorruption, "unsupported store format '" + format + "'");
   }
+  CAIRN_RETURN_IF_ERROR(LoadBuckets());
 
   // An intent without its commit: the data file may have been published but nothing refers to
   // it. A garbage record: the file was replaced by a committed write but maybe not unlinked.

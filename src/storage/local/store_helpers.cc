@@ -11,7 +11,8 @@ UploadInfo ToUploadInfo(const std::string& bucket, std::string_view key, std::st
                     rec.checksum_type};
 }
 
-ObjectInfo ToInfo(const std::string& bucket, std::string_view key, ObjectRecord&& rec) {
+ObjectInfo ToInfo(const std::string& bucket, std::string_view key, ObjectRecord&& rec,
+                  Versioning state) {
   ObjectInfo info;
   info.bucket = bucket;
   info.key = std::string(key);
@@ -23,7 +24,19 @@ ObjectInfo ToInfo(const std::string& bucket, std::string_view key, ObjectRecord&
   if (!rec.checksum_type.empty()) info.checksum_type = std::move(rec.checksum_type);
   info.parts.reserve(rec.parts.size());
   for (ObjectPart& part : rec.parts) info.parts.push_back(std::move(part.summary));
+  if (!rec.null_version) {
+    info.version_id = rec.version.Id();
+  } else if (state != Versioning::kUnversioned) {
+    info.version_id = "null";
+  }
+  info.delete_marker = rec.delete_marker;
+  info.tags = std::move(rec.tags);
   return info;
+}
+
+bool IsVersion(const ObjectRecord& rec, std::string_view version_id) {
+  if (version_id == "null") return rec.null_version;
+  return !rec.null_version && rec.version.Id() == version_id;
 }
 
 bool IsUploadId(std::string_view id) {

@@ -12,6 +12,7 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -39,7 +40,11 @@ constexpr size_t kUploadIdLength = 48;
 
 UploadInfo ToUploadInfo(const std::string& bucket, std::string_view key, std::string upload_id,
                         UploadRecord&& rec);
-ObjectInfo ToInfo(const std::string& bucket, std::string_view key, ObjectRecord&& rec);
+// `state` decides how the version id shows: not at all in a bucket never versioned.
+ObjectInfo ToInfo(const std::string& bucket, std::string_view key, ObjectRecord&& rec,
+                  Versioning state);
+// Whether `rec` is the version a client named ("null" or an id).
+bool IsVersion(const ObjectRecord& rec, std::string_view version_id);
 bool IsUploadId(std::string_view id);
 Status NoSuchUpload();
 
@@ -82,13 +87,25 @@ class LocalStoreImpl final : public LocalStore {
   Status DeleteBucket(const std::string& bucket) override;
   Result<BucketInfo> GetBucket(const std::string& bucket) override;
   Result<std::vector<BucketInfo>> ListBuckets() override;
+  Status SetBucketVersioning(const std::string& bucket, Versioning state) override;
+  Status SetBucketTags(const std::string& bucket, const Tags& tags) override;
+  Result<Tags> GetBucketTags(const std::string& bucket) override;
   Result<ObjectInfo> PutObject(const std::string& bucket, const std::string& key, ByteSource& body,
                                uint64_t size, const PutOptions& options) override;
-  Result<ObjectInfo> HeadObject(const std::string& bucket, const std::string& key) override;
+  Result<ObjectInfo> HeadObject(const std::string& bucket, const std::string& key,
+                                const std::string& version_id) override;
   Result<std::unique_ptr<ObjectReader>> OpenObject(const std::string& bucket,
-                                                   const std::string& key) override;
-  Status DeleteObject(const std::string& bucket, const std::string& key) override;
+                                                   const std::string& key,
+                                                   const std::string& version_id) override;
+  Result<std::optional<ObjectInfo>> LatestDeleteMarker(const std::string& bucket,
+                                                       const std::string& key) override;
+  Result<DeleteResult> DeleteObject(const std::string& bucket, const std::string& key,
+                                    const std::string& version_id) override;
+  Result<std::string> SetObjectTags(const std::string& bucket, const std::string& key,
+                                    const std::string& version_id, const Tags& tags) override;
   Result<ListResult> ListObjects(const std::string& bucket, const ListQuery& query) override;
+  Result<VersionListResult> ListObjectVersions(const std::string& bucket,
+                                               const VersionListQuery& query) override;
 
   Result<UploadInfo> CreateMultipartUpload(const std::string& bucket, const std::string& key,
                                            const PutOptions& options) override;
@@ -112,11 +129,51 @@ class LocalStoreImpl final : public LocalStore {
  private:
   // kNoSuchBucket unless the bucket record exists.
   Status CheckBucket(const std::string& bucket);
+  // The bucket's record from the in-memory mirror; kNoSuchBucket.
+  Result<BucketRecord> CachedBucket(const std::string& bucket) const;
+  // Only the versioning state (the read path's question: no record copy).
+  Result<Versioning> BucketState(const std::string& bucket) const;
+  // The version of bucket/key a read names, with its stored bytes: kNoSuchBucket, kNoSuchKey,
+  // kNoSuchVersion, or kMethodNotAllowed for a delete marker.
+  Status ReadVersion(const std::string& bucket, const std::string& key,
+                     const std::string& version_id, std::string* value, ObjectRecord* rec,
+                     Versioning* state);
+  // Writes a changed bucket record and its mirror; the caller holds buckets_mu_ exclusively.
+  Status StoreBucket(const std::string& bucket, const BucketRecord& rec);
+  // Loads every bucket record into the mirror (at start-up).
+  Status LoadBuckets();
+
+  // ---- Versions (versions.cc). The caller holds the key's stripe. ----
+  // Adds to `batch` the commit of `rec` as the newest version of bucket/key under the bucket's
+  // versioning `state`: stamps it, moves the live version it supersedes into the history (or
+  // discards it, when both are the null version), drops a replaced null version from the
+  // history, and puts `rec` live (or, a delete marker, into the history). Replaced data files
+  // get garbage records in `batch` and are listed in `garbage`.
+  Status StageVersion(const std::string& bucket, const std::string& key, Versioning state,
+                      ObjectRecord& rec, const WriteConditions& conditions, meta::WriteBatch& batch,
+                      std::vector<FileId>* garbage);
+  // Removes one version for good (idempotent); a live older version becomes the latest when the
+  // latest goes.
+  Status StageVersionDelete(const std::string& bucket, const std::string& key,
+                            const std::string& version_id, meta::WriteBatch& batch,
+                            std::vector<FileId>* garbage, DeleteResult* result);
+  // A version's stored bytes and where they are (its ObjectKey or VersionKey); kNotFound.
+  // `version_id` "" is the live latest. Reads one snapshot, so a concurrent commit moving the
+  // version between the two places cannot hide it.
+  Status FindVersion(const std::string& bucket, const std::string& key,
+                     const std::string& version_id, std::string* index_key, std::string* value);
+  // The history of a key, newest first, as (index key, record value) pairs, up to `limit`.
+  Status ReadHistory(const std::string& bucket, const std::string& key, size_t limit,
+                     std::vector<std::pair<std::string, std::string>>* out,
+                     const meta::Snapshot* snapshot = nullptr);
+  // Puts a garbage record for each data file of `rec` into `batch`, and the file into `garbage`.
+  static void Discard(const ObjectRecord& rec, meta::WriteBatch& batch,
+                      std::vector<FileId>* garbage);
   // The current record of an object; kNotFound when there is none.
   Status ReadObject(const std::string& object_key, ObjectRecord* rec, bool with_data);
   static Status CheckConditions(const WriteConditions& c, const ObjectRecord* current);
-  // Commits `rec` as the current version (file-backed: its intent record goes in the same
-  // batch), then removes the data file of the version it replaced.
+  // Commits `rec` as the newest version (file-backed: its intent record goes in the same
+  // batch), then removes the data files of what it replaced.
   Result<ObjectInfo> Commit(const std::string& bucket, const std::string& key, ObjectRecord rec,
                             const WriteConditions& conditions);
   // Unlinks a replaced data file whose garbage record is committed, then forgets the record.
@@ -159,6 +216,10 @@ class LocalStoreImpl final : public LocalStore {
   // Striped by upload id: part commits, completion and abort of one upload are serialised.
   // Lock order: buckets_mu_, then an upload stripe, then a key stripe.
   std::array<std::mutex, 64> upload_mu_;
+  // Every bucket record, mirrored: reads learn a bucket's state without an index read. Changed
+  // only under buckets_mu_ held exclusively, after the index write.
+  mutable std::shared_mutex cache_mu_;
+  std::unordered_map<std::string, BucketRecord> bucket_cache_;
 };
 
 }  // namespace cairn::storage::local

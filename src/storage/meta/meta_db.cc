@@ -113,6 +113,12 @@ Status MetaDb::Get(std::string_view key, std::string* value) const {
   return FromRocks(db_->Get(rocksdb::ReadOptions(), ToSlice(key), value));
 }
 
+Status MetaDb::Get(std::string_view key, std::string* value, const Snapshot& snapshot) const {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot.snapshot_;
+  return FromRocks(db_->Get(ro, ToSlice(key), value));
+}
+
 Status MetaDb::Put(std::string_view key, std::string_view value, bool sync) {
   rocksdb::WriteOptions wo;
   wo.sync = sync;
@@ -131,8 +137,25 @@ Status MetaDb::Write(WriteBatch& batch, bool sync) {
   return FromRocks(db_->Write(wo, batch.rep_.get()));
 }
 
+Snapshot::~Snapshot() { db_->ReleaseSnapshot(snapshot_); }
+
+std::shared_ptr<const Snapshot> MetaDb::NewSnapshot() const {
+  return std::shared_ptr<const Snapshot>(new Snapshot(db_, db_->GetSnapshot()));
+}
+
 std::unique_ptr<Iterator> MetaDb::NewIterator(std::string upper_bound) const {
+  return NewIterator(std::move(upper_bound), nullptr);
+}
+
+std::unique_ptr<Iterator> MetaDb::NewIterator(std::string upper_bound,
+                                              const Snapshot& snapshot) const {
+  return NewIterator(std::move(upper_bound), snapshot.snapshot_);
+}
+
+std::unique_ptr<Iterator> MetaDb::NewIterator(std::string upper_bound,
+                                              const rocksdb::Snapshot* snapshot) const {
   rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
   std::unique_ptr<Iterator::Bound> bound;
   if (!upper_bound.empty()) {
     bound = std::make_unique<Iterator::Bound>(std::move(upper_bound));

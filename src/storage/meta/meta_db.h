@@ -20,6 +20,7 @@
 namespace rocksdb {
 class DB;
 class Iterator;
+class Snapshot;
 class WriteBatch;
 }  // namespace rocksdb
 
@@ -74,6 +75,21 @@ class Iterator {
   std::unique_ptr<rocksdb::Iterator> it_;
 };
 
+// A consistent view of the whole database at one moment; iterators made with it agree with each
+// other however the database changes meanwhile. Released when the last holder drops it.
+class Snapshot {
+ public:
+  ~Snapshot();
+  Snapshot(const Snapshot&) = delete;
+  Snapshot& operator=(const Snapshot&) = delete;
+
+ private:
+  friend class MetaDb;
+  Snapshot(rocksdb::DB* db, const rocksdb::Snapshot* snapshot) : db_(db), snapshot_(snapshot) {}
+  rocksdb::DB* db_;
+  const rocksdb::Snapshot* snapshot_;
+};
+
 class MetaDb {
  public:
   // Opens or creates the database in directory `path` (its parent must exist).
@@ -85,6 +101,7 @@ class MetaDb {
 
   // kNotFound when absent.
   Status Get(std::string_view key, std::string* value) const;
+  Status Get(std::string_view key, std::string* value, const Snapshot& snapshot) const;
   Status Put(std::string_view key, std::string_view value, bool sync);
   Status Delete(std::string_view key, bool sync);
   Status Write(WriteBatch& batch, bool sync);
@@ -92,12 +109,17 @@ class MetaDb {
   // An iterator over keys < `upper_bound` ("" = no bound). Bounding the scan lets RocksDB stop
   // early instead of stepping over deleted entries past the range.
   std::unique_ptr<Iterator> NewIterator(std::string upper_bound = "") const;
+  // The same over `snapshot` (which must outlive the iterator).
+  std::unique_ptr<Iterator> NewIterator(std::string upper_bound, const Snapshot& snapshot) const;
+  std::shared_ptr<const Snapshot> NewSnapshot() const;
 
   // Iterator moves (Seek + Next) made by this process, to prove scans skip in tests.
   static uint64_t IteratorStepsForTest();
 
  private:
   explicit MetaDb(rocksdb::DB* db) : db_(db) {}
+  std::unique_ptr<Iterator> NewIterator(std::string upper_bound,
+                                        const rocksdb::Snapshot* snapshot) const;
   rocksdb::DB* db_;
 };
 

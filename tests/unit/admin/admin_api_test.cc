@@ -35,21 +35,44 @@ class FakeObjectStore final : public storage::ObjectStore {
   Result<storage::BucketInfo> GetBucket(const std::string&) override { return Unsupported(); }
   Result<std::vector<storage::BucketInfo>> ListBuckets() override {
     std::vector<storage::BucketInfo> out;
-    for (const auto& [name, objects] : buckets) out.push_back({name, Now(), ""});
+    for (const auto& [name, objects] : buckets) {
+      out.push_back({name, Now(), "", storage::Versioning::kUnversioned});
+    }
     return out;
   }
   Result<storage::ObjectInfo> PutObject(const std::string&, const std::string&, ByteSource&,
                                         uint64_t, const storage::PutOptions&) override {
     return Unsupported();
   }
-  Result<storage::ObjectInfo> HeadObject(const std::string&, const std::string&) override {
+  Status SetBucketVersioning(const std::string&, storage::Versioning) override {
     return Unsupported();
   }
-  Result<std::unique_ptr<storage::ObjectReader>> OpenObject(const std::string&,
+  Result<storage::ObjectInfo> HeadObject(const std::string&, const std::string&,
+                                         const std::string&) override {
+    return Unsupported();
+  }
+  Result<std::unique_ptr<storage::ObjectReader>> OpenObject(const std::string&, const std::string&,
                                                             const std::string&) override {
     return Unsupported();
   }
-  Status DeleteObject(const std::string&, const std::string&) override { return Unsupported(); }
+  Result<std::optional<storage::ObjectInfo>> LatestDeleteMarker(const std::string&,
+                                                                const std::string&) override {
+    return Unsupported();
+  }
+  Result<storage::DeleteResult> DeleteObject(const std::string&, const std::string&,
+                                             const std::string&) override {
+    return Unsupported();
+  }
+  Result<std::string> SetObjectTags(const std::string&, const std::string&, const std::string&,
+                                    const storage::Tags&) override {
+    return Unsupported();
+  }
+  Status SetBucketTags(const std::string&, const storage::Tags&) override { return Unsupported(); }
+  Result<storage::Tags> GetBucketTags(const std::string&) override { return Unsupported(); }
+  Result<storage::VersionListResult> ListObjectVersions(const std::string&,
+                                                        const storage::VersionListQuery&) override {
+    return Unsupported();
+  }
   // Pages of two, so the walk over truncated listings is exercised.
   Result<storage::ListResult> ListObjects(const std::string& bucket,
                                           const storage::ListQuery& query) override {

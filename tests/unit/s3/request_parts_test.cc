@@ -16,10 +16,14 @@ TEST(RequestPartsTest, CopySourceVersionsAndBucketNames) {
   ASSERT_TRUE(plain.ok());
   EXPECT_EQ(plain->bucket, "src-bucket");
   EXPECT_EQ(plain->key, "a/b c");
-  EXPECT_TRUE(From("src-bucket/k?versionId=null").ok());
-  // No versions exist: a well-formed id names one that cannot, anything else is malformed.
-  EXPECT_EQ(From("src-bucket/k?versionId=0f6f7b8e-2a3c-4f0e-9d1b-2c3d4e5f6a7b").status().code(),
-            Code::kNoSuchVersion);
+  EXPECT_EQ(plain->version_id, "");
+  ASSERT_TRUE(From("src-bucket/k?versionId=null").ok());
+  EXPECT_EQ(From("src-bucket/k?versionId=null")->version_id, "null");
+  // A well-formed id is passed on (the store says whether it exists); anything else is malformed.
+  Result<CopySource> versioned =
+      From("src-bucket/k?versionId=0f6f7b8e-2a3c-4f0e-9d1b-2c3d4e5f6a7b");
+  ASSERT_TRUE(versioned.ok());
+  EXPECT_EQ(versioned->version_id, "0f6f7b8e-2a3c-4f0e-9d1b-2c3d4e5f6a7b");
   EXPECT_EQ(From("src-bucket/k?versionId=v1").status().code(), Code::kInvalidArgumentS3);
   EXPECT_EQ(From("src-bucket/k?versionId=").status().code(), Code::kInvalidArgumentS3);
   EXPECT_EQ(From("src-bucket/k?partNumber=1").status().code(), Code::kInvalidArgumentS3);

@@ -273,7 +273,7 @@ TEST_F(LocalStoreTest, MissingBucketAndKey) {
   EXPECT_EQ(PutString(*store_, "nope", "k", "v").status().code(), Code::kNoSuchBucket);
   EXPECT_EQ(store_->HeadObject("nope", "k").status().code(), Code::kNoSuchBucket);
   EXPECT_EQ(store_->OpenObject("nope", "k").status().code(), Code::kNoSuchBucket);
-  EXPECT_EQ(store_->DeleteObject("nope", "k").code(), Code::kNoSuchBucket);
+  EXPECT_EQ(store_->DeleteObject("nope", "k").status().code(), Code::kNoSuchBucket);
   EXPECT_EQ(store_->ListObjects("nope", {}).status().code(), Code::kNoSuchBucket);
   EXPECT_EQ(store_->HeadObject("bkt", "k").status().code(), Code::kNoSuchKey);
   EXPECT_EQ(store_->OpenObject("bkt", "k").status().code(), Code::kNoSuchKey);

@@ -55,12 +55,95 @@ TEST(RecordsTest, ObjectRoundTrip) {
   EXPECT_EQ(out.size, 4u);
 }
 
+TEST(RecordsTest, VersionFieldsRoundTrip) {
+  ObjectRecord in = Sample(true);
+  in.version = VersionStamp::Make(1700000000123456789, 0x0123456789abcdefULL);
+  in.null_version = false;
+  in.tags = {{"project", "x"}, {"empty", ""}};
+  ObjectRecord out;
+  ASSERT_TRUE(DecodeObjectRecord(EncodeObjectRecord(in), &out, true).ok());
+  ExpectSame(in, out);
+  EXPECT_EQ(out.version, in.version);
+  EXPECT_FALSE(out.null_version);
+  EXPECT_FALSE(out.delete_marker);
+  EXPECT_EQ(out.tags, in.tags);
+
+  ObjectRecord marker;
+  marker.delete_marker = true;
+  marker.null_version = true;
+  marker.version = VersionStamp::Make(5, 6);
+  ASSERT_TRUE(DecodeObjectRecord(EncodeObjectRecord(marker), &out, true).ok());
+  EXPECT_TRUE(out.delete_marker);
+  EXPECT_TRUE(out.null_version);
+  EXPECT_EQ(out.version, marker.version);
+}
+
+// A record written before versions existed (format 1) decodes as the null version, stamped with
+// its modification time, without tags.
+TEST(RecordsTest, FormatOneObjectIsTheNullVersion) {
+  std::string v1;
+  v1.push_back('\x01');  // format 1
+  v1.push_back('\x01');  // inline
+  meta::PutVarint64(&v1, 3);
+  meta::PutLengthPrefixed(&v1, "etag");
+  meta::PutFixed64(&v1, 1234567);
+  meta::PutLengthPrefixed(&v1, "text/plain");
+  meta::PutVarint32(&v1, 0);  // headers
+  meta::PutVarint32(&v1, 0);  // checksums
+  v1 += "abc";
+  ObjectRecord out;
+  ASSERT_TRUE(DecodeObjectRecord(v1, &out, true).ok());
+  EXPECT_EQ(out.inline_data, "abc");
+  EXPECT_EQ(out.attributes.content_type, "text/plain");
+  EXPECT_TRUE(out.null_version);
+  EXPECT_FALSE(out.delete_marker);
+  EXPECT_EQ(out.version.UnixNanos(), 1234567);
+  EXPECT_TRUE(out.tags.empty());
+  // Format 1 knew no version flags.
+  v1[1] = '\x05';
+  EXPECT_EQ(DecodeObjectRecord(v1, &out, true).code(), Code::kCorruption);
+}
+
+TEST(RecordsTest, VersionStampOrdersNewestFirstAndRoundTrips) {
+  VersionStamp older = VersionStamp::Make(1000, 0xffffffffffffffffULL);
+  VersionStamp newer = VersionStamp::Make(1001, 0);
+  EXPECT_LT(newer.Raw(), older.Raw());
+  EXPECT_LT(newer.Id(), older.Id());  // the ids sort as the stamps do
+  EXPECT_LT(VersionKey("b", "k", newer), VersionKey("b", "k", older));
+  std::string id = older.Id();
+  EXPECT_EQ(id.size(), 36u);
+  EXPECT_EQ(id[8], '-');
+  EXPECT_EQ(id[23], '-');
+  ASSERT_TRUE(VersionStamp::FromId(id).has_value());
+  EXPECT_EQ(*VersionStamp::FromId(id), older);
+  EXPECT_EQ(VersionStamp::FromRaw(older.Raw()), older);
+  EXPECT_FALSE(VersionStamp::FromId("null").has_value());
+  EXPECT_FALSE(VersionStamp::FromId(std::string(36, 'a')).has_value());
+  std::string upper = id;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (upper != id) {
+    EXPECT_FALSE(VersionStamp::FromId(upper).has_value());
+  }
+  // The history of a key sorts after the key's own prefix and before a longer key's history.
+  EXPECT_LT(VersionKey("b", "a", older), VersionKeyPrefix("b", "a/"));
+}
+
 TEST(RecordsTest, BucketRoundTrip) {
-  BucketRecord in{FromUnixNanos(42), "eu-west-1"};
+  BucketRecord in{FromUnixNanos(42), "eu-west-1", Versioning::kSuspended, {{"team", "a"}}};
   BucketRecord out;
   ASSERT_TRUE(DecodeBucketRecord(EncodeBucketRecord(in), &out).ok());
   EXPECT_EQ(out.created, in.created);
   EXPECT_EQ(out.region, in.region);
+  EXPECT_EQ(out.versioning, Versioning::kSuspended);
+  EXPECT_EQ(out.tags, in.tags);
+  // Format 1: created + region, unversioned.
+  std::string v1 = "\x01";
+  meta::PutFixed64(&v1, 42);
+  meta::PutLengthPrefixed(&v1, "r");
+  ASSERT_TRUE(DecodeBucketRecord(v1, &out).ok());
+  EXPECT_EQ(out.region, "r");
+  EXPECT_EQ(out.versioning, Versioning::kUnversioned);
+  EXPECT_TRUE(out.tags.empty());
   EXPECT_EQ(DecodeBucketRecord("", &out).code(), Code::kCorruption);
   EXPECT_EQ(DecodeBucketRecord(EncodeBucketRecord(in) + "x", &out).code(), Code::kCorruption);
 }
@@ -213,17 +296,16 @@ TEST(RecordsTest, UploadKeysSortByKeyThenUploadIdForAnyBytes) {
   for (const std::string& key : keys) {
     std::string full = UploadKey("bk", key, "00ff");
     std::string k, id;
-    ASSERT_TRUE(
-        ParseUploadKeySuffix(std::string_view(full).substr(UploadPrefix("bk").size()), &k, &id));
+    ASSERT_TRUE(ParseEscapedKey(std::string_view(full).substr(UploadPrefix("bk").size()), &k, &id));
     EXPECT_EQ(k, key);
     EXPECT_EQ(id, "00ff");
   }
   std::string k, id;
-  EXPECT_FALSE(ParseUploadKeySuffix("abc", &k, &id));
-  EXPECT_FALSE(ParseUploadKeySuffix(std::string("a\0", 2), &k, &id));
-  EXPECT_FALSE(ParseUploadKeySuffix(std::string("a\0\x05", 3), &k, &id));
+  EXPECT_FALSE(ParseEscapedKey("abc", &k, &id));
+  EXPECT_FALSE(ParseEscapedKey(std::string("a\0", 2), &k, &id));
+  EXPECT_FALSE(ParseEscapedKey(std::string("a\0\x05", 3), &k, &id));
   // A key prefix escapes to a prefix of the escaped key.
-  std::string pre = UploadPrefix("bk") + EscapeUploadKey(std::string("a\0", 2));
+  std::string pre = UploadPrefix("bk") + EscapeKey(std::string("a\0", 2));
   EXPECT_EQ(UploadKey("bk", nul, "1").rfind(pre, 0), 0u);
   EXPECT_NE(UploadKey("bk", "a", "1").rfind(pre, 0), 0u);
   // Part keys sort by number.

@@ -1,0 +1,231 @@
+// Versions: the live latest version of a key is its ObjectKey record; every other version and
+// delete marker is in the key's history under VersionKey, newest first. Invariant: when a key has
+// no live record, the newest entry of its history (if any) is a delete marker.
+#include <algorithm>
+#include <limits>
+
+#include "platform/env.h"
+#include "storage/local/store_impl.h"
+
+namespace cairn::storage::local {
+
+namespace {
+
+Result<uint64_t> Random64() {
+  uint64_t v = 0;
+  CAIRN_RETURN_IF_ERROR(platform::RandomBytes(reinterpret_cast<char*>(&v), sizeof(v)));
+  return v;
+}
+
+}  // namespace
+
+void LocalStoreImpl::Discard(const ObjectRecord& rec, meta::WriteBatch& batch,
+                             std::vector<FileId>* garbage) {
+  for (const FileId& id : DataFilesOf(rec)) {
+    batch.Put(GarbageKey(id), "");
+    garbage->push_back(id);
+  }
+}
+
+Status LocalStoreImpl::ReadHistory(const std::string& bucket, const std::string& key, size_t limit,
+                                   std::vector<std::pair<std::string, std::string>>* out,
+                                   const meta::Snapshot* snapshot) {
+  out->clear();
+  const std::string prefix = VersionKeyPrefix(bucket, key);
+  auto it = snapshot != nullptr ? db_->NewIterator(meta::PrefixSuccessor(prefix), *snapshot)
+                                : db_->NewIterator(meta::PrefixSuccessor(prefix));
+  for (it->Seek(prefix); it->Valid() && out->size() < limit; it->Next()) {
+    out->emplace_back(std::string(it->key()), std::string(it->value()));
+  }
+  return it->status();
+}
+
+Status LocalStoreImpl::StageVersion(const std::string& bucket, const std::string& key,
+                                    Versioning state, ObjectRecord& rec,
+                                    const WriteConditions& conditions, meta::WriteBatch& batch,
+                                    std::vector<FileId>* garbage) {
+  const std::string object_key = ObjectKey(bucket, key);
+  const bool versioned = state != Versioning::kUnversioned;
+  ObjectRecord current;
+  // A superseded version moves into the history whole, inline bytes included.
+  Status s = ReadObject(object_key, &current, /*with_data=*/versioned);
+  const bool exists = s.ok();
+  if (!s.ok() && s.code() != Code::kNotFound) return s;
+  CAIRN_RETURN_IF_ERROR(CheckConditions(conditions, exists ? &current : nullptr));
+
+  // The new version sorts before every version the key has: its time is past all of theirs,
+  // even if the clock stepped back.
+  int64_t floor = exists ? current.version.UnixNanos() : std::numeric_limits<int64_t>::min();
+  std::vector<std::pair<std::string, std::string>> history;
+  if (versioned) {
+    // Suspended writes replace the null version wherever it is: read the whole history then.
+    const size_t limit =
+        state == Versioning::kSuspended ? std::numeric_limits<size_t>::max() : size_t{1};
+    CAIRN_RETURN_IF_ERROR(ReadHistory(bucket, key, limit, &history));
+  }
+  if (!history.empty()) {
+    ObjectRecord newest;
+    CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(history.front().second, &newest, false));
+    floor = std::max(floor, newest.version.UnixNanos());
+  }
+  int64_t t = ToUnixNanos(Now());
+  if (t <= floor) t = floor + 1;
+  CAIRN_ASSIGN_OR_RETURN(uint64_t random, Random64());
+  rec.modified = FromUnixNanos(t);
+  rec.version = VersionStamp::Make(t, random);
+  rec.null_version = state != Versioning::kEnabled;
+
+  if (exists) {
+    if (versioned && (state == Versioning::kEnabled || !current.null_version)) {
+      batch.Put(VersionKey(bucket, key, current.version), EncodeObjectRecord(current));
+    } else {
+      Discard(current, batch, garbage);  // unversioned, or a null version replaced by another
+    }
+  }
+  if (state == Versioning::kSuspended) {
+    for (const auto& [index_key, value] : history) {
+      ObjectRecord old;
+      CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(value, &old, false));
+      if (!old.null_version) continue;
+      batch.Delete(index_key);
+      Discard(old, batch, garbage);
+    }
+  }
+  if (rec.delete_marker) {
+    if (exists) batch.Delete(object_key);
+    batch.Put(VersionKey(bucket, key, rec.version), EncodeObjectRecord(rec));
+  } else {
+    batch.Put(object_key, EncodeObjectRecord(rec));
+  }
+  return Status::Ok();
+}
+
+Status LocalStoreImpl::StageVersionDelete(const std::string& bucket, const std::string& key,
+                                          const std::string& version_id, meta::WriteBatch& batch,
+                                          std::vector<FileId>* garbage, DeleteResult* result) {
+  const std::string object_key = ObjectKey(bucket, key);
+  result->version_id = version_id;
+  result->delete_marker = false;
+  ObjectRecord current;
+  Status s = ReadObject(object_key, &current, /*with_data=*/false);
+  if (!s.ok() && s.code() != Code::kNotFound) return s;
+  bool live = s.ok();
+  std::vector<std::pair<std::string, std::string>> history;
+  CAIRN_RETURN_IF_ERROR(ReadHistory(bucket, key, std::numeric_limits<size_t>::max(), &history));
+
+  std::string removed_key;  // the history entry removed, if that is where the version was
+  if (live && IsVersion(current, version_id)) {
+    batch.Delete(object_key);
+    Discard(current, batch, garbage);
+    live = false;
+  } else {
+    for (const auto& [index_key, value] : history) {
+      ObjectRecord old;
+      CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(value, &old, false));
+      if (!IsVersion(old, version_id)) continue;
+      batch.Delete(index_key);
+      Discard(old, batch, garbage);
+      result->delete_marker = old.delete_marker;
+      removed_key = index_key;
+      break;
+    }
+    if (removed_key.empty()) return Status::Ok();  // no such version: nothing to do (as S3)
+  }
+  if (live) return Status::Ok();
+  // No live version now: the newest remaining entry becomes the latest; a live one moves back.
+  for (const auto& [index_key, value] : history) {
+    if (index_key == removed_key) continue;
+    ObjectRecord newest;
+    CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(value, &newest, false));
+    if (!newest.delete_marker) {
+      batch.Delete(index_key);
+      batch.Put(object_key, value);
+    }
+    break;
+  }
+  return Status::Ok();
+}
+
+Status LocalStoreImpl::FindVersion(const std::string& bucket, const std::string& key,
+                                   const std::string& version_id, std::string* index_key,
+                                   std::string* value) {
+  *index_key = ObjectKey(bucket, key);
+  if (version_id.empty()) return db_->Get(*index_key, value);
+  auto snapshot = db_->NewSnapshot();
+  Status s = db_->Get(*index_key, value, *snapshot);
+  if (s.ok()) {
+    ObjectRecord rec;
+    CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(*value, &rec, false));
+    if (IsVersion(rec, version_id)) return Status::Ok();
+  } else if (s.code() != Code::kNotFound) {
+    return s;
+  }
+  if (version_id == "null") {
+    std::vector<std::pair<std::string, std::string>> history;
+    CAIRN_RETURN_IF_ERROR(
+        ReadHistory(bucket, key, std::numeric_limits<size_t>::max(), &history, snapshot.get()));
+    for (auto& [k, v] : history) {
+      ObjectRecord rec;
+      CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(v, &rec, false));
+      if (rec.null_version) {
+        *index_key = std::move(k);
+        *value = std::move(v);
+        return Status::Ok();
+      }
+    }
+    return Status(Code::kNotFound, "");
+  }
+  auto stamp = VersionStamp::FromId(version_id);
+  if (!stamp) return Status(Code::kNotFound, "");
+  *index_key = VersionKey(bucket, key, *stamp);
+  s = db_->Get(*index_key, value, *snapshot);
+  if (!s.ok()) return s;
+  ObjectRecord rec;
+  CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(*value, &rec, false));
+  return IsVersion(rec, version_id) ? Status::Ok() : Status(Code::kNotFound, "");
+}
+
+Result<std::optional<ObjectInfo>> LocalStoreImpl::LatestDeleteMarker(const std::string& bucket,
+                                                                     const std::string& key) {
+  CAIRN_ASSIGN_OR_RETURN(BucketRecord bucket_rec, CachedBucket(bucket));
+  if (bucket_rec.versioning == Versioning::kUnversioned) return std::optional<ObjectInfo>();
+  auto snapshot = db_->NewSnapshot();
+  std::string value;
+  Status s = db_->Get(ObjectKey(bucket, key), &value, *snapshot);
+  if (s.ok()) return std::optional<ObjectInfo>();
+  if (s.code() != Code::kNotFound) return s;
+  std::vector<std::pair<std::string, std::string>> history;
+  CAIRN_RETURN_IF_ERROR(ReadHistory(bucket, key, 1, &history, snapshot.get()));
+  if (history.empty()) return std::optional<ObjectInfo>();
+  ObjectRecord rec;
+  CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(history.front().second, &rec, false));
+  if (!rec.delete_marker) return std::optional<ObjectInfo>();
+  return std::optional<ObjectInfo>(ToInfo(bucket, key, std::move(rec), bucket_rec.versioning));
+}
+
+Result<std::string> LocalStoreImpl::SetObjectTags(const std::string& bucket, const std::string& key,
+                                                  const std::string& version_id, const Tags& tags) {
+  std::shared_lock bucket_lock(buckets_mu_);
+  CAIRN_ASSIGN_OR_RETURN(BucketRecord bucket_rec, CachedBucket(bucket));
+  std::lock_guard key_lock(KeyMutex(ObjectKey(bucket, key)));
+  std::string index_key, value;
+  Status s = FindVersion(bucket, key, version_id, &index_key, &value);
+  if (s.code() == Code::kNotFound) {
+    return version_id.empty()
+               ? Status(Code::kNoSuchKey, "the specified key does not exist")
+               : Status(Code::kNoSuchVersion, "the specified version does not exist");
+  }
+  CAIRN_RETURN_IF_ERROR(s);
+  ObjectRecord rec;
+  CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(value, &rec, /*with_data=*/true));
+  if (rec.delete_marker) {
+    return Status(Code::kMethodNotAllowed,
+                  "The specified method is not allowed against this resource.");
+  }
+  rec.tags = tags;
+  CAIRN_RETURN_IF_ERROR(db_->Put(index_key, EncodeObjectRecord(rec), /*sync=*/true));
+  rec.inline_data.clear();
+  return ToInfo(bucket, key, std::move(rec), bucket_rec.versioning).version_id;
+}
+
+}  // namespace cairn::storage::local
