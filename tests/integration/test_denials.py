@@ -553,6 +553,14 @@ class DenialMatrixTest(CairnTestCase):
             narrow, "PUT", ADMIN_BASE + "service-account",
             {"Content-Type": "application/json"}, b'{"parent": "alice"}'), 403, "AccessDenied",
             True)
+        # A narrowed key is not its own parent: it may not drop its policy, nor re-enable or
+        # re-key itself, through MinIO's update-service-account.
+        for change in ({"newPolicy": {}}, {"newSecretKey": "self-chosen-secret-1"}):
+            row("service-account", f"update itself {sorted(change)[0]}",
+                lambda c=change: self.as_user(
+                    narrow, "POST", "/minio/admin/v3/update-service-account?accessKey=" + narrow,
+                    body=madmin_payload.encrypt(self.users[narrow], json.dumps(c).encode()),
+                    region=""), 403, "AccessDenied", True)
 
         # ---- disabled user, deleted key ----
         for user in ("dis", "gone"):
@@ -638,6 +646,8 @@ class DenialMatrixTest(CairnTestCase):
             ("PUT", "add-service-account", {"targetUser": "reader"}, True, True),
             ("POST", f"update-service-account?accessKey={self.reader_sa}",
              {"newStatus": "off"}, True, True),
+            ("POST", f"update-service-account?accessKey={self.reader_sa}",
+             {"newPolicy": grab, "newSecretKey": "taken-over-secret-1"}, True, True),
             ("GET", "list-service-accounts?user=reader", None, False, None),
             ("GET", f"info-service-account?accessKey={self.reader_sa}", None, False, None),
             ("DELETE", f"delete-service-account?accessKey={self.reader_sa}", None, True, None),
