@@ -94,6 +94,9 @@ Result<Reply> Dispatch(Endpoint endpoint, AdminContext& ctx) {
     case Endpoint::kV3AccountInfo: return V3AccountInfo(ctx);
     case Endpoint::kV3Service: return V3Service(ctx);
     case Endpoint::kV3GetConfigKV: return V3GetConfigKV(ctx);
+    case Endpoint::kV3SetConfigKV: return V3SetConfigKV(ctx);
+    case Endpoint::kV3DelConfigKV: return V3DelConfigKV(ctx);
+    case Endpoint::kV3HelpConfigKV: return V3HelpConfigKV(ctx);
   }
   return Status(Code::kInternal, "unrouted admin endpoint");
 }
@@ -128,9 +131,10 @@ void AdminApi::Handle(const http::Request& request, ByteSource& raw_body,
                              : ErrorJson(info, message, request_id);
     out.Send(info.http_status, error_headers, text).IgnoreError();
   };
+  bool config_call = false;  // set once the endpoint is known
   auto fail = [&](const Status& error) {
     ErrorInfo info = options_.error_table(error.code());
-    if (minio) info = MinioAdminError(error.code(), info);
+    if (minio) info = MinioAdminError(error.code(), info, config_call);
     // NotImplemented is a client asking for what is not there, not a server fault.
     if (info.http_status >= 500 && error.code() != Code::kNotImplemented) {
       spdlog::error("admin {} {}: {} (request {})", request.method, request.path, error.ToString(),
@@ -153,6 +157,7 @@ void AdminApi::Handle(const http::Request& request, ByteSource& raw_body,
   }
   if (!resolved.ok()) return fail(resolved.status());
   const EndpointSpec& spec = **resolved;
+  config_call = IsConfigEndpoint(spec.endpoint);
 
   auto query = ParseQuery(request.query);
   if (!query) return fail(Status(Code::kInvalidArgument, "The query string is not valid."));

@@ -66,10 +66,20 @@ constexpr EndpointSpec kMinioEndpoints[] = {
     {"GET", "accountinfo", Endpoint::kV3AccountInfo, "", kV3},
     // restart/stop/freeze/unfreeze: authorized by ?action=, then refused (minio_v3_server.cc).
     {"POST", "service", Endpoint::kV3Service, "", kV3},
+    // The settings Cairn has, in MinIO's config-kv form (minio_v3_config.cc); MinIO asks
+    // admin:ConfigUpdate for reading them too.
     {"GET", "get-config-kv", Endpoint::kV3GetConfigKV, "admin:ConfigUpdate", kV3},
+    {"PUT", "set-config-kv", Endpoint::kV3SetConfigKV, "admin:ConfigUpdate", kV3},
+    {"DELETE", "del-config-kv", Endpoint::kV3DelConfigKV, "admin:ConfigUpdate", kV3},
+    {"GET", "help-config-kv", Endpoint::kV3HelpConfigKV, "admin:ConfigUpdate", kV3},
 };
 
 }  // namespace
+
+bool IsConfigEndpoint(Endpoint endpoint) {
+  return endpoint == Endpoint::kV3GetConfigKV || endpoint == Endpoint::kV3SetConfigKV ||
+         endpoint == Endpoint::kV3DelConfigKV || endpoint == Endpoint::kV3HelpConfigKV;
+}
 
 std::optional<AdminApiVersion> VersionOf(std::string_view path) {
   if (path.starts_with(kBasePath)) return AdminApiVersion::kCairnV1;

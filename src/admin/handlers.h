@@ -63,6 +63,10 @@ Result<Reply> V3DataUsageInfo(AdminContext& ctx);
 Result<Reply> V3PolicyEntities(AdminContext& ctx);
 Result<Reply> V3AccountInfo(AdminContext& ctx);
 Result<Reply> V3Service(AdminContext& ctx);
+// MinIO's config-kv calls over the settings Cairn has (minio_v3_config.cc).
 Result<Reply> V3GetConfigKV(AdminContext& ctx);
+Result<Reply> V3SetConfigKV(AdminContext& ctx);
+Result<Reply> V3DelConfigKV(AdminContext& ctx);
+Result<Reply> V3HelpConfigKV(AdminContext& ctx);
 
 }  // namespace cairn::admin

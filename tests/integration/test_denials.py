@@ -657,6 +657,9 @@ class DenialMatrixTest(CairnTestCase):
             ("GET", "idp/builtin/policy-entities", None, False, None),
             ("GET", "idp/builtin/policy-entities?policy=den-alice", None, False, None),
             ("GET", "get-config-kv?key=region", None, False, None),
+            ("PUT", "set-config-kv", b"region name=eu-west-1", True, True),
+            ("DELETE", "del-config-kv", b"site", True, True),
+            ("GET", "help-config-kv?subSys=region&key=", None, False, None),
             ("POST", "service?action=restart", None, False, None),
             ("POST", "service?action=stop", None, False, None),
         ]
@@ -669,7 +672,8 @@ class DenialMatrixTest(CairnTestCase):
                         body = {"targetUser": "alice"}
 
                 def v3_request(u=user, m=method, n=name, b=body, enc=encrypted):
-                    data = b"" if b is None else json.dumps(b).encode()
+                    data = b if isinstance(b, bytes) else (
+                        b"" if b is None else json.dumps(b).encode())
                     if enc:
                         data = madmin_payload.encrypt(self.users[u], data)
                     # madmin-go signs with an empty region in the credential scope.

@@ -409,10 +409,7 @@ func main() {
 		}
 		return expect(strings.TrimSpace(string(kv)) == "region name=us-east-1", "config %q", kv)
 	}())
-	check("GetConfigKV of a subsystem Cairn lacks", adminCode(func() error {
-		_, err := adm.GetConfigKV(ctx, "notify_webhook")
-		return err
-	}(), "NotImplemented"))
+	configChecks(ctx, adm)
 	check("ServiceRestart is refused with a clear error", func() error {
 		err := adm.ServiceRestart(ctx)
 		if err := adminCode(err, "NotImplemented"); err != nil {
