@@ -87,6 +87,8 @@ Result<Reply> Dispatch(Endpoint endpoint, AdminContext& ctx) {
     case Endpoint::kV3ListServiceAccounts: return V3ListServiceAccounts(ctx);
     case Endpoint::kV3InfoServiceAccount: return V3InfoServiceAccount(ctx);
     case Endpoint::kV3DeleteServiceAccount: return V3DeleteServiceAccount(ctx);
+    case Endpoint::kV3InfoAccessKey: return V3InfoAccessKey(ctx);
+    case Endpoint::kV3ListAccessKeysBulk: return V3ListAccessKeysBulk(ctx);
     case Endpoint::kV3ServerInfo: return V3ServerInfo(ctx);
     case Endpoint::kV3StorageInfo: return V3StorageInfo(ctx);
     case Endpoint::kV3DataUsageInfo: return V3DataUsageInfo(ctx);

@@ -58,6 +58,9 @@ constexpr EndpointSpec kMinioEndpoints[] = {
     {"GET", "list-service-accounts", Endpoint::kV3ListServiceAccounts, "", kV3},
     {"GET", "info-service-account", Endpoint::kV3InfoServiceAccount, "", kV3},
     {"DELETE", "delete-service-account", Endpoint::kV3DeleteServiceAccount, "", kV3},
+    // Newer madmin-go: own keys without admin actions, as the calls above.
+    {"GET", "info-access-key", Endpoint::kV3InfoAccessKey, "", kV3},
+    {"GET", "list-access-keys-bulk", Endpoint::kV3ListAccessKeysBulk, "", kV3},
     {"GET", "info", Endpoint::kV3ServerInfo, "admin:ServerInfo", kV3},
     {"GET", "storageinfo", Endpoint::kV3StorageInfo, "admin:StorageInfo", kV3},
     {"GET", "datausageinfo", Endpoint::kV3DataUsageInfo, "admin:DataUsageInfo", kV3},

@@ -64,6 +64,8 @@ enum class Endpoint {
   kV3ListServiceAccounts,
   kV3InfoServiceAccount,
   kV3DeleteServiceAccount,
+  kV3InfoAccessKey,
+  kV3ListAccessKeysBulk,
   kV3ServerInfo,
   kV3StorageInfo,
   kV3DataUsageInfo,

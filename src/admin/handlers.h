@@ -57,6 +57,9 @@ Result<Reply> V3UpdateServiceAccount(AdminContext& ctx);
 Result<Reply> V3ListServiceAccounts(AdminContext& ctx);
 Result<Reply> V3InfoServiceAccount(AdminContext& ctx);
 Result<Reply> V3DeleteServiceAccount(AdminContext& ctx);
+// Newer madmin-go's access-key calls (minio_v3_access_keys.cc).
+Result<Reply> V3InfoAccessKey(AdminContext& ctx);
+Result<Reply> V3ListAccessKeysBulk(AdminContext& ctx);
 Result<Reply> V3ServerInfo(AdminContext& ctx);
 Result<Reply> V3StorageInfo(AdminContext& ctx);
 Result<Reply> V3DataUsageInfo(AdminContext& ctx);

@@ -348,19 +348,8 @@ Result<Reply> V3InfoServiceAccount(AdminContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(std::string access_key, ctx.RequiredParam("accessKey"));
   CAIRN_ASSIGN_OR_RETURN(iam::ServiceAccountInfo account,
                          ServiceAccountFor(ctx, access_key, "admin:ListServiceAccounts"));
-  const std::string& root = ctx.iam().root_access_key();
-  // madmin.InfoServiceAccountResp: MinIO's account status is "on" or "off"; an implied policy
-  // means the parent's rights, reported with an empty document.
-  // Newer madmin-go reads "name", "description" and "expiration" (absent: never) as well.
-  Json reply{{"parentUser", account.parent.empty() ? root : account.parent},
-             {"accountStatus", account.enabled ? "on" : "off"},
-             {"impliedPolicy", account.policy.empty()},
-             {"policy", account.policy},
-             {"comment", account.description},
-             {"name", account.name},
-             {"description", account.description}};
-  if (account.expiration) reply["expiration"] = FormatIso8601(*account.expiration);
-  return ctx.Encrypted(reply);
+  // madmin.InfoServiceAccountResp.
+  return ctx.Encrypted(MinioServiceAccountJson(account, ctx.iam().root_access_key(), true));
 }
 
 Result<Reply> V3DeleteServiceAccount(AdminContext& ctx) {
