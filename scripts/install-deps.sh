@@ -17,6 +17,9 @@ if [[ "${1:-}" == "--test" ]]; then
   packages+=(nginx-light fio curl procps)
   # Example applications (examples/): PostgreSQL and Debian's Python drivers for /usr/bin/python3.
   packages+=(postgresql python3-psycopg2 python3-boto3 python3-yaml)
+  # tests/integration/madmin_payload.py: madmin's encrypted admin bodies (AES-GCM, ChaCha20,
+  # Argon2id), computed by /usr/bin/python3 with Debian's packages (PyPI is out of reach).
+  packages+=(python3-cryptography python3-argon2)
   packages+=(chromium)  # tests/browser, tests/console: playwright-core drives Debian's chromium
   packages+=(clang-14 libclang-rt-14-dev)  # tests/fuzz: libFuzzer, ASan and UBSan
   # tests/madmin: MinIO's admin client and S3 client, built in GOPATH mode from Debian's sources.

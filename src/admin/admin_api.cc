@@ -87,6 +87,8 @@ Result<Reply> Dispatch(Endpoint endpoint, AdminContext& ctx) {
     case Endpoint::kV3ListServiceAccounts: return V3ListServiceAccounts(ctx);
     case Endpoint::kV3InfoServiceAccount: return V3InfoServiceAccount(ctx);
     case Endpoint::kV3DeleteServiceAccount: return V3DeleteServiceAccount(ctx);
+    case Endpoint::kV3InfoAccessKey: return V3InfoAccessKey(ctx);
+    case Endpoint::kV3ListAccessKeysBulk: return V3ListAccessKeysBulk(ctx);
     case Endpoint::kV3ServerInfo: return V3ServerInfo(ctx);
     case Endpoint::kV3StorageInfo: return V3StorageInfo(ctx);
     case Endpoint::kV3DataUsageInfo: return V3DataUsageInfo(ctx);
@@ -94,6 +96,9 @@ Result<Reply> Dispatch(Endpoint endpoint, AdminContext& ctx) {
     case Endpoint::kV3AccountInfo: return V3AccountInfo(ctx);
     case Endpoint::kV3Service: return V3Service(ctx);
     case Endpoint::kV3GetConfigKV: return V3GetConfigKV(ctx);
+    case Endpoint::kV3SetConfigKV: return V3SetConfigKV(ctx);
+    case Endpoint::kV3DelConfigKV: return V3DelConfigKV(ctx);
+    case Endpoint::kV3HelpConfigKV: return V3HelpConfigKV(ctx);
   }
   return Status(Code::kInternal, "unrouted admin endpoint");
 }
@@ -128,9 +133,10 @@ void AdminApi::Handle(const http::Request& request, ByteSource& raw_body,
                              : ErrorJson(info, message, request_id);
     out.Send(info.http_status, error_headers, text).IgnoreError();
   };
+  bool config_call = false;  // set once the endpoint is known
   auto fail = [&](const Status& error) {
     ErrorInfo info = options_.error_table(error.code());
-    if (minio) info = MinioAdminError(error.code(), info);
+    if (minio) info = MinioAdminError(error.code(), info, config_call);
     // NotImplemented is a client asking for what is not there, not a server fault.
     if (info.http_status >= 500 && error.code() != Code::kNotImplemented) {
       spdlog::error("admin {} {}: {} (request {})", request.method, request.path, error.ToString(),
@@ -153,6 +159,7 @@ void AdminApi::Handle(const http::Request& request, ByteSource& raw_body,
   }
   if (!resolved.ok()) return fail(resolved.status());
   const EndpointSpec& spec = **resolved;
+  config_call = IsConfigEndpoint(spec.endpoint);
 
   auto query = ParseQuery(request.query);
   if (!query) return fail(Status(Code::kInvalidArgument, "The query string is not valid."));

@@ -73,10 +73,14 @@ Result<Json> AdminContext::BodyObject() {
   return object;
 }
 
-Result<Json> AdminContext::EncryptedBodyObject() {
+Result<std::string> AdminContext::EncryptedBodyText() {
   CAIRN_ASSIGN_OR_RETURN(std::string sealed, BodyText());
   CAIRN_ASSIGN_OR_RETURN(auth::Credentials caller, iam().Lookup(identity_.access_key));
-  CAIRN_ASSIGN_OR_RETURN(std::string text, MadminDecrypt(caller.secret_key, sealed));
+  return MadminDecrypt(caller.secret_key, sealed);
+}
+
+Result<Json> AdminContext::EncryptedBodyObject() {
+  CAIRN_ASSIGN_OR_RETURN(std::string text, EncryptedBodyText());
   Json object = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (object.is_discarded() || !object.is_object()) {
     return Status(Code::kInvalidArgument, "the decrypted request body must be a JSON object");

@@ -92,7 +92,9 @@ class AdminContext {
   // The body as a JSON object (kInvalidArgument when it is not one).
   Result<Json> BodyObject();
   // The body as madmin-go encrypts it (madmin_crypto.h) under the caller's secret key, decrypted
-  // and parsed as a JSON object (kInvalidArgument when it is neither).
+  // (kInvalidArgument when it is not such a payload).
+  Result<std::string> EncryptedBodyText();
+  // The same, parsed as a JSON object (kInvalidArgument when it is not one).
   Result<Json> EncryptedBodyObject();
   // `reply` encrypted under the caller's secret key, as madmin-go's DecryptData reads it.
   Result<Reply> Encrypted(const Json& reply) const;

@@ -58,6 +58,9 @@ constexpr EndpointSpec kMinioEndpoints[] = {
     {"GET", "list-service-accounts", Endpoint::kV3ListServiceAccounts, "", kV3},
     {"GET", "info-service-account", Endpoint::kV3InfoServiceAccount, "", kV3},
     {"DELETE", "delete-service-account", Endpoint::kV3DeleteServiceAccount, "", kV3},
+    // Newer madmin-go: own keys without admin actions, as the calls above.
+    {"GET", "info-access-key", Endpoint::kV3InfoAccessKey, "", kV3},
+    {"GET", "list-access-keys-bulk", Endpoint::kV3ListAccessKeysBulk, "", kV3},
     {"GET", "info", Endpoint::kV3ServerInfo, "admin:ServerInfo", kV3},
     {"GET", "storageinfo", Endpoint::kV3StorageInfo, "admin:StorageInfo", kV3},
     {"GET", "datausageinfo", Endpoint::kV3DataUsageInfo, "admin:DataUsageInfo", kV3},
@@ -66,10 +69,20 @@ constexpr EndpointSpec kMinioEndpoints[] = {
     {"GET", "accountinfo", Endpoint::kV3AccountInfo, "", kV3},
     // restart/stop/freeze/unfreeze: authorized by ?action=, then refused (minio_v3_server.cc).
     {"POST", "service", Endpoint::kV3Service, "", kV3},
+    // The settings Cairn has, in MinIO's config-kv form (minio_v3_config.cc); MinIO asks
+    // admin:ConfigUpdate for reading them too.
     {"GET", "get-config-kv", Endpoint::kV3GetConfigKV, "admin:ConfigUpdate", kV3},
+    {"PUT", "set-config-kv", Endpoint::kV3SetConfigKV, "admin:ConfigUpdate", kV3},
+    {"DELETE", "del-config-kv", Endpoint::kV3DelConfigKV, "admin:ConfigUpdate", kV3},
+    {"GET", "help-config-kv", Endpoint::kV3HelpConfigKV, "admin:ConfigUpdate", kV3},
 };
 
 }  // namespace
+
+bool IsConfigEndpoint(Endpoint endpoint) {
+  return endpoint == Endpoint::kV3GetConfigKV || endpoint == Endpoint::kV3SetConfigKV ||
+         endpoint == Endpoint::kV3DelConfigKV || endpoint == Endpoint::kV3HelpConfigKV;
+}
 
 std::optional<AdminApiVersion> VersionOf(std::string_view path) {
   if (path.starts_with(kBasePath)) return AdminApiVersion::kCairnV1;

@@ -64,6 +64,8 @@ enum class Endpoint {
   kV3ListServiceAccounts,
   kV3InfoServiceAccount,
   kV3DeleteServiceAccount,
+  kV3InfoAccessKey,
+  kV3ListAccessKeysBulk,
   kV3ServerInfo,
   kV3StorageInfo,
   kV3DataUsageInfo,
@@ -71,6 +73,9 @@ enum class Endpoint {
   kV3AccountInfo,
   kV3Service,
   kV3GetConfigKV,
+  kV3SetConfigKV,
+  kV3DelConfigKV,
+  kV3HelpConfigKV,
 };
 
 struct EndpointSpec {
@@ -83,6 +88,9 @@ struct EndpointSpec {
   std::string_view action;
   AdminApiVersion version = AdminApiVersion::kCairnV1;
 };
+
+// MinIO's config-kv calls: their argument errors are MinIO's config errors (XMinioConfigError).
+bool IsConfigEndpoint(Endpoint endpoint);
 
 // The API version a path belongs to; nullopt for paths below neither base.
 std::optional<AdminApiVersion> VersionOf(std::string_view path);

@@ -57,12 +57,19 @@ Result<Reply> V3UpdateServiceAccount(AdminContext& ctx);
 Result<Reply> V3ListServiceAccounts(AdminContext& ctx);
 Result<Reply> V3InfoServiceAccount(AdminContext& ctx);
 Result<Reply> V3DeleteServiceAccount(AdminContext& ctx);
+// Newer madmin-go's access-key calls (minio_v3_access_keys.cc).
+Result<Reply> V3InfoAccessKey(AdminContext& ctx);
+Result<Reply> V3ListAccessKeysBulk(AdminContext& ctx);
 Result<Reply> V3ServerInfo(AdminContext& ctx);
 Result<Reply> V3StorageInfo(AdminContext& ctx);
 Result<Reply> V3DataUsageInfo(AdminContext& ctx);
 Result<Reply> V3PolicyEntities(AdminContext& ctx);
 Result<Reply> V3AccountInfo(AdminContext& ctx);
 Result<Reply> V3Service(AdminContext& ctx);
+// MinIO's config-kv calls over the settings Cairn has (minio_v3_config.cc).
 Result<Reply> V3GetConfigKV(AdminContext& ctx);
+Result<Reply> V3SetConfigKV(AdminContext& ctx);
+Result<Reply> V3DelConfigKV(AdminContext& ctx);
+Result<Reply> V3HelpConfigKV(AdminContext& ctx);
 
 }  // namespace cairn::admin

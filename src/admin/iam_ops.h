@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "admin/context.h"
+#include "common/time.h"
 
 namespace cairn::admin {
 
@@ -59,6 +60,30 @@ struct NewServiceAccount {
 // only the root may mint keys of the root). Returns the stored record and the secret.
 Result<std::pair<iam::ServiceAccountInfo, auth::Credentials>> CreateServiceAccountChecked(
     AdminContext& ctx, NewServiceAccount request);
+// What an update changes (absent: kept). `status` is MinIO's "on"/"off" or Cairn's
+// "enabled"/"disabled"; `policy` is the request's document, read by UpdatePolicyText.
+struct ServiceAccountChanges {
+  std::optional<std::string> secret_key;
+  std::optional<std::string> status;
+  std::optional<std::string> policy;  // checked text; "" = back to the parent's rights
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+  // nullopt: kept; TimePoint{}: never expires; else between 15 minutes and 365 days from now
+  // (MinIO's bounds).
+  std::optional<TimePoint> expiration;
+};
+// An update's policy field: nullopt when absent or null (the policy is kept, see
+// docs/admin-api.md); "" for an empty document ({} or no Version and no Statement: the parent's
+// rights); else the document checked as an identity policy (kMalformedPolicy).
+Result<std::optional<std::string>> UpdatePolicyText(const Json* policy);
+// An update's expiration as RFC 3339 text: Go's zero time and the Unix epoch mean "never", as
+// MinIO reads them (kInvalidArgument when it is not a time).
+Result<TimePoint> ParseExpiration(std::string_view text);
+// Changes the account after the owner checks (admin:UpdateServiceAccount unless the caller's
+// own; only the root may change keys of the root). Returns the updated record.
+Result<iam::ServiceAccountInfo> UpdateServiceAccountChecked(AdminContext& ctx,
+                                                            const std::string& access_key,
+                                                            const ServiceAccountChanges& changes);
 // The accounts of `user` ("" = the caller), after admin:ListServiceAccounts unless its own.
 Result<std::vector<iam::ServiceAccountInfo>> ListServiceAccountsChecked(AdminContext& ctx,
                                                                         std::string user);

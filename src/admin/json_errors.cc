@@ -25,7 +25,10 @@ std::string MinioErrorJson(const ErrorInfo& info, std::string_view message,
   return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-ErrorInfo MinioAdminError(Code code, ErrorInfo s3) {
+ErrorInfo MinioAdminError(Code code, ErrorInfo s3, bool config_call) {
+  if (config_call && code == Code::kInvalidArgument) {
+    return ErrorInfo{"XMinioConfigError", 400, s3.message};
+  }
   switch (code) {
     case Code::kNoSuchUser: s3.code = "XMinioAdminNoSuchUser"; break;
     case Code::kNoSuchGroup: s3.code = "XMinioAdminNoSuchGroup"; break;

@@ -32,7 +32,9 @@ std::string MinioErrorJson(const ErrorInfo& info, std::string_view message,
                            std::string_view resource, std::string_view request_id);
 
 // `s3` (the S3 table's answer for `code`) with MinIO's admin code names where MinIO's admin API
-// has its own (XMinioAdminNoSuchUser, ...), so mc prints what it prints against MinIO.
-ErrorInfo MinioAdminError(Code code, ErrorInfo s3);
+// has its own (XMinioAdminNoSuchUser, ...), so mc prints what it prints against MinIO. On the
+// config-kv calls (`config_call`) a refused argument (kInvalidArgument: an unknown sub-system or
+// key, a setting that cannot change at run time) is MinIO's XMinioConfigError, 400.
+ErrorInfo MinioAdminError(Code code, ErrorInfo s3, bool config_call = false);
 
 }  // namespace cairn::admin

@@ -303,13 +303,35 @@ Result<Reply> V3AddServiceAccount(AdminContext& ctx) {
 }
 
 Result<Reply> V3UpdateServiceAccount(AdminContext& ctx) {
-  // IamStore has no update of a service account yet (new secret, policy, status or comment in
-  // place); removing and re-adding would not be atomic. Refused loudly until it has one.
+  // madmin.UpdateServiceAccountReq, encrypted: {"newPolicy"?, "newSecretKey"?, "newStatus"?,
+  // "newComment"?} in 2.0.7; newer clients send "newName", "newDescription" and
+  // "newExpiration" too. Empty strings mean "unchanged", as MinIO reads them.
   CAIRN_ASSIGN_OR_RETURN(std::string access_key, ctx.RequiredParam("accessKey"));
+  // Authorized before the body is judged: refusals do not depend on its details.
   CAIRN_RETURN_IF_ERROR(ServiceAccountFor(ctx, access_key, "admin:UpdateServiceAccount").status());
-  return Status(Code::kNotImplemented,
-                "Cairn does not implement update-service-account yet; delete the service "
-                "account and add it again.");
+  CAIRN_ASSIGN_OR_RETURN(Json body, ctx.EncryptedBodyObject());
+  ServiceAccountChanges changes;
+  auto non_empty = [&](std::string_view field) -> Result<std::optional<std::string>> {
+    CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> value, OptionalString(body, field));
+    if (value && value->empty()) value.reset();
+    return value;
+  };
+  CAIRN_ASSIGN_OR_RETURN(changes.secret_key, non_empty("newSecretKey"));
+  CAIRN_ASSIGN_OR_RETURN(changes.status, non_empty("newStatus"));
+  CAIRN_ASSIGN_OR_RETURN(changes.name, non_empty("newName"));
+  CAIRN_ASSIGN_OR_RETURN(changes.description, non_empty("newDescription"));
+  if (!changes.description) {
+    CAIRN_ASSIGN_OR_RETURN(changes.description, non_empty("newComment"));
+  }
+  CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> expiration, non_empty("newExpiration"));
+  if (expiration) {
+    CAIRN_ASSIGN_OR_RETURN(changes.expiration, ParseExpiration(*expiration));
+  }
+  auto policy = body.find("newPolicy");
+  CAIRN_ASSIGN_OR_RETURN(changes.policy,
+                         UpdatePolicyText(policy == body.end() ? nullptr : &*policy));
+  CAIRN_RETURN_IF_ERROR(UpdateServiceAccountChecked(ctx, access_key, changes).status());
+  return Reply::NoContent();  // madmin-go expects 204
 }
 
 Result<Reply> V3ListServiceAccounts(AdminContext& ctx) {
@@ -326,14 +348,8 @@ Result<Reply> V3InfoServiceAccount(AdminContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(std::string access_key, ctx.RequiredParam("accessKey"));
   CAIRN_ASSIGN_OR_RETURN(iam::ServiceAccountInfo account,
                          ServiceAccountFor(ctx, access_key, "admin:ListServiceAccounts"));
-  const std::string& root = ctx.iam().root_access_key();
-  // madmin.InfoServiceAccountResp: MinIO's account status is "on" or "off"; an implied policy
-  // means the parent's rights, reported with an empty document.
-  return ctx.Encrypted(Json{{"parentUser", account.parent.empty() ? root : account.parent},
-                            {"accountStatus", account.enabled ? "on" : "off"},
-                            {"impliedPolicy", account.policy.empty()},
-                            {"policy", account.policy},
-                            {"comment", account.description}});
+  // madmin.InfoServiceAccountResp.
+  return ctx.Encrypted(MinioServiceAccountJson(account, ctx.iam().root_access_key(), true));
 }
 
 Result<Reply> V3DeleteServiceAccount(AdminContext& ctx) {

@@ -169,17 +169,4 @@ Result<Reply> V3Service(AdminContext& ctx) {
                     "(systemctl, docker, kubectl).");
 }
 
-Result<Reply> V3GetConfigKV(AdminContext& ctx) {
-  // The settings Cairn has, in MinIO's "subsystem key=value" lines, encrypted as madmin reads
-  // them. Only `region` exists today; other subsystems are refused by name.
-  CAIRN_ASSIGN_OR_RETURN(std::string key, ctx.RequiredParam("key"));
-  std::string subsystem = key.substr(0, key.find_first_of(" :"));
-  if (subsystem != "region") {
-    return Status(Code::kNotImplemented,
-                  "Cairn has no configuration subsystem '" + subsystem + "'; it has: region.");
-  }
-  std::string line = "region name=" + ctx.services().options.region + "\n";
-  return ctx.EncryptedText(line);
-}
-
 }  // namespace cairn::admin

@@ -1,5 +1,7 @@
 #include "admin/records_json.h"
 
+#include "common/time.h"
+
 namespace cairn::admin {
 
 namespace {
@@ -32,6 +34,23 @@ Json ServiceAccountJson(const iam::ServiceAccountInfo& account, std::string_view
               {"description", account.description},
               {"status", StatusName(account.enabled)},
               {"policy", std::move(policy)}};
+}
+
+Json MinioServiceAccountJson(const iam::ServiceAccountInfo& account,
+                             std::string_view root_access_key, bool info) {
+  Json out{{"parentUser", account.parent.empty() ? std::string(root_access_key) : account.parent},
+           {"accountStatus", account.enabled ? "on" : "off"},
+           {"impliedPolicy", account.policy.empty()}};
+  if (info) {
+    out["policy"] = account.policy;  // "" for an implied policy: the parent's rights
+    out["comment"] = account.description;
+  } else {
+    out["accessKey"] = account.access_key;
+  }
+  out["name"] = account.name;
+  out["description"] = account.description;
+  if (account.expiration) out["expiration"] = FormatIso8601(*account.expiration);
+  return out;
 }
 
 Result<Json> PolicyDocumentJson(std::string_view text) {

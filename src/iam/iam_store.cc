@@ -121,6 +121,12 @@ Status IamStore::Load() {
     account.info.description = StringField(doc, "description");
     account.info.enabled = StringField(doc, "status") != "disabled";
     account.info.policy = StringField(doc, "policy");
+    if (std::string expiration = StringField(doc, "expiration"); !expiration.empty()) {
+      account.info.expiration = ParseIso8601(expiration);
+      if (!account.info.expiration) {
+        return Status(Code::kCorruption, "IAM record " + key + " has a malformed expiration");
+      }
+    }
     service_accounts_[account.info.access_key] = std::move(account);
   }
   return Status::Ok();
@@ -147,6 +153,8 @@ Status IamStore::SaveServiceAccount(const ServiceAccount& account) {
               {"description", account.info.description},
               {"status", account.info.enabled ? "enabled" : "disabled"},
               {"policy", account.info.policy}};
+  // Absent in records written before expirations existed: such keys never expire.
+  if (account.info.expiration) doc["expiration"] = FormatIso8601(*account.info.expiration);
   return store_.PutSystem(kServiceAccountPrefix + account.info.access_key, doc.dump());
 }
 
@@ -176,6 +184,7 @@ Result<auth::Credentials> IamStore::Lookup(std::string_view access_key) const {
   if (auto it = service_accounts_.find(key); it != service_accounts_.end()) {
     const ServiceAccount& account = it->second;
     if (!account.info.enabled) return unknown;
+    if (account.info.expiration && now_() >= *account.info.expiration) return unknown;
     if (!account.info.parent.empty()) {
       auto parent = users_.find(account.info.parent);
       if (parent == users_.end() || !parent->second.enabled) return unknown;
@@ -475,6 +484,30 @@ Result<auth::Credentials> IamStore::AddServiceAccount(
   auth::Credentials credentials{account.info.access_key, account.secret};
   service_accounts_[account.info.access_key] = std::move(account);
   return credentials;
+}
+
+Result<ServiceAccountInfo> IamStore::UpdateServiceAccount(const std::string& access_key,
+                                                          const ServiceAccountUpdate& update) {
+  std::unique_lock lock(mu_);
+  auto it = service_accounts_.find(access_key);
+  if (it == service_accounts_.end()) return NoSuchServiceAccount(access_key);
+  ServiceAccount account = it->second;  // changed as a copy: the live one stays until saved
+  if (update.secret) {
+    CAIRN_RETURN_IF_ERROR(ValidateCredentials(access_key, *update.secret));
+    account.secret = *update.secret;
+  }
+  if (update.enabled) account.info.enabled = *update.enabled;
+  if (update.policy) account.info.policy = *update.policy;
+  if (update.name) account.info.name = *update.name;
+  if (update.description) account.info.description = *update.description;
+  if (update.expiration) {
+    account.info.expiration = *update.expiration == TimePoint{}
+                                  ? std::nullopt
+                                  : std::optional<TimePoint>(*update.expiration);
+  }
+  CAIRN_RETURN_IF_ERROR(SaveServiceAccount(account));
+  it->second = std::move(account);
+  return it->second.info;
 }
 
 Status IamStore::RemoveServiceAccount(const std::string& access_key) {

@@ -20,6 +20,7 @@
 
 #include "auth/credentials.h"
 #include "common/status.h"
+#include "common/time.h"
 #include "storage/system_store.h"
 
 namespace cairn::iam {
@@ -45,6 +46,20 @@ struct ServiceAccountInfo {
   std::string description;
   bool enabled = true;
   std::string policy;  // JSON narrowing the parent's rights; "" = the parent's rights
+  // When the key stops signing; nullopt = never.
+  std::optional<TimePoint> expiration;
+};
+
+// The fields UpdateServiceAccount changes; absent ones keep their value. The parent and the
+// access key never change.
+struct ServiceAccountUpdate {
+  std::optional<std::string> secret;  // 8..40 characters, as AddUser's
+  std::optional<bool> enabled;
+  std::optional<std::string> policy;  // "" = back to the parent's rights
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+  // A time: the key expires then; TimePoint{} (the epoch): it never expires.
+  std::optional<TimePoint> expiration;
 };
 
 // Who a key belongs to, resolved for authorization.
@@ -101,9 +116,17 @@ class IamStore final : public auth::CredentialLookup {
                                               const std::string& secret, const std::string& policy,
                                               const std::string& name,
                                               const std::string& description);
+  // Changes the account in one durable write of its record: either every field given takes
+  // effect (for the next request it signs: a new secret, a status, a policy) or, when the write
+  // fails or the secret is invalid, none does. Returns the updated record.
+  Result<ServiceAccountInfo> UpdateServiceAccount(const std::string& access_key,
+                                                  const ServiceAccountUpdate& update);
   Status RemoveServiceAccount(const std::string& access_key);
   Result<ServiceAccountInfo> GetServiceAccount(const std::string& access_key) const;
   std::vector<ServiceAccountInfo> ListServiceAccounts(const std::string& parent) const;
+
+  // Where Lookup reads the time from, for service account expiry (default: common/time Now).
+  void SetClockForTest(TimePoint (*now)()) { now_ = now; }
 
  private:
   struct User {
@@ -132,6 +155,7 @@ class IamStore final : public auth::CredentialLookup {
 
   storage::SystemStore& store_;
   const auth::Credentials root_;
+  TimePoint (*now_)() = &Now;
   mutable std::shared_mutex mu_;
   std::map<std::string, User> users_;                       // guarded by mu_
   std::map<std::string, Group> groups_;                     // guarded by mu_

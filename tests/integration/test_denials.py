@@ -553,6 +553,14 @@ class DenialMatrixTest(CairnTestCase):
             narrow, "PUT", ADMIN_BASE + "service-account",
             {"Content-Type": "application/json"}, b'{"parent": "alice"}'), 403, "AccessDenied",
             True)
+        # A narrowed key is not its own parent: it may not drop its policy, nor re-enable or
+        # re-key itself, through MinIO's update-service-account.
+        for change in ({"newPolicy": {}}, {"newSecretKey": "self-chosen-secret-1"}):
+            row("service-account", f"update itself {sorted(change)[0]}",
+                lambda c=change: self.as_user(
+                    narrow, "POST", "/minio/admin/v3/update-service-account?accessKey=" + narrow,
+                    body=madmin_payload.encrypt(self.users[narrow], json.dumps(c).encode()),
+                    region=""), 403, "AccessDenied", True)
 
         # ---- disabled user, deleted key ----
         for user in ("dis", "gone"):
@@ -638,7 +646,12 @@ class DenialMatrixTest(CairnTestCase):
             ("PUT", "add-service-account", {"targetUser": "reader"}, True, True),
             ("POST", f"update-service-account?accessKey={self.reader_sa}",
              {"newStatus": "off"}, True, True),
+            ("POST", f"update-service-account?accessKey={self.reader_sa}",
+             {"newPolicy": grab, "newSecretKey": "taken-over-secret-1"}, True, True),
             ("GET", "list-service-accounts?user=reader", None, False, None),
+            ("GET", f"info-access-key?accessKey={self.reader_sa}", None, False, None),
+            ("GET", "list-access-keys-bulk?listType=all&all=true", None, False, None),
+            ("GET", "list-access-keys-bulk?listType=all&users=dis", None, False, None),
             ("GET", f"info-service-account?accessKey={self.reader_sa}", None, False, None),
             ("DELETE", f"delete-service-account?accessKey={self.reader_sa}", None, True, None),
             ("GET", "info", None, False, None),
@@ -647,6 +660,9 @@ class DenialMatrixTest(CairnTestCase):
             ("GET", "idp/builtin/policy-entities", None, False, None),
             ("GET", "idp/builtin/policy-entities?policy=den-alice", None, False, None),
             ("GET", "get-config-kv?key=region", None, False, None),
+            ("PUT", "set-config-kv", b"region name=eu-west-1", True, True),
+            ("DELETE", "del-config-kv", b"site", True, True),
+            ("GET", "help-config-kv?subSys=region&key=", None, False, None),
             ("POST", "service?action=restart", None, False, None),
             ("POST", "service?action=stop", None, False, None),
         ]
@@ -659,7 +675,8 @@ class DenialMatrixTest(CairnTestCase):
                         body = {"targetUser": "alice"}
 
                 def v3_request(u=user, m=method, n=name, b=body, enc=encrypted):
-                    data = b"" if b is None else json.dumps(b).encode()
+                    data = b if isinstance(b, bytes) else (
+                        b"" if b is None else json.dumps(b).encode())
                     if enc:
                         data = madmin_payload.encrypt(self.users[u], data)
                     # madmin-go signs with an empty region in the credential scope.

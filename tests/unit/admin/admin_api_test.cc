@@ -693,6 +693,105 @@ TEST_F(AdminApiTest, V3ServiceAccountsAreEncryptedBothWays) {
   EXPECT_FALSE(iam_->GetServiceAccount(key).ok());
 }
 
+TEST_F(AdminApiTest, V3UpdateServiceAccountChangesTheKeyInPlace) {
+  AddUser("owner", {"readwrite"});
+  ASSERT_TRUE(iam_->AddServiceAccount("owner", "ownerkey1", "ownerkey-secret", "", "ci", "").ok());
+  auto update = [&](const std::string& as, const std::string& secret, const std::string& key,
+                    const std::string& request) {
+    return Call("POST", V3("update-service-account"), {{"accessKey", key}},
+                MadminEncrypt(secret, request).value(), as, secret);
+  };
+  // Its owner changes it without admin actions: secret, status and comment in one call.
+  Response r = update("owner", "owner-secret", "ownerkey1",
+                      R"({"newSecretKey":"rotated-secret-1","newStatus":"off",)"
+                      R"("newComment":"rotated"})");
+  ASSERT_EQ(r.status, 204) << r.text;
+  EXPECT_EQ(iam_->Lookup("ownerkey1").status().code(), Code::kInvalidAccessKeyId);  // off
+  auto info = iam_->GetServiceAccount("ownerkey1");
+  EXPECT_EQ(info->description, "rotated");
+  EXPECT_EQ(info->name, "ci");  // not given: kept
+  EXPECT_EQ(info->parent, "owner");
+  r = update("owner", "owner-secret", "ownerkey1", R"({"newStatus":"on"})");
+  ASSERT_EQ(r.status, 204) << r.text;
+  EXPECT_EQ(iam_->Lookup("ownerkey1")->secret_key, "rotated-secret-1");
+
+  // A policy narrows it; an absent one keeps it (MinIO would drop it); {} clears it.
+  r = update("owner", "owner-secret", "ownerkey1",
+             R"({"newPolicy":{"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+             R"("Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::b"]}]}})");
+  ASSERT_EQ(r.status, 204) << r.text;
+  EXPECT_FALSE(iam_->Resolve("ownerkey1")->session_policy.empty());
+  ASSERT_EQ(update("owner", "owner-secret", "ownerkey1", R"({"newName":"ci-2"})").status, 204);
+  EXPECT_FALSE(iam_->Resolve("ownerkey1")->session_policy.empty());
+  EXPECT_EQ(iam_->GetServiceAccount("ownerkey1")->name, "ci-2");
+  ASSERT_EQ(update("owner", "owner-secret", "ownerkey1", R"({"newPolicy":{}})").status, 204);
+  EXPECT_TRUE(iam_->Resolve("ownerkey1")->session_policy.empty());
+
+  // Bad requests change nothing.
+  EXPECT_EQ(update("owner", "owner-secret", "ownerkey1",
+                   R"({"newPolicy":{"Version":"2012-10-17","Statement":12}})")
+                .code(),
+            "MalformedPolicy");
+  EXPECT_EQ(update("owner", "owner-secret", "ownerkey1", R"({"newStatus":"maybe"})").status, 400);
+  EXPECT_EQ(update("owner", "owner-secret", "ownerkey1", R"({"newSecretKey":"short"})").status,
+            400);
+  EXPECT_EQ(
+      update("owner", "owner-secret", "ownerkey1", R"({"newExpiration":"2000-01-01T00:00:00Z"})")
+          .status,
+      400);
+  EXPECT_EQ(iam_->Lookup("ownerkey1")->secret_key, "rotated-secret-1");
+  EXPECT_FALSE(iam_->GetServiceAccount("ownerkey1")->expiration);
+
+  // An expiration within MinIO's bounds is kept and reported; the zero time removes it.
+  std::string later = FormatIso8601(Now() + std::chrono::hours(48));
+  ASSERT_EQ(
+      update("owner", "owner-secret", "ownerkey1", R"({"newExpiration":")" + later + "\"}").status,
+      204);
+  r = As("owner", "GET", V3("info-service-account"), {{"accessKey", "ownerkey1"}});
+  json described = json::parse(MadminDecrypt("owner-secret", r.text).value());
+  EXPECT_EQ(described["expiration"], later);
+  EXPECT_EQ(described["name"], "ci-2");
+  EXPECT_TRUE(iam_->Lookup("ownerkey1").ok());
+  ASSERT_EQ(
+      update("owner", "owner-secret", "ownerkey1", R"({"newExpiration":"0001-01-01T00:00:00Z"})")
+          .status,
+      204);
+  EXPECT_FALSE(iam_->GetServiceAccount("ownerkey1")->expiration);
+
+  // Nobody else without the action; the key itself neither (it is not its own parent).
+  AddUser("other", {"readwrite"});
+  EXPECT_EQ(update("other", "other-secret", "ownerkey1", R"({"newStatus":"off"})").code(),
+            "AccessDenied");
+  EXPECT_EQ(update("other", "other-secret", "GHOSTKEY", R"({"newStatus":"off"})").code(),
+            "AccessDenied");
+  EXPECT_EQ(update("ownerkey1", "rotated-secret-1", "ownerkey1", R"({"newStatus":"off"})").code(),
+            "AccessDenied");
+  EXPECT_TRUE(iam_->GetServiceAccount("ownerkey1")->enabled);
+
+  // admin:UpdateServiceAccount reaches any user's key, and an unknown key is then named so.
+  ASSERT_TRUE(iam_->PutPolicy("update-keys", R"({"Version":"2012-10-17","Statement":[)"
+                                             R"({"Effect":"Allow","Action":)"
+                                             R"(["admin:UpdateServiceAccount"],)"
+                                             R"("Resource":["arn:aws:s3:::*"]}]})")
+                  .ok());
+  AddUser("keyadmin", {"update-keys"});
+  EXPECT_EQ(update("keyadmin", "keyadmin-secret", "ownerkey1", R"({"newStatus":"off"})").status,
+            204);
+  EXPECT_FALSE(iam_->GetServiceAccount("ownerkey1")->enabled);
+  EXPECT_EQ(update("keyadmin", "keyadmin-secret", "GHOSTKEY", R"({"newStatus":"off"})").code(),
+            "XMinioAdminServiceAccountNotFound");
+  // ... but never a key of the root: a new secret would hand out the root's rights.
+  ASSERT_TRUE(iam_->AddServiceAccount("", "rootkey1", "rootkey-secret", "", "", "").ok());
+  EXPECT_EQ(
+      update("keyadmin", "keyadmin-secret", "rootkey1", R"({"newSecretKey":"stolen-secret-1"})")
+          .code(),
+      "AccessDenied");
+  EXPECT_EQ(iam_->Lookup("rootkey1")->secret_key, "rootkey-secret");
+  EXPECT_EQ(update(kRoot, kRootSecret, "rootkey1", R"({"newSecretKey":"root-rotated-1"})").status,
+            204);
+  EXPECT_EQ(iam_->Lookup("rootkey1")->secret_key, "root-rotated-1");
+}
+
 TEST_F(AdminApiTest, V3ErrorsHaveMinioShapeAndUnservedCallsAreNotImplemented) {
   Response r = Call("GET", V3("user-info"), {{"accessKey", "ghost"}});
   EXPECT_EQ(r.status, 404);
@@ -805,11 +904,56 @@ TEST_F(AdminApiTest, V3ServiceIsAuthorizedThenRefusedAndConfigKvHasTheRegion) {
   AddUser("restarter", {"restarter"});
   EXPECT_EQ(As("restarter", "POST", V3("service"), {{"action", "restart"}}).status, 501);
   EXPECT_EQ(As("restarter", "POST", V3("service"), {{"action", "stop"}}).code(), "AccessDenied");
+}
 
-  r = Call("GET", V3("get-config-kv"), {{"key", "region"}});
+TEST_F(AdminApiTest, V3ConfigKvReportsTheRegionAndRefusesChangesItCannotMake) {
+  Response r = Call("GET", V3("get-config-kv"), {{"key", "region"}});
   ASSERT_EQ(r.status, 200) << r.text;
   EXPECT_EQ(MadminDecrypt(kRootSecret, r.text).value(), "region name=us-east-1\n");
-  EXPECT_EQ(Call("GET", V3("get-config-kv"), {{"key", "notify_webhook"}}).status, 501);
+  r = Call("GET", V3("get-config-kv"), {{"key", "site region"}});
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(MadminDecrypt(kRootSecret, r.text).value(), "site region=us-east-1\n");
+  // Sub-systems and keys Cairn lacks are MinIO's config error.
+  for (const char* key : {"notify_webhook", "api", "region:target", "site name"}) {
+    r = Call("GET", V3("get-config-kv"), {{"key", key}});
+    EXPECT_EQ(r.status, 400) << key;
+    EXPECT_EQ(r.code(), "XMinioConfigError") << key << ": " << r.text;
+  }
+  // The region is read at start: a change is refused, saying where it comes from, and the
+  // region stays what it was.
+  auto sealed = [](const std::string& text) { return MadminEncrypt(kRootSecret, text).value(); };
+  r = Call("PUT", V3("set-config-kv"), {}, sealed("region name=eu-west-1"));
+  EXPECT_EQ(r.status, 400) << r.text;
+  EXPECT_EQ(r.code(), "XMinioConfigError");
+  EXPECT_NE(r.body.value("Message", "").find("MINIO_SITE_REGION"), std::string::npos) << r.text;
+  EXPECT_EQ(Call("DELETE", V3("del-config-kv"), {}, sealed("site")).code(), "XMinioConfigError");
+  r = Call("PUT", V3("set-config-kv"), {}, sealed("notify_webhook:1 endpoint=http://x"));
+  EXPECT_NE(r.body.value("Message", "").find("unknown sub-system"), std::string::npos) << r.text;
+  r = Call("GET", V3("get-config-kv"), {{"key", "region"}});
+  EXPECT_EQ(MadminDecrypt(kRootSecret, r.text).value(), "region name=us-east-1\n");
+  EXPECT_EQ(Call("PUT", V3("set-config-kv"), {}, "not encrypted").status, 400);
+
+  // help: the sub-systems, or one's keys, in madmin.Help's exact fields.
+  r = Call("GET", V3("help-config-kv"), {{"subSys", "region"}, {"key", ""}});
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["subSys"], "region");
+  EXPECT_EQ(r.body["keysHelp"].size(), 1u);
+  EXPECT_EQ(r.body["keysHelp"][0]["key"], "name");
+  for (const char* field : {"description", "optional", "type", "multipleTargets"}) {
+    EXPECT_TRUE(r.body["keysHelp"][0].contains(field)) << field;
+  }
+  r = Call("GET", V3("help-config-kv"), {{"subSys", ""}});
+  EXPECT_EQ(r.body["keysHelp"].size(), 2u) << r.text;
+  EXPECT_EQ(Call("GET", V3("help-config-kv"), {{"subSys", "scanner"}}).code(), "XMinioConfigError");
+
+  // Outside the config calls an invalid argument keeps its S3 code.
+  EXPECT_EQ(Call("GET", V3("user-info")).code(), "InvalidArgument");
+  // Reading and changing the configuration are admin:ConfigUpdate's, as in MinIO.
+  AddUser("plainuser", {"readwrite"});
+  EXPECT_EQ(As("plainuser", "GET", V3("get-config-kv"), {{"key", "region"}}).code(),
+            "AccessDenied");
+  EXPECT_EQ(As("plainuser", "GET", V3("help-config-kv"), {{"subSys", "region"}}).code(),
+            "AccessDenied");
 }
 
 TEST_F(AdminApiTest, HandlesTheMinioBasePathToo) {

@@ -126,5 +126,151 @@ TEST_F(IamStoreTest, CorruptRecordIsReported) {
   EXPECT_EQ(opened.status().code(), Code::kCorruption);
 }
 
+// A SystemStore whose writes fail on demand, to show an update that cannot be saved changes
+// nothing.
+class FlakySystemStore final : public storage::SystemStore {
+ public:
+  Result<std::optional<std::string>> GetSystem(std::string_view key) override {
+    return inner.GetSystem(key);
+  }
+  Status PutSystem(std::string_view key, std::string_view value) override {
+    if (fail_writes) return Status(Code::kIOError, "disk full");
+    return inner.PutSystem(key, value);
+  }
+  Status DeleteSystem(std::string_view key) override { return inner.DeleteSystem(key); }
+  Result<std::vector<std::pair<std::string, std::string>>> ListSystem(
+      std::string_view prefix) override {
+    return inner.ListSystem(prefix);
+  }
+  storage::MemorySystemStore inner;
+  bool fail_writes = false;
+};
+
+constexpr char kNarrow[] = R"({"Version":"2012-10-17","Statement":[]})";
+
+TEST_F(IamStoreTest, UpdateServiceAccountChangesOnlyWhatIsGiven) {
+  ASSERT_TRUE(iam_->AddUser("alice", "alicesecret").ok());
+  ASSERT_TRUE(
+      iam_->AddServiceAccount("alice", "alicekey1", "alicekeysecret", kNarrow, "ci", "builds")
+          .ok());
+  ServiceAccountUpdate update;
+  update.secret = "rotated-secret-1";
+  auto updated = iam_->UpdateServiceAccount("alicekey1", update);
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  // The new secret is the one that signs, at once; the rest of the record is as it was.
+  EXPECT_EQ(iam_->Lookup("alicekey1")->secret_key, "rotated-secret-1");
+  EXPECT_EQ(updated->parent, "alice");
+  EXPECT_EQ(updated->name, "ci");
+  EXPECT_EQ(updated->description, "builds");
+  EXPECT_EQ(updated->policy, kNarrow);
+  EXPECT_TRUE(updated->enabled);
+  EXPECT_FALSE(updated->expiration);
+
+  ServiceAccountUpdate off;
+  off.enabled = false;
+  ASSERT_TRUE(iam_->UpdateServiceAccount("alicekey1", off).ok());
+  EXPECT_EQ(iam_->Lookup("alicekey1").status().code(), Code::kInvalidAccessKeyId);
+  EXPECT_EQ(iam_->Resolve("alicekey1").status().code(), Code::kInvalidAccessKeyId);
+  EXPECT_FALSE(iam_->GetServiceAccount("alicekey1")->enabled);
+  off.enabled = true;
+  ASSERT_TRUE(iam_->UpdateServiceAccount("alicekey1", off).ok());
+  EXPECT_TRUE(iam_->Lookup("alicekey1").ok());
+
+  // An empty policy gives the key its parent's rights back; a new one narrows it.
+  ServiceAccountUpdate policy;
+  policy.policy = "";
+  ASSERT_TRUE(iam_->UpdateServiceAccount("alicekey1", policy).ok());
+  EXPECT_TRUE(iam_->Resolve("alicekey1")->session_policy.empty());
+  policy.policy = R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny"}]})";
+  policy.name = "ci-2";
+  policy.description = "";
+  ASSERT_TRUE(iam_->UpdateServiceAccount("alicekey1", policy).ok());
+  EXPECT_EQ(iam_->Resolve("alicekey1")->session_policy, *policy.policy);
+  auto info = iam_->GetServiceAccount("alicekey1");
+  EXPECT_EQ(info->name, "ci-2");
+  EXPECT_EQ(info->description, "");
+  EXPECT_EQ(info->parent, "alice");
+}
+
+TEST_F(IamStoreTest, UpdateServiceAccountRefusesBadInputWithoutChanges) {
+  ASSERT_TRUE(iam_->AddUser("alice", "alicesecret").ok());
+  ASSERT_TRUE(iam_->AddServiceAccount("alice", "alicekey1", "alicekeysecret", "", "", "").ok());
+  ServiceAccountUpdate update;
+  update.secret = "short";
+  update.enabled = false;
+  EXPECT_EQ(iam_->UpdateServiceAccount("alicekey1", update).status().code(),
+            Code::kInvalidArgument);
+  // Neither the secret nor the status given beside it took effect.
+  EXPECT_EQ(iam_->Lookup("alicekey1")->secret_key, "alicekeysecret");
+  EXPECT_EQ(iam_->UpdateServiceAccount("GHOSTKEY", {}).status().code(),
+            Code::kNoSuchServiceAccount);
+  // A user is not a service account: its record cannot be changed this way.
+  EXPECT_EQ(iam_->UpdateServiceAccount("alice", {}).status().code(), Code::kNoSuchServiceAccount);
+}
+
+TEST_F(IamStoreTest, UpdateServiceAccountSurvivesReopen) {
+  ASSERT_TRUE(iam_->AddUser("alice", "alicesecret").ok());
+  ASSERT_TRUE(iam_->AddServiceAccount("alice", "alicekey1", "alicekeysecret", "", "a", "b").ok());
+  ServiceAccountUpdate update;
+  update.secret = "rotated-secret-1";
+  update.enabled = false;
+  update.policy = kNarrow;
+  update.name = "renamed";
+  update.expiration = FromUnixNanos(4102444800LL * 1000000000LL);  // 2100-01-01
+  ASSERT_TRUE(iam_->UpdateServiceAccount("alicekey1", update).ok());
+  Reopen();
+  auto info = iam_->GetServiceAccount("alicekey1");
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->parent, "alice");
+  EXPECT_EQ(info->name, "renamed");
+  EXPECT_EQ(info->description, "b");
+  EXPECT_FALSE(info->enabled);
+  EXPECT_EQ(info->policy, kNarrow);
+  ASSERT_TRUE(info->expiration);
+  EXPECT_EQ(ToUnixNanos(*info->expiration), 4102444800LL * 1000000000LL);
+  ServiceAccountUpdate on;
+  on.enabled = true;
+  ASSERT_TRUE(iam_->UpdateServiceAccount("alicekey1", on).ok());
+  EXPECT_EQ(iam_->Lookup("alicekey1")->secret_key, "rotated-secret-1");
+}
+
+TimePoint FakeNow() { return FromUnixNanos(2000LL * 1000000000LL); }
+
+TEST_F(IamStoreTest, ExpiredServiceAccountStopsSigning) {
+  iam_->SetClockForTest(&FakeNow);
+  ASSERT_TRUE(iam_->AddUser("alice", "alicesecret").ok());
+  ASSERT_TRUE(iam_->AddServiceAccount("alice", "alicekey1", "alicekeysecret", "", "", "").ok());
+  ServiceAccountUpdate update;
+  update.expiration = FromUnixNanos(2001LL * 1000000000LL);
+  ASSERT_TRUE(iam_->UpdateServiceAccount("alicekey1", update).ok());
+  EXPECT_TRUE(iam_->Lookup("alicekey1").ok());  // one second left
+  update.expiration = FakeNow();
+  ASSERT_TRUE(iam_->UpdateServiceAccount("alicekey1", update).ok());
+  EXPECT_EQ(iam_->Lookup("alicekey1").status().code(), Code::kInvalidAccessKeyId);
+  update.expiration = TimePoint{};  // never
+  ASSERT_TRUE(iam_->UpdateServiceAccount("alicekey1", update).ok());
+  EXPECT_TRUE(iam_->Lookup("alicekey1").ok());
+  EXPECT_FALSE(iam_->GetServiceAccount("alicekey1")->expiration);
+}
+
+TEST(IamStoreFailureTest, UpdateThatCannotBeSavedChangesNothing) {
+  FlakySystemStore store;
+  auto opened = IamStore::Open(store, {"rootuser", "rootsecret1"});
+  ASSERT_TRUE(opened.ok());
+  IamStore& iam = **opened;
+  ASSERT_TRUE(iam.AddUser("alice", "alicesecret").ok());
+  ASSERT_TRUE(iam.AddServiceAccount("alice", "alicekey1", "alicekeysecret", "", "", "").ok());
+  store.fail_writes = true;
+  ServiceAccountUpdate update;
+  update.secret = "rotated-secret-1";
+  update.enabled = false;
+  update.policy = kNarrow;
+  EXPECT_EQ(iam.UpdateServiceAccount("alicekey1", update).status().code(), Code::kIOError);
+  EXPECT_EQ(iam.Lookup("alicekey1")->secret_key, "alicekeysecret");
+  auto info = iam.GetServiceAccount("alicekey1");
+  EXPECT_TRUE(info->enabled);
+  EXPECT_EQ(info->policy, "");
+}
+
 }  // namespace
 }  // namespace cairn::iam
