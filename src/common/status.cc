@@ -57,6 +57,9 @@ std::string_view CodeName(Code code) {
     case Code::kNoSuchCORSConfiguration: return "NoSuchCORSConfiguration";
     case Code::kCorsForbidden: return "CorsForbidden";
     case Code::kInvalidStorageClass: return "InvalidStorageClass";
+    case Code::kInvalidTag: return "InvalidTag";
+    case Code::kBadRequest: return "BadRequest";
+    case Code::kNoSuchTagSet: return "NoSuchTagSet";
     case Code::kNoSuchUser: return "NoSuchUser";
     case Code::kNoSuchGroup: return "NoSuchGroup";
     case Code::kNoSuchPolicy: return "NoSuchPolicy";

@@ -147,6 +147,12 @@ Status Dispatch(RequestContext& ctx) {
     case Operation::kGetBucketVersioning: return GetBucketVersioning(ctx);
     case Operation::kPutBucketVersioning: return PutBucketVersioning(ctx);
     case Operation::kListObjectVersions: return ListObjectVersions(ctx);
+    case Operation::kGetObjectTagging: return GetObjectTagging(ctx);
+    case Operation::kPutObjectTagging: return PutObjectTagging(ctx);
+    case Operation::kDeleteObjectTagging: return DeleteObjectTagging(ctx);
+    case Operation::kGetBucketTagging: return GetBucketTagging(ctx);
+    case Operation::kPutBucketTagging: return PutBucketTagging(ctx);
+    case Operation::kDeleteBucketTagging: return DeleteBucketTagging(ctx);
     case Operation::kListObjectsV1: return ListObjectsV1(ctx);
     case Operation::kListObjectsV2: return ListObjectsV2(ctx);
     case Operation::kDeleteObjects: return DeleteObjects(ctx);

@@ -109,6 +109,9 @@ const S3ErrorInfo& ErrorInfoFor(Code code) {
                    "evalution of Origin, request method / Access-Control-Request-Method or "
                    "Access-Control-Request-Headers are not whitelisted by the resource's CORS "
                    "spec.")
+    CAIRN_S3_ERROR(kInvalidTag, "InvalidTag", 400, "The tag provided was not a valid tag.")
+    CAIRN_S3_ERROR(kBadRequest, "BadRequest", 400, "Bad Request")
+    CAIRN_S3_ERROR(kNoSuchTagSet, "NoSuchTagSet", 404, "The TagSet does not exist")
     CAIRN_S3_ERROR(kInvalidStorageClass, "InvalidStorageClass", 400,
                    "The storage class you specified is not valid")
     // IAM codes, as MinIO's admin API names them (the admin API renders them as JSON).

@@ -5,6 +5,7 @@
 #include "s3/context.h"
 #include "s3/object_headers.h"
 #include "s3/request_parts.h"
+#include "s3/tagging.h"
 #include "s3/xml_writer.h"
 
 namespace cairn::s3 {
@@ -105,6 +106,9 @@ Status PutObject(RequestContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(options.conditions, WriteConditionsFrom(ctx.request.headers));
   CAIRN_ASSIGN_OR_RETURN(options.checksums, ChecksumsFromRequest(ctx.request.headers));
   CAIRN_ASSIGN_OR_RETURN(options.attributes, AttributesFromRequest(ctx.request.headers));
+  if (auto tagging = ctx.request.headers.Get("x-amz-tagging")) {
+    CAIRN_ASSIGN_OR_RETURN(options.tags, ParseTaggingHeader(*tagging));
+  }
   CAIRN_ASSIGN_OR_RETURN(
       storage::ObjectInfo info,
       ctx.store.PutObject(ctx.route.bucket, ctx.route.key, ctx.body, size, options));
@@ -138,6 +142,10 @@ Status CopyObject(RequestContext& ctx) {
   if (directive != "COPY" && directive != "REPLACE") {
     return Status(Code::kInvalidArgumentS3, "Unknown metadata directive.");
   }
+  std::string tag_directive(ctx.request.headers.Get("x-amz-tagging-directive").value_or("COPY"));
+  if (tag_directive != "COPY" && tag_directive != "REPLACE") {
+    return Status(Code::kInvalidArgumentS3, "Unknown tagging directive.");
+  }
   if (src_bucket == ctx.route.bucket && src_key == ctx.route.key && source.version_id.empty() &&
       directive != "REPLACE") {
     return Status(Code::kInvalidRequest,
@@ -161,6 +169,13 @@ Status CopyObject(RequestContext& ctx) {
   options.attributes = src_info.attributes;
   if (directive == "REPLACE") {
     CAIRN_ASSIGN_OR_RETURN(options.attributes, AttributesFromRequest(ctx.request.headers));
+  }
+  options.tags = src_info.tags;
+  if (tag_directive == "REPLACE") {
+    options.tags.clear();
+    if (auto tagging = ctx.request.headers.Get("x-amz-tagging")) {
+      CAIRN_ASSIGN_OR_RETURN(options.tags, ParseTaggingHeader(*tagging));
+    }
   }
   for (const auto& [alg, value] : src_info.checksums) options.checksums.emplace_back(alg, "");
   if (auto alg = ctx.request.headers.Get("x-amz-checksum-algorithm")) {

@@ -101,10 +101,13 @@ Status RefuseObjectOptions(Operation operation, const Headers& headers) {
       return Status(Code::kInvalidStorageClass, "");
     }
   }
+  // PutObject and CopyObject carry tags to the new version; uploads and forms do not yet.
   std::optional<std::string_view> tagging = headers.Get("x-amz-tagging");
   if (!tagging && operation == Operation::kPostObject) tagging = headers.Get("tagging");
-  if (tagging && !tagging->empty()) {
-    return Status(Code::kNotImplemented, "Object tagging is not supported yet.");
+  if (tagging && !tagging->empty() && operation != Operation::kPutObject &&
+      operation != Operation::kCopyObject) {
+    return Status(Code::kNotImplemented,
+                  "Tags on multipart uploads and POST forms are not supported yet.");
   }
   if (headers.Has("x-amz-website-redirect-location")) {
     return Status(Code::kNotImplemented,
@@ -207,6 +210,9 @@ Status RefuseUnsupported(Operation operation, const Headers& headers, const Quer
     case Operation::kGetObject:
     case Operation::kHeadObject:
     case Operation::kGetObjectAttributes:
+    case Operation::kGetObjectTagging:
+    case Operation::kPutObjectTagging:
+    case Operation::kDeleteObjectTagging:
       if (auto version = query.Get("versionId")) CAIRN_RETURN_IF_ERROR(CheckVersionId(*version));
       break;
     default: break;

@@ -48,6 +48,7 @@ Operation BucketOperation(std::string_view method, const Query& query) {
     if (query.Has("policyStatus")) return Operation::kGetBucketPolicyStatus;
     if (query.Has("versioning")) return Operation::kGetBucketVersioning;
     if (query.Has("versions")) return Operation::kListObjectVersions;
+    if (query.Has("tagging")) return Operation::kGetBucketTagging;
     if (query.Has("cors")) return Operation::kGetBucketCors;
     if (HasUnsupportedSubresource(query)) return Operation::kUnsupported;
     auto list_type = query.Get("list-type");
@@ -59,12 +60,14 @@ Operation BucketOperation(std::string_view method, const Query& query) {
     if (query.Has("policy")) return Operation::kPutBucketPolicy;
     if (query.Has("cors")) return Operation::kPutBucketCors;
     if (query.Has("versioning")) return Operation::kPutBucketVersioning;
+    if (query.Has("tagging")) return Operation::kPutBucketTagging;
     if (HasUnsupportedSubresource(query)) return Operation::kUnsupported;
     return Operation::kCreateBucket;
   }
   if (method == "DELETE") {
     if (query.Has("policy")) return Operation::kDeleteBucketPolicy;
     if (query.Has("cors")) return Operation::kDeleteBucketCors;
+    if (query.Has("tagging")) return Operation::kDeleteBucketTagging;
     if (HasUnsupportedSubresource(query)) return Operation::kUnsupported;
     return Operation::kDeleteBucket;
   }
@@ -88,6 +91,12 @@ Operation ObjectOperation(std::string_view method, const Query& query, bool has_
   }
   if (method == "POST" && query.Has("uploads")) return Operation::kCreateMultipartUpload;
   if (method == "GET" && query.Has("attributes")) return Operation::kGetObjectAttributes;
+  if (query.Has("tagging")) {
+    if (method == "GET") return Operation::kGetObjectTagging;
+    if (method == "PUT") return Operation::kPutObjectTagging;
+    if (method == "DELETE") return Operation::kDeleteObjectTagging;
+    return Operation::kUnsupported;
+  }
   if (HasUnsupportedSubresource(query)) return Operation::kUnsupported;
   if (method == "GET") return Operation::kGetObject;
   if (method == "HEAD") return Operation::kHeadObject;
@@ -166,6 +175,13 @@ std::string_view ActionFor(Operation operation) {
     case Operation::kGetBucketVersioning: return "s3:GetBucketVersioning";
     case Operation::kPutBucketVersioning: return "s3:PutBucketVersioning";
     case Operation::kListObjectVersions: return "s3:ListBucketVersions";
+    case Operation::kGetObjectTagging: return "s3:GetObjectTagging";
+    case Operation::kPutObjectTagging: return "s3:PutObjectTagging";
+    case Operation::kDeleteObjectTagging: return "s3:DeleteObjectTagging";
+    case Operation::kGetBucketTagging: return "s3:GetBucketTagging";
+    case Operation::kPutBucketTagging: return "s3:PutBucketTagging";
+    case Operation::kDeleteBucketTagging:
+      return "s3:PutBucketTagging";  // as AWS: no action of its own
     case Operation::kListObjectsV1: return "s3:ListBucket";
     case Operation::kListObjectsV2: return "s3:ListBucket";
     case Operation::kDeleteObjects: return "s3:DeleteObject";
@@ -203,6 +219,9 @@ std::string_view ActionFor(Operation operation, bool names_version) {
       case Operation::kHeadObject: return "s3:GetObjectVersion";
       case Operation::kDeleteObject: return "s3:DeleteObjectVersion";
       case Operation::kGetObjectAttributes: return "s3:GetObjectVersionAttributes";
+      case Operation::kGetObjectTagging: return "s3:GetObjectVersionTagging";
+      case Operation::kPutObjectTagging: return "s3:PutObjectVersionTagging";
+      case Operation::kDeleteObjectTagging: return "s3:DeleteObjectVersionTagging";
       default: break;
     }
   }
@@ -219,6 +238,12 @@ std::string_view OperationName(Operation operation) {
     case Operation::kGetBucketVersioning: return "GetBucketVersioning";
     case Operation::kPutBucketVersioning: return "PutBucketVersioning";
     case Operation::kListObjectVersions: return "ListObjectVersions";
+    case Operation::kGetObjectTagging: return "GetObjectTagging";
+    case Operation::kPutObjectTagging: return "PutObjectTagging";
+    case Operation::kDeleteObjectTagging: return "DeleteObjectTagging";
+    case Operation::kGetBucketTagging: return "GetBucketTagging";
+    case Operation::kPutBucketTagging: return "PutBucketTagging";
+    case Operation::kDeleteBucketTagging: return "DeleteBucketTagging";
     case Operation::kListObjectsV1: return "ListObjects";
     case Operation::kListObjectsV2: return "ListObjectsV2";
     case Operation::kDeleteObjects: return "DeleteObjects";

@@ -36,6 +36,7 @@ Result<ObjectInfo> LocalStoreImpl::PutObject(const std::string& bucket, const st
   ObjectRecord rec;
   rec.size = size;
   rec.attributes = options.attributes;
+  rec.tags = options.tags;
   std::unique_ptr<DataWriter> writer;
   const uint64_t inline_limit = std::min(options_.inline_threshold, kMaxInlineThreshold);
   if (size == kUnknownSize) {

@@ -114,6 +114,12 @@ Result<VersionListResult> LocalStoreImpl::ListObjectVersions(const std::string& 
         if (stamp) {
           // Past the marked version's place (whether or not it still exists).
           history.it->Seek(VersionKey(bucket, marker, *stamp) + std::string(1, '\0'));
+          // A marked version deleted since the last page may have made an older one live: it
+          // sorts after the marker, so it is still to come.
+          if (s.ok() && DecodeObjectRecord(value, &rec, false).ok() &&
+              rec.version.Raw() > stamp->Raw()) {
+            live.it->Seek(ObjectKey(bucket, marker));
+          }
         } else {
           history.SkipKey(marker);
         }

@@ -243,6 +243,26 @@ TEST_F(VersionsTest, ListingPagesWithMarkersAndDelimiters) {
   EXPECT_TRUE(r->versions.front().is_latest);
 }
 
+// A page ended on the live version, which is then deleted: the version that became live in its
+// place is older than the marker and must still be listed on the next page.
+TEST_F(VersionsTest, ResumingAfterTheMarkedVersionWasDeleted) {
+  Enable();
+  std::string v1 = Put("k", "1");
+  std::string v2 = Put("k", "2");
+  VersionListQuery q;
+  q.max_keys = 1;
+  auto first = store_->ListObjectVersions("bkt", q);
+  ASSERT_TRUE(first.ok() && first->truncated);
+  EXPECT_EQ(first->next_version_id_marker, v2);
+  ASSERT_TRUE(store_->DeleteObject("bkt", "k", v2).ok());
+  q.key_marker = first->next_key_marker;
+  q.version_id_marker = first->next_version_id_marker;
+  auto next = store_->ListObjectVersions("bkt", q);
+  ASSERT_TRUE(next.ok());
+  ASSERT_EQ(next->versions.size(), 1u);
+  EXPECT_EQ(next->versions[0].version_id, v1);
+}
+
 TEST_F(VersionsTest, ListingSkipsHistoryUnderCommonPrefixes) {
   Enable();
   for (int i = 0; i < 50; ++i) Put("deep/k" + std::to_string(i), "x");
