@@ -12,6 +12,7 @@ import argparse
 import hashlib
 import http.client
 import json
+import os
 import statistics
 import sys
 import time
@@ -64,6 +65,9 @@ def main():
     p.add_argument("--bucket", default="bench")
     p.add_argument("--runs", type=int, default=7)
     p.add_argument("--keys", type=int, default=200000, help="as populated: 1,000 per directory")
+    p.add_argument("--server-pid", type=int, default=0,
+                   help="also measure the server's CPU time per page (/proc/PID/stat, batches of --cpu-batch)")
+    p.add_argument("--cpu-batch", type=int, default=20)
     p.add_argument("--access", default="benchadmin")
     p.add_argument("--secret", default="bench-secret-key-123")
     a = p.parse_args()
@@ -117,17 +121,33 @@ def main():
             sizes[name] = (n, nbytes)
             if run:
                 samples[name].append(ms)
+    cpu = {}
+    if a.server_pid:
+        tick = os.sysconf("SC_CLK_TCK")
+
+        def cpu_s():
+            with open(f"/proc/{a.server_pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+
+        for name, (params, _) in cases.items():
+            t0 = cpu_s()
+            for _ in range(a.cpu_batch):
+                c.get(b, params)
+            cpu[name] = (cpu_s() - t0) * 1000 / a.cpu_batch
     out = {}
     for name, s in samples.items():
         out[name] = {"median_ms": statistics.median(s), "min_ms": min(s), "max_ms": max(s),
                      "samples_ms": [round(x, 3) for x in s], "entries": sizes[name][0],
-                     "response_bytes": sizes[name][1]}
+                     "response_bytes": sizes[name][1], "server_cpu_ms": cpu.get(name)}
     print(json.dumps(out, indent=1))
-    print("\n| case | median ms | min–max ms | entries in page | response bytes |", file=sys.stderr)
-    print("|---|---|---|---|---|", file=sys.stderr)
+    print("\n| case | median ms | min–max ms | server CPU ms/page | entries in page | response bytes |",
+          file=sys.stderr)
+    print("|---|---|---|---|---|---|", file=sys.stderr)
     for name, r in out.items():
         ents = ", ".join(f"{v} {k}" for k, v in r["entries"].items() if v)
-        print(f"| {name} | {r['median_ms']:.2f} | {r['min_ms']:.2f}–{r['max_ms']:.2f} | {ents} | "
+        sc = "—" if r["server_cpu_ms"] is None else f"{r['server_cpu_ms']:.1f}"
+        print(f"| {name} | {r['median_ms']:.2f} | {r['min_ms']:.2f}–{r['max_ms']:.2f} | {sc} | {ents} | "
               f"{r['response_bytes']:,} |", file=sys.stderr)
 
 

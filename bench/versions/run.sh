@@ -32,4 +32,4 @@ for _ in $(seq 600); do
   curl -sf "http://127.0.0.1:$PORT/minio/health/ready" >/dev/null && break
   sleep 0.1
 done
-timeout 600 "$PY" bench/versions/listbench.py --port "$PORT" --runs "$RUNS" --keys "${KEYS:-200000}"
+timeout 600 "$PY" bench/versions/listbench.py --port "$PORT" --runs "$RUNS" --keys "${KEYS:-200000}" --server-pid "$SERVER"
