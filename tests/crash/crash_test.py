@@ -18,6 +18,16 @@ and checks, for every key the test ever wrote:
   * the store's temporary dir (`DIR/.cairn/tmp`, see docs/storage-format.md) is empty, and the
     data-file dir holds exactly one file per object that is too big to be inline.
 
+A second bucket has versioning Enabled; two more writers PUT versions and DELETE (delete
+markers) there, and the journal records each acknowledged op with its x-amz-version-id. After
+each restart, ListObjectVersions (paged with key-marker / version-id-marker) must list every
+acknowledged version and marker, as what it was, each version readable by GET ?versionId= with
+exactly its bytes (a marker: 405); nothing else, except whole versions / markers of ops that
+were in flight (at most one entry per such op); newest first in an order the history allows
+(an op sent after another was acknowledged is newer), IsLatest on the newest only, and plain
+GET follows it (404 + x-amz-delete-marker under a marker). The verified state then replaces
+the history, so a marker or version lost or resurrected in a later round is caught.
+
 While the writers run, a reader checks that every GET is one whole version. Some PUTs are
 dropped by the client mid-body; after the last round, with the server up, a few more are, and
 neither a temp file nor a data file may be left behind. Finally SIGTERM must exit 0.
@@ -544,7 +554,8 @@ def identify(body: bytes, ops: list[Op]) -> str:
     return f"no version ever sent for this key ({len(body)} B, md5 {md5})"
 
 
-def verify(server: Server, history: History, keys: list[str], round_no: int, data_dir: Path):
+def verify(server: Server, history: History, keys: list[str], round_no: int, data_dir: Path,
+           versioned_large: int = 0):
     client = Client(server.port)
     problems: list[str] = []
     present: dict[str, tuple[int, str]] = {}
@@ -616,7 +627,8 @@ def verify(server: Server, history: History, keys: list[str], round_no: int, dat
     client.close()
 
     # The store's own leftovers (layout: docs/storage-format.md).
-    problems += check_store_dir(data_dir, sum(1 for s, _ in present.values() if s > INLINE_MAX))
+    problems += check_store_dir(data_dir, versioned_large +
+                                sum(1 for s, _ in present.values() if s > INLINE_MAX))
 
     if problems:
         raise Violation(f"round {round_no}: {len(problems)} violation(s) after restart:\n  - "
@@ -663,7 +675,7 @@ def check_store_dir(data_dir: Path, large_objects: int) -> list[str]:
 
 
 def leak_check(server: Server, history: History, keys: list[str], rnd: random.Random,
-               data_dir: Path):
+               data_dir: Path, versioned_large: int = 0):
     """With the server up and idle: PUTs dropped mid-body must leave no temp file and no data
     file behind, and change nothing (no restart sweeps for us here)."""
     client = Client(server.port)
@@ -688,12 +700,320 @@ def leak_check(server: Server, history: History, keys: list[str], rnd: random.Ra
         elif resp.status != 404 or (ops and ops[-1].md5):
             problems.append(f"{key}: after PUTs dropped mid-body, GET -> HTTP {resp.status}")
     client.close()
-    problems += check_store_dir(data_dir, sum(1 for n in present.values() if n > INLINE_MAX))
+    problems += check_store_dir(data_dir, versioned_large +
+                                sum(1 for n in present.values() if n > INLINE_MAX))
     if problems:
         raise Violation("while running, after 6 PUTs dropped mid-body:\n  - "
                         + "\n  - ".join(problems[:20]))
     print("leak check passed: 6 PUTs dropped mid-body left no temp or data file, "
           "changed no object", flush=True)
+
+
+# ------------------------------------------------------------------------------------------
+# The versioned bucket: every acknowledged version and delete marker must survive
+# ------------------------------------------------------------------------------------------
+
+VBUCKET = "crash-versioned"
+VLARGE_MAX = 600 << 10  # versions are never freed here, so keep the large ones modest
+VERSIONING_ON = (b'<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+                 b'<Status>Enabled</Status></VersioningConfiguration>')
+
+
+@dataclass
+class VOp:
+    """One op sent to the versioned bucket. A PUT makes a version, a DELETE without a version id
+    a delete marker; `vid` is the x-amz-version-id the server answered (acknowledged ops), or
+    the id it was found under after a restart (kind "known": verified state of earlier rounds,
+    ordered before every later op)."""
+    key: str
+    kind: str  # "put" | "marker" | "known"
+    ver: int  # body version number for puts; 0 for markers
+    size: int
+    md5: str  # "" for markers
+    start: float
+    end: float | None = None
+    vid: str = ""
+    round: int = 0
+    marker: bool = False  # for "known": whether it is a delete marker
+
+    def is_marker(self) -> bool:
+        return self.kind == "marker" or (self.kind == "known" and self.marker)
+
+    def describe(self) -> str:
+        what = ("delete marker" if self.is_marker() else f"version v{self.ver} ({self.size} B)")
+        if self.kind == "known":
+            return f"{what} {self.vid} verified after round {self.round}"
+        ack = f"acknowledged as {self.vid}" if self.end is not None else "NOT acknowledged"
+        return f"{'DELETE ->' if self.kind == 'marker' else 'PUT'} {what} round {self.round} {ack}"
+
+
+class VHistory:
+    def __init__(self, journal):
+        self.lock = threading.Lock()
+        self.ops: dict[str, list[VOp]] = {}
+        self.next_ver: dict[str, int] = {}
+        self.journal = journal  # shared with History (line-buffered JSON lines)
+        self.acked = 0
+        self.large_versions = 0  # versions > INLINE_MAX found at the last verification
+
+    def new_version(self, key: str) -> int:
+        with self.lock:
+            v = self.next_ver.get(key, 0) + 1
+            self.next_ver[key] = v
+            return v
+
+    def begin(self, op: VOp):
+        with self.lock:
+            self.ops.setdefault(op.key, []).append(op)
+
+    def ack(self, op: VOp, status: int, vid: str):
+        with self.lock:
+            op.end = time.monotonic()
+            op.vid = vid
+            self.acked += 1
+            self.journal.write(json.dumps({
+                "round": op.round, "bucket": VBUCKET, "op": op.kind, "key": op.key,
+                "ver": op.ver, "size": op.size, "md5": op.md5, "status": status,
+                "version_id": vid, "start": round(op.start, 6),
+                "end": round(op.end, 6)}) + "\n")
+
+
+class VWorker(threading.Thread):
+    """PUTs and DELETEs (delete markers) on the versioned bucket, at most `max_ops` per round."""
+
+    def __init__(self, idx, port, keys, vhistory, rnd, stop, round_no, deadline, errors, max_ops):
+        super().__init__(name=f"vworker-{idx}", daemon=True)
+        self.client = Client(port)
+        self.keys, self.vh, self.rnd = keys, vhistory, rnd
+        self.stop_evt, self.round_no, self.deadline, self.errors = stop, round_no, deadline, errors
+        self.max_ops = max_ops
+        self.count = 0
+        self.transport_error: tuple[float, str] | None = None
+
+    def run(self):
+        try:
+            for _ in range(self.max_ops):
+                if self.stop_evt.is_set() or time.monotonic() > self.deadline:
+                    return
+                if not self.one_op():
+                    return
+            # Out of ops before the kill: idle so the kill still finds this thread quiet.
+        finally:
+            self.client.close()
+
+    def one_op(self) -> bool:
+        key = self.rnd.choice(self.keys)
+        x = self.rnd.random()
+        if x < 0.25:
+            op = VOp(key, "marker", 0, 0, "", 0.0, round=self.round_no)
+            body = b""
+        else:
+            kind = "empty" if x < 0.32 else ("small" if x < 0.9 else "large")
+            ver = self.vh.new_version(key)
+            size = min(version_size(key, ver, kind), VLARGE_MAX)
+            body = version_body(key, ver, size)
+            op = VOp(key, "put", ver, size, hashlib.md5(body).hexdigest(), 0.0, round=self.round_no)
+        path = f"/{VBUCKET}/{quote_key(key)}"
+        resp = None
+        for attempt in range(3):
+            if attempt:  # the failed attempt stays in the history, unacknowledged
+                op = VOp(op.key, op.kind, op.ver, op.size, op.md5, 0.0, round=self.round_no)
+            op.start = time.monotonic()
+            self.vh.begin(op)
+            try:
+                if op.kind == "put":
+                    headers = {"Content-MD5": base64.b64encode(bytes.fromhex(op.md5)).decode()}
+                    resp = self.client.request("PUT", path, body=body, headers=headers,
+                                               payload_hash="UNSIGNED-PAYLOAD" if op.ver % 2 else None)
+                else:
+                    resp = self.client.request("DELETE", path)
+                break
+            except (OSError, http.client.HTTPException) as e:
+                if (self.client.reused and not self.stop_evt.is_set() and isinstance(
+                        e, (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError))):
+                    continue
+                self.transport_error = (time.monotonic(), f"versioned {op.kind} {key}: {e!r}")
+                return False
+        if resp is None:
+            self.transport_error = (time.monotonic(), f"versioned {op.kind} {key}: 3 attempts failed")
+            return False
+        self.count += 1
+        vid = resp.headers.get("x-amz-version-id") or ""
+        ok = resp.status == 200 if op.kind == "put" else resp.status in (200, 204)
+        if not ok:
+            self.errors.append((time.monotonic(), f"versioned {op.kind.upper()} {key} -> HTTP "
+                                                  f"{resp.status}: {resp.body[:300]!r}"))
+            return True
+        problem = None
+        if not vid or vid == "null":
+            problem = f"no version id ({vid!r})"
+        elif op.kind == "put" and (resp.headers.get("ETag") or "").strip('"') != op.md5:
+            problem = f"ETag {resp.headers.get('ETag')!r} != MD5 {op.md5}"
+        elif op.kind == "marker" and resp.headers.get("x-amz-delete-marker") != "true":
+            problem = "no x-amz-delete-marker: true"
+        if problem:
+            self.errors.append((time.monotonic(), f"versioned {op.kind.upper()} {key}: {problem}"))
+        self.vh.ack(op, resp.status, vid)
+        return True
+
+
+def list_versions(client: Client, page: int) -> list[dict]:
+    """Every entry of ListObjectVersions in order, paged with key-marker / version-id-marker."""
+    out: list[dict] = []
+    km = vm = None
+    for _ in range(10000):
+        q = {"versions": "", "max-keys": str(page)}
+        if km is not None:
+            q["key-marker"] = km
+            q["version-id-marker"] = vm or ""
+        qs = "&".join(f"{urllib.parse.quote(k, safe='-_.~')}={urllib.parse.quote(v, safe='-_.~')}"
+                      for k, v in sorted(q.items()))
+        resp = client.request("GET", f"/{VBUCKET}", query=qs)
+        if resp.status != 200:
+            raise Violation(f"ListObjectVersions -> HTTP {resp.status}: {resp.body[:300]!r}")
+        root = ET.fromstring(resp.body)
+        n = 0
+        for el in root:
+            tag = el.tag.removeprefix(S3_NS)
+            if tag not in ("Version", "DeleteMarker"):
+                continue
+            n += 1
+            out.append({"key": el.findtext(f"{S3_NS}Key"), "vid": el.findtext(f"{S3_NS}VersionId"),
+                        "latest": el.findtext(f"{S3_NS}IsLatest") == "true",
+                        "marker": tag == "DeleteMarker",
+                        "size": int(el.findtext(f"{S3_NS}Size") or 0),
+                        "etag": (el.findtext(f"{S3_NS}ETag") or "").strip('"')})
+        if root.findtext(f"{S3_NS}IsTruncated") != "true":
+            return out
+        km = root.findtext(f"{S3_NS}NextKeyMarker")
+        vm = root.findtext(f"{S3_NS}NextVersionIdMarker")
+        if not km or n == 0:
+            raise Violation(f"ListObjectVersions truncated with NextKeyMarker {km!r} after {n} "
+                            f"entries")
+    raise Violation("ListObjectVersions did not finish in 10000 pages")
+
+
+def verify_versions(server: Server, vh: VHistory, keys: list[str], round_no: int) -> tuple[int, int]:
+    """After a restart: the versions and markers listed are exactly the acknowledged ones plus
+    whole versions / markers of ops that were in flight, each readable by id with its bytes, in
+    an order the history allows, and the latest one is one the history allows."""
+    client = Client(server.port)
+    problems: list[str] = []
+    listed = list_versions(client, page=7)
+    pairs = [(e["key"], e["vid"]) for e in listed]
+    if len(pairs) != len(set(pairs)):
+        problems.append("ListObjectVersions lists a (key, version id) twice")
+    keys_in_order = [e["key"] for e in listed]
+    if keys_in_order != sorted(keys_in_order, key=lambda s: s.encode()):
+        problems.append("ListObjectVersions keys not in UTF-8 binary order")
+    by_key: dict[str, list[dict]] = {}
+    for e in listed:
+        by_key.setdefault(e["key"], []).append(e)
+    new_state: dict[str, list[VOp]] = {}
+    now = time.monotonic()
+    for key in sorted(set(keys) | set(by_key)):
+        ops = vh.ops.get(key, [])
+        entries = by_key.get(key, [])
+        hist = "\n      ".join(o.describe() for o in ops[-8:])
+        if key not in keys:
+            problems.append(f"{key}: listed by ListObjectVersions but never written")
+            continue
+        acked = {o.vid: o for o in ops if o.end is not None}
+        if len(acked) != sum(1 for o in ops if o.end is not None):
+            problems.append(f"{key}: two acknowledged ops were answered the same version id")
+        unacked = [o for o in ops if o.end is None]
+        used_unacked: set[int] = set()
+        matched: list[VOp | None] = []
+        for pos, e in enumerate(entries):
+            op = acked.get(e["vid"])
+            if op is not None and op.is_marker() != e["marker"]:
+                problems.append(f"{key}: {e['vid']} listed as "
+                                f"{'a delete marker' if e['marker'] else 'a version'} but was "
+                                f"{op.describe()}")
+            if op is None:
+                # Not acknowledged: it must be a whole version / a marker of an op in flight.
+                for i, u in enumerate(unacked):
+                    if i in used_unacked or u.is_marker() != e["marker"]:
+                        continue
+                    if not e["marker"] and (u.md5 != e["etag"] or u.size != e["size"]):
+                        continue
+                    used_unacked.add(i)
+                    op = u
+                    break
+                if op is None:
+                    problems.append(f"{key}: {'marker' if e['marker'] else 'version'} {e['vid']} "
+                                    f"({e['size']} B, etag {e['etag']}) listed but never sent "
+                                    f"(or listed more often than sent)\n      history:\n      {hist}")
+            elif not e["marker"] and (op.md5 != e["etag"] or op.size != e["size"]):
+                problems.append(f"{key}: version {e['vid']} listed with size {e['size']} etag "
+                                f"{e['etag']}, but {op.describe()} md5 {op.md5}")
+            matched.append(op)
+            # Read it back by id.
+            resp = client.request("GET", f"/{VBUCKET}/{quote_key(key)}",
+                                  query=f"versionId={urllib.parse.quote(e['vid'], safe='')}")
+            if e["marker"]:
+                if resp.status != 405:
+                    problems.append(f"{key}: GET ?versionId= of marker {e['vid']} -> HTTP "
+                                    f"{resp.status} (want 405)")
+            elif resp.status != 200:
+                problems.append(f"{key}: GET ?versionId={e['vid']} -> HTTP {resp.status}: "
+                                f"{resp.body[:200]!r}")
+            else:
+                md5 = hashlib.md5(resp.body).hexdigest()
+                if op is not None and (md5 != op.md5 or len(resp.body) != op.size):
+                    problems.append(f"{key}: GET ?versionId={e['vid']} returned {len(resp.body)} B "
+                                    f"md5 {md5}, but it is {op.describe()} md5 {op.md5}")
+                if resp.headers.get("x-amz-version-id") != e["vid"]:
+                    problems.append(f"{key}: GET ?versionId={e['vid']} answered version id "
+                                    f"{resp.headers.get('x-amz-version-id')!r}")
+        for vid, op in acked.items():
+            if vid not in {e["vid"] for e in entries}:
+                problems.append(f"{key}: LOST {op.describe()}: not listed by ListObjectVersions"
+                                f"\n      history:\n      {hist}")
+        # Newest first; IsLatest on exactly the first.
+        if entries and [e["latest"] for e in entries] != [True] + [False] * (len(entries) - 1):
+            problems.append(f"{key}: IsLatest flags {[e['latest'] for e in entries]} "
+                            f"(want only the first)")
+        for i, x in enumerate(matched):
+            for j, y in enumerate(matched):
+                # y started after x was acknowledged: y must be listed newer (earlier).
+                if x is not None and y is not None and x.end is not None and y.start > x.end \
+                        and j > i:
+                    problems.append(f"{key}: {y.describe()} listed OLDER than {x.describe()}, "
+                                    f"which was acknowledged before it was sent")
+        if entries and matched[0] is not None:
+            top = matched[0]
+            if any(o.end is not None and o.start > (top.end or top.start) and o is not top
+                   for o in ops) and top.end is not None:
+                problems.append(f"{key}: latest is {top.describe()}, but a later op was "
+                                f"acknowledged after it")
+        # Plain GET / HEAD follow the latest entry.
+        resp = client.request("GET", f"/{VBUCKET}/{quote_key(key)}")
+        if not entries or entries[0]["marker"]:
+            want_dm = bool(entries)
+            if resp.status != 404 or (want_dm and resp.headers.get("x-amz-delete-marker") != "true"):
+                problems.append(f"{key}: latest is {'a marker' if want_dm else 'nothing'}, GET -> "
+                                f"HTTP {resp.status} delete-marker "
+                                f"{resp.headers.get('x-amz-delete-marker')!r}")
+        elif resp.status != 200 or hashlib.md5(resp.body).hexdigest() != entries[0]["etag"] or \
+                resp.headers.get("x-amz-version-id") != entries[0]["vid"]:
+            problems.append(f"{key}: GET -> HTTP {resp.status} version "
+                            f"{resp.headers.get('x-amz-version-id')!r}, but the latest listed is "
+                            f"{entries[0]['vid']} etag {entries[0]['etag']}")
+        # The verified state replaces the history (oldest first, all before any later op).
+        state = []
+        for e, op in zip(reversed(entries), reversed(matched)):
+            state.append(VOp(key, "known", op.ver if op else -1, e["size"], e["etag"], now, now,
+                             vid=e["vid"], round=round_no, marker=e["marker"]))
+        new_state[key] = state
+    client.close()
+    if problems:
+        raise Violation(f"round {round_no}: {len(problems)} versioning violation(s) after "
+                        f"restart:\n  - " + "\n  - ".join(problems[:40]))
+    with vh.lock:
+        vh.ops = new_state
+    vh.large_versions = sum(1 for e in listed if not e["marker"] and e["size"] > INLINE_MAX)
+    return sum(1 for e in listed if not e["marker"]), sum(1 for e in listed if e["marker"])
 
 
 # ------------------------------------------------------------------------------------------
@@ -705,6 +1025,11 @@ def make_keys(threads: int, per_thread: int, shared: int) -> tuple[list[list[str
     owned = [[f"t{t}/obj-{j:02d}" for j in range(per_thread)] for t in range(threads)]
     shared_keys = [f"shared/obj {j:02d}" if j % 3 else f"shared/é-ü/{j:02d}" for j in range(shared)]
     return owned, shared_keys
+
+
+def make_vkeys(threads: int) -> tuple[list[list[str]], list[str]]:
+    owned = [[f"ver/t{t}-{j}" for j in range(3)] for t in range(threads)]
+    return owned, ["ver/shared é"]
 
 
 def run(args) -> int:
@@ -722,15 +1047,24 @@ def run(args) -> int:
     history = History(work / "journal.jsonl")
     owned, shared = make_keys(args.threads, args.keys_per_thread, args.shared_keys)
     all_keys = sorted({k for ks in owned for k in ks} | set(shared))
+    vhistory = VHistory(history.journal)
+    vowned, vshared = make_vkeys(args.vthreads)
+    all_vkeys = sorted({k for ks in vowned for k in ks} | set(vshared))
     t_begin = time.monotonic()
     ok = False
     try:
         server.start()
         admin = Client(server.port)
         resp = admin.request("PUT", f"/{BUCKET}")
-        admin.close()
         if resp.status != 200:
             raise HarnessError(f"CreateBucket -> HTTP {resp.status}: {resp.body[:300]!r}")
+        resp = admin.request("PUT", f"/{VBUCKET}")
+        if resp.status != 200:
+            raise HarnessError(f"CreateBucket {VBUCKET} -> HTTP {resp.status}: {resp.body[:300]!r}")
+        resp = admin.request("PUT", f"/{VBUCKET}", query="versioning", body=VERSIONING_ON)
+        if resp.status != 200:
+            raise Violation(f"PutBucketVersioning -> HTTP {resp.status}: {resp.body[:300]!r}")
+        admin.close()
         for round_no in range(1, args.rounds + 1):
             if time.monotonic() - t_begin > args.time_limit:
                 raise HarnessError(f"time limit of {args.time_limit}s reached before round {round_no}")
@@ -743,8 +1077,14 @@ def run(args) -> int:
                        for i in range(args.threads)]
             reader = Reader(server.port, all_keys, history, random.Random(rnd.getrandbits(64)),
                             stop, time.monotonic() + delay + REQUEST_TIMEOUT + 5, errors)
-            acked_before = history.acked
-            for w in workers:
+            vworkers = [VWorker(i, server.port, vowned[i] + vshared, vhistory,
+                                random.Random(rnd.getrandbits(64)), stop, round_no,
+                                time.monotonic() + delay + REQUEST_TIMEOUT + 5, errors,
+                                args.vmax_ops)
+                        for i in range(args.vthreads)]
+            acked_before, vacked_before = history.acked, vhistory.acked
+            workers_all = workers + vworkers
+            for w in workers_all:
                 w.start()
             reader.start()
             time.sleep(delay)
@@ -754,14 +1094,14 @@ def run(args) -> int:
             # then never mistaken for a keep-alive close worth a retry.
             stop.set()
             server.kill9()
-            for w in workers + [reader]:
+            for w in workers_all + [reader]:
                 w.join(timeout=REQUEST_TIMEOUT + 5)
-            if any(w.is_alive() for w in workers + [reader]):
+            if any(w.is_alive() for w in workers_all + [reader]):
                 raise HarnessError("a writer did not stop within the request timeout")
             if crashed_early:
                 raise Violation(f"round {round_no}: the server died on its own under load "
                                 f"(status {server.proc.returncode})\n{server.log_tail()}")
-            early = [(t, w.transport_error[1]) for w in workers
+            early = [(t, w.transport_error[1]) for w in workers_all
                      if w.transport_error and (t := w.transport_error[0]) < kill_at - 0.05]
             if early:
                 raise Violation(f"round {round_no}: connection errors before the kill: {early[:5]}"
@@ -770,7 +1110,7 @@ def run(args) -> int:
                 raise Violation(f"round {round_no}: {len(errors)} error response(s) under load "
                                 f"(before the kill):\n  " + "\n  ".join(m for _, m in errors[:10])
                                 + f"\n{server.log_tail()}")
-            inflight = sum(1 for w in workers if w.transport_error)
+            inflight = sum(1 for w in workers_all if w.transport_error)
             recovery_kill = ""
             if rnd.random() < args.recovery_kill_rate:
                 # Kill the next start-up too, somewhere in its recovery sweep or just after.
@@ -780,7 +1120,9 @@ def run(args) -> int:
                 server.kill9()
                 recovery_kill = f"start-up killed after {wait * 1000:.0f} ms, "
             ready_s = server.start()
-            present, absent = verify(server, history, all_keys, round_no, data_dir)
+            nversions, nmarkers = verify_versions(server, vhistory, all_vkeys, round_no)
+            present, absent = verify(server, history, all_keys, round_no, data_dir,
+                                     vhistory.large_versions)
             print(f"round {round_no}: killed after {delay:.2f}s, "
                   f"{history.acked - acked_before} acknowledged ops "
                   f"({sum(w.count for w in workers)} answered, {inflight} in flight at the kill, "
@@ -788,8 +1130,11 @@ def run(args) -> int:
                   f"{sum(w.aborted for w in workers)} PUTs dropped mid-body by the client, "
                   f"{reader.count} GETs under load); {recovery_kill}"
                   f"restart ready in {ready_s:.2f}s; {present} objects verified, "
-                  f"{absent} keys absent as allowed", flush=True)
-        leak_check(server, history, all_keys, rnd, data_dir)
+                  f"{absent} keys absent as allowed; versioned bucket: "
+                  f"{vhistory.acked - vacked_before} acknowledged ops "
+                  f"({sum(w.count for w in vworkers)} answered), {nversions} versions and "
+                  f"{nmarkers} delete markers listed and verified", flush=True)
+        leak_check(server, history, all_keys, rnd, data_dir, vhistory.large_versions)
         rc = server.stop()
         if rc != 0:
             raise Violation(f"graceful stop (SIGTERM) after the last round: exit status {rc}\n"
@@ -816,6 +1161,10 @@ def main() -> int:
                    help="keys only one writer touches (sequential overwrites)")
     p.add_argument("--shared-keys", type=int, default=6,
                    help="keys every writer touches (concurrent overwrites)")
+    p.add_argument("--vthreads", type=int, default=2,
+                   help="writers on the versioned bucket (PUTs and delete markers)")
+    p.add_argument("--vmax-ops", type=int, default=150,
+                   help="ops per versioned writer per round (bounds the versions to verify)")
     p.add_argument("--min-delay", type=float, default=0.3)
     p.add_argument("--max-delay", type=float, default=2.0)
     p.add_argument("--recovery-kill-rate", type=float, default=0.4,
