@@ -247,8 +247,7 @@ Status RemoveVersions(Context& ctx, const Target& t, const std::string& version_
     if (s.ok()) removed(t.key, version_id, found->delete_marker);
     return s;
   }
-  std::vector<ObjectVersion> batch;
-  Status failed;
+  std::vector<ObjectVersion> all, batch;
   size_t seen = 0;
   auto flush = [&]() -> Status {
     if (batch.empty()) return Status::Ok();
@@ -273,12 +272,15 @@ Status RemoveVersions(Context& ctx, const Target& t, const std::string& version_
   Status s = client->ListVersions(t.bucket, t.key, "", [&](const ObjectVersion& v) {
     if (!recursive && v.key != t.key) return false;  // as in VersionsOfKey
     ++seen;
-    batch.push_back(v);
-    if (batch.size() == 1000) failed = flush();
-    return failed.ok();
+    all.push_back(v);
+    return true;
   });
-  if (s.ok()) s = failed;
-  if (s.ok()) s = flush();
+  // Deleting only after the listing: removing the version a page ended on would leave the next
+  // request's version-id-marker pointing at nothing, and the server may then skip entries.
+  for (size_t i = 0; s.ok() && i < all.size(); ++i) {
+    batch.push_back(std::move(all[i]));
+    if (batch.size() == 1000 || i + 1 == all.size()) s = flush();
+  }
   if (s.ok() && seen == 0 && !recursive) {
     return Status(Code::kNoSuchKey, "Object does not exist. (NoSuchKey)");
   }
