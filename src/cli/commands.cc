@@ -224,13 +224,16 @@ void RegisterLs(CLI::App& app) {
   struct LsOpts {
     std::string target;
     bool recursive = false;
+    bool versions = false;
   };
   auto o = Opts<LsOpts>();
   CLI::App* cmd = AddCommand(
       app, "ls", "List buckets and objects",
       "  cairn ls local                 # buckets\n  cairn ls local/photos/2024/    # one level\n"
-      "  cairn ls -r local/photos       # everything under it",
+      "  cairn ls -r local/photos       # everything under it\n"
+      "  cairn ls --versions local/docs # every version and delete marker",
       [o](Context& ctx) {
+        if (o->versions) return ListVersionsCommand(ctx, o->target, o->recursive);
         Result<Target> t = ctx.Remote(o->target);
         if (!t.ok()) return ctx.out.Fail(t.status(), o->target);
         auto client = ctx.Client(*t);
@@ -291,6 +294,7 @@ void RegisterLs(CLI::App& app) {
       });
   cmd->add_option("TARGET", o->target, "ALIAS[/BUCKET[/PREFIX]]")->required();
   cmd->add_flag("-r,--recursive", o->recursive, "list everything under the prefix");
+  cmd->add_flag("--versions", o->versions, "list every version and delete marker");
 }
 
 // ---- cat / head / pipe ----------------------------------------------------------------------
@@ -396,18 +400,31 @@ void RegisterRm(CLI::App& app) {
     std::vector<std::string> targets;
     bool recursive = false;
     bool force = false;
+    std::string version_id;
+    bool versions = false;
   };
   auto o = Opts<RmOpts>();
   CLI::App* cmd = AddCommand(
       app, "rm", "Remove objects",
-      "  cairn rm local/photos/a.jpg\n  cairn rm -r --force local/photos/2023/", [o](Context& ctx) {
+      "  cairn rm local/photos/a.jpg\n  cairn rm -r --force local/photos/2023/\n"
+      "  cairn rm --version-id 3f9c... local/docs/a.pdf   # one version, for good\n"
+      "  cairn rm --versions local/docs/a.pdf             # every version and marker\n"
+      "  cairn rm --versions -r --force local/docs/old/",
+      [o](Context& ctx) {
         if (o->recursive && !o->force) {
           return ctx.out.Fail(Status(Code::kInvalidArgument, "removing recursively needs --force"));
+        }
+        if (!o->version_id.empty() && (o->versions || o->recursive)) {
+          return ctx.out.Fail(Status(Code::kInvalidArgument,
+                                     "--version-id names one version: not with --versions or -r"));
         }
         return ForEach(ctx, o->targets, [&](const std::string& arg) -> Status {
           Result<Target> t = ctx.Remote(arg);
           if (!t.ok()) return t.status();
           if (t->bucket.empty()) return Status(Code::kInvalidArgument, "name a bucket or object");
+          if (!o->version_id.empty() || o->versions) {
+            return RemoveVersions(ctx, *t, o->version_id, o->recursive);
+          }
           auto client = ctx.Client(*t);
           if (!client.ok()) return client.status();
           if (!o->recursive) {
@@ -453,6 +470,8 @@ void RegisterRm(CLI::App& app) {
   cmd->add_option("TARGET", o->targets, "ALIAS/BUCKET/KEY or a prefix with -r")->required();
   cmd->add_flag("-r,--recursive", o->recursive, "remove everything under the prefix");
   cmd->add_flag("--force", o->force, "allow a recursive removal");
+  cmd->add_option("--version-id", o->version_id, "remove this version (or delete marker) for good");
+  cmd->add_flag("--versions", o->versions, "remove every version and delete marker");
 }
 
 // ---- stat / du / find -----------------------------------------------------------------------
@@ -1044,6 +1063,7 @@ void Register(CLI::App& app) {
   RegisterShare(app);
   RegisterReady(app);
   RegisterAnonymous(app);
+  RegisterVersionCommands(app);
   RegisterAdminCommands(app);
   RegisterCompletion(app);
 }

@@ -79,8 +79,10 @@ Status MakeParents(const std::string& path) {
   return Status::Ok();
 }
 
-// Runs one job. `attrs` are the --attr headers (they replace metadata on server-side copies).
-Status Execute(Context& ctx, const Job& job, const Headers& attrs, Progress& progress) {
+// Runs one job. `attrs` are the --attr headers (they replace metadata on server-side copies);
+// `version_id`, when set, names the version of an object source.
+Status Execute(Context& ctx, const Job& job, const Headers& attrs, Progress& progress,
+               const std::string& version_id = {}) {
   ProgressFn fn = progress.Fn();
   if (job.dst.remote) {
     auto client = ctx.Client(job.dst);
@@ -103,6 +105,17 @@ Status Execute(Context& ctx, const Job& job, const Headers& attrs, Progress& pro
       // multipart copy of ranged parts.
       auto tuning = CopyTuningFromEnv();
       if (!tuning.ok()) return tuning.status();
+      if (!version_id.empty()) {
+        // The multipart copy does not pin a version yet; CopyObject takes up to 5 GiB.
+        if (job.size > (uint64_t{5} << 30)) {
+          return Status(Code::kNotImplemented,
+                        "copying one version of an object over 5 GiB is not supported yet");
+        }
+        Status s = client->CopyObject(job.src.bucket, job.src.key, job.dst.bucket, job.dst.key,
+                                      attrs, !attrs.empty(), version_id);
+        if (s.ok()) progress.Add(job.size);
+        return s;
+      }
       if (tuning->Multipart(job.size)) {
         return client->CopyObjectMultipart(job.src.bucket, job.src.key, job.dst.bucket, job.dst.key,
                                            attrs, !attrs.empty(), tuning->part_size,
@@ -120,7 +133,7 @@ Status Execute(Context& ctx, const Job& job, const Headers& attrs, Progress& pro
     int fd = ::mkstemp(tmpl);
     if (fd < 0) return Status(Code::kIOError, "cannot create a temporary file");
     ::close(fd);
-    Status s = src_client->DownloadFile(job.src.bucket, job.src.key, tmpl, nullptr);
+    Status s = src_client->DownloadFile(job.src.bucket, job.src.key, tmpl, nullptr, version_id);
     if (s.ok()) {
       s = client->UploadFile(tmpl, job.dst.bucket, job.dst.key, UploadHeaders(attrs, job.dst.key),
                              fn);
@@ -135,12 +148,12 @@ Status Execute(Context& ctx, const Job& job, const Headers& attrs, Progress& pro
   if (!client.ok()) return client.status();
   Status s = MakeParents(job.dst.local);
   if (!s.ok()) return s;
-  return client->DownloadFile(job.src.bucket, job.src.key, job.dst.local, fn);
+  return client->DownloadFile(job.src.bucket, job.src.key, job.dst.local, fn, version_id);
 }
 
 // Expands the cp arguments into jobs.
 Status PlanCopy(Context& ctx, const std::vector<std::string>& sources, const Target& dst,
-                bool recursive, std::vector<Job>& jobs) {
+                bool recursive, std::vector<Job>& jobs, const std::string& version_id = {}) {
   bool many = sources.size() > 1;
   bool dst_into = many || recursive ||
                   (dst.remote ? (dst.key.empty() || EndsWithSlash(dst.key))
@@ -203,7 +216,7 @@ Status PlanCopy(Context& ctx, const std::vector<std::string>& sources, const Tar
       if (jobs.size() > before || src.key.empty() || EndsWithSlash(src.key)) continue;
     }
     if (src.key.empty()) return Status(Code::kInvalidArgument, "`" + arg + "` is a bucket: use -r");
-    auto st = client->HeadObject(src.bucket, src.key);
+    auto st = client->HeadObject(src.bucket, src.key, version_id);
     if (!st.ok()) return st.status();
     jobs.push_back({src, Place(dst, BaseName(src.key), dst_into), st->size});
   }
@@ -215,6 +228,7 @@ void RegisterCp(CLI::App& app) {
     std::vector<std::string> paths;
     bool recursive = false;
     std::string attr;
+    std::string version_id;
   };
   auto o = std::make_shared<CpOpts>();
   CLI::App* cmd = AddCommand(
@@ -224,7 +238,8 @@ void RegisterCp(CLI::App& app) {
       "  cairn cp local/photos/a.jpg local/backup/a.jpg   # server-side copy\n"
       "  cairn cp -r ./site/ local/www/                   # a folder's contents\n"
       "  cairn cp --attr 'Cache-Control=max-age=60;owner=ana' a.txt local/docs/\n"
-      "  pg_dump db | cairn cp - local/backup/db.sql      # from stdin",
+      "  pg_dump db | cairn cp - local/backup/db.sql      # from stdin\n"
+      "  cairn cp --version-id 3f9c... local/docs/a.pdf ./a-old.pdf",
       [o](Context& ctx) {
         if (o->paths.size() < 2) {
           return ctx.out.Fail(Status(Code::kInvalidArgument, "give a SOURCE and a TARGET"));
@@ -235,6 +250,13 @@ void RegisterCp(CLI::App& app) {
         if (!attrs.ok()) return ctx.out.Fail(attrs.status());
         std::vector<std::string> sources(o->paths.begin(), o->paths.end() - 1);
         const std::string& dst_arg = o->paths.back();
+        if (!o->version_id.empty()) {
+          if (sources.size() != 1 || o->recursive || !ctx.Parse(sources[0]).remote ||
+              ctx.Parse(sources[0]).key.empty()) {
+            return ctx.out.Fail(Status(Code::kInvalidArgument,
+                                       "--version-id needs one object source: ALIAS/BUCKET/KEY"));
+          }
+        }
         Target dst = ctx.Parse(dst_arg);
         if (!dst.remote && dst_arg.front() != '/' && dst_arg.front() != '.' &&
             dst_arg.find('/') != std::string::npos && !IsLocalDir(dst_arg) &&
@@ -244,14 +266,14 @@ void RegisterCp(CLI::App& app) {
           if (!fs::exists(first, ec)) return ctx.out.Fail(NotAnAliasError(dst_arg));
         }
         std::vector<Job> jobs;
-        s = PlanCopy(ctx, sources, dst, o->recursive, jobs);
+        s = PlanCopy(ctx, sources, dst, o->recursive, jobs, o->version_id);
         if (!s.ok()) return ctx.out.Fail(s);
         uint64_t total = 0;
         for (const auto& j : jobs) total += j.size;
         Progress progress(ctx.out.ProgressWanted(), total);
         int rc = 0;
         for (const auto& job : jobs) {
-          s = Execute(ctx, job, *attrs, progress);
+          s = Execute(ctx, job, *attrs, progress, o->version_id);
           if (!s.ok()) {
             progress.Finish();
             rc = ctx.out.Fail(s, Show(job.src));
@@ -269,6 +291,7 @@ void RegisterCp(CLI::App& app) {
       ->required();
   cmd->add_flag("-r,--recursive", o->recursive, "copy folders and prefixes");
   cmd->add_option("--attr", o->attr, "metadata \"key=value;key2=value2\" for the new objects");
+  cmd->add_option("--version-id", o->version_id, "copy this version of the source object");
 }
 
 struct Entry {

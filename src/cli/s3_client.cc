@@ -377,13 +377,19 @@ Status S3Client::List(std::string_view bucket, std::string_view prefix, std::str
   return Status::Ok();
 }
 
-Result<ObjectStat> S3Client::HeadObject(std::string_view bucket, std::string_view key) const {
+Result<ObjectStat> S3Client::HeadObject(std::string_view bucket, std::string_view key,
+                                        std::string_view version_id) const {
   HttpRequest req;
   req.method = "HEAD";
   req.path = ObjectPath(bucket, key);
+  if (!version_id.empty()) req.query.emplace_back("versionId", std::string(version_id));
   std::string what = std::string(bucket) + "/" + std::string(key);
   auto resp = Send(req, what);
   if (!resp.ok()) {
+    if (resp.status().code() == Code::kNotFound && !version_id.empty()) {
+      return Status(Code::kNoSuchVersion, "Version `" + std::string(version_id) + "` of `" + what +
+                                              "` does not exist. (NoSuchVersion)");
+    }
     if (resp.status().code() == Code::kNotFound) {
       return Status(Code::kNoSuchKey, "Object `" + what + "` does not exist. (NoSuchKey)");
     }
@@ -409,9 +415,10 @@ Result<ObjectStat> S3Client::HeadObject(std::string_view bucket, std::string_vie
 
 Status S3Client::GetObject(std::string_view bucket, std::string_view key,
                            const std::function<bool(std::string_view)>& sink,
-                           std::string_view range) const {
+                           std::string_view range, std::string_view version_id) const {
   HttpRequest req;
   req.path = ObjectPath(bucket, key);
+  if (!version_id.empty()) req.query.emplace_back("versionId", std::string(version_id));
   if (!range.empty()) req.headers.Set("range", range);
   req.sink = sink;
   return Send(req, std::string(bucket) + "/" + std::string(key)).status();
@@ -441,12 +448,15 @@ Status S3Client::PutSmallObject(std::string_view bucket, std::string_view key, s
 
 Status S3Client::CopyObject(std::string_view src_bucket, std::string_view src_key,
                             std::string_view dst_bucket, std::string_view dst_key,
-                            const Headers& headers, bool replace_metadata) const {
+                            const Headers& headers, bool replace_metadata,
+                            std::string_view src_version_id) const {
   HttpRequest req;
   req.method = "PUT";
   req.path = ObjectPath(dst_bucket, dst_key);
   req.headers = headers;
-  req.headers.Set("x-amz-copy-source", ObjectPath(src_bucket, src_key));
+  std::string source = ObjectPath(src_bucket, src_key);
+  if (!src_version_id.empty()) source += "?versionId=" + UriEncode(src_version_id, true);
+  req.headers.Set("x-amz-copy-source", source);
   if (replace_metadata) req.headers.Set("x-amz-metadata-directive", "REPLACE");
   req.body = std::string();
   std::string what = std::string(src_bucket) + "/" + std::string(src_key);
@@ -455,20 +465,33 @@ Status S3Client::CopyObject(std::string_view src_bucket, std::string_view src_ke
   return ErrorInOkBody(resp, what);
 }
 
-Status S3Client::DeleteObject(std::string_view bucket, std::string_view key) const {
+Status S3Client::DeleteObject(std::string_view bucket, std::string_view key,
+                              std::string_view version_id) const {
   HttpRequest req;
   req.method = "DELETE";
   req.path = ObjectPath(bucket, key);
+  if (!version_id.empty()) req.query.emplace_back("versionId", std::string(version_id));
   return Send(req, std::string(bucket) + "/" + std::string(key)).status();
 }
 
 Result<std::vector<std::string>> S3Client::DeleteObjects(
     std::string_view bucket, const std::vector<std::string>& keys) const {
+  std::vector<std::pair<std::string, std::string>> versions;
+  versions.reserve(keys.size());
+  for (const auto& key : keys) versions.emplace_back(key, "");
+  return DeleteObjectVersions(bucket, versions);
+}
+
+Result<std::vector<std::string>> S3Client::DeleteObjectVersions(
+    std::string_view bucket,
+    const std::vector<std::pair<std::string, std::string>>& versions) const {
   pugi::xml_document doc;
   pugi::xml_node del = doc.append_child("Delete");
   del.append_child("Quiet").text().set("true");
-  for (const auto& key : keys) {
-    del.append_child("Object").append_child("Key").text().set(key.c_str());
+  for (const auto& [key, version_id] : versions) {
+    pugi::xml_node object = del.append_child("Object");
+    object.append_child("Key").text().set(key.c_str());
+    if (!version_id.empty()) object.append_child("VersionId").text().set(version_id.c_str());
   }
   HttpRequest req;
   req.method = "POST";
@@ -483,8 +506,10 @@ Result<std::vector<std::string>> S3Client::DeleteObjects(
   std::vector<std::string> failed;
   if (result.load_string(resp.body.c_str())) {
     for (auto e : result.child("DeleteResult").children("Error")) {
-      failed.push_back(std::string(e.child_value("Key")) + ": " + e.child_value("Message") + " (" +
-                       e.child_value("Code") + ")");
+      std::string version = e.child_value("VersionId");
+      failed.push_back(std::string(e.child_value("Key")) +
+                       (version.empty() ? "" : " (version " + version + ")") + ": " +
+                       e.child_value("Message") + " (" + e.child_value("Code") + ")");
     }
   }
   return failed;
@@ -740,7 +765,8 @@ Status S3Client::UploadStream(int fd, std::string_view bucket, std::string_view 
 }
 
 Status S3Client::DownloadFile(std::string_view bucket, std::string_view key,
-                              const std::string& path, const ProgressFn& progress) const {
+                              const std::string& path, const ProgressFn& progress,
+                              std::string_view version_id) const {
   std::string tmp = path + ".cairn-" + std::to_string(::getpid()) + ".part";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status(Code::kIOError, "cannot create " + path + ": " + std::strerror(errno));
@@ -758,7 +784,7 @@ Status S3Client::DownloadFile(std::string_view bucket, std::string_view key,
     }
     return true;
   };
-  Status s = GetObject(bucket, key, sink);
+  Status s = GetObject(bucket, key, sink, {}, version_id);
   if (s.ok() && write_failed)
     s = Status(Code::kIOError, "cannot write " + path + ": " + std::strerror(errno));
   if (::close(fd) != 0 && s.ok()) s = Status(Code::kIOError, "cannot write " + path);
@@ -767,6 +793,55 @@ Status S3Client::DownloadFile(std::string_view bucket, std::string_view key,
   }
   if (!s.ok()) ::unlink(tmp.c_str());
   return s;
+}
+
+Result<std::string> S3Client::GetBucketVersioning(std::string_view bucket) const {
+  HttpRequest req;
+  req.path = ObjectPath(bucket);
+  req.query = {{"versioning", ""}};
+  HttpResponse resp;
+  { CAIRN_ASSIGN_OR_RETURN(resp, Send(req, bucket)); }
+  return ParseVersioningStatus(resp.body);
+}
+
+Status S3Client::PutBucketVersioning(std::string_view bucket, std::string_view status) const {
+  HttpRequest req;
+  req.method = "PUT";
+  req.path = ObjectPath(bucket);
+  req.query = {{"versioning", ""}};
+  req.body = VersioningConfigurationXml(status);
+  req.headers.Set("content-type", "application/xml");
+  return Send(req, bucket).status();
+}
+
+Status S3Client::ListVersions(std::string_view bucket, std::string_view prefix,
+                              std::string_view delimiter,
+                              const std::function<bool(const ObjectVersion&)>& each) const {
+  std::string key_marker, version_id_marker;
+  while (true) {
+    HttpRequest req;
+    req.path = ObjectPath(bucket);
+    req.query = {{"versions", ""}, {"encoding-type", "url"}, {"max-keys", "1000"}};
+    if (!prefix.empty()) req.query.emplace_back("prefix", std::string(prefix));
+    if (!delimiter.empty()) req.query.emplace_back("delimiter", std::string(delimiter));
+    if (!key_marker.empty()) req.query.emplace_back("key-marker", key_marker);
+    if (!version_id_marker.empty()) req.query.emplace_back("version-id-marker", version_id_marker);
+    HttpResponse resp;
+    { CAIRN_ASSIGN_OR_RETURN(resp, Send(req, bucket)); }
+    VersionsPage page;
+    { CAIRN_ASSIGN_OR_RETURN(page, ParseVersionsPage(resp.body)); }
+    for (const auto& v : page.entries) {
+      if (!each(v)) return Status::Ok();
+    }
+    if (!page.truncated) break;
+    if (page.next_key_marker.empty() ||
+        (page.next_key_marker == key_marker && page.next_version_id_marker == version_id_marker)) {
+      return Status(Code::kInternal, "the server's version listing does not advance");
+    }
+    key_marker = page.next_key_marker;
+    version_id_marker = page.next_version_id_marker;
+  }
+  return Status::Ok();
 }
 
 Result<std::string> S3Client::GetBucketPolicy(std::string_view bucket) const {

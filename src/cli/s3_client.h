@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cli/config.h"
+#include "cli/versions.h"
 #include "common/headers.h"
 #include "common/status.h"
 #include "common/time.h"
@@ -108,11 +109,13 @@ class S3Client {
   Status List(std::string_view bucket, std::string_view prefix, std::string_view delimiter,
               const std::function<bool(const ObjectInfo&)>& each) const;
 
-  Result<ObjectStat> HeadObject(std::string_view bucket, std::string_view key) const;
+  // `version_id` (everywhere below) names one version; empty means the latest.
+  Result<ObjectStat> HeadObject(std::string_view bucket, std::string_view key,
+                                std::string_view version_id = {}) const;
   // Streams the object (or `range`, "bytes=a-b") to `sink`.
   Status GetObject(std::string_view bucket, std::string_view key,
-                   const std::function<bool(std::string_view)>& sink,
-                   std::string_view range = {}) const;
+                   const std::function<bool(std::string_view)>& sink, std::string_view range = {},
+                   std::string_view version_id = {}) const;
   Status PutObject(std::string_view bucket, std::string_view key,
                    std::function<size_t(char*, size_t)> reader, uint64_t size,
                    const Headers& headers) const;
@@ -121,7 +124,7 @@ class S3Client {
   // Server-side copy; with `replace_metadata`, `headers` carries the new x-amz-meta-* fields.
   Status CopyObject(std::string_view src_bucket, std::string_view src_key,
                     std::string_view dst_bucket, std::string_view dst_key, const Headers& headers,
-                    bool replace_metadata) const;
+                    bool replace_metadata, std::string_view src_version_id = {}) const;
   // A copy through multipart (UploadPartCopy with x-amz-copy-source-range), for sources beyond
   // CopyObject's 5 GiB: `threads` parts at a time, each pinned to the source's ETag
   // (x-amz-copy-source-if-match) so a source replaced mid-copy fails it. The new object keeps the
@@ -131,10 +134,26 @@ class S3Client {
                              std::string_view dst_bucket, std::string_view dst_key,
                              const Headers& headers, bool replace_metadata, uint64_t part_size,
                              int threads, const ProgressFn& progress) const;
-  Status DeleteObject(std::string_view bucket, std::string_view key) const;
+  // Without a version id on a versioned bucket this adds a delete marker; with one it removes
+  // that version (or marker) for good.
+  Status DeleteObject(std::string_view bucket, std::string_view key,
+                      std::string_view version_id = {}) const;
   // Deletes up to 1000 keys in one request; returns "key: message" for each key that failed.
   Result<std::vector<std::string>> DeleteObjects(std::string_view bucket,
                                                  const std::vector<std::string>& keys) const;
+  // As DeleteObjects, for (key, version id) pairs.
+  Result<std::vector<std::string>> DeleteObjectVersions(
+      std::string_view bucket,
+      const std::vector<std::pair<std::string, std::string>>& versions) const;
+
+  // Versioning: "Enabled", "Suspended" or "" (never enabled).
+  Result<std::string> GetBucketVersioning(std::string_view bucket) const;
+  Status PutBucketVersioning(std::string_view bucket, std::string_view status) const;
+  // Calls `each` for every version, delete marker and (with a delimiter) common prefix under
+  // `prefix`, page by page (ListObjectVersions with key and version-id markers), in the server's
+  // order: key ascending, newest first within a key; stops early when `each` returns false.
+  Status ListVersions(std::string_view bucket, std::string_view prefix, std::string_view delimiter,
+                      const std::function<bool(const ObjectVersion&)>& each) const;
 
   // Multipart.
   Result<std::string> CreateMultipartUpload(std::string_view bucket, std::string_view key,
@@ -164,7 +183,7 @@ class S3Client {
                       const ProgressFn& progress, uint64_t part_size = 16 << 20) const;
   // Downloads to `path` through a temporary file renamed into place on success.
   Status DownloadFile(std::string_view bucket, std::string_view key, const std::string& path,
-                      const ProgressFn& progress) const;
+                      const ProgressFn& progress, std::string_view version_id = {}) const;
 
   // Bucket policy: "" when the bucket has none.
   Result<std::string> GetBucketPolicy(std::string_view bucket) const;
