@@ -35,7 +35,16 @@ TEST(RouterTest, PathStyle) {
   EXPECT_EQ(Resolve("HEAD", "/bkt/k").operation, Operation::kHeadObject);
   EXPECT_EQ(Resolve("DELETE", "/bkt/k").operation, Operation::kDeleteObject);
   EXPECT_EQ(Resolve("GET", "/bkt?acl").operation, Operation::kUnsupported);
-  EXPECT_EQ(Resolve("GET", "/bkt/k?tagging").operation, Operation::kUnsupported);
+  EXPECT_EQ(Resolve("GET", "/bkt/k?acl").operation, Operation::kUnsupported);
+  EXPECT_EQ(Resolve("GET", "/bkt/k?tagging").operation, Operation::kGetObjectTagging);
+  EXPECT_EQ(Resolve("PUT", "/bkt/k?tagging").operation, Operation::kPutObjectTagging);
+  EXPECT_EQ(Resolve("DELETE", "/bkt/k?tagging").operation, Operation::kDeleteObjectTagging);
+  EXPECT_EQ(Resolve("POST", "/bkt/k?tagging").operation, Operation::kUnsupported);
+  EXPECT_EQ(Resolve("GET", "/bkt?tagging").operation, Operation::kGetBucketTagging);
+  EXPECT_EQ(Resolve("PUT", "/bkt?tagging").operation, Operation::kPutBucketTagging);
+  EXPECT_EQ(Resolve("DELETE", "/bkt?tagging").operation, Operation::kDeleteBucketTagging);
+  EXPECT_EQ(Resolve("GET", "/bkt?versions").operation, Operation::kListObjectVersions);
+  EXPECT_EQ(Resolve("PUT", "/bkt?versioning").operation, Operation::kPutBucketVersioning);
   EXPECT_EQ(Resolve("DELETE", "/bkt?metadataTable").operation, Operation::kUnsupported);
   EXPECT_EQ(Resolve("PUT", "/bkt/k?renameObject").operation, Operation::kUnsupported);
   EXPECT_EQ(Resolve("GET", "/bkt?session").operation, Operation::kUnsupported);
