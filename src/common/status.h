@@ -62,8 +62,8 @@ enum class Code {
   kInvalidPartNumber,  // GET ?partNumber beyond the object's parts
   kNoSuchVersion,
   kIllegalVersioningConfiguration,  // a PutBucketVersioning body S3 does not accept
-  kMetadataTooLarge,  // x-amz-meta-* over 2 KB
-  kMalformedPolicy,   // a policy document that does not parse or validate
+  kMetadataTooLarge,                // x-amz-meta-* over 2 KB
+  kMalformedPolicy,                 // a policy document that does not parse or validate
   kNoSuchBucketPolicy,
   kAuthorizationQueryParametersError,
   kMalformedPOSTRequest,

@@ -40,66 +40,40 @@ bool GetString(std::string_view* in, std::string* out) {
   return true;
 }
 
+// Headers, checksums and tags are all (string, string) lists: a varint count, then each pair.
+void PutPairs(std::string* out, const std::vector<std::pair<std::string, std::string>>& pairs) {
+  PutVarint32(out, static_cast<uint32_t>(pairs.size()));
+  for (const auto& [first, second] : pairs) {
+    PutLengthPrefixed(out, first);
+    PutLengthPrefixed(out, second);
+  }
+}
+
+bool GetPairs(std::string_view* in, std::vector<std::pair<std::string, std::string>>* pairs) {
+  uint32_t count;
+  if (!GetVarint32(in, &count)) return false;
+  pairs->clear();
+  for (uint32_t i = 0; i < count; ++i) {  // each pair takes >= 2 bytes: bounded by the input
+    std::string first, second;
+    if (!GetString(in, &first) || !GetString(in, &second)) return false;
+    pairs->emplace_back(std::move(first), std::move(second));
+  }
+  return true;
+}
+
 void PutAttributes(std::string* out, const ObjectAttributes& a) {
   PutLengthPrefixed(out, a.content_type);
-  PutVarint32(out, static_cast<uint32_t>(a.headers.size()));
-  for (const auto& [name, value] : a.headers) {
-    PutLengthPrefixed(out, name);
-    PutLengthPrefixed(out, value);
-  }
+  PutPairs(out, a.headers);
 }
 
 bool GetAttributes(std::string_view* in, ObjectAttributes* a) {
-  uint32_t count;
-  if (!GetString(in, &a->content_type) || !GetVarint32(in, &count)) return false;
-  a->headers.clear();
-  for (uint32_t i = 0; i < count; ++i) {  // each pair takes >= 2 bytes: bounded by the input
-    std::string name, value;
-    if (!GetString(in, &name) || !GetString(in, &value)) return false;
-    a->headers.emplace_back(std::move(name), std::move(value));
-  }
-  return true;
+  return GetString(in, &a->content_type) && GetPairs(in, &a->headers);
 }
 
-void PutChecksums(std::string* out, const Checksums& sums) {
-  PutVarint32(out, static_cast<uint32_t>(sums.size()));
-  for (const auto& [alg, value] : sums) {
-    PutLengthPrefixed(out, alg);
-    PutLengthPrefixed(out, value);
-  }
-}
-
-bool GetChecksums(std::string_view* in, Checksums* sums) {
-  uint32_t count;
-  if (!GetVarint32(in, &count)) return false;
-  sums->clear();
-  for (uint32_t i = 0; i < count; ++i) {
-    std::string alg, value;
-    if (!GetString(in, &alg) || !GetString(in, &value)) return false;
-    sums->emplace_back(std::move(alg), std::move(value));
-  }
-  return true;
-}
-
-void PutTags(std::string* out, const Tags& tags) {
-  PutVarint32(out, static_cast<uint32_t>(tags.size()));
-  for (const auto& [k, v] : tags) {
-    PutLengthPrefixed(out, k);
-    PutLengthPrefixed(out, v);
-  }
-}
-
-bool GetTags(std::string_view* in, Tags* tags) {
-  uint32_t count;
-  if (!GetVarint32(in, &count)) return false;
-  tags->clear();
-  for (uint32_t i = 0; i < count; ++i) {  // each pair takes >= 2 bytes: bounded by the input
-    std::string k, v;
-    if (!GetString(in, &k) || !GetString(in, &v)) return false;
-    tags->emplace_back(std::move(k), std::move(v));
-  }
-  return true;
-}
+void PutChecksums(std::string* out, const Checksums& sums) { PutPairs(out, sums); }
+bool GetChecksums(std::string_view* in, Checksums* sums) { return GetPairs(in, sums); }
+void PutTags(std::string* out, const Tags& tags) { PutPairs(out, tags); }
+bool GetTags(std::string_view* in, Tags* tags) { return GetPairs(in, tags); }
 
 uint64_t LoadBigEndian(std::string_view b) {
   uint64_t v = 0;

@@ -164,18 +164,23 @@ Result<VersionListResult> LocalStoreImpl::ListObjectVersions(const std::string& 
     }
 
     bool latest = key != resume_key;
-    if (have_live && live.key == key) {
-      if (full()) break;
+    // Adds the entry `scan` is at; only the first entry of a key can be the latest.
+    auto emit = [&](Scan& scan) -> Status {
       ObjectRecord rec;
-      CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(live.it->value(), &rec, false));
+      CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(scan.it->value(), &rec, false));
       ObjectInfo info = ToInfo(bucket, key, std::move(rec), state);
       info.is_latest = latest;
+      latest = false;
       result.next_key_marker = key;
       result.next_version_id_marker = info.version_id.empty() ? "null" : info.version_id;
       result.versions.push_back(std::move(info));
       ++count;
-      latest = false;
-      live.it->Next();
+      scan.it->Next();
+      return Status::Ok();
+    };
+    if (have_live && live.key == key) {
+      if (full()) break;
+      CAIRN_RETURN_IF_ERROR(emit(live));
     }
     bool stopped = false;
     while (history.Valid() && history.key == key) {
@@ -183,16 +188,7 @@ Result<VersionListResult> LocalStoreImpl::ListObjectVersions(const std::string& 
         stopped = true;
         break;
       }
-      ObjectRecord rec;
-      CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(history.it->value(), &rec, false));
-      ObjectInfo info = ToInfo(bucket, key, std::move(rec), state);
-      info.is_latest = latest;
-      result.next_key_marker = key;
-      result.next_version_id_marker = info.version_id.empty() ? "null" : info.version_id;
-      result.versions.push_back(std::move(info));
-      ++count;
-      latest = false;
-      history.it->Next();
+      CAIRN_RETURN_IF_ERROR(emit(history));
     }
     CAIRN_RETURN_IF_ERROR(history.status);
     if (stopped) break;
