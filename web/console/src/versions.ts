@@ -144,7 +144,8 @@ export function versionTable(options: VersionTableOptions): { element: HTMLEleme
       : listing.prefixes.map((p) =>
           h("tr", { class: "folder" }, h("td", {}, h("a", { href: options.folderHref?.(p) ?? "#", class: "folder-link" }, `${baseName(p)}/`)), h("td", {}), h("td", {}), h("td", {}), h("td", {}), h("td", {})),
         );
-    const rows = versions.map((v) =>
+    // In the narrow details panel the actions go on a row of their own under each version.
+    const rows = versions.map((v) => [
       h(
         "tr",
         { class: v.deleteMarker ? "delete-marker" : undefined, "data-version-id": v.versionId },
@@ -153,9 +154,10 @@ export function versionTable(options: VersionTableOptions): { element: HTMLEleme
         h("td", { class: "num" }, v.deleteMarker ? "—" : formatBytes(v.size)),
         h("td", {}, formatDate(v.lastModified)),
         h("td", { class: "badges" }, badges(v)),
-        h("td", { class: "row-actions" }, actions(v)),
+        history ? null : h("td", { class: "row-actions" }, actions(v)),
       ),
-    );
+      history ? h("tr", { class: "version-actions" }, h("td", { colspan: 4 }, actions(v))) : null,
+    ]);
     if (rows.length + folderRows.length === 0) {
       replace(tableBox, h("p", {}, pageIndex === 0 ? (history ? "No versions." : "This folder is empty.") : "No more versions."));
     } else {
@@ -178,7 +180,7 @@ export function versionTable(options: VersionTableOptions): { element: HTMLEleme
                 h("th", { class: "num" }, "Size"),
                 h("th", {}, "Last modified"),
                 h("th", {}, "Status"),
-                h("th", {}, h("span", { class: "sr-only" }, "Actions")),
+                history ? null : h("th", {}, h("span", { class: "sr-only" }, "Actions")),
               ),
             ),
             h("tbody", {}, folderRows, rows),
