@@ -1,6 +1,8 @@
 // The console's only way to the server: its own /api/ endpoints. The session cookie is HttpOnly;
 // this module keeps only the CSRF token, sent with every call that is not a GET/HEAD.
 
+import { contentMd5 } from "./md5";
+
 export interface SessionInfo {
   accessKey: string;
   csrfToken: string;
@@ -224,6 +226,142 @@ export async function listObjects(
 
 export async function deleteObject(bucket: string, key: string): Promise<void> {
   await call(s3Path(bucket, key), { method: "DELETE" });
+}
+
+// ---- versions and tags ----
+
+export type VersioningState = "Unversioned" | "Enabled" | "Suspended";
+
+/** GetBucketVersioning: a bucket never switched has an empty configuration ("Unversioned"). */
+export async function getVersioning(bucket: string): Promise<VersioningState> {
+  const doc = await s3Xml(s3Path(bucket, undefined, { versioning: "" }));
+  const status = childText(doc, "Status");
+  return status === "Enabled" || status === "Suspended" ? status : "Unversioned";
+}
+
+export async function putVersioning(bucket: string, status: "Enabled" | "Suspended"): Promise<void> {
+  const body = `<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>${status}</Status></VersioningConfiguration>`;
+  await call(s3Path(bucket, undefined, { versioning: "" }), { method: "PUT", headers: { "Content-Type": "application/xml", "Content-MD5": contentMd5(body) }, body });
+}
+
+export interface VersionEntry {
+  key: string;
+  versionId: string;
+  isLatest: boolean;
+  deleteMarker: boolean;
+  size: number;
+  lastModified: string;
+  etag: string;
+}
+
+export interface VersionMarker {
+  keyMarker: string;
+  versionIdMarker: string;
+}
+
+export interface VersionListing {
+  versions: VersionEntry[];
+  prefixes: string[];
+  /** Where the next page starts; null on the last page. */
+  next: VersionMarker | null;
+}
+
+/** ListObjectVersions: versions and delete markers in the server's order (each key newest first). */
+export async function listVersions(
+  bucket: string,
+  prefix: string,
+  options: { delimiter?: string; marker?: VersionMarker | null; maxKeys?: number } = {},
+): Promise<VersionListing> {
+  const query: Record<string, string> = { versions: "", prefix };
+  if (options.delimiter) query.delimiter = options.delimiter;
+  if (options.marker) {
+    query["key-marker"] = options.marker.keyMarker;
+    if (options.marker.versionIdMarker) query["version-id-marker"] = options.marker.versionIdMarker;
+  }
+  query["max-keys"] = String(options.maxKeys ?? 1000);
+  const doc = await s3Xml(s3Path(bucket, undefined, query));
+  const versions = Array.from(doc.documentElement.children)
+    .filter((c) => c.localName === "Version" || c.localName === "DeleteMarker")
+    .map((c) => ({
+      key: childText(c, "Key"),
+      versionId: childText(c, "VersionId"),
+      isLatest: childText(c, "IsLatest") === "true",
+      deleteMarker: c.localName === "DeleteMarker",
+      size: Number(childText(c, "Size") || 0),
+      lastModified: childText(c, "LastModified"),
+      etag: childText(c, "ETag"),
+    }));
+  const prefixes = children(doc, "CommonPrefixes").map((c) => childText(c, "Prefix"));
+  const truncated = childText(doc, "IsTruncated") === "true";
+  const next = truncated ? { keyMarker: childText(doc, "NextKeyMarker"), versionIdMarker: childText(doc, "NextVersionIdMarker") } : null;
+  return { versions, prefixes, next };
+}
+
+/** The query naming one version; none for the latest. */
+export function versionQuery(versionId?: string | null): Record<string, string> | undefined {
+  return versionId ? { versionId } : undefined;
+}
+
+/** DELETE with a version id: removes that version (or delete marker) for good. */
+export async function deleteVersion(bucket: string, key: string, versionId: string): Promise<void> {
+  await call(s3Path(bucket, key, { versionId }), { method: "DELETE" });
+}
+
+/** Copies a version over its own key, so that it becomes the latest; returns the new version id. */
+export async function restoreVersion(bucket: string, key: string, versionId: string): Promise<string> {
+  const source = `/${encodeURIComponent(bucket)}/${encodeKey(key)}?versionId=${encodeURIComponent(versionId)}`;
+  const r = await call(s3Path(bucket, key), { method: "PUT", headers: { "x-amz-copy-source": source } });
+  return r.headers.get("x-amz-version-id") ?? "";
+}
+
+export type Tag = [string, string];
+
+function tagsFromXml(doc: Document): Tag[] {
+  return Array.from(doc.getElementsByTagName("Tag")).map((t) => [childText(t, "Key"), childText(t, "Value")] as Tag);
+}
+
+export function taggingXml(tags: Tag[]): string {
+  return (
+    '<Tagging xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><TagSet>' +
+    tags.map(([k, v]) => `<Tag><Key>${xmlEscape(k)}</Key><Value>${xmlEscape(v)}</Value></Tag>`).join("") +
+    "</TagSet></Tagging>"
+  );
+}
+
+/** Tags of an object (a version of it when `versionId` is given). */
+export async function getObjectTags(bucket: string, key: string, versionId?: string | null): Promise<Tag[]> {
+  return tagsFromXml(await s3Xml(s3Path(bucket, key, { tagging: "", ...versionQuery(versionId) })));
+}
+
+/** Replaces an object's tags; an empty set deletes them (DeleteObjectTagging). */
+export async function putObjectTags(bucket: string, key: string, versionId: string | null | undefined, tags: Tag[]): Promise<void> {
+  const path = s3Path(bucket, key, { tagging: "", ...versionQuery(versionId) });
+  if (tags.length === 0) {
+    await call(path, { method: "DELETE" });
+    return;
+  }
+  const body = taggingXml(tags);
+  await call(path, { method: "PUT", headers: { "Content-Type": "application/xml", "Content-MD5": contentMd5(body) }, body });
+}
+
+/** A bucket's tags; none (NoSuchTagSet) is an empty list. */
+export async function getBucketTags(bucket: string): Promise<Tag[]> {
+  try {
+    return tagsFromXml(await s3Xml(s3Path(bucket, undefined, { tagging: "" })));
+  } catch (e) {
+    if (e instanceof ApiError && e.code === "NoSuchTagSet") return [];
+    throw e;
+  }
+}
+
+export async function putBucketTags(bucket: string, tags: Tag[]): Promise<void> {
+  const path = s3Path(bucket, undefined, { tagging: "" });
+  if (tags.length === 0) {
+    await call(path, { method: "DELETE" });
+    return;
+  }
+  const body = taggingXml(tags);
+  await call(path, { method: "PUT", headers: { "Content-Type": "application/xml", "Content-MD5": contentMd5(body) }, body });
 }
 
 // ---- admin API through /api/admin ----

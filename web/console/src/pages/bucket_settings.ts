@@ -1,7 +1,59 @@
-import { ApiError, call, children, childText, errorText, s3Path, s3Xml, xmlEscape } from "../api";
+import { ApiError, call, children, childText, errorText, getBucketTags, getVersioning, putBucketTags, putVersioning, s3Path, s3Xml, VersioningState, xmlEscape } from "../api";
 import { Access, PolicyDoc, readAnonymous, setAnonymous } from "../anonymous";
 import { contentMd5 } from "../md5";
 import { field, h, notify, replace } from "../dom";
+import { tagEditor } from "../tags";
+
+const VERSIONING_HINT: Record<VersioningState, string> = {
+  Unversioned: "Versioning has never been enabled: a write replaces the object, a delete removes it.",
+  Enabled: "Every write keeps the previous version; a delete leaves a delete marker. Object histories are under Show versions in the object list.",
+  Suspended: "New writes replace the \"null\" version; versions kept while versioning was enabled stay.",
+};
+
+/** GetBucketVersioning's state and a switch: Enable, or Suspend once enabled. */
+async function versioningSection(bucket: string): Promise<HTMLElement> {
+  const state = h("strong", { id: "versioning-state" });
+  const hint = h("p", { class: "hint" });
+  const error = h("p", { class: "error", role: "alert", id: "versioning-error" });
+  const toggle = h("button", { type: "button", hidden: true });
+  const section = h(
+    "section",
+    { class: "card", "aria-labelledby": "versioning-title" },
+    h("h2", { id: "versioning-title" }, "Versioning"),
+    h("p", {}, "Status: ", state),
+    hint,
+    h("div", { class: "actions" }, toggle),
+    error,
+  );
+  const show = (current: VersioningState) => {
+    state.textContent = current;
+    hint.textContent = VERSIONING_HINT[current];
+    const next = current === "Enabled" ? "Suspended" : "Enabled";
+    toggle.textContent = next === "Enabled" ? "Enable versioning" : "Suspend versioning";
+    toggle.className = next === "Enabled" ? "" : "secondary";
+    toggle.hidden = false;
+    toggle.onclick = async () => {
+      error.textContent = "";
+      toggle.disabled = true;
+      try {
+        await putVersioning(bucket, next);
+        notify(next === "Enabled" ? `Versioning enabled on ${bucket}.` : `Versioning suspended on ${bucket}.`);
+        show(await getVersioning(bucket));
+      } catch (err) {
+        error.textContent = errorText(err);
+      } finally {
+        toggle.disabled = false;
+      }
+    };
+  };
+  try {
+    show(await getVersioning(bucket));
+  } catch (err) {
+    state.textContent = "unknown";
+    error.textContent = errorText(err);
+  }
+  return section;
+}
 
 async function getPolicy(bucket: string): Promise<string | null> {
   try {
@@ -269,7 +321,19 @@ export async function renderBucketSettings(page: HTMLElement, bucket: string): P
     replace(page, ...header, h("p", { class: "error", role: "alert" }, errorText(err)));
     return;
   }
-  replace(page, ...header, anonymousSection(bucket, reload, policyText), policySection(bucket, reload, policyText), h("p", {}, "Loading CORS rules…"));
-  const cors = await corsSection(bucket);
-  page.lastElementChild?.replaceWith(cors);
+  const versioningSlot = h("p", {}, "Loading versioning…");
+  const corsSlot = h("p", {}, "Loading CORS rules…");
+  const tags = tagEditor({
+    id: "bucket-tags",
+    title: "Bucket tags",
+    heading: "h2",
+    limit: 50,
+    load: () => getBucketTags(bucket),
+    save: (t) => putBucketTags(bucket, t),
+    savedMessage: `Tags of ${bucket} saved.`,
+  });
+  replace(page, ...header, versioningSlot, anonymousSection(bucket, reload, policyText), policySection(bucket, reload, policyText), corsSlot, tags);
+  const [versioning, cors] = await Promise.all([versioningSection(bucket), corsSection(bucket)]);
+  versioningSlot.replaceWith(versioning);
+  corsSlot.replaceWith(cors);
 }

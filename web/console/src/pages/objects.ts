@@ -1,6 +1,8 @@
-import { call, callJson, deleteObject, errorText, jsonBody, listObjects, ObjectEntry, s3Path } from "../api";
+import { call, callJson, deleteObject, deleteVersion, errorText, getObjectTags, jsonBody, listObjects, ObjectEntry, putObjectTags, s3Path, versionQuery } from "../api";
 import { Child, field, formatBytes, formatDate, h, notify, replace } from "../dom";
+import { tagEditor } from "../tags";
 import { Upload } from "../upload";
+import { baseName, versionTable } from "../versions";
 
 const PAGE_SIZE = 200;
 const TEXT_PREVIEW_BYTES = 256 * 1024;
@@ -9,10 +11,8 @@ function browseHref(bucket: string, prefix: string): string {
   return `#/browse/${encodeURIComponent(bucket)}/${encodeURIComponent(prefix)}`;
 }
 
-function baseName(key: string): string {
-  const trimmed = key.endsWith("/") ? key.slice(0, -1) : key;
-  return trimmed.slice(trimmed.lastIndexOf("/") + 1) || key;
-}
+// "Show versions" stays on for the rest of the visit, across folders and buckets.
+let showVersions = false;
 
 function breadcrumbs(bucket: string, prefix: string): HTMLElement {
   const parts: Child[] = [h("a", { href: "#/buckets" }, "Buckets"), " / ", h("a", { href: browseHref(bucket, "") }, bucket)];
@@ -35,9 +35,9 @@ function previewKind(type: string, key: string): "image" | "text" | "pdf" | "aud
   return null;
 }
 
-async function preview(bucket: string, key: string, type: string, box: HTMLElement): Promise<void> {
+async function preview(bucket: string, key: string, versionId: string | undefined, type: string, box: HTMLElement): Promise<void> {
   const kind = previewKind(type, key);
-  const url = s3Path(bucket, key);
+  const url = s3Path(bucket, key, versionQuery(versionId));
   switch (kind) {
     case "image":
       replace(box, h("img", { src: url, alt: `Preview of ${baseName(key)}`, class: "preview-media" }));
@@ -110,20 +110,27 @@ function shareForm(bucket: string, key: string): HTMLElement {
   );
 }
 
-async function showDetails(panel: HTMLElement, bucket: string, key: string, onDeleted: () => void): Promise<void> {
+/**
+ * The details of an object in the side panel: of its latest version, or of `versionId`. Shows
+ * the HEAD answer, download/preview/delete, its tags and the key's version history.
+ */
+async function showDetails(panel: HTMLElement, bucket: string, key: string, onChanged: () => void, versionId?: string): Promise<void> {
   panel.hidden = false;
   replace(panel, h("p", {}, "Loading…"));
+  const reopen = (v?: string) => void showDetails(panel, bucket, key, onChanged, v);
   let response: Response;
   try {
-    response = await call(s3Path(bucket, key), { method: "HEAD", headers: { "x-amz-checksum-mode": "ENABLED" } });
+    response = await call(s3Path(bucket, key, versionQuery(versionId)), { method: "HEAD", headers: { "x-amz-checksum-mode": "ENABLED" } });
   } catch (err) {
     replace(panel, h("p", { class: "error", role: "alert" }, errorText(err)));
     return;
   }
   const get = (n: string) => response.headers.get(n) ?? "";
   const type = get("content-type");
+  const version = get("x-amz-version-id");
   const rows: [string, string][] = [
     ["Key", key],
+    ...(version ? ([["Version ID", versionId ? version : `${version} (latest)`]] as [string, string][]) : []),
     ["Size", `${formatBytes(Number(get("content-length")))} (${get("content-length")} bytes)`],
     ["ETag", get("etag")],
     ["Content type", type],
@@ -134,38 +141,73 @@ async function showDetails(panel: HTMLElement, bucket: string, key: string, onDe
     if (name.startsWith("x-amz-meta-")) rows.push([`Metadata ${name.slice(11)}`, value]);
   });
   const previewBox = h("div", { class: "preview" });
+  const history = versionTable({
+    bucket,
+    prefix: key,
+    onlyKey: key,
+    pageSize: 50,
+    onDetails: (_k, v) => reopen(v),
+    // The version shown may be the one just deleted: show the (new) latest instead.
+    onChanged: () => {
+      onChanged();
+      reopen();
+    },
+  });
+  const deleteLatest = async () => {
+    if (!confirm(`Delete ${key}?`)) return;
+    try {
+      await deleteObject(bucket, key);
+      notify(`Deleted ${key}.`);
+      panel.hidden = true;
+      onChanged();
+    } catch (err) {
+      notify(errorText(err), "error");
+    }
+  };
+  const deleteThisVersion = async () => {
+    if (!versionId || !confirm(`Permanently delete version ${versionId} of ${key}? This cannot be undone.`)) return;
+    try {
+      await deleteVersion(bucket, key, versionId);
+      notify(`Deleted version ${versionId} of ${key}.`);
+      onChanged();
+      reopen();
+    } catch (err) {
+      notify(errorText(err), "error");
+    }
+  };
+  const tagTarget = versionId ? `${key} version ${versionId}` : key;
   replace(
     panel,
-    h("div", { class: "panel-head" }, h("h2", {}, baseName(key)), h("button", { type: "button", class: "secondary", "aria-label": "Close details", onclick: () => (panel.hidden = true) }, "Close")),
+    h(
+      "div",
+      { class: "panel-head" },
+      h("h2", {}, baseName(key)),
+      h("button", { type: "button", class: "secondary", "aria-label": "Close details", onclick: () => (panel.hidden = true) }, "Close"),
+    ),
+    versionId ? h("p", {}, `Version ${versionId}. `, h("button", { type: "button", class: "link", onclick: () => reopen() }, "Show the latest version")) : null,
     h("dl", { class: "details" }, rows.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
     h(
       "div",
       { class: "actions" },
-      h("a", { class: "button", href: s3Path(bucket, key), download: baseName(key) }, "Download"),
-      h("button", { type: "button", class: "secondary", onclick: () => void preview(bucket, key, type, previewBox).catch((err) => replace(previewBox, h("p", { class: "error", role: "alert" }, errorText(err)))) }, "Preview"),
-      h(
-        "button",
-        {
-          type: "button",
-          class: "danger",
-          onclick: async () => {
-            if (!confirm(`Delete ${key}?`)) return;
-            try {
-              await deleteObject(bucket, key);
-              notify(`Deleted ${key}.`);
-              panel.hidden = true;
-              onDeleted();
-            } catch (err) {
-              notify(errorText(err), "error");
-            }
-          },
-        },
-        "Delete",
-      ),
+      h("a", { class: "button", href: s3Path(bucket, key, versionQuery(versionId)), download: baseName(key) }, "Download"),
+      h("button", { type: "button", class: "secondary", onclick: () => void preview(bucket, key, versionId, type, previewBox).catch((err) => replace(previewBox, h("p", { class: "error", role: "alert" }, errorText(err)))) }, "Preview"),
+      versionId
+        ? h("button", { type: "button", class: "danger", onclick: deleteThisVersion }, "Delete version")
+        : h("button", { type: "button", class: "danger", onclick: deleteLatest }, "Delete"),
     ),
     previewBox,
-    shareForm(bucket, key),
+    tagEditor({
+      id: "object-tags",
+      title: versionId ? "Tags of this version" : "Tags",
+      limit: 10,
+      load: () => getObjectTags(bucket, key, versionId),
+      save: (tags) => putObjectTags(bucket, key, versionId, tags),
+      savedMessage: `Tags of ${tagTarget} saved.`,
+    }),
+    h("section", { class: "versions-card", "aria-labelledby": "object-versions-title" }, h("h3", { id: "object-versions-title" }, "Versions"), history.element),
+    versionId ? null : shareForm(bucket, key),
   );
+  await history.load();
 }
 
 export async function renderObjects(page: HTMLElement, bucket: string, prefix: string): Promise<void> {
@@ -211,6 +253,22 @@ export async function renderObjects(page: HTMLElement, bucket: string, prefix: s
       h("button", { type: "submit", class: "secondary" }, "Open folder"),
     ),
     deleteButton,
+    h(
+      "span",
+      { class: "check" },
+      h("input", {
+        type: "checkbox",
+        id: "show-versions",
+        checked: showVersions,
+        onchange: (e: Event) => {
+          showVersions = (e.target as HTMLInputElement).checked;
+          pageIndex = 0;
+          tokens.length = 1;
+          void load();
+        },
+      }),
+      h("label", { for: "show-versions" }, "Show versions"),
+    ),
     h("button", { type: "button", class: "secondary", onclick: () => void load() }, "Refresh"),
     h("a", { class: "button secondary", href: `#/bucket/${encodeURIComponent(bucket)}` }, "Bucket settings"),
   );
@@ -279,6 +337,22 @@ export async function renderObjects(page: HTMLElement, bucket: string, prefix: s
   }
 
   async function load(): Promise<void> {
+    if (showVersions) {
+      selected.clear();
+      updateDelete();
+      const table = versionTable({
+        bucket,
+        prefix,
+        delimiter: "/",
+        pageSize: PAGE_SIZE,
+        folderHref: (p) => browseHref(bucket, p),
+        onDetails: (key, versionId) => void showDetails(panel, bucket, key, () => void load(), versionId),
+      });
+      replace(tableBox, table.element);
+      replace(pager);
+      await table.load();
+      return;
+    }
     let listing;
     try {
       listing = await listObjects(bucket, prefix, { delimiter: "/", token: tokens[pageIndex], maxKeys: PAGE_SIZE });
