@@ -12,6 +12,7 @@
 #include "s3/owner.h"
 #include "s3/request_parts.h"
 #include "s3/request_xml.h"
+#include "s3/tagging.h"
 #include "s3/xml_writer.h"
 
 namespace cairn::s3 {
@@ -84,6 +85,10 @@ Status CreateMultipartUpload(RequestContext& ctx) {
   }
   if (auto type = ctx.request.headers.Get("x-amz-checksum-type")) {
     options.checksum_type = std::string(*type);
+  }
+  // Checked now, as for PutObject, and kept in the upload record until completion.
+  if (auto tagging = ctx.request.headers.Get("x-amz-tagging")) {
+    CAIRN_ASSIGN_OR_RETURN(options.tags, ParseTaggingHeader(*tagging));
   }
   CAIRN_ASSIGN_OR_RETURN(storage::UploadInfo upload, multipart->CreateMultipartUpload(
                                                          ctx.route.bucket, ctx.route.key, options));

@@ -101,13 +101,12 @@ Status RefuseObjectOptions(Operation operation, const Headers& headers) {
       return Status(Code::kInvalidStorageClass, "");
     }
   }
-  // PutObject and CopyObject carry tags to the new version; uploads and forms do not yet.
+  // PutObject, CopyObject and CreateMultipartUpload carry tags to the new version; forms do not
+  // yet.
   std::optional<std::string_view> tagging = headers.Get("x-amz-tagging");
   if (!tagging && operation == Operation::kPostObject) tagging = headers.Get("tagging");
-  if (tagging && !tagging->empty() && operation != Operation::kPutObject &&
-      operation != Operation::kCopyObject) {
-    return Status(Code::kNotImplemented,
-                  "Tags on multipart uploads and POST forms are not supported yet.");
+  if (tagging && !tagging->empty() && operation == Operation::kPostObject) {
+    return Status(Code::kNotImplemented, "Tags on POST forms are not supported yet.");
   }
   if (headers.Has("x-amz-website-redirect-location")) {
     return Status(Code::kNotImplemented,

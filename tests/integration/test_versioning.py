@@ -224,6 +224,39 @@ class TaggingTest(CairnTestCase):
         self.assertEqual(self.s3.get_object_tagging(Bucket=b, Key="replaced")["TagSet"],
                          [{"Key": "n", "Value": "1"}])
 
+    def test_tags_on_multipart_upload(self):
+        b = self.bucket
+        up = self.s3.create_multipart_upload(Bucket=b, Key="mp", Tagging="team=x&k%20y=v%2Fz")
+        part = self.s3.upload_part(Bucket=b, Key="mp", UploadId=up["UploadId"], PartNumber=1,
+                                   Body=b"m" * 100)
+        # The tags wait in the upload; the object takes them at completion, not before.
+        self.client_error(self.s3.head_object, Bucket=b, Key="mp")
+        done = self.s3.complete_multipart_upload(
+            Bucket=b, Key="mp", UploadId=up["UploadId"],
+            MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]})
+        tags = self.s3.get_object_tagging(Bucket=b, Key="mp", VersionId=done["VersionId"])
+        self.assertEqual(tags["TagSet"], [{"Key": "team", "Value": "x"},
+                                          {"Key": "k y", "Value": "v/z"}])
+        self.assertEqual(self.s3.head_object(Bucket=b, Key="mp")["TagCount"], 2)
+        # An upload without tags makes an untagged object, even over a tagged one.
+        up2 = self.s3.create_multipart_upload(Bucket=b, Key="mp")
+        part = self.s3.upload_part(Bucket=b, Key="mp", UploadId=up2["UploadId"], PartNumber=1,
+                                   Body=b"n")
+        self.s3.complete_multipart_upload(
+            Bucket=b, Key="mp", UploadId=up2["UploadId"],
+            MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]})
+        self.assertEqual(self.s3.get_object_tagging(Bucket=b, Key="mp")["TagSet"], [])
+        # Limits as for PutObject, refused at creation: no upload is left behind.
+        for tagging, code in [("&".join(f"k{i}=v" for i in range(11)), "BadRequest"),
+                              ("aws:x=1", "InvalidTag"), ("d=1&d=2", "InvalidTag"),
+                              ("k=" + "v" * 257, "InvalidTag")]:
+            with self.subTest(code=code, tagging=tagging[:20]):
+                err = self.client_error(self.s3.create_multipart_upload, Bucket=b, Key="mpbad",
+                                        Tagging=tagging)
+                self.assertS3Error(err, code, 400)
+        listed = self.s3.list_multipart_uploads(Bucket=b, Prefix="mpbad")
+        self.assertEqual(listed.get("Uploads", []), [])
+
     def test_limits(self):
         b = self.bucket
         self.s3.put_object(Bucket=b, Key="lim", Body=b"x")

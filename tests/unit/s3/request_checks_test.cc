@@ -129,11 +129,10 @@ TEST(RequestChecksTest, LockTagsClassesAndRedirects) {
             Code::kInvalidStorageClass);
   EXPECT_EQ(Refusal(Operation::kCreateMultipartUpload, {{"x-amz-storage-class", "STANDARD_IA"}}),
             Code::kInvalidStorageClass);
-  // PutObject and CopyObject keep tags; uploads and forms do not yet.
+  // PutObject, CopyObject and uploads keep tags; forms do not yet.
   EXPECT_EQ(Refusal(Operation::kPutObject, {{"x-amz-tagging", "a=b"}}), Code::kOk);
   EXPECT_EQ(Refusal(Operation::kCopyObject, {{"x-amz-tagging", "a=b"}}), Code::kOk);
-  EXPECT_EQ(Refusal(Operation::kCreateMultipartUpload, {{"x-amz-tagging", "a=b"}}),
-            Code::kNotImplemented);
+  EXPECT_EQ(Refusal(Operation::kCreateMultipartUpload, {{"x-amz-tagging", "a=b"}}), Code::kOk);
   EXPECT_EQ(Refusal(Operation::kPostObject, {{"tagging", "<Tagging/>"}}), Code::kNotImplemented);
   EXPECT_EQ(Refusal(Operation::kPutObject, {{"x-amz-website-redirect-location", "/x"}}),
             Code::kNotImplemented);
