@@ -12,6 +12,7 @@
 #include "s3/object_headers.h"
 #include "s3/request_checks.h"
 #include "s3/request_parts.h"
+#include "s3/tagging.h"
 #include "s3/xml_writer.h"
 
 namespace cairn::s3 {
@@ -144,6 +145,11 @@ Status PostObject(RequestContext& ctx) {
   storage::PutOptions options;
   CAIRN_ASSIGN_OR_RETURN(options.attributes, AttributesFromRequest(fields));
   CAIRN_ASSIGN_OR_RETURN(options.checksums, ChecksumsFromRequest(fields));
+  // `tagging` is a <Tagging> document (not PUT's k=v header form), validated as PutObjectTagging's
+  // body: MalformedXML, InvalidTag, BadRequest. An empty field sets no tags, as an empty header.
+  if (auto tagging = auth::FindPostField(post, "tagging"); tagging && !tagging->empty()) {
+    CAIRN_ASSIGN_OR_RETURN(options.tags, ParseTagging(*tagging, kMaxObjectTags));
+  }
 
   uint64_t min = 0;
   uint64_t max = ctx.options.max_object_size;
