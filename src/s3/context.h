@@ -112,6 +112,12 @@ Status AuthorizeObjectRequest(const RequestContext& ctx, const storage::Tags* re
 // (AWS S3 and MinIO check both), judged by the source's tags too. kAccessDenied otherwise.
 Status AuthorizeCopySource(const RequestContext& ctx, const CopySource& source);
 
+// A read that found a delete marker says so (GET, HEAD, GetObjectAttributes): `missing` is the
+// store's answer for `version_id` ("" = the latest); kMethodNotAllowed (the version named is a
+// marker) and kNoSuchKey (the latest is a marker) gain x-amz-delete-marker: true and the
+// marker's x-amz-version-id, as S3 answers. Returns `missing`.
+Status ExplainMissing(RequestContext& ctx, const std::string& version_id, Status missing);
+
 // Reads a whole small request body (XML documents), failing past `limit` bytes.
 Result<std::string> ReadSmallBody(ByteSource& body, size_t limit);
 

@@ -80,6 +80,34 @@ class VersioningTest(CairnTestCase):
         err = self.client_error(self.s3.get_object, Bucket=name, Key="doc", VersionId="v2")
         self.assertS3Error(err, "InvalidArgument", 400)
 
+    def test_get_object_attributes_of_a_delete_marker(self):
+        name = self.versioned_bucket()
+        v1 = self.s3.put_object(Bucket=name, Key="gone", Body=b"x")["VersionId"]
+        marker = self.s3.delete_object(Bucket=name, Key="gone")["VersionId"]
+        # The latest is a marker: 404 NoSuchKey saying so, with the marker's id, as GET does.
+        err = self.client_error(self.s3.get_object_attributes, Bucket=name, Key="gone",
+                                ObjectAttributes=["ETag"])
+        self.assertS3Error(err, "NoSuchKey", 404)
+        headers = err.response["ResponseMetadata"]["HTTPHeaders"]
+        self.assertEqual(headers.get("x-amz-delete-marker"), "true")
+        self.assertEqual(headers.get("x-amz-version-id"), marker)
+        # The marker named by id: 405 with the header; the older version still answers.
+        r = self.server.request("GET", f"/{name}/gone",
+                                query={"attributes": None, "versionId": marker},
+                                headers={"x-amz-object-attributes": "ETag"})
+        self.assertRawError(r, 405, "MethodNotAllowed")
+        self.assertEqual(r.header("x-amz-delete-marker"), "true")
+        self.assertEqual(r.header("x-amz-version-id"), marker)
+        got = self.s3.get_object_attributes(Bucket=name, Key="gone", VersionId=v1,
+                                            ObjectAttributes=["ObjectSize"])
+        self.assertEqual(got["ObjectSize"], 1)
+        self.assertNotIn("DeleteMarker", got)
+        # A key that never existed has no marker to tell of.
+        err = self.client_error(self.s3.get_object_attributes, Bucket=name, Key="never",
+                                ObjectAttributes=["ETag"])
+        self.assertS3Error(err, "NoSuchKey", 404)
+        self.assertNotIn("x-amz-delete-marker", err.response["ResponseMetadata"]["HTTPHeaders"])
+
     def test_suspended_bucket_writes_null_versions(self):
         name = self.make_bucket("vsus")
         self.s3.put_object(Bucket=name, Key="k", Body=b"before")
