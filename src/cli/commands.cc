@@ -1064,6 +1064,7 @@ void Register(CLI::App& app) {
   RegisterReady(app);
   RegisterAnonymous(app);
   RegisterVersionCommands(app);
+  RegisterTagCommands(app);
   RegisterAdminCommands(app);
   RegisterCompletion(app);
 }

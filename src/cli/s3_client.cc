@@ -814,6 +814,52 @@ Status S3Client::PutBucketVersioning(std::string_view bucket, std::string_view s
   return Send(req, bucket).status();
 }
 
+namespace {
+HttpRequest TaggingRequest(std::string_view method, std::string_view bucket, std::string_view key,
+                           std::string_view version_id) {
+  HttpRequest req;
+  req.method = std::string(method);
+  req.path = ObjectPath(bucket, key);
+  req.query = {{"tagging", ""}};
+  if (!version_id.empty()) req.query.emplace_back("versionId", std::string(version_id));
+  return req;
+}
+
+std::string TagTarget(std::string_view bucket, std::string_view key) {
+  return key.empty() ? std::string(bucket) : std::string(bucket) + "/" + std::string(key);
+}
+}  // namespace
+
+Result<TagList> S3Client::GetTags(std::string_view bucket, std::string_view key,
+                                  std::string_view version_id) const {
+  HttpRequest req = TaggingRequest("GET", bucket, key, version_id);
+  HttpResponse resp;
+  { CAIRN_ASSIGN_OR_RETURN(resp, SendRaw(req)); }
+  if (resp.status == 404 && resp.body.find("<Code>NoSuchTagSet</Code>") != std::string::npos) {
+    return TagList();
+  }
+  if (resp.status < 200 || resp.status >= 300) {
+    return ErrorFromResponse(resp.status, resp.body, TagTarget(bucket, key));
+  }
+  return ParseTaggingXml(resp.body);
+}
+
+Status S3Client::PutTags(std::string_view bucket, std::string_view key, std::string_view version_id,
+                         const TagList& tags) const {
+  HttpRequest req = TaggingRequest("PUT", bucket, key, version_id);
+  req.body = TaggingXml(tags);
+  req.headers.Set("content-type", "application/xml");
+  // PutBucketTagging requires Content-MD5 (or a checksum) on AWS; sent for objects too.
+  req.headers.Set("content-md5", Base64Encode(Md5(*req.body)));
+  return Send(req, TagTarget(bucket, key)).status();
+}
+
+Status S3Client::DeleteTags(std::string_view bucket, std::string_view key,
+                            std::string_view version_id) const {
+  HttpRequest req = TaggingRequest("DELETE", bucket, key, version_id);
+  return Send(req, TagTarget(bucket, key)).status();
+}
+
 Status S3Client::ListVersions(std::string_view bucket, std::string_view prefix,
                               std::string_view delimiter,
                               const std::function<bool(const ObjectVersion&)>& each) const {

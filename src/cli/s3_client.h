@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cli/config.h"
+#include "cli/tags.h"
 #include "cli/versions.h"
 #include "common/headers.h"
 #include "common/status.h"
@@ -154,6 +155,16 @@ class S3Client {
   // order: key ascending, newest first within a key; stops early when `each` returns false.
   Status ListVersions(std::string_view bucket, std::string_view prefix, std::string_view delimiter,
                       const std::function<bool(const ObjectVersion&)>& each) const;
+
+  // Tags of an object version (`version_id` "" = the latest) or, with `key` empty, of the bucket
+  // (a bucket without tags has none: NoSuchTagSet is not an error here). Set replaces the set;
+  // Delete removes it.
+  Result<TagList> GetTags(std::string_view bucket, std::string_view key,
+                          std::string_view version_id) const;
+  Status PutTags(std::string_view bucket, std::string_view key, std::string_view version_id,
+                 const TagList& tags) const;
+  Status DeleteTags(std::string_view bucket, std::string_view key,
+                    std::string_view version_id) const;
 
   // Multipart.
   Result<std::string> CreateMultipartUpload(std::string_view bucket, std::string_view key,

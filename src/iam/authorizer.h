@@ -3,6 +3,7 @@
 // policies.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,6 +24,12 @@ struct AccessRequest {
   // Request-specific condition keys the caller knows: s3:prefix, s3:delimiter, s3:max-keys,
   // s3:x-amz-acl, aws:Referer, aws:UserAgent...
   std::vector<std::pair<std::string, std::string>> conditions;
+  // s3:ExistingObjectTag/<tag key>: the tags of the version the request reads or retags. They
+  // cost a store read, so the S3 layer passes a way to read them (empty tags when there is no
+  // such version) rather than the tags; the authorizer calls it at most once, and only when a
+  // policy bearing on the request has an s3:ExistingObjectTag/ condition in a statement for
+  // this action. Unset for operations AWS does not evaluate the key for (PutObject, DeleteObject).
+  std::function<std::vector<std::pair<std::string, std::string>>()> existing_object_tags;
 };
 
 class Authorizer {

@@ -75,37 +75,61 @@ bool PolicyAuthorizer::IsAllowed(const AccessRequest& request) const {
   if (request.action.starts_with("admin:")) resource = "arn:aws:s3:::*";
   policy::Request evaluated{request.action, resource, &context};
 
+  // Every policy that bears on the request, gathered before any is evaluated so that costly
+  // condition values are fetched only when one of them can use them.
+  std::vector<std::shared_ptr<const policy::Policy>> owned;
+  std::vector<const policy::Policy*> policies;
+  std::shared_ptr<const policy::Policy> session;
+  const bool root_service_account =
+      !identity.anonymous && principal.service_account && principal.user == iam_.root_access_key();
+  if (!identity.anonymous) {
+    if (!root_service_account) {
+      for (const std::string& name : principal.policies) {
+        owned.push_back(NamedPolicy(name));
+        policies.push_back(owned.back().get());
+      }
+    }
+    if (!principal.session_policy.empty() || root_service_account) {
+      session = ParsedIdentityPolicy(principal.session_policy);
+    }
+  }
+  std::shared_ptr<const policy::Policy> bucket_policy;
+  if (!request.bucket.empty()) bucket_policy = bucket_policies_.Get(std::string(request.bucket));
+
+  if (request.existing_object_tags) {
+    constexpr std::string_view kExistingTag = "s3:ExistingObjectTag/";
+    auto uses = [&](const policy::Policy* p) {
+      return p != nullptr && policy::UsesConditionKeyPrefix(*p, request.action, kExistingTag);
+    };
+    bool needed = uses(session.get()) || uses(bucket_policy.get());
+    for (const policy::Policy* p : policies) needed = needed || uses(p);
+    if (needed) {
+      for (const auto& [key, value] : request.existing_object_tags()) {
+        context.values[std::string(kExistingTag) + key].push_back(value);
+      }
+    }
+  }
+
   policy::Decision identity_decision = policy::Decision::kNoMatch;
   if (!identity.anonymous) {
-    std::vector<std::shared_ptr<const policy::Policy>> owned;
-    std::vector<const policy::Policy*> policies;
-    for (const std::string& name : principal.policies) {
-      owned.push_back(NamedPolicy(name));
-      policies.push_back(owned.back().get());
-    }
-    identity_decision = policy::EvaluateAll(policies, evaluated);
-    if (!principal.session_policy.empty() && identity_decision == policy::Decision::kAllow) {
-      // A service account's own policy narrows its parent's rights: both must allow.
-      auto session = ParsedIdentityPolicy(principal.session_policy);
-      policy::Decision narrowed =
-          session ? policy::Evaluate(*session, evaluated) : policy::Decision::kExplicitDeny;
-      if (narrowed != policy::Decision::kAllow) identity_decision = narrowed;
-    }
-    // A root service account with a session policy has all rights, narrowed by that policy.
-    if (principal.service_account && principal.user == iam_.root_access_key()) {
-      auto session = ParsedIdentityPolicy(principal.session_policy);
+    if (root_service_account) {
+      // A root service account with a session policy has all rights, narrowed by that policy.
       identity_decision =
           session ? policy::Evaluate(*session, evaluated) : policy::Decision::kExplicitDeny;
+    } else {
+      identity_decision = policy::EvaluateAll(policies, evaluated);
+      if (!principal.session_policy.empty() && identity_decision == policy::Decision::kAllow) {
+        // A service account's own policy narrows its parent's rights: both must allow.
+        policy::Decision narrowed =
+            session ? policy::Evaluate(*session, evaluated) : policy::Decision::kExplicitDeny;
+        if (narrowed != policy::Decision::kAllow) identity_decision = narrowed;
+      }
     }
   }
   if (identity_decision == policy::Decision::kExplicitDeny) return false;
 
   policy::Decision bucket_decision = policy::Decision::kNoMatch;
-  if (!request.bucket.empty()) {
-    if (auto bucket_policy = bucket_policies_.Get(std::string(request.bucket))) {
-      bucket_decision = policy::Evaluate(*bucket_policy, evaluated);
-    }
-  }
+  if (bucket_policy) bucket_decision = policy::Evaluate(*bucket_policy, evaluated);
   if (bucket_decision == policy::Decision::kExplicitDeny) return false;
   return identity_decision == policy::Decision::kAllow ||
          bucket_decision == policy::Decision::kAllow;

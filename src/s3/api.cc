@@ -14,6 +14,7 @@
 #include "s3/errors.h"
 #include "s3/request_checks.h"
 #include "s3/request_parts.h"
+#include "s3/tagging.h"
 
 namespace cairn::s3 {
 
@@ -61,11 +62,29 @@ void RequestContext::ReplyError(const Status& error) {
   SendError(out, response_headers, request, request_id, route, error);
 }
 
+void AddRequestTagConditions(const storage::Tags& tags, iam::AccessRequest& access) {
+  for (const auto& [key, value] : tags) {
+    access.conditions.emplace_back("s3:RequestObjectTag/" + key, value);
+    access.conditions.emplace_back("s3:RequestObjectTagKeys", key);
+  }
+}
+
+void AddExistingTagLookup(storage::ObjectStore& store, const std::string& bucket,
+                          const std::string& key, std::string_view version_id,
+                          iam::AccessRequest& access) {
+  access.existing_object_tags = [&store, &bucket, &key, version_id]() {
+    // A missing version (or a delete marker) has no tags; its handler then answers the error.
+    Result<storage::ObjectInfo> info = store.HeadObject(bucket, key, std::string(version_id));
+    return info.ok() ? std::move(info->tags) : storage::Tags();
+  };
+}
+
 Status AuthorizeCopySource(const RequestContext& ctx, const CopySource& source) {
   iam::AccessRequest access =
       AccessFor(ctx.request, ctx.query, ctx.identity,
                 source.version_id.empty() ? "s3:GetObject" : "s3:GetObjectVersion", source.bucket,
                 source.key);
+  AddExistingTagLookup(ctx.store, source.bucket, source.key, source.version_id, access);
   if (!ctx.authorizer.IsAllowed(access)) return Status(Code::kAccessDenied, "Access Denied.");
   return Status::Ok();
 }
@@ -120,6 +139,48 @@ iam::AccessRequest AccessFor(const http::Request& request, const Query& query,
     access.conditions.emplace_back("aws:UserAgent", std::string(*agent));
   }
   return access;
+}
+
+namespace {
+// The object-tag condition keys each operation is judged by, as AWS lists them ("Actions,
+// resources, and condition keys for Amazon S3"): reads and tag changes see the stored
+// version's tags; writes see the tags they bring. PutObjectTagging's tags are in its body, so
+// its handler adds them (PutObjectTagging in tagging_handlers.cc).
+void AddObjectTagConditions(storage::ObjectStore& store, const Route& route, const Query& query,
+                            const Headers& headers, iam::AccessRequest& access) {
+  switch (route.operation) {
+    case Operation::kPutObject:
+    case Operation::kCopyObject:
+    case Operation::kCreateMultipartUpload:
+      if (auto tagging = headers.Get("x-amz-tagging")) {
+        // A header that does not parse brings no tags; the handler refuses it (InvalidTag).
+        if (Result<storage::Tags> tags = ParseTaggingHeader(*tagging); tags.ok()) {
+          AddRequestTagConditions(*tags, access);
+        }
+      }
+      break;
+    case Operation::kGetObject:
+    case Operation::kHeadObject:
+    case Operation::kGetObjectAttributes:
+    case Operation::kGetObjectTagging:
+    case Operation::kPutObjectTagging:
+    case Operation::kDeleteObjectTagging:
+      AddExistingTagLookup(store, route.bucket, route.key, query.Get("versionId").value_or(""),
+                           access);
+      break;
+    default: break;
+  }
+}
+}  // namespace
+
+Status AuthorizeObjectRequest(const RequestContext& ctx, const storage::Tags* request_tags) {
+  iam::AccessRequest access = AccessFor(ctx.request, ctx.query, ctx.identity,
+                                        ActionFor(ctx.route.operation, ctx.query.Has("versionId")),
+                                        ctx.route.bucket, ctx.route.key);
+  AddObjectTagConditions(ctx.store, ctx.route, ctx.query, ctx.request.headers, access);
+  if (request_tags != nullptr) AddRequestTagConditions(*request_tags, access);
+  if (!ctx.authorizer.IsAllowed(access)) return Status(Code::kAccessDenied, "Access Denied.");
+  return Status::Ok();
 }
 
 S3Api::S3Api(ApiOptions options, const auth::Verifier& verifier, const iam::Authorizer& authorizer,
@@ -234,10 +295,17 @@ void S3Api::Handle(const http::Request& request, ByteSource& raw_body, http::Res
     if (!who.ok()) return fail(who.status());
     identity = std::move(who).value();
 
-    iam::AccessRequest access =
-        AccessFor(request, query, identity, ActionFor(route.operation, query.Has("versionId")),
-                  route.bucket, route.key);
-    if (!authorizer_.IsAllowed(access)) return fail(Status(Code::kAccessDenied, "Access Denied."));
+    // PutObjectTagging is judged by the tags in its body too: its handler authorizes it once it
+    // has read them.
+    if (route.operation != Operation::kPutObjectTagging) {
+      iam::AccessRequest access =
+          AccessFor(request, query, identity, ActionFor(route.operation, query.Has("versionId")),
+                    route.bucket, route.key);
+      AddObjectTagConditions(store_, route, query, request.headers, access);
+      if (!authorizer_.IsAllowed(access)) {
+        return fail(Status(Code::kAccessDenied, "Access Denied."));
+      }
+    }
     // What the caller may do, it may still not ask for: overrides from an anonymous caller,
     // or protection Cairn does not give (docs/unsupported.md). PostObject checks its fields.
     Status refused = CheckResponseOverrides(route.operation, query, identity);

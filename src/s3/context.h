@@ -93,10 +93,30 @@ iam::AccessRequest AccessFor(const http::Request& request, const Query& query,
                              const auth::Identity& identity, std::string_view action,
                              std::string_view bucket, std::string_view key);
 
+// Object-tag condition keys (docs/policies.md "Tag conditions"): s3:RequestObjectTag/<key> and
+// s3:RequestObjectTagKeys for the tags a request brings.
+void AddRequestTagConditions(const storage::Tags& tags, iam::AccessRequest& access);
+// s3:ExistingObjectTag/<key>: the tags of `version_id` ("" = the latest) of bucket/key, read from
+// `store` only if a policy asks (AccessRequest::existing_object_tags). The strings must outlive
+// the IsAllowed call.
+void AddExistingTagLookup(storage::ObjectStore& store, const std::string& bucket,
+                          const std::string& key, std::string_view version_id,
+                          iam::AccessRequest& access);
+
+// The request's own authorization, for a handler that must read its body first (PutObjectTagging):
+// AccessFor plus the tag conditions, and `request_tags` (null: none) as the tags it brings.
+Status AuthorizeObjectRequest(const RequestContext& ctx, const storage::Tags* request_tags);
+
 // CopyObject and UploadPartCopy read their source with the caller's rights: the request itself
 // was authorized for s3:PutObject on the destination only, so the source needs s3:GetObject
-// (AWS S3 and MinIO check both). kAccessDenied otherwise.
+// (AWS S3 and MinIO check both), judged by the source's tags too. kAccessDenied otherwise.
 Status AuthorizeCopySource(const RequestContext& ctx, const CopySource& source);
+
+// A read that found a delete marker says so (GET, HEAD, GetObjectAttributes): `missing` is the
+// store's answer for `version_id` ("" = the latest); kMethodNotAllowed (the version named is a
+// marker) and kNoSuchKey (the latest is a marker) gain x-amz-delete-marker: true and the
+// marker's x-amz-version-id, as S3 answers. Returns `missing`.
+Status ExplainMissing(RequestContext& ctx, const std::string& version_id, Status missing);
 
 // Reads a whole small request body (XML documents), failing past `limit` bytes.
 Result<std::string> ReadSmallBody(ByteSource& body, size_t limit);

@@ -12,6 +12,7 @@
 #include "s3/owner.h"
 #include "s3/request_parts.h"
 #include "s3/request_xml.h"
+#include "s3/tagging.h"
 #include "s3/xml_writer.h"
 
 namespace cairn::s3 {
@@ -84,6 +85,10 @@ Status CreateMultipartUpload(RequestContext& ctx) {
   }
   if (auto type = ctx.request.headers.Get("x-amz-checksum-type")) {
     options.checksum_type = std::string(*type);
+  }
+  // Checked now, as for PutObject, and kept in the upload record until completion.
+  if (auto tagging = ctx.request.headers.Get("x-amz-tagging")) {
+    CAIRN_ASSIGN_OR_RETURN(options.tags, ParseTaggingHeader(*tagging));
   }
   CAIRN_ASSIGN_OR_RETURN(storage::UploadInfo upload, multipart->CreateMultipartUpload(
                                                          ctx.route.bucket, ctx.route.key, options));
@@ -307,10 +312,11 @@ Status GetObjectAttributes(RequestContext& ctx) {
   auto want = [&](std::string_view name) {
     return std::find(wanted.begin(), wanted.end(), name) != wanted.end();
   };
-  CAIRN_ASSIGN_OR_RETURN(
-      storage::ObjectInfo info,
-      ctx.store.HeadObject(ctx.route.bucket, ctx.route.key,
-                           std::string(ctx.query.Get("versionId").value_or(""))));
+  const std::string version_id(ctx.query.Get("versionId").value_or(""));
+  Result<storage::ObjectInfo> head =
+      ctx.store.HeadObject(ctx.route.bucket, ctx.route.key, version_id);
+  if (!head.ok()) return ExplainMissing(ctx, version_id, head.status());
+  storage::ObjectInfo info = std::move(head).value();
   if (!info.version_id.empty()) ctx.response_headers.Add("x-amz-version-id", info.version_id);
   CAIRN_ASSIGN_OR_RETURN(int max_parts, BoundedInt(ctx.query, "max-parts", kMaxListed, kMaxListed));
   // The request header, not a query parameter, carries the marker for this operation.

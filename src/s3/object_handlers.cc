@@ -10,10 +10,6 @@
 
 namespace cairn::s3 {
 
-namespace {
-
-// A read that found a delete marker says so: the version it names (405), or the marker that
-// hides the latest version (404), as S3 answers.
 Status ExplainMissing(RequestContext& ctx, const std::string& version_id, Status missing) {
   if (missing.code() == Code::kMethodNotAllowed) {
     ctx.response_headers.Add("x-amz-delete-marker", "true");
@@ -27,6 +23,8 @@ Status ExplainMissing(RequestContext& ctx, const std::string& version_id, Status
   }
   return missing;
 }
+
+namespace {
 
 // GET and HEAD share everything but the body.
 Status ServeObject(RequestContext& ctx, bool with_body) {

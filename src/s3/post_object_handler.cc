@@ -12,6 +12,7 @@
 #include "s3/object_headers.h"
 #include "s3/request_checks.h"
 #include "s3/request_parts.h"
+#include "s3/tagging.h"
 #include "s3/xml_writer.h"
 
 namespace cairn::s3 {
@@ -119,14 +120,29 @@ Status PostObject(RequestContext& ctx) {
   }
   CAIRN_RETURN_IF_ERROR(ValidateKey(key));
 
+  // `tagging` is a <Tagging> document (not PUT's k=v header form), validated as PutObjectTagging's
+  // body: MalformedXML, InvalidTag, BadRequest. An empty field sets no tags, as an empty header.
+  storage::Tags tags;
+  Status tags_status = Status::Ok();
+  if (auto tagging = auth::FindPostField(post, "tagging"); tagging && !tagging->empty()) {
+    Result<storage::Tags> parsed = ParseTagging(*tagging, kMaxObjectTags);
+    if (parsed.ok()) {
+      tags = std::move(parsed).value();
+    } else {
+      tags_status = parsed.status();
+    }
+  }
+
   // The signer (or, for a form without a policy, an anonymous caller under the bucket policy)
-  // must be allowed to put this very key.
+  // must be allowed to put this very key, with these tags (s3:RequestObjectTag/...).
   iam::AccessRequest access =
       AccessFor(ctx.request, ctx.query, verified->identity, "s3:PutObject", ctx.route.bucket, key);
+  AddRequestTagConditions(tags, access);
   if (auto acl = auth::FindPostField(post, "acl")) {
     access.conditions.emplace_back("s3:x-amz-acl", std::string(*acl));
   }
   if (!ctx.authorizer.IsAllowed(access)) return Status(Code::kAccessDenied, "Access Denied.");
+  CAIRN_RETURN_IF_ERROR(tags_status);
 
   // The stored headers and checksums come from the form fields exactly as a PUT's headers, and
   // are refused as a PUT's would be: nothing is stored for a form asking for what Cairn does
@@ -144,6 +160,7 @@ Status PostObject(RequestContext& ctx) {
   storage::PutOptions options;
   CAIRN_ASSIGN_OR_RETURN(options.attributes, AttributesFromRequest(fields));
   CAIRN_ASSIGN_OR_RETURN(options.checksums, ChecksumsFromRequest(fields));
+  options.tags = std::move(tags);
 
   uint64_t min = 0;
   uint64_t max = ctx.options.max_object_size;

@@ -101,13 +101,11 @@ Status RefuseObjectOptions(Operation operation, const Headers& headers) {
       return Status(Code::kInvalidStorageClass, "");
     }
   }
-  // PutObject and CopyObject carry tags to the new version; uploads and forms do not yet.
-  std::optional<std::string_view> tagging = headers.Get("x-amz-tagging");
-  if (!tagging && operation == Operation::kPostObject) tagging = headers.Get("tagging");
-  if (tagging && !tagging->empty() && operation != Operation::kPutObject &&
-      operation != Operation::kCopyObject) {
+  // Every operation creating an object takes tags: x-amz-tagging, or a form's `tagging` field
+  // (XML, read by PostObject). A form's x-amz-tagging header or field would otherwise be ignored.
+  if (operation == Operation::kPostObject && headers.Has("x-amz-tagging")) {
     return Status(Code::kNotImplemented,
-                  "Tags on multipart uploads and POST forms are not supported yet.");
+                  "A POST form carries its tags in the `tagging` field, not x-amz-tagging.");
   }
   if (headers.Has("x-amz-website-redirect-location")) {
     return Status(Code::kNotImplemented,

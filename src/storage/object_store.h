@@ -101,7 +101,7 @@ struct PutOptions {
   // For CreateMultipartUpload: "COMPOSITE" or "FULL_OBJECT" (x-amz-checksum-type); "" = the
   // algorithm's default (FULL_OBJECT for CRC64NVME, COMPOSITE otherwise).
   std::string checksum_type;
-  Tags tags;  // the new version's tag set (x-amz-tagging)
+  Tags tags;  // the new version's tag set (x-amz-tagging); for an upload, the completed object's
 };
 
 // A readable, pinned version of an object.

@@ -19,7 +19,7 @@ using meta::PutVarint64;
 namespace {
 constexpr uint8_t kBucketRecordVersion = 2;  // 1: created + region
 constexpr uint8_t kObjectRecordVersion = 2;  // 1: before versions and tags
-constexpr uint8_t kUploadRecordVersion = 1;
+constexpr uint8_t kUploadRecordVersion = 2;  // 1: before tags
 constexpr uint8_t kPartRecordVersion = 1;
 constexpr uint8_t kFlagInline = 0x01;
 constexpr uint8_t kFlagMultipart = 0x02;
@@ -405,18 +405,21 @@ std::string EncodeUploadRecord(const UploadRecord& r) {
   PutAttributes(&out, r.attributes);
   PutLengthPrefixed(&out, r.checksum_algorithm);
   PutLengthPrefixed(&out, r.checksum_type);
+  PutTags(&out, r.tags);
   return out;
 }
 
 Status DecodeUploadRecord(std::string_view in, UploadRecord* r) {
-  if (in.empty() || static_cast<uint8_t>(in[0]) != kUploadRecordVersion) {
+  const auto format = in.empty() ? 0 : static_cast<uint8_t>(in[0]);
+  if (format != 1 && format != kUploadRecordVersion) {
     return Corrupt("unknown upload record version");
   }
   in.remove_prefix(1);
   uint64_t initiated;
+  r->tags.clear();
   if (!GetFixed64(&in, &initiated) || !GetAttributes(&in, &r->attributes) ||
       !GetString(&in, &r->checksum_algorithm) || !GetString(&in, &r->checksum_type) ||
-      !in.empty()) {
+      (format >= 2 && !GetTags(&in, &r->tags)) || !in.empty()) {
     return Corrupt("truncated upload record");
   }
   r->initiated = FromUnixNanos(static_cast<int64_t>(initiated));

@@ -129,6 +129,7 @@ struct UploadRecord {
   ObjectAttributes attributes;
   std::string checksum_algorithm;  // "" = none; else lower case ("crc32", ...)
   std::string checksum_type;       // "COMPOSITE" / "FULL_OBJECT" ("" when no algorithm)
+  Tags tags;  // version 2 (x-amz-tagging), given to the object at completion; version 1: none
 };
 
 std::string EncodeUploadRecord(const UploadRecord& record);

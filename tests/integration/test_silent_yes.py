@@ -295,10 +295,7 @@ class SilentYesTest(CairnTestCase):
         err = self.client_error(self.s3.put_object, Bucket=self.bucket, Key=key,
                                 Body=b"changed?", WebsiteRedirectLocation="/elsewhere")
         self.assertS3Error(err, "NotImplemented", 501)
-        # Tags on uploads would be dropped at completion: refused until uploads keep them.
-        err = self.client_error(self.s3.create_multipart_upload, Bucket=self.bucket,
-                                Key=key, Tagging="team=blue")
-        self.assertS3Error(err, "NotImplemented", 501)
+        # (Uploads keep x-amz-tagging now: test_versioning.TaggingTest.)
         r = self.raw("PUT", key, {"x-amz-write-offset-bytes": "5"}, body=b"appended?")
         self.assertRawError(r, 501, "NotImplemented")
         err = self.client_error(self.s3.delete_object, Bucket=self.bucket, Key=key,
@@ -348,7 +345,10 @@ class SilentYesTest(CairnTestCase):
                  ({"x-amz-object-lock-mode": "GOVERNANCE"}, 400, "InvalidRequest"),
                  ({"x-amz-object-lock-legal-hold": "ON"}, 400, "InvalidRequest"),
                  ({"x-amz-storage-class": "GLACIER"}, 400, "InvalidStorageClass"),
-                 ({"tagging": "<Tagging><TagSet/></Tagging>"}, 501, "NotImplemented")]
+                 # A form's tags are its `tagging` field, an XML document; an x-amz-tagging
+                 # field would be dropped, and a `tagging` field in PUT's k=v form is malformed.
+                 ({"x-amz-tagging": "a=b"}, 501, "NotImplemented"),
+                 ({"tagging": "a=b"}, 400, "MalformedXML")]
         for fields, status, code in cases:
             with self.subTest(fields=fields):
                 key = "form/" + uuid.uuid4().hex
@@ -358,6 +358,14 @@ class SilentYesTest(CairnTestCase):
                 self.assertRawError(r, status, code)
                 err = self.client_error(self.s3.head_object, Bucket=bucket, Key=key)
                 self.assertEqual(err.response["Error"]["Code"], "404")
+        # The x-amz-tagging header on a form's request, too: a form's tags are its field.
+        key = "form/" + uuid.uuid4().hex
+        body, ctype = multipart([("key", key)], b"form data")
+        r = raw_request(self.server.port, "POST", f"/{bucket}", sign=False, body=body,
+                        headers={"Content-Type": ctype, "x-amz-tagging": "team=blue"})
+        self.assertRawError(r, 501, "NotImplemented")
+        err = self.client_error(self.s3.head_object, Bucket=bucket, Key=key)
+        self.assertEqual(err.response["Error"]["Code"], "404")
 
     def test_client_defaults_keep_working(self):
         key = "defaults/" + uuid.uuid4().hex

@@ -80,6 +80,34 @@ class VersioningTest(CairnTestCase):
         err = self.client_error(self.s3.get_object, Bucket=name, Key="doc", VersionId="v2")
         self.assertS3Error(err, "InvalidArgument", 400)
 
+    def test_get_object_attributes_of_a_delete_marker(self):
+        name = self.versioned_bucket()
+        v1 = self.s3.put_object(Bucket=name, Key="gone", Body=b"x")["VersionId"]
+        marker = self.s3.delete_object(Bucket=name, Key="gone")["VersionId"]
+        # The latest is a marker: 404 NoSuchKey saying so, with the marker's id, as GET does.
+        err = self.client_error(self.s3.get_object_attributes, Bucket=name, Key="gone",
+                                ObjectAttributes=["ETag"])
+        self.assertS3Error(err, "NoSuchKey", 404)
+        headers = err.response["ResponseMetadata"]["HTTPHeaders"]
+        self.assertEqual(headers.get("x-amz-delete-marker"), "true")
+        self.assertEqual(headers.get("x-amz-version-id"), marker)
+        # The marker named by id: 405 with the header; the older version still answers.
+        r = self.server.request("GET", f"/{name}/gone",
+                                query={"attributes": None, "versionId": marker},
+                                headers={"x-amz-object-attributes": "ETag"})
+        self.assertRawError(r, 405, "MethodNotAllowed")
+        self.assertEqual(r.header("x-amz-delete-marker"), "true")
+        self.assertEqual(r.header("x-amz-version-id"), marker)
+        got = self.s3.get_object_attributes(Bucket=name, Key="gone", VersionId=v1,
+                                            ObjectAttributes=["ObjectSize"])
+        self.assertEqual(got["ObjectSize"], 1)
+        self.assertNotIn("DeleteMarker", got)
+        # A key that never existed has no marker to tell of.
+        err = self.client_error(self.s3.get_object_attributes, Bucket=name, Key="never",
+                                ObjectAttributes=["ETag"])
+        self.assertS3Error(err, "NoSuchKey", 404)
+        self.assertNotIn("x-amz-delete-marker", err.response["ResponseMetadata"]["HTTPHeaders"])
+
     def test_suspended_bucket_writes_null_versions(self):
         name = self.make_bucket("vsus")
         self.s3.put_object(Bucket=name, Key="k", Body=b"before")
@@ -223,6 +251,39 @@ class TaggingTest(CairnTestCase):
                             TaggingDirective="REPLACE", Tagging="n=1")
         self.assertEqual(self.s3.get_object_tagging(Bucket=b, Key="replaced")["TagSet"],
                          [{"Key": "n", "Value": "1"}])
+
+    def test_tags_on_multipart_upload(self):
+        b = self.bucket
+        up = self.s3.create_multipart_upload(Bucket=b, Key="mp", Tagging="team=x&k%20y=v%2Fz")
+        part = self.s3.upload_part(Bucket=b, Key="mp", UploadId=up["UploadId"], PartNumber=1,
+                                   Body=b"m" * 100)
+        # The tags wait in the upload; the object takes them at completion, not before.
+        self.client_error(self.s3.head_object, Bucket=b, Key="mp")
+        done = self.s3.complete_multipart_upload(
+            Bucket=b, Key="mp", UploadId=up["UploadId"],
+            MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]})
+        tags = self.s3.get_object_tagging(Bucket=b, Key="mp", VersionId=done["VersionId"])
+        self.assertEqual(tags["TagSet"], [{"Key": "team", "Value": "x"},
+                                          {"Key": "k y", "Value": "v/z"}])
+        self.assertEqual(self.s3.head_object(Bucket=b, Key="mp")["TagCount"], 2)
+        # An upload without tags makes an untagged object, even over a tagged one.
+        up2 = self.s3.create_multipart_upload(Bucket=b, Key="mp")
+        part = self.s3.upload_part(Bucket=b, Key="mp", UploadId=up2["UploadId"], PartNumber=1,
+                                   Body=b"n")
+        self.s3.complete_multipart_upload(
+            Bucket=b, Key="mp", UploadId=up2["UploadId"],
+            MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]})
+        self.assertEqual(self.s3.get_object_tagging(Bucket=b, Key="mp")["TagSet"], [])
+        # Limits as for PutObject, refused at creation: no upload is left behind.
+        for tagging, code in [("&".join(f"k{i}=v" for i in range(11)), "BadRequest"),
+                              ("aws:x=1", "InvalidTag"), ("d=1&d=2", "InvalidTag"),
+                              ("k=" + "v" * 257, "InvalidTag")]:
+            with self.subTest(code=code, tagging=tagging[:20]):
+                err = self.client_error(self.s3.create_multipart_upload, Bucket=b, Key="mpbad",
+                                        Tagging=tagging)
+                self.assertS3Error(err, code, 400)
+        listed = self.s3.list_multipart_uploads(Bucket=b, Prefix="mpbad")
+        self.assertEqual(listed.get("Uploads", []), [])
 
     def test_limits(self):
         b = self.bucket

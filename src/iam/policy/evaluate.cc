@@ -275,6 +275,21 @@ Decision EvaluateAll(std::span<const Policy* const> policies, const Request& req
   return result;
 }
 
+bool UsesConditionKeyPrefix(const Policy& policy, std::string_view action,
+                            std::string_view key_prefix) {
+  for (const auto& s : policy.statements) {
+    if (!ActionMatches(s, action)) continue;
+    for (const auto& c : s.conditions) {
+      if (c.key.size() >= key_prefix.size() &&
+          internal::EqualsIgnoreCase(std::string_view(c.key).substr(0, key_prefix.size()),
+                                     key_prefix)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 bool IsPublic(const Policy& policy) {
   for (const auto& s : policy.statements) {
     if (s.effect == Effect::kAllow && s.has_principal && !s.not_principal && s.principal.any &&

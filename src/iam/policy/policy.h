@@ -165,6 +165,12 @@ Decision EvaluateAll(std::span<const Policy* const> policies, const Request& req
 // Principal entries name users as "arn:aws:iam::[ACCOUNT]:user/[PATH/]NAME" or as "NAME".
 bool PrincipalMatches(const Statement& statement, std::string_view principal_arn);
 
+// Whether a statement of `policy` whose Action covers `action` has a condition on a key that
+// begins with `key_prefix` (case-insensitively): lets a caller fetch a costly key's values only
+// for requests some policy may judge by it.
+bool UsesConditionKeyPrefix(const Policy& policy, std::string_view action,
+                            std::string_view key_prefix);
+
 // Whether any Allow statement of a bucket policy lets anonymous callers in (GetBucketPolicyStatus
 // "IsPublic"): Principal "*" with no conditions.
 bool IsPublic(const Policy& policy);

@@ -46,6 +46,7 @@ Result<UploadInfo> LocalStoreImpl::CreateMultipartUpload(const std::string& buck
   if (key.empty()) return Status(Code::kInvalidArgument, "empty object key");
   UploadRecord rec;
   rec.attributes = options.attributes;
+  rec.tags = options.tags;
   if (options.checksums.size() > 1) {
     return Status(Code::kInvalidRequest, "a multipart upload takes one checksum algorithm");
   }
@@ -250,6 +251,7 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
     }
     rec.etag = HexEncode(md5.Finish()) + "-" + std::to_string(parts.size());
     rec.attributes = std::move(upload.attributes);
+    rec.tags = std::move(upload.tags);
     if (!upload.checksum_algorithm.empty()) {
       CAIRN_ASSIGN_OR_RETURN(std::string sum, MultipartChecksum(upload.checksum_algorithm,
                                                                 upload.checksum_type, rec.parts));

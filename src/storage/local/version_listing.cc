@@ -85,7 +85,8 @@ Result<VersionListResult> LocalStoreImpl::ListObjectVersions(const std::string& 
 
   // Resuming inside a key (a version id marker): the versions of that key after the marked one.
   const std::string& marker = query.key_marker;
-  std::string resume_key;  // entries of this key are never the latest (it came earlier)
+  // History entries of this key are never the latest (the latest came on an earlier page).
+  std::string resume_key;
   if (!marker.empty() && marker >= query.prefix) {
     const std::string& vid = query.version_id_marker;
     if (vid.empty()) {
@@ -180,6 +181,10 @@ Result<VersionListResult> LocalStoreImpl::ListObjectVersions(const std::string& 
     };
     if (have_live && live.key == key) {
       if (full()) break;
+      // The live record is the key's latest version whatever came before it: on a resumed key
+      // it is reached only when the marked entry, newer than it, was deleted since (a delete
+      // marker or version), which made it the latest.
+      latest = true;
       CAIRN_RETURN_IF_ERROR(emit(live));
     }
     bool stopped = false;

@@ -293,6 +293,22 @@ TEST(PolicyCondition, ExistingObjectTagKeyAndContextSpelling) {
   EXPECT_EQ(Eval(p, "s3:GetObject", "arn:aws:s3:::b/k", nullptr), Decision::kNoMatch);
 }
 
+TEST(PolicyCondition, UsesConditionKeyPrefixLooksOnlyAtStatementsForTheAction) {
+  Policy p = MustParse(R"({"Version":"2012-10-17","Statement":[
+      {"Effect":"Allow","Action":"s3:Get*","Resource":"*",
+       "Condition":{"StringEquals":{"S3:EXISTINGOBJECTTAG/class":"public"}}},
+      {"Effect":"Allow","Action":"s3:PutObject","Resource":"*",
+       "Condition":{"StringEquals":{"s3:RequestObjectTag/team":"x"}}},
+      {"Effect":"Deny","NotAction":"s3:*","Resource":"*",
+       "Condition":{"Null":{"s3:ExistingObjectTag/any":"false"}}}]})");
+  EXPECT_TRUE(UsesConditionKeyPrefix(p, "s3:GetObject", "s3:ExistingObjectTag/"));
+  EXPECT_TRUE(UsesConditionKeyPrefix(p, "s3:getobjecttagging", "s3:ExistingObjectTag/"));
+  EXPECT_FALSE(UsesConditionKeyPrefix(p, "s3:PutObject", "s3:ExistingObjectTag/"));
+  EXPECT_TRUE(UsesConditionKeyPrefix(p, "s3:PutObject", "s3:RequestObjectTag/"));
+  EXPECT_TRUE(UsesConditionKeyPrefix(p, "admin:ServerInfo", "s3:ExistingObjectTag/"));  // NotAction
+  EXPECT_FALSE(UsesConditionKeyPrefix(p, "s3:GetObject", "s3:ExistingObjectTag/classes"));
+}
+
 // A Deny guarded by a secure-transport check, the classic "deny unless TLS".
 TEST(PolicyCondition, DenyUnlessSecureTransport) {
   Policy p = MustParse(R"({"Version":"2012-10-17","Statement":[

@@ -129,12 +129,12 @@ TEST(RequestChecksTest, LockTagsClassesAndRedirects) {
             Code::kInvalidStorageClass);
   EXPECT_EQ(Refusal(Operation::kCreateMultipartUpload, {{"x-amz-storage-class", "STANDARD_IA"}}),
             Code::kInvalidStorageClass);
-  // PutObject and CopyObject keep tags; uploads and forms do not yet.
+  // Every operation creating an object keeps tags; a form only through its `tagging` field.
   EXPECT_EQ(Refusal(Operation::kPutObject, {{"x-amz-tagging", "a=b"}}), Code::kOk);
   EXPECT_EQ(Refusal(Operation::kCopyObject, {{"x-amz-tagging", "a=b"}}), Code::kOk);
-  EXPECT_EQ(Refusal(Operation::kCreateMultipartUpload, {{"x-amz-tagging", "a=b"}}),
-            Code::kNotImplemented);
-  EXPECT_EQ(Refusal(Operation::kPostObject, {{"tagging", "<Tagging/>"}}), Code::kNotImplemented);
+  EXPECT_EQ(Refusal(Operation::kCreateMultipartUpload, {{"x-amz-tagging", "a=b"}}), Code::kOk);
+  EXPECT_EQ(Refusal(Operation::kPostObject, {{"tagging", "<Tagging/>"}}), Code::kOk);
+  EXPECT_EQ(Refusal(Operation::kPostObject, {{"x-amz-tagging", "a=b"}}), Code::kNotImplemented);
   EXPECT_EQ(Refusal(Operation::kPutObject, {{"x-amz-website-redirect-location", "/x"}}),
             Code::kNotImplemented);
   EXPECT_EQ(Refusal(Operation::kPutObject, {{"x-amz-write-offset-bytes", "0"}}),

@@ -320,6 +320,7 @@ TEST_F(MultipartTest, UploadsAndPartsSurviveReopen) {
   PutOptions opts;
   opts.attributes.content_type = "a/b";
   opts.checksums = {{"crc32", ""}};
+  opts.tags = {{"team", "x"}, {"class", "public"}};
   std::string id = Create("persist", opts);
   ASSERT_TRUE(Part("persist", id, 1, Bytes(1500, 1)).ok());
   ASSERT_TRUE(Part("persist", id, 2, Bytes(20, 2)).ok());
@@ -347,6 +348,9 @@ TEST_F(MultipartTest, UploadsAndPartsSurviveReopen) {
   EXPECT_EQ(head->checksum_type, "COMPOSITE");
   EXPECT_EQ(head->parts.size(), 2u);
   EXPECT_EQ(head->etag, done->etag);
+  // The upload's tags, kept across the restart, are the object's.
+  EXPECT_EQ(head->tags, opts.tags);
+  EXPECT_EQ(done->tags, opts.tags);
   EXPECT_EQ(DataFileCount(), 2u);
 }
 

@@ -261,6 +261,52 @@ TEST_F(VersionsTest, ResumingAfterTheMarkedVersionWasDeleted) {
   ASSERT_TRUE(next.ok());
   ASSERT_EQ(next->versions.size(), 1u);
   EXPECT_EQ(next->versions[0].version_id, v1);
+  EXPECT_TRUE(next->versions[0].is_latest);  // it is the live latest version now
+}
+
+// The page ended at a key's latest entry, a delete marker; the marker was deleted before the
+// next page, which brings the object back: the version resumed at is the latest, and says so.
+TEST_F(VersionsTest, ResumingAfterTheMarkedDeleteMarkerWasDeleted) {
+  Enable();
+  std::string v1 = Put("k", "1");
+  auto marker = store_->DeleteObject("bkt", "k");
+  ASSERT_TRUE(marker.ok() && marker->delete_marker);
+  Put("m", "other");
+  VersionListQuery q;
+  q.max_keys = 1;
+  auto first = store_->ListObjectVersions("bkt", q);
+  ASSERT_TRUE(first.ok() && first->truncated);
+  ASSERT_EQ(first->versions.size(), 1u);
+  EXPECT_TRUE(first->versions[0].delete_marker);
+  EXPECT_TRUE(first->versions[0].is_latest);
+  ASSERT_TRUE(store_->DeleteObject("bkt", "k", marker->version_id).ok());
+  q.key_marker = first->next_key_marker;
+  q.version_id_marker = first->next_version_id_marker;
+  q.max_keys = 10;
+  auto next = store_->ListObjectVersions("bkt", q);
+  ASSERT_TRUE(next.ok());
+  ASSERT_EQ(next->versions.size(), 2u);
+  EXPECT_EQ(next->versions[0].key, "k");
+  EXPECT_EQ(next->versions[0].version_id, v1);
+  EXPECT_FALSE(next->versions[0].delete_marker);
+  EXPECT_TRUE(next->versions[0].is_latest);
+  EXPECT_EQ(next->versions[1].key, "m");
+  EXPECT_TRUE(next->versions[1].is_latest);
+  // Resumed past a marker that still exists, the older version is not the latest.
+  Put("k", "2");
+  auto again = store_->DeleteObject("bkt", "k");
+  ASSERT_TRUE(again.ok());
+  q.max_keys = 1;
+  q.key_marker.clear();
+  q.version_id_marker.clear();
+  first = store_->ListObjectVersions("bkt", q);
+  ASSERT_TRUE(first.ok());
+  q.key_marker = first->next_key_marker;
+  q.version_id_marker = first->next_version_id_marker;
+  next = store_->ListObjectVersions("bkt", q);
+  ASSERT_TRUE(next.ok());
+  ASSERT_EQ(next->versions.size(), 1u);
+  EXPECT_FALSE(next->versions[0].is_latest);
 }
 
 TEST_F(VersionsTest, ListingSkipsHistoryUnderCommonPrefixes) {

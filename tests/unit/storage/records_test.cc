@@ -250,9 +250,11 @@ TEST(RecordsTest, UploadAndPartRoundTrip) {
   up.attributes.headers = {{"x-amz-meta-x", "y"}};
   up.checksum_algorithm = "crc64nvme";
   up.checksum_type = "FULL_OBJECT";
+  up.tags = {{"team", "x"}, {"k", ""}};
   std::string enc = EncodeUploadRecord(up);
   UploadRecord up2;
   ASSERT_TRUE(DecodeUploadRecord(enc, &up2).ok());
+  EXPECT_EQ(up2.tags, up.tags);
   EXPECT_EQ(up2.initiated, up.initiated);
   EXPECT_EQ(up2.attributes.content_type, "a/b");
   EXPECT_EQ(up2.attributes.headers, up.attributes.headers);
@@ -281,6 +283,34 @@ TEST(RecordsTest, UploadAndPartRoundTrip) {
     EXPECT_EQ(DecodePartRecord(enc.substr(0, n), &part2).code(), Code::kCorruption) << n;
   }
   EXPECT_EQ(DecodePartRecord(enc + "x", &part2).code(), Code::kCorruption);
+}
+
+// An upload record written before uploads took tags (version 1: no tag list) still decodes, as an
+// upload without tags; the bytes are spelled out so a change to the encoder cannot hide a break.
+TEST(RecordsTest, UploadRecordVersion1DecodesWithoutTags) {
+  // Short strings: a one-byte length, then the bytes.
+  auto str = [](std::string_view text) {
+    return static_cast<char>(text.size()) + std::string(text);
+  };
+  std::string v1(1, '\x01');
+  v1 += std::string(8, '\0');          // initiated = 0
+  v1 += str("a/b");                    // content type
+  v1 += "\x01" + str("h") + str("v");  // one header h=v
+  v1 += str("crc32");                  // checksum algorithm
+  v1 += str("COMPOSITE");              // checksum type
+  UploadRecord up;
+  up.tags = {{"stale", "tag"}};
+  ASSERT_TRUE(DecodeUploadRecord(v1, &up).ok());
+  EXPECT_EQ(up.attributes.content_type, "a/b");
+  ASSERT_EQ(up.attributes.headers.size(), 1u);
+  EXPECT_EQ(up.checksum_algorithm, "crc32");
+  EXPECT_EQ(up.checksum_type, "COMPOSITE");
+  EXPECT_TRUE(up.tags.empty());
+  // A version 1 record followed by a tag list is trailing garbage, not tags.
+  EXPECT_EQ(DecodeUploadRecord(v1 + std::string("\0", 1), &up).code(), Code::kCorruption);
+  std::string v3 = v1;
+  v3[0] = '\x03';
+  EXPECT_EQ(DecodeUploadRecord(v3, &up).code(), Code::kCorruption);
 }
 
 TEST(RecordsTest, UploadKeysSortByKeyThenUploadIdForAnyBytes) {
