@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <utility>
 
 #include "common/encoding.h"
@@ -295,13 +294,16 @@ Result<ParsedCredential> ParseCredential(std::string_view credential) {
 Result<std::vector<std::string>> ParseSignedHeaders(std::string_view signed_headers) {
   std::vector<std::string> out;
   if (signed_headers.empty()) return Malformed("SignedHeaders is empty");
-  out.reserve(static_cast<size_t>(std::count(signed_headers.begin(), signed_headers.end(), ';')) + 1);
+  out.reserve(static_cast<size_t>(std::count(signed_headers.begin(), signed_headers.end(), ';')) +
+              1);
   while (true) {
     size_t semi = signed_headers.find(';');
     std::string_view name = signed_headers.substr(0, semi);
     if (name.empty()) return Malformed("SignedHeaders has an empty name");
     std::string& lower = out.emplace_back(name);
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : lower) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
     if (semi == std::string_view::npos) break;
     signed_headers.remove_prefix(semi + 1);
   }
