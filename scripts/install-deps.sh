@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ccache pkg-config clang-format
   libboost-dev libssl-dev librocksdb-dev libisal-dev libpugixml-dev nlohmann-json3-dev
   libcli11-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev zlib1g-dev libargon2-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libgoogle-perftools-dev
 )
 # Node.js (>= 20.19, for Vite) builds the web console embedded in the binary, and runs the
 # JavaScript tests: the machine's own if present, else Debian's.

@@ -270,11 +270,11 @@ std::string ParsedCredential::Scope() const { return CredentialScope(date8, regi
 Result<ParsedCredential> ParseCredential(std::string_view credential) {
   // access-key/date/region/service/aws4_request; the key may contain '/' itself, so the scope is
   // taken from the right.
-  std::vector<std::string_view> parts;
+  std::array<std::string_view, 4> parts;
   for (int i = 0; i < 4; ++i) {
     size_t slash = credential.rfind('/');
     if (slash == std::string_view::npos) return Malformed("the Credential has too few parts");
-    parts.push_back(credential.substr(slash + 1));
+    parts[static_cast<size_t>(i)] = credential.substr(slash + 1);
     credential = credential.substr(0, slash);
   }
   ParsedCredential out;
@@ -294,11 +294,16 @@ Result<ParsedCredential> ParseCredential(std::string_view credential) {
 Result<std::vector<std::string>> ParseSignedHeaders(std::string_view signed_headers) {
   std::vector<std::string> out;
   if (signed_headers.empty()) return Malformed("SignedHeaders is empty");
+  out.reserve(static_cast<size_t>(std::count(signed_headers.begin(), signed_headers.end(), ';')) +
+              1);
   while (true) {
     size_t semi = signed_headers.find(';');
     std::string_view name = signed_headers.substr(0, semi);
     if (name.empty()) return Malformed("SignedHeaders has an empty name");
-    out.push_back(ToLower(name));
+    std::string& lower = out.emplace_back(name);
+    for (char& c : lower) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
     if (semi == std::string_view::npos) break;
     signed_headers.remove_prefix(semi + 1);
   }
@@ -313,18 +318,25 @@ Result<ParsedAuthorization> ParseAuthorization(std::string_view value) {
     return Malformed("the algorithm is not AWS4-HMAC-SHA256");
   value.remove_prefix(kSigV4Algorithm.size());
   if (value.empty() || !IsSpace(value.front())) return Malformed("no space after the algorithm");
-  // AWS tolerates spaces anywhere between the parts; none may occur inside a value.
-  std::string compact(value.size(), '\0');
-  size_t length = 0;
-  for (char c : value) {
-    if (!IsSpace(c)) compact[length++] = c;
+  // AWS tolerates spaces anywhere between the parts; none may occur inside a value. Clients put
+  // them only after the algorithm and the commas, so the header is used in place unless a part
+  // has one inside (then a compacted copy is parsed).
+  std::string compact;
+  std::string_view rest = TrimWhitespace(value);
+  for (size_t i = 0; i < rest.size(); ++i) {
+    if (IsSpace(rest[i]) && i > 0 && rest[i - 1] != ',' && !IsSpace(rest[i - 1])) {
+      compact.reserve(rest.size());
+      for (char c : rest) {
+        if (!IsSpace(c)) compact.push_back(c);
+      }
+      rest = compact;
+      break;
+    }
   }
-  compact.resize(length);
-  std::string_view rest = compact;
   std::optional<std::string_view> credential, signed_headers, signature;
   while (!rest.empty()) {
     size_t comma = rest.find(',');
-    std::string_view part = rest.substr(0, comma);
+    std::string_view part = TrimWhitespace(rest.substr(0, comma));
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     if (part.empty()) continue;  // "a,,b" or a trailing comma
     size_t eq = part.find('=');

@@ -18,6 +18,7 @@ class PassThroughSource final : public ByteSource {
   explicit PassThroughSource(ByteSource& in) : in_(in) {}
   Result<size_t> Read(char* buf, size_t n) override { return in_.Read(buf, n); }
   std::optional<FileRegion> RemainingFileRegion() override { return in_.RemainingFileRegion(); }
+  std::optional<std::string_view> RemainingMemory() override { return in_.RemainingMemory(); }
   const Headers* trailers() const override { return in_.trailers(); }
 
  private:

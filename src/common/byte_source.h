@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 #include "common/headers.h"
 #include "common/status.h"
@@ -32,6 +33,11 @@ class ByteSource {
   // first. The caller that uses the region must not call Read() afterwards.
   virtual std::optional<FileRegion> RemainingFileRegion() { return std::nullopt; }
 
+  // The rest of the stream as memory that stays valid while the source lives, when it is so
+  // (an object stored inline in its metadata record): the HTTP layer sends it with the head in
+  // one write instead of copying it through a buffer. Same contract as RemainingFileRegion().
+  virtual std::optional<std::string_view> RemainingMemory() { return std::nullopt; }
+
   // Fields that arrived after the data (an aws-chunked trailer such as x-amz-checksum-crc32),
   // valid once Read() has returned 0; nullptr when the stream has none.
   virtual const Headers* trailers() const { return nullptr; }
@@ -43,6 +49,9 @@ class MemorySource final : public ByteSource {
   MemorySource(const void* data, size_t size)
       : data_(static_cast<const char*>(data)), size_(size) {}
   Result<size_t> Read(char* buf, size_t n) override;
+  std::optional<std::string_view> RemainingMemory() override {
+    return std::string_view(data_ + pos_, size_ - pos_);
+  }
 
  private:
   const char* data_;

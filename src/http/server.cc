@@ -305,6 +305,7 @@ class Connection final : public ByteSource, public ResponseWriter {
       ReleaseInput();
       parser_.reset();
       request_ = Request();
+      head_scanned_ = 0;
       head_timer_armed_ = false;
       SetDeadline(server_.options().idle_timeout);
     }
@@ -487,32 +488,39 @@ class Connection final : public ByteSource, public ResponseWriter {
   // Feeds buffered bytes to the head parser. kDone: request_ is filled in. kRejected: a 4xx
   // was sent (or not, if it could not be) and the connection is closing.
   HeadState ParseHead() {
-    if (!parser_) {
+    std::string_view buffered(input_.get() + in_begin_, in_end_ - in_begin_);
+    size_t max_head = std::min(static_cast<size_t>(std::max(server_.options().max_header_bytes, 1)),
+                               kMaxInputSize);
+    HeadResult head = ParseRequestHead(buffered, max_head, remote_ip_, request_, head_scanned_);
+    switch (head.status) {
+      case HeadStatus::kComplete: break;
+      case HeadStatus::kIncomplete:
+        // Compact, so the rest of the head can be read into the free space.
+        if (in_begin_ > 0) {
+          std::memmove(input_.get(), input_.get() + in_begin_, in_end_ - in_begin_);
+          in_end_ -= in_begin_;
+          in_begin_ = 0;
+        }
+        if (in_end_ == input_size_) {
+          if (input_size_ >= kMaxInputSize) return RejectHead(431);
+          GrowInput();
+        }
+        return HeadState::kNeedMore;
+      case HeadStatus::kTooLarge: return RejectHead(431);
+      case HeadStatus::kBadVersion: return RejectHead(505);
+      case HeadStatus::kBadEncoding: return RejectHead(501);
+      case HeadStatus::kBad: return RejectHead(400);
+    }
+    head_scanned_ = 0;
+    if (request_.chunked) {
+      // Beast's parser decodes the chunks; it reads the head again to get there.
       parser_.emplace();
-      ConfigureHeadParser(*parser_, static_cast<std::uint32_t>(server_.options().max_header_bytes));
+      if (!StartChunkedBodyParser(*parser_, buffered.substr(0, head.length)))
+        return RejectHead(400);
     }
-    boost::beast::error_code ec;
-    size_t used =
-        parser_->put(boost::asio::buffer(input_.get() + in_begin_, in_end_ - in_begin_), ec);
-    in_begin_ += used;
-    if (parser_->is_header_done()) {
-      FillRequest();
-      return HeadState::kDone;
-    }
-    if (ec == beast_http::error::need_more) {
-      // Compact, so the rest of the head can be read into the free space.
-      if (in_begin_ > 0) {
-        std::memmove(input_.get(), input_.get() + in_begin_, in_end_ - in_begin_);
-        in_end_ -= in_begin_;
-        in_begin_ = 0;
-      }
-      if (in_end_ == input_size_) {
-        if (input_size_ >= kMaxInputSize) return RejectHead(431);
-        GrowInput();
-      }
-      return HeadState::kNeedMore;
-    }
-    return RejectHead(ec == beast_http::error::header_limit ? 431 : 400);
+    in_begin_ += head.length;
+    FillRequest(head.keep_alive);
+    return HeadState::kDone;
   }
 
  private:
@@ -573,14 +581,12 @@ class Connection final : public ByteSource, public ResponseWriter {
     [[maybe_unused]] ssize_t n = ::send(fd_, text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   }
 
-  void FillRequest() {
-    RequestFromHead(*parser_, remote_ip_, request_);
-    const auto& msg = parser_->get();
+  void FillRequest(bool keep_alive) {
     body_left_ = request_.content_length.value_or(0);
     body_failed_ = false;
     sent_ = false;
     is_head_ = request_.method == "HEAD";
-    close_ = !msg.keep_alive();
+    close_ = !keep_alive;
     auto expect = request_.headers.Get("expect");
     expect_continue_ =
         expect && EqualsIgnoreCase(*expect, "100-continue") && (request_.chunked || body_left_ > 0);
@@ -738,6 +744,13 @@ class Connection final : public ByteSource, public ResponseWriter {
       }
       return Status::Ok();
     }
+    if (std::optional<std::string_view> memory = body.RemainingMemory()) {
+      if (memory->size() < length) return Status(Code::kInternal, "memory body too short");
+      iovec iov[2] = {{head.data(), head.size()},
+                      {const_cast<char*>(memory->data()), static_cast<size_t>(length)}};
+      if (!SendAllV(iov, 2)) return Status(Code::kIOError, "client went away");
+      return Status::Ok();
+    }
     thread_local std::unique_ptr<char[]> output(new char[kOutputChunkSize]);
     uint64_t left = length;
     bool head_sent = false;
@@ -838,7 +851,8 @@ class Connection final : public ByteSource, public ResponseWriter {
   size_t in_begin_ = 0;
   size_t in_end_ = 0;
   size_t input_size_ = 0;
-  std::optional<beast_http::request_parser<beast_http::buffer_body>> parser_;
+  size_t head_scanned_ = 0;  // how far ParseRequestHead looked for the end of this head
+  std::optional<ChunkedBodyParser> parser_;  // chunked requests only
   Request request_;
   uint64_t body_left_ = 0;
   bool body_failed_ = false;

@@ -1,13 +1,12 @@
 // The request head, as the server reads it: the bytes go through the server's own head reading
-// (http/request_head.h: Beast's parser with the server's limits, then the http::Request), then
+// (http/request_head.h: ParseRequestHead with the server's limit, fed as a trickle of reads so
+// that resumed scans are exercised too; a chunked head also through Beast's parser), then
 // every S3 request parser that reads the head runs on it: the query, the router (path decoding,
 // virtual-host buckets with domains), key and bucket validation, body size, write conditions,
 // Content-MD5, copy source, part numbers, stored attributes, checksums and the CORS preflight.
 //
 // Input: the raw head (and possibly body bytes, which are not read), e.g. a captured request.
-#include <boost/beast/core/error.hpp>
-#include <boost/beast/http/buffer_body.hpp>
-#include <boost/beast/http/parser.hpp>
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -24,27 +23,35 @@
 #include "s3/request_parts.h"
 #include "s3/router.h"
 
-namespace beast_http = boost::beast::http;
-
 namespace {
 
 // server.cc's ServerOptions::max_header_bytes default.
 constexpr uint32_t kMaxHeaderBytes = 64 * 1024;
 
-// As Connection::ReadRequestHead: nullopt where the server would answer 400/431 or wait.
+// As Connection::ParseHead: nullopt where the server would answer 400/431/501/505 or wait.
 std::optional<cairn::http::Request> ParseHead(std::string_view bytes) {
-  cairn::http::HeadParser parser;
-  cairn::http::ConfigureHeadParser(parser, kMaxHeaderBytes);
-  boost::beast::error_code ec;
-  size_t used = 0;
-  while (!parser.is_header_done()) {
-    size_t n = parser.put(boost::asio::buffer(bytes.data() + used, bytes.size() - used), ec);
-    used += n;
-    if (ec || n == 0) break;
-  }
-  if (!parser.is_header_done()) return std::nullopt;
+  using cairn::http::HeadStatus;
   cairn::http::Request request;
-  cairn::http::RequestFromHead(parser, "127.0.0.1", request);
+  size_t scanned = 0;
+  cairn::http::HeadResult head;
+  // Feed growing prefixes (1, 2, 4, ... bytes, then all) as reads would deliver them; each call
+  // must agree with a fresh parse of the same prefix.
+  for (size_t n = 1;; n = std::min(bytes.size(), n * 2)) {
+    head = cairn::http::ParseRequestHead(bytes.substr(0, n), kMaxHeaderBytes, "127.0.0.1", request,
+                                         scanned);
+    if (head.status != HeadStatus::kIncomplete || n == bytes.size()) break;
+  }
+  cairn::http::Request fresh;
+  size_t fresh_scanned = 0;
+  cairn::http::HeadResult again =
+      cairn::http::ParseRequestHead(bytes, kMaxHeaderBytes, "127.0.0.1", fresh, fresh_scanned);
+  if (again.status != head.status || again.length != head.length) __builtin_trap();
+  if (head.status != HeadStatus::kComplete) return std::nullopt;
+  if (head.length > bytes.size() || head.length > kMaxHeaderBytes) __builtin_trap();
+  if (request.chunked) {
+    cairn::http::ChunkedBodyParser parser;
+    (void)cairn::http::StartChunkedBodyParser(parser, bytes.substr(0, head.length));
+  }
   return request;
 }
 

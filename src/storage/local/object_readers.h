@@ -28,6 +28,9 @@ class InlineSource final : public ByteSource {
     pos_ += count;
     return count;
   }
+  std::optional<std::string_view> RemainingMemory() override {
+    return std::string_view(data_->data() + pos_, end_ - pos_);
+  }
 
  private:
   std::shared_ptr<const std::string> data_;

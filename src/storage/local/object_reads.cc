@@ -5,17 +5,25 @@
 namespace cairn::storage::local {
 
 Status LocalStoreImpl::ReadVersion(const std::string& bucket, const std::string& key,
-                                   const std::string& version_id, std::string* value,
-                                   ObjectRecord* rec, Versioning* state) {
+                                   const std::string& version_id,
+                                   std::shared_ptr<const std::string>* value, ObjectRecord* rec,
+                                   Versioning* state) {
   CAIRN_ASSIGN_OR_RETURN(*state, BucketState(bucket));
-  std::string index_key;
-  Status s = FindVersion(bucket, key, version_id, &index_key, value);
+  Status s;
+  if (version_id.empty()) {
+    s = db_->GetCached(ObjectKey(bucket, key), value);
+  } else {
+    std::string index_key;
+    auto read = std::make_shared<std::string>();
+    s = FindVersion(bucket, key, version_id, &index_key, read.get());
+    *value = std::move(read);
+  }
   if (s.code() == Code::kNotFound) {
     if (version_id.empty()) return Status(Code::kNoSuchKey, "the specified key does not exist");
     return Status(Code::kNoSuchVersion, "the specified version does not exist");
   }
   CAIRN_RETURN_IF_ERROR(s);
-  CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(*value, rec, /*with_data=*/false));
+  CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(**value, rec, /*with_data=*/false));
   if (rec->delete_marker) {
     return Status(Code::kMethodNotAllowed,
                   "The specified method is not allowed against this resource.");
@@ -26,7 +34,7 @@ Status LocalStoreImpl::ReadVersion(const std::string& bucket, const std::string&
 Result<ObjectInfo> LocalStoreImpl::HeadObject(const std::string& bucket, const std::string& key,
                                               const std::string& version_id) {
   ObjectRecord rec;
-  std::string value;
+  std::shared_ptr<const std::string> value;
   Versioning state;
   CAIRN_RETURN_IF_ERROR(ReadVersion(bucket, key, version_id, &value, &rec, &state));
   return ToInfo(bucket, key, std::move(rec), state);
@@ -37,16 +45,15 @@ Result<std::unique_ptr<ObjectReader>> LocalStoreImpl::OpenObject(const std::stri
                                                                  const std::string& version_id) {
   for (int attempt = 0; attempt < kOpenAttempts; ++attempt) {
     ObjectRecord rec;
-    std::string value;
+    std::shared_ptr<const std::string> value;
     Versioning state;
     CAIRN_RETURN_IF_ERROR(ReadVersion(bucket, key, version_id, &value, &rec, &state));
     if (rec.is_inline) {
       // Inline bytes are the record's tail (DecodeObjectRecord checks their length): the reader
-      // keeps the record rather than a copy of them.
-      size_t base = value.size() - static_cast<size_t>(rec.size);
-      auto bytes = std::make_shared<const std::string>(std::move(value));
+      // shares the record rather than copying them.
+      size_t base = value->size() - static_cast<size_t>(rec.size);
       return std::unique_ptr<ObjectReader>(new LocalObjectReader(
-          ToInfo(bucket, key, std::move(rec), state), std::move(bytes), nullptr, base));
+          ToInfo(bucket, key, std::move(rec), state), std::move(value), nullptr, base));
     }
     if (rec.is_multipart) {
       auto pinned = std::make_shared<PinnedParts>();

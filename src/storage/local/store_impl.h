@@ -134,10 +134,11 @@ class LocalStoreImpl final : public LocalStore {
   // Only the versioning state (the read path's question: no record copy).
   Result<Versioning> BucketState(const std::string& bucket) const;
   // The version of bucket/key a read names, with its stored bytes: kNoSuchBucket, kNoSuchKey,
-  // kNoSuchVersion, or kMethodNotAllowed for a delete marker.
+  // kNoSuchVersion, or kMethodNotAllowed for a delete marker. The live latest comes through
+  // MetaDb's value cache, so `value` may be shared with it (never modify it).
   Status ReadVersion(const std::string& bucket, const std::string& key,
-                     const std::string& version_id, std::string* value, ObjectRecord* rec,
-                     Versioning* state);
+                     const std::string& version_id, std::shared_ptr<const std::string>* value,
+                     ObjectRecord* rec, Versioning* state);
   // Writes a changed bucket record and its mirror; the caller holds buckets_mu_ exclusively.
   Status StoreBucket(const std::string& bucket, const BucketRecord& rec);
   // Loads every bucket record into the mirror (at start-up).

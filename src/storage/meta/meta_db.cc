@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <atomic>
 
+#include "storage/meta/value_cache.h"
+
 namespace cairn::storage::meta {
 
 namespace {
@@ -101,8 +103,13 @@ Result<std::unique_ptr<MetaDb>> MetaDb::Open(const std::string& path, const Meta
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(MakeOptions(options), path, &db);
   if (!s.ok()) return FromRocks(s);
-  return std::unique_ptr<MetaDb>(new MetaDb(db));
+  return std::unique_ptr<MetaDb>(new MetaDb(db, options));
 }
+
+MetaDb::MetaDb(rocksdb::DB* db, const MetaOptions& options)
+    : db_(db),
+      cache_(
+          std::make_unique<ValueCache>(options.value_cache_bytes, options.value_cache_max_value)) {}
 
 MetaDb::~MetaDb() {
   db_->Close().PermitUncheckedError();
@@ -119,22 +126,73 @@ Status MetaDb::Get(std::string_view key, std::string* value, const Snapshot& sna
   return FromRocks(db_->Get(ro, ToSlice(key), value));
 }
 
+Status MetaDb::GetCached(std::string_view key, std::shared_ptr<const std::string>* value) const {
+  uint64_t generation = 0;
+  if (auto hit = cache_->Lookup(key, &generation)) {
+    *value = std::move(hit);
+    return Status::Ok();
+  }
+  auto read = std::make_shared<std::string>();
+  Status s = Get(key, read.get());
+  if (!s.ok()) return s;
+  *value = std::move(read);
+  cache_->Insert(key, *value, generation);
+  return Status::Ok();
+}
+
 Status MetaDb::Put(std::string_view key, std::string_view value, bool sync) {
   rocksdb::WriteOptions wo;
   wo.sync = sync;
-  return FromRocks(db_->Put(wo, ToSlice(key), ToSlice(value)));
+  Status s = FromRocks(db_->Put(wo, ToSlice(key), ToSlice(value)));
+  cache_->Drop(key);
+  return s;
 }
 
 Status MetaDb::Delete(std::string_view key, bool sync) {
   rocksdb::WriteOptions wo;
   wo.sync = sync;
-  return FromRocks(db_->Delete(wo, ToSlice(key)));
+  Status s = FromRocks(db_->Delete(wo, ToSlice(key)));
+  cache_->Drop(key);
+  return s;
 }
 
 Status MetaDb::Write(WriteBatch& batch, bool sync) {
   rocksdb::WriteOptions wo;
   wo.sync = sync;
-  return FromRocks(db_->Write(wo, batch.rep_.get()));
+  Status s = FromRocks(db_->Write(wo, batch.rep_.get()));
+  DropCached(batch);
+  return s;
+}
+
+void MetaDb::DropCached(const WriteBatch& batch) {
+  if (!cache_->enabled()) return;
+  // Every operation a WriteBatch can hold; the ones it does not name one by one drop everything.
+  struct Dropper : rocksdb::WriteBatch::Handler {
+    explicit Dropper(ValueCache& cache) : cache(cache) {}
+    rocksdb::Status PutCF(uint32_t, const rocksdb::Slice& key, const rocksdb::Slice&) override {
+      cache.Drop(ToView(key));
+      return rocksdb::Status::OK();
+    }
+    rocksdb::Status DeleteCF(uint32_t, const rocksdb::Slice& key) override {
+      cache.Drop(ToView(key));
+      return rocksdb::Status::OK();
+    }
+    rocksdb::Status SingleDeleteCF(uint32_t, const rocksdb::Slice& key) override {
+      cache.Drop(ToView(key));
+      return rocksdb::Status::OK();
+    }
+    rocksdb::Status MergeCF(uint32_t, const rocksdb::Slice& key, const rocksdb::Slice&) override {
+      cache.Drop(ToView(key));
+      return rocksdb::Status::OK();
+    }
+    rocksdb::Status DeleteRangeCF(uint32_t, const rocksdb::Slice&, const rocksdb::Slice&) override {
+      cache.DropAll();
+      return rocksdb::Status::OK();
+    }
+    ValueCache& cache;
+  };
+  Dropper dropper(*cache_);
+  if (!batch.rep_->Iterate(&dropper).ok()) cache_->DropAll();
 }
 
 Snapshot::~Snapshot() { db_->ReleaseSnapshot(snapshot_); }

@@ -26,11 +26,16 @@ class WriteBatch;
 
 namespace cairn::storage::meta {
 
+class ValueCache;
+
 struct MetaOptions {
   // Sized for a small machine: the whole server stays under ~256 MiB RSS.
   size_t block_cache_bytes = 64 << 20;
   size_t write_buffer_bytes = 16 << 20;  // per memtable; at most two
   int max_background_jobs = 2;
+  // GetCached's cache of recent values (records of hot objects, inline bodies included).
+  size_t value_cache_bytes = 32 << 20;
+  size_t value_cache_max_value = 128 << 10;
 };
 
 // Puts and deletes applied all together or not at all.
@@ -102,6 +107,9 @@ class MetaDb {
   // kNotFound when absent.
   Status Get(std::string_view key, std::string* value) const;
   Status Get(std::string_view key, std::string* value, const Snapshot& snapshot) const;
+  // The same through the value cache (value_cache.h): a repeated read of a key nobody wrote
+  // since is a hash lookup, and the value is shared rather than copied.
+  Status GetCached(std::string_view key, std::shared_ptr<const std::string>* value) const;
   Status Put(std::string_view key, std::string_view value, bool sync);
   Status Delete(std::string_view key, bool sync);
   Status Write(WriteBatch& batch, bool sync);
@@ -117,10 +125,13 @@ class MetaDb {
   static uint64_t IteratorStepsForTest();
 
  private:
-  explicit MetaDb(rocksdb::DB* db) : db_(db) {}
+  MetaDb(rocksdb::DB* db, const MetaOptions& options);
   std::unique_ptr<Iterator> NewIterator(std::string upper_bound,
                                         const rocksdb::Snapshot* snapshot) const;
+  // Drops the keys a write touched from the cache, after the write (whatever its outcome).
+  void DropCached(const WriteBatch& batch);
   rocksdb::DB* db_;
+  std::unique_ptr<ValueCache> cache_;
 };
 
 // The smallest key greater than every key that starts with `prefix` (the last byte incremented
