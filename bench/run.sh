@@ -375,13 +375,14 @@ for n, r in runs.items():
             (r["cpu_user_s"] + r["cpu_sys_s"]) / r["elapsed_s"] * 100)
 json.dump(runs, open(raw_out, "w"), indent=1, sort_keys=True)
 env = os.environ
-# The memory benchmark's section (bench/memory/driver.py) lives in the same file: keep it.
+# Other benchmarks' sections (bench/memory/driver.py, bench/versions/run.sh) live in the same
+# file between <!-- NAME:begin --> and <!-- NAME:end -->: keep them all.
 keep = ""
 if os.path.exists(out):
+    import re
     old = open(out).read()
-    b, e = old.find("<!-- memory-bench:begin -->"), old.find("<!-- memory-bench:end -->")
-    if b >= 0 and e > b:
-        keep = old[b:e + len("<!-- memory-bench:end -->")]
+    keep = "\n\n".join(m.group(0) for m in
+                        re.finditer(r"<!-- ([\w-]+):begin -->.*?<!-- \1:end -->", old, re.S))
 with open(out, "w") as f:
     w = lambda s="": f.write(s + "\n")
     w("# Cairn benchmark: cairn vs nginx on loopback")
