@@ -1,6 +1,7 @@
 """Bucket versioning, delete markers and object tagging, driven by boto3 and the AWS CLI."""
 
 import json
+import re
 import unittest
 import uuid
 
@@ -211,6 +212,43 @@ class VersioningTest(CairnTestCase):
         rc, out, err = self.server.aws("s3api", "delete-object", "--bucket", name, "--key", "cli")
         self.assertEqual(rc, 0, err)
         self.assertTrue(json.loads(out)["DeleteMarker"])
+
+    def test_aws_cli_pages_versions_and_tags(self):
+        name = self.versioned_bucket()
+        for i in range(7):
+            self.s3.put_object(Bucket=name, Key="k%d" % (i % 3), Body=b"x")
+        self.s3.delete_object(Bucket=name, Key="k0")
+        # --page-size 3 makes the CLI follow NextKeyMarker/NextVersionIdMarker over 3 pages.
+        rc, out, err = self.server.aws("s3api", "list-object-versions", "--bucket", name,
+                                       "--page-size", "3", "--debug")
+        self.assertEqual(rc, 0, err[-2000:])
+        listed = json.loads(out)
+        self.assertEqual(len(listed["Versions"]), 7)
+        self.assertEqual(len(listed["DeleteMarkers"]), 1)
+        pages = re.findall(r"Sending http request: <AWSPreparedRequest[^>]*url=(\S+)", err)
+        self.assertEqual(len(pages), 3, pages)
+        self.assertEqual(sum("version-id-marker=" in p for p in pages), 2, pages)
+        ids = [(v["Key"], v["VersionId"]) for v in listed["Versions"]]
+        self.assertEqual(len(set(ids)), 7)
+
+        rc, out, err = self.server.aws("s3api", "put-object-tagging", "--bucket", name, "--key",
+                                       "k1", "--tagging", "TagSet=[{Key=team,Value=red}]")
+        self.assertEqual(rc, 0, err)
+        rc, out, err = self.server.aws("s3api", "get-object-tagging", "--bucket", name, "--key",
+                                       "k1")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(json.loads(out)["TagSet"], [{"Key": "team", "Value": "red"}])
+        rc, out, err = self.server.aws("s3api", "put-bucket-tagging", "--bucket", name,
+                                       "--tagging", "TagSet=[{Key=env,Value=test}]")
+        self.assertEqual(rc, 0, err)
+        rc, out, err = self.server.aws("s3api", "get-bucket-tagging", "--bucket", name)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(json.loads(out)["TagSet"], [{"Key": "env", "Value": "test"}])
+        rc, out, err = self.server.aws("s3api", "delete-bucket-tagging", "--bucket", name)
+        self.assertEqual(rc, 0, err)
+        rc, out, err = self.server.aws("s3api", "get-bucket-tagging", "--bucket", name)
+        self.assertNotEqual(rc, 0)
+        self.assertIn("NoSuchTagSet", err)
 
 
 class TaggingTest(CairnTestCase):
