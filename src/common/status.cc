@@ -60,6 +60,9 @@ std::string_view CodeName(Code code) {
     case Code::kInvalidTag: return "InvalidTag";
     case Code::kBadRequest: return "BadRequest";
     case Code::kNoSuchTagSet: return "NoSuchTagSet";
+    case Code::kInvalidBucketState: return "InvalidBucketState";
+    case Code::kObjectLockConfigurationNotFound: return "ObjectLockConfigurationNotFound";
+    case Code::kNoSuchObjectLockConfiguration: return "NoSuchObjectLockConfiguration";
     case Code::kNoSuchUser: return "NoSuchUser";
     case Code::kNoSuchGroup: return "NoSuchGroup";
     case Code::kNoSuchPolicy: return "NoSuchPolicy";

@@ -74,6 +74,9 @@ enum class Code {
   kInvalidTag,               // a tag key or value S3 does not accept
   kBadRequest,               // S3's "BadRequest" (too many tags)
   kNoSuchTagSet,             // GetBucketTagging on a bucket without tags
+  kInvalidBucketState,       // object lock asked of a bucket whose versioning does not allow it
+  kObjectLockConfigurationNotFound,  // GetObjectLockConfiguration on a bucket without lock
+  kNoSuchObjectLockConfiguration,    // GetObjectRetention/LegalHold on a version without one
   // IAM records (iam/, reported by the admin API).
   kNoSuchUser,
   kNoSuchGroup,

@@ -30,11 +30,34 @@ enum class Versioning { kUnversioned, kEnabled, kSuspended };
 // Tags of an object version or a bucket, in the order given. Limits are the S3 layer's job.
 using Tags = std::vector<std::pair<std::string, std::string>>;
 
+// Object lock (WORM). A version's retention: GOVERNANCE may be lifted by a caller allowed to
+// bypass it, COMPLIANCE by no one before its date. Checked in storage/object_lock.h.
+enum class RetentionMode { kNone, kGovernance, kCompliance };
+
+// A bucket's default retention, given to every new version that names none: Days or Years.
+struct DefaultRetention {
+  RetentionMode mode = RetentionMode::kNone;  // kNone: no default
+  int days = 0;
+  int years = 0;
+  bool operator==(const DefaultRetention&) const = default;
+};
+
+// The lock state of one version, stored in its record and committed with it.
+struct ObjectLock {
+  RetentionMode mode = RetentionMode::kNone;
+  TimePoint retain_until{};  // meaningful with a mode
+  bool legal_hold = false;
+  bool empty() const { return mode == RetentionMode::kNone && !legal_hold; }
+  bool operator==(const ObjectLock&) const = default;
+};
+
 struct BucketInfo {
   std::string name;
   TimePoint created;
   std::string region;  // the LocationConstraint given at creation ("" = us-east-1)
   Versioning versioning = Versioning::kUnversioned;
+  bool object_lock = false;  // lock enabled (for good: it is never disabled)
+  DefaultRetention default_retention;
 };
 
 // What a client set on an object and gets back verbatim: the standard representation headers
@@ -74,6 +97,7 @@ struct ObjectInfo {
   bool delete_marker = false;
   bool is_latest = true;  // set by ListObjectVersions; other calls return the version asked for
   Tags tags;
+  ObjectLock lock;
 };
 
 // What DeleteObject did: the version it removed or the delete marker it wrote.
@@ -102,6 +126,15 @@ struct PutOptions {
   // algorithm's default (FULL_OBJECT for CRC64NVME, COMPOSITE otherwise).
   std::string checksum_type;
   Tags tags;  // the new version's tag set (x-amz-tagging); for an upload, the completed object's
+  // The new version's retention and legal hold (x-amz-object-lock-*). A mode of kNone takes the
+  // bucket's default retention. Anything set on a bucket without lock: kInvalidRequest.
+  ObjectLock lock;
+};
+
+struct DeleteOptions {
+  // x-amz-bypass-governance-retention: true from a caller allowed s3:BypassGovernanceRetention
+  // (the S3 layer decides); lets a version under GOVERNANCE retention be removed.
+  bool bypass_governance = false;
 };
 
 // A readable, pinned version of an object.
@@ -150,14 +183,21 @@ class ObjectStore {
 
   // kInvalidBucketName is the caller's job; the store takes names as given.
   // kBucketAlreadyOwnedByYou when it exists.
-  virtual Status CreateBucket(const std::string& bucket, const std::string& region) = 0;
+  // With `object_lock` the bucket is created versioned (Enabled) with lock enabled.
+  virtual Status CreateBucket(const std::string& bucket, const std::string& region,
+                              bool object_lock = false) = 0;
   // kNoSuchBucket, kBucketNotEmpty (objects). Multipart uploads in progress do not keep the
   // bucket: they are aborted along with it (as `aws s3 rb --force` expects).
   virtual Status DeleteBucket(const std::string& bucket) = 0;
   virtual Result<BucketInfo> GetBucket(const std::string& bucket) = 0;  // kNoSuchBucket
   virtual Result<std::vector<BucketInfo>> ListBuckets() = 0;            // sorted by name
-  // kInvalidArgument when asked to return to kUnversioned. kNoSuchBucket.
+  // kInvalidArgument when asked to return to kUnversioned; kInvalidBucketState when asked to
+  // suspend a bucket with object lock. kNoSuchBucket.
   virtual Status SetBucketVersioning(const std::string& bucket, Versioning state) = 0;
+  // Enables object lock (if not yet) and sets the default retention (mode kNone: none).
+  // kInvalidBucketState unless versioning is Enabled. kNoSuchBucket.
+  virtual Status SetBucketObjectLock(const std::string& bucket,
+                                     const DefaultRetention& default_retention) = 0;
 
   // Streams exactly `size` bytes from `body` into a new version of bucket/key and commits it.
   // With `size` == kUnknownSize the object is whatever `body` yields until it ends (a browser
@@ -184,8 +224,22 @@ class ObjectStore {
   // (versioned: a new version; suspended: the null version, replacing an earlier null one).
   // With one: removes that version for good, the latest older version becoming current.
   // Succeeds when the key or version does not exist (S3 delete is idempotent). kNoSuchBucket.
+  // A version protected by object lock is not removed: kAccessDenied (CheckVersionRemovable).
   virtual Result<DeleteResult> DeleteObject(const std::string& bucket, const std::string& key,
-                                            const std::string& version_id = "") = 0;
+                                            const std::string& version_id = "",
+                                            const DeleteOptions& options = {}) = 0;
+
+  // Replaces a version's retention (mode and date; legal hold untouched) and returns the version
+  // id as ObjectInfo shows it. Shortening or removing an active COMPLIANCE retention, or an
+  // active GOVERNANCE one without `bypass_governance`, is kAccessDenied. kInvalidRequest on a
+  // bucket without lock; otherwise errors as HeadObject's.
+  virtual Result<std::string> SetObjectRetention(const std::string& bucket, const std::string& key,
+                                                 const std::string& version_id, RetentionMode mode,
+                                                 TimePoint retain_until,
+                                                 bool bypass_governance) = 0;
+  // Sets or clears a version's legal hold. Errors as SetObjectRetention's.
+  virtual Result<std::string> SetObjectLegalHold(const std::string& bucket, const std::string& key,
+                                                 const std::string& version_id, bool on) = 0;
 
   // Replaces the tag set of a version (latest when `version_id` is ""); returns the version's
   // id as ObjectInfo shows it. Errors as HeadObject's.

@@ -25,7 +25,12 @@ constexpr uint8_t kFlagInline = 0x01;
 constexpr uint8_t kFlagMultipart = 0x02;
 constexpr uint8_t kFlagNullVersion = 0x04;   // format 2
 constexpr uint8_t kFlagDeleteMarker = 0x08;  // format 2
-constexpr uint8_t kKnownFlags = kFlagInline | kFlagMultipart | kFlagNullVersion | kFlagDeleteMarker;
+constexpr uint8_t kFlagLock = 0x10;          // format 2: a lock block follows the tags
+constexpr uint8_t kKnownFlags =
+    kFlagInline | kFlagMultipart | kFlagNullVersion | kFlagDeleteMarker | kFlagLock;
+// Optional sections after a bucket record's tags: a section id byte, then its length-prefixed
+// body. Unknown ids are skipped, so later sections can be added in any order.
+constexpr uint8_t kBucketSectionObjectLock = 1;
 // More parts than any upload may have (10,000) means a corrupt count.
 constexpr uint32_t kMaxStoredParts = 10000;
 
@@ -83,6 +88,32 @@ uint64_t LoadBigEndian(std::string_view b) {
 
 void StoreBigEndian(std::string* out, uint64_t v) {
   for (int i = 7; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+// A version's lock state: mode byte, retain-until (Unix ns), legal hold byte.
+void PutLock(std::string* out, const ObjectLock& lock) {
+  out->push_back(static_cast<char>(lock.mode));
+  PutFixed64(out, static_cast<uint64_t>(ToUnixNanos(lock.retain_until)));
+  out->push_back(lock.legal_hold ? 1 : 0);
+}
+
+bool GetMode(std::string_view* in, RetentionMode* mode) {
+  if (in->empty() || static_cast<uint8_t>((*in)[0]) > 2) return false;
+  *mode = static_cast<RetentionMode>((*in)[0]);
+  in->remove_prefix(1);
+  return true;
+}
+
+bool GetLock(std::string_view* in, ObjectLock* lock) {
+  uint64_t until;
+  if (!GetMode(in, &lock->mode) || !GetFixed64(in, &until) || in->empty() ||
+      static_cast<uint8_t>((*in)[0]) > 1) {
+    return false;
+  }
+  lock->retain_until = FromUnixNanos(static_cast<int64_t>(until));
+  lock->legal_hold = (*in)[0] == 1;
+  in->remove_prefix(1);
+  return true;
 }
 
 bool GetFileId(std::string_view* in, data::FileId* id) {
@@ -259,6 +290,14 @@ std::string EncodeBucketRecord(const BucketRecord& record) {
   PutLengthPrefixed(&out, record.region);
   out.push_back(static_cast<char>(record.versioning));
   PutTags(&out, record.tags);
+  if (record.object_lock) {
+    std::string lock;
+    lock.push_back(static_cast<char>(record.default_retention.mode));
+    PutVarint32(&lock, static_cast<uint32_t>(record.default_retention.days));
+    PutVarint32(&lock, static_cast<uint32_t>(record.default_retention.years));
+    out.push_back(static_cast<char>(kBucketSectionObjectLock));
+    PutLengthPrefixed(&out, lock);
+  }
   return out;
 }
 
@@ -279,6 +318,23 @@ Status DecodeBucketRecord(std::string_view in, BucketRecord* record) {
     record->versioning = static_cast<Versioning>(in[0]);
     in.remove_prefix(1);
     if (!GetTags(&in, &record->tags)) return Corrupt("truncated bucket tags");
+  }
+  record->object_lock = false;
+  record->default_retention = DefaultRetention{};
+  while (format >= 2 && !in.empty()) {
+    const auto id = static_cast<uint8_t>(in[0]);
+    in.remove_prefix(1);
+    std::string_view body;
+    if (!GetLengthPrefixed(&in, &body)) return Corrupt("truncated bucket record section");
+    if (id != kBucketSectionObjectLock) continue;  // a later section this version ignores
+    uint32_t days, years;
+    if (!GetMode(&body, &record->default_retention.mode) || !GetVarint32(&body, &days) ||
+        !GetVarint32(&body, &years) || !body.empty() || days > 36500 || years > 100) {
+      return Corrupt("bad object lock section");
+    }
+    record->object_lock = true;
+    record->default_retention.days = static_cast<int>(days);
+    record->default_retention.years = static_cast<int>(years);
   }
   if (!in.empty()) return Corrupt("trailing bytes in bucket record");
   record->created = FromUnixNanos(static_cast<int64_t>(created));
@@ -304,6 +360,7 @@ std::string EncodeObjectRecord(const ObjectRecord& r) {
   uint8_t flags = r.is_multipart ? kFlagMultipart : (r.is_inline ? kFlagInline : 0);
   if (r.null_version) flags |= kFlagNullVersion;
   if (r.delete_marker) flags |= kFlagDeleteMarker;
+  if (!r.lock.empty()) flags |= kFlagLock;
   out.push_back(static_cast<char>(flags));
   PutVarint64(&out, r.size);
   PutLengthPrefixed(&out, r.etag);
@@ -312,6 +369,7 @@ std::string EncodeObjectRecord(const ObjectRecord& r) {
   PutAttributes(&out, r.attributes);
   PutChecksums(&out, r.checksums);
   PutTags(&out, r.tags);
+  if (!r.lock.empty()) PutLock(&out, r.lock);
   if (r.is_multipart) {
     PutLengthPrefixed(&out, r.checksum_type);
     PutVarint32(&out, static_cast<uint32_t>(r.parts.size()));
@@ -364,6 +422,8 @@ Status DecodeObjectRecord(std::string_view in, ObjectRecord* r, bool with_data) 
   if (!GetAttributes(&in, &r->attributes)) return Corrupt("truncated headers");
   if (!GetChecksums(&in, &r->checksums)) return Corrupt("truncated checksums");
   if (format >= 2 && !GetTags(&in, &r->tags)) return Corrupt("truncated tags");
+  r->lock = ObjectLock{};
+  if ((flags & kFlagLock) != 0 && !GetLock(&in, &r->lock)) return Corrupt("bad lock state");
   r->checksum_type.clear();
   r->parts.clear();
   r->inline_data.clear();
@@ -406,6 +466,7 @@ std::string EncodeUploadRecord(const UploadRecord& r) {
   PutLengthPrefixed(&out, r.checksum_algorithm);
   PutLengthPrefixed(&out, r.checksum_type);
   PutTags(&out, r.tags);
+  if (!r.lock.empty()) PutLock(&out, r.lock);  // optional trailing block
   return out;
 }
 
@@ -417,9 +478,11 @@ Status DecodeUploadRecord(std::string_view in, UploadRecord* r) {
   in.remove_prefix(1);
   uint64_t initiated;
   r->tags.clear();
+  r->lock = ObjectLock{};
   if (!GetFixed64(&in, &initiated) || !GetAttributes(&in, &r->attributes) ||
       !GetString(&in, &r->checksum_algorithm) || !GetString(&in, &r->checksum_type) ||
-      (format >= 2 && !GetTags(&in, &r->tags)) || !in.empty()) {
+      (format >= 2 && !GetTags(&in, &r->tags)) ||
+      (format >= 2 && !in.empty() && !GetLock(&in, &r->lock)) || !in.empty()) {
     return Corrupt("truncated upload record");
   }
   r->initiated = FromUnixNanos(static_cast<int64_t>(initiated));

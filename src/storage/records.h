@@ -83,6 +83,9 @@ struct BucketRecord {
   std::string region;
   Versioning versioning = Versioning::kUnversioned;  // format 2; format 1 records: unversioned
   Tags tags;                                         // format 2
+  // Object lock: an optional section after the tags (docs/storage-format.md); absent: no lock.
+  bool object_lock = false;
+  DefaultRetention default_retention;
 };
 
 std::string EncodeBucketRecord(const BucketRecord& record);
@@ -113,6 +116,8 @@ struct ObjectRecord {
   bool null_version = true;  // written while the bucket was unversioned or suspended
   bool delete_marker = false;
   Tags tags;
+  // Format 2 with the lock flag: retention and legal hold. Without the flag: none.
+  ObjectLock lock;
 };
 
 // Every data file the record refers to (none when inline).
@@ -129,7 +134,8 @@ struct UploadRecord {
   ObjectAttributes attributes;
   std::string checksum_algorithm;  // "" = none; else lower case ("crc32", ...)
   std::string checksum_type;       // "COMPOSITE" / "FULL_OBJECT" ("" when no algorithm)
-  Tags tags;  // version 2 (x-amz-tagging), given to the object at completion; version 1: none
+  Tags tags;        // version 2 (x-amz-tagging), given to the object at completion; version 1: none
+  ObjectLock lock;  // version 2, optional trailing block: x-amz-object-lock-* given at creation
 };
 
 std::string EncodeUploadRecord(const UploadRecord& record);

@@ -53,7 +53,8 @@ Status LocalStoreImpl::ReadObject(const std::string& object_key, ObjectRecord* r
   return DecodeObjectRecord(value, rec, with_data);
 }
 
-Status LocalStoreImpl::CreateBucket(const std::string& bucket, const std::string& region) {
+Status LocalStoreImpl::CreateBucket(const std::string& bucket, const std::string& region,
+                                    bool object_lock) {
   if (bucket.empty() || bucket.find('/') != std::string::npos) {
     return Status(Code::kInvalidBucketName, "bucket names contain no '/'");
   }
@@ -64,6 +65,10 @@ Status LocalStoreImpl::CreateBucket(const std::string& bucket, const std::string
   BucketRecord rec;
   rec.created = Now();
   rec.region = region;
+  if (object_lock) {
+    rec.versioning = Versioning::kEnabled;
+    rec.object_lock = true;
+  }
   return StoreBucket(bucket, rec);
 }
 
@@ -103,7 +108,8 @@ Status LocalStoreImpl::DeleteBucket(const std::string& bucket) {
 
 Result<BucketInfo> LocalStoreImpl::GetBucket(const std::string& bucket) {
   CAIRN_ASSIGN_OR_RETURN(BucketRecord rec, CachedBucket(bucket));
-  return BucketInfo{bucket, rec.created, rec.region, rec.versioning};
+  return BucketInfo{bucket,         rec.created,     rec.region,
+                    rec.versioning, rec.object_lock, rec.default_retention};
 }
 
 Result<std::vector<BucketInfo>> LocalStoreImpl::ListBuckets() {
@@ -112,7 +118,8 @@ Result<std::vector<BucketInfo>> LocalStoreImpl::ListBuckets() {
     std::shared_lock lock(cache_mu_);
     out.reserve(bucket_cache_.size());
     for (const auto& [name, rec] : bucket_cache_) {
-      out.push_back(BucketInfo{name, rec.created, rec.region, rec.versioning});
+      out.push_back(BucketInfo{name, rec.created, rec.region, rec.versioning, rec.object_lock,
+                               rec.default_retention});
     }
   }
   std::sort(out.begin(), out.end(),
@@ -126,8 +133,27 @@ Status LocalStoreImpl::SetBucketVersioning(const std::string& bucket, Versioning
   if (state == Versioning::kUnversioned && rec.versioning != Versioning::kUnversioned) {
     return Status(Code::kInvalidArgument, "a versioned bucket cannot become unversioned");
   }
+  if (rec.object_lock && state != Versioning::kEnabled) {
+    return Status(Code::kInvalidBucketState,
+                  "An Object Lock configuration is present on this bucket, so the versioning "
+                  "state cannot be changed.");
+  }
   if (rec.versioning == state) return Status::Ok();
   rec.versioning = state;
+  return StoreBucket(bucket, rec);
+}
+
+Status LocalStoreImpl::SetBucketObjectLock(const std::string& bucket,
+                                           const DefaultRetention& default_retention) {
+  std::unique_lock lock(buckets_mu_);
+  CAIRN_ASSIGN_OR_RETURN(BucketRecord rec, CachedBucket(bucket));
+  if (!rec.object_lock && rec.versioning != Versioning::kEnabled) {
+    return Status(Code::kInvalidBucketState,
+                  "Versioning must be 'Enabled' on the bucket to apply a Object Lock "
+                  "configuration");
+  }
+  rec.object_lock = true;
+  rec.default_retention = default_retention;
   return StoreBucket(bucket, rec);
 }
 

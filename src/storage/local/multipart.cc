@@ -47,6 +47,13 @@ Result<UploadInfo> LocalStoreImpl::CreateMultipartUpload(const std::string& buck
   UploadRecord rec;
   rec.attributes = options.attributes;
   rec.tags = options.tags;
+  rec.lock = options.lock;
+  {
+    CAIRN_ASSIGN_OR_RETURN(BucketRecord bucket_rec, CachedBucket(bucket));
+    ObjectRecord probe;
+    probe.lock = options.lock;
+    CAIRN_RETURN_IF_ERROR(ApplyObjectLock(bucket_rec, probe));
+  }
   if (options.checksums.size() > 1) {
     return Status(Code::kInvalidRequest, "a multipart upload takes one checksum algorithm");
   }
@@ -252,6 +259,7 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
     rec.etag = HexEncode(md5.Finish()) + "-" + std::to_string(parts.size());
     rec.attributes = std::move(upload.attributes);
     rec.tags = std::move(upload.tags);
+    rec.lock = upload.lock;  // the default retention, if none was asked, is applied below
     if (!upload.checksum_algorithm.empty()) {
       CAIRN_ASSIGN_OR_RETURN(std::string sum, MultipartChecksum(upload.checksum_algorithm,
                                                                 upload.checksum_type, rec.parts));
@@ -268,7 +276,9 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
       }
     }
 
-    CAIRN_ASSIGN_OR_RETURN(state, BucketState(bucket));
+    CAIRN_ASSIGN_OR_RETURN(BucketRecord bucket_rec, CachedBucket(bucket));
+    state = bucket_rec.versioning;
+    CAIRN_RETURN_IF_ERROR(ApplyObjectLock(bucket_rec, rec));
     CAIRN_RETURN_IF_ERROR(StageVersion(bucket, key, state, rec, conditions, batch, &garbage));
     batch.Delete(upload_key);
     CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));

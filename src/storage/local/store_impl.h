@@ -83,7 +83,15 @@ class LocalStoreImpl final : public LocalStore {
     return out;
   }
 
-  Status CreateBucket(const std::string& bucket, const std::string& region) override;
+  Status CreateBucket(const std::string& bucket, const std::string& region,
+                      bool object_lock) override;
+  Status SetBucketObjectLock(const std::string& bucket,
+                             const DefaultRetention& default_retention) override;
+  Result<std::string> SetObjectRetention(const std::string& bucket, const std::string& key,
+                                         const std::string& version_id, RetentionMode mode,
+                                         TimePoint retain_until, bool bypass_governance) override;
+  Result<std::string> SetObjectLegalHold(const std::string& bucket, const std::string& key,
+                                         const std::string& version_id, bool on) override;
   Status DeleteBucket(const std::string& bucket) override;
   Result<BucketInfo> GetBucket(const std::string& bucket) override;
   Result<std::vector<BucketInfo>> ListBuckets() override;
@@ -100,7 +108,8 @@ class LocalStoreImpl final : public LocalStore {
   Result<std::optional<ObjectInfo>> LatestDeleteMarker(const std::string& bucket,
                                                        const std::string& key) override;
   Result<DeleteResult> DeleteObject(const std::string& bucket, const std::string& key,
-                                    const std::string& version_id) override;
+                                    const std::string& version_id,
+                                    const DeleteOptions& options) override;
   Result<std::string> SetObjectTags(const std::string& bucket, const std::string& key,
                                     const std::string& version_id, const Tags& tags) override;
   Result<ListResult> ListObjects(const std::string& bucket, const ListQuery& query) override;
@@ -155,9 +164,11 @@ class LocalStoreImpl final : public LocalStore {
                       std::vector<FileId>* garbage);
   // Removes one version for good (idempotent); a live older version becomes the latest when the
   // latest goes.
+  // A version under object lock is refused (kAccessDenied) unless `bypass_governance` lifts it.
   Status StageVersionDelete(const std::string& bucket, const std::string& key,
-                            const std::string& version_id, meta::WriteBatch& batch,
-                            std::vector<FileId>* garbage, DeleteResult* result);
+                            const std::string& version_id, bool bypass_governance,
+                            meta::WriteBatch& batch, std::vector<FileId>* garbage,
+                            DeleteResult* result);
   // A version's stored bytes and where they are (its ObjectKey or VersionKey); kNotFound.
   // `version_id` "" is the live latest. Reads one snapshot, so a concurrent commit moving the
   // version between the two places cannot hide it.
@@ -173,6 +184,14 @@ class LocalStoreImpl final : public LocalStore {
   // The current record of an object; kNotFound when there is none.
   Status ReadObject(const std::string& object_key, ObjectRecord* rec, bool with_data);
   static Status CheckConditions(const WriteConditions& c, const ObjectRecord* current);
+  // Gives a new version (not a marker) its lock state: the one asked for (`rec.lock`), else the
+  // bucket's default retention. kInvalidRequest when lock is asked of a bucket without it.
+  static Status ApplyObjectLock(const BucketRecord& bucket, ObjectRecord& rec);
+  // Changes one version's record in place (tags, retention, legal hold) under its key stripe;
+  // returns its version id as ObjectInfo shows it.
+  Result<std::string> UpdateVersion(const std::string& bucket, const std::string& key,
+                                    const std::string& version_id, bool needs_lock,
+                                    const std::function<Status(ObjectRecord&)>& change);
   // Commits `rec` as the newest version (file-backed: its intent record goes in the same
   // batch), then removes the data files of what it replaced.
   Result<ObjectInfo> Commit(const std::string& bucket, const std::string& key, ObjectRecord rec,

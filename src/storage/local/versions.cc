@@ -6,6 +6,7 @@
 
 #include "platform/env.h"
 #include "storage/local/store_impl.h"
+#include "storage/object_lock.h"
 
 namespace cairn::storage::local {
 
@@ -101,8 +102,9 @@ Status LocalStoreImpl::StageVersion(const std::string& bucket, const std::string
 }
 
 Status LocalStoreImpl::StageVersionDelete(const std::string& bucket, const std::string& key,
-                                          const std::string& version_id, meta::WriteBatch& batch,
-                                          std::vector<FileId>* garbage, DeleteResult* result) {
+                                          const std::string& version_id, bool bypass_governance,
+                                          meta::WriteBatch& batch, std::vector<FileId>* garbage,
+                                          DeleteResult* result) {
   const std::string object_key = ObjectKey(bucket, key);
   result->version_id = version_id;
   result->delete_marker = false;
@@ -114,7 +116,9 @@ Status LocalStoreImpl::StageVersionDelete(const std::string& bucket, const std::
   CAIRN_RETURN_IF_ERROR(ReadHistory(bucket, key, std::numeric_limits<size_t>::max(), &history));
 
   std::string removed_key;  // the history entry removed, if that is where the version was
+  const TimePoint now = Now();
   if (live && IsVersion(current, version_id)) {
+    CAIRN_RETURN_IF_ERROR(CheckVersionRemovable(current.lock, now, bypass_governance));
     batch.Delete(object_key);
     Discard(current, batch, garbage);
     live = false;
@@ -123,6 +127,7 @@ Status LocalStoreImpl::StageVersionDelete(const std::string& bucket, const std::
       ObjectRecord old;
       CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(value, &old, false));
       if (!IsVersion(old, version_id)) continue;
+      CAIRN_RETURN_IF_ERROR(CheckVersionRemovable(old.lock, now, bypass_governance));
       batch.Delete(index_key);
       Discard(old, batch, garbage);
       result->delete_marker = old.delete_marker;
@@ -203,10 +208,14 @@ Result<std::optional<ObjectInfo>> LocalStoreImpl::LatestDeleteMarker(const std::
   return std::optional<ObjectInfo>(ToInfo(bucket, key, std::move(rec), bucket_rec.versioning));
 }
 
-Result<std::string> LocalStoreImpl::SetObjectTags(const std::string& bucket, const std::string& key,
-                                                  const std::string& version_id, const Tags& tags) {
+Result<std::string> LocalStoreImpl::UpdateVersion(
+    const std::string& bucket, const std::string& key, const std::string& version_id,
+    bool needs_lock, const std::function<Status(ObjectRecord&)>& change) {
   std::shared_lock bucket_lock(buckets_mu_);
   CAIRN_ASSIGN_OR_RETURN(BucketRecord bucket_rec, CachedBucket(bucket));
+  if (needs_lock && !bucket_rec.object_lock) {
+    return Status(Code::kInvalidRequest, "Bucket is missing Object Lock Configuration");
+  }
   std::lock_guard key_lock(KeyMutex(ObjectKey(bucket, key)));
   std::string index_key, value;
   Status s = FindVersion(bucket, key, version_id, &index_key, &value);
@@ -222,10 +231,41 @@ Result<std::string> LocalStoreImpl::SetObjectTags(const std::string& bucket, con
     return Status(Code::kMethodNotAllowed,
                   "The specified method is not allowed against this resource.");
   }
-  rec.tags = tags;
+  CAIRN_RETURN_IF_ERROR(change(rec));
   CAIRN_RETURN_IF_ERROR(db_->Put(index_key, EncodeObjectRecord(rec), /*sync=*/true));
   rec.inline_data.clear();
   return ToInfo(bucket, key, std::move(rec), bucket_rec.versioning).version_id;
+}
+
+Result<std::string> LocalStoreImpl::SetObjectTags(const std::string& bucket, const std::string& key,
+                                                  const std::string& version_id, const Tags& tags) {
+  return UpdateVersion(bucket, key, version_id, /*needs_lock=*/false, [&](ObjectRecord& rec) {
+    rec.tags = tags;
+    return Status::Ok();
+  });
+}
+
+Result<std::string> LocalStoreImpl::SetObjectRetention(const std::string& bucket,
+                                                       const std::string& key,
+                                                       const std::string& version_id,
+                                                       RetentionMode mode, TimePoint retain_until,
+                                                       bool bypass_governance) {
+  return UpdateVersion(bucket, key, version_id, /*needs_lock=*/true, [&](ObjectRecord& rec) {
+    CAIRN_RETURN_IF_ERROR(
+        CheckRetentionChange(rec.lock, mode, retain_until, Now(), bypass_governance));
+    rec.lock.mode = mode;
+    rec.lock.retain_until = mode == RetentionMode::kNone ? TimePoint{} : retain_until;
+    return Status::Ok();
+  });
+}
+
+Result<std::string> LocalStoreImpl::SetObjectLegalHold(const std::string& bucket,
+                                                       const std::string& key,
+                                                       const std::string& version_id, bool on) {
+  return UpdateVersion(bucket, key, version_id, /*needs_lock=*/true, [&](ObjectRecord& rec) {
+    rec.lock.legal_hold = on;
+    return Status::Ok();
+  });
 }
 
 }  // namespace cairn::storage::local

@@ -30,13 +30,29 @@ class FakeObjectStore final : public storage::ObjectStore {
  public:
   std::map<std::string, std::vector<storage::ObjectInfo>> buckets;
 
-  Status CreateBucket(const std::string&, const std::string&) override { return Unsupported(); }
+  Status CreateBucket(const std::string&, const std::string&, bool) override {
+    return Unsupported();
+  }
+  Status SetBucketObjectLock(const std::string&, const storage::DefaultRetention&) override {
+    return Unsupported();
+  }
+  Result<std::string> SetObjectRetention(const std::string&, const std::string&, const std::string&,
+                                         storage::RetentionMode, TimePoint, bool) override {
+    return Unsupported();
+  }
+  Result<std::string> SetObjectLegalHold(const std::string&, const std::string&, const std::string&,
+                                         bool) override {
+    return Unsupported();
+  }
   Status DeleteBucket(const std::string&) override { return Unsupported(); }
   Result<storage::BucketInfo> GetBucket(const std::string&) override { return Unsupported(); }
   Result<std::vector<storage::BucketInfo>> ListBuckets() override {
     std::vector<storage::BucketInfo> out;
     for (const auto& [name, objects] : buckets) {
-      out.push_back({name, Now(), "", storage::Versioning::kUnversioned});
+      storage::BucketInfo info;
+      info.name = name;
+      info.created = Now();
+      out.push_back(info);
     }
     return out;
   }
@@ -60,7 +76,8 @@ class FakeObjectStore final : public storage::ObjectStore {
     return Unsupported();
   }
   Result<storage::DeleteResult> DeleteObject(const std::string&, const std::string&,
-                                             const std::string&) override {
+                                             const std::string&,
+                                             const storage::DeleteOptions&) override {
     return Unsupported();
   }
   Result<std::string> SetObjectTags(const std::string&, const std::string&, const std::string&,

@@ -129,7 +129,11 @@ TEST(RecordsTest, VersionStampOrdersNewestFirstAndRoundTrips) {
 }
 
 TEST(RecordsTest, BucketRoundTrip) {
-  BucketRecord in{FromUnixNanos(42), "eu-west-1", Versioning::kSuspended, {{"team", "a"}}};
+  BucketRecord in;
+  in.created = FromUnixNanos(42);
+  in.region = "eu-west-1";
+  in.versioning = Versioning::kSuspended;
+  in.tags = {{"team", "a"}};
   BucketRecord out;
   ASSERT_TRUE(DecodeBucketRecord(EncodeBucketRecord(in), &out).ok());
   EXPECT_EQ(out.created, in.created);
@@ -146,6 +150,88 @@ TEST(RecordsTest, BucketRoundTrip) {
   EXPECT_TRUE(out.tags.empty());
   EXPECT_EQ(DecodeBucketRecord("", &out).code(), Code::kCorruption);
   EXPECT_EQ(DecodeBucketRecord(EncodeBucketRecord(in) + "x", &out).code(), Code::kCorruption);
+}
+
+TEST(RecordsTest, BucketLockSectionRoundTripsAndIsOptional) {
+  BucketRecord in;
+  in.created = FromUnixNanos(7);
+  in.versioning = Versioning::kEnabled;
+  const std::string without = EncodeBucketRecord(in);
+  in.object_lock = true;
+  in.default_retention = DefaultRetention{RetentionMode::kCompliance, 0, 3};
+  const std::string with = EncodeBucketRecord(in);
+  // A bucket without lock is written exactly as before the section existed.
+  EXPECT_LT(without.size(), with.size());
+  EXPECT_EQ(with.substr(0, without.size()), without);
+  BucketRecord out;
+  ASSERT_TRUE(DecodeBucketRecord(with, &out).ok());
+  EXPECT_TRUE(out.object_lock);
+  EXPECT_EQ(out.default_retention, in.default_retention);
+  ASSERT_TRUE(DecodeBucketRecord(without, &out).ok());
+  EXPECT_FALSE(out.object_lock);
+  EXPECT_EQ(out.default_retention.mode, RetentionMode::kNone);
+  // A section of a later version is skipped, so another section can follow or precede it.
+  std::string later = with;
+  later.push_back('\x07');
+  meta::PutLengthPrefixed(&later, "future");
+  ASSERT_TRUE(DecodeBucketRecord(later, &out).ok());
+  EXPECT_TRUE(out.object_lock);
+  EXPECT_EQ(out.default_retention.years, 3);
+  // A bad mode or a truncated section is corruption, not a crash.
+  std::string bad = with;
+  bad[without.size() + 2] = '\x09';
+  EXPECT_EQ(DecodeBucketRecord(bad, &out).code(), Code::kCorruption);
+  for (size_t n = without.size() + 1; n < with.size(); ++n) {
+    EXPECT_EQ(DecodeBucketRecord(with.substr(0, n), &out).code(), Code::kCorruption) << n;
+  }
+}
+
+TEST(RecordsTest, ObjectLockRoundTripsAndOldRecordsHaveNone) {
+  for (bool is_inline : {true, false}) {
+    ObjectRecord in = Sample(is_inline);
+    in.null_version = false;
+    const std::string plain = EncodeObjectRecord(in);
+    in.lock.mode = RetentionMode::kGovernance;
+    in.lock.retain_until = FromUnixNanos(1800000000000000000);
+    in.lock.legal_hold = true;
+    const std::string locked = EncodeObjectRecord(in);
+    EXPECT_NE(plain, locked);
+    ObjectRecord out;
+    ASSERT_TRUE(DecodeObjectRecord(locked, &out, true).ok());
+    ExpectSame(in, out);
+    EXPECT_EQ(out.lock, in.lock);
+    // A record written before lock existed (no lock flag) decodes with no lock state.
+    out.lock.legal_hold = true;
+    ASSERT_TRUE(DecodeObjectRecord(plain, &out, true).ok());
+    EXPECT_TRUE(out.lock.empty());
+    for (size_t n = 0; n < locked.size(); ++n) {
+      EXPECT_EQ(DecodeObjectRecord(std::string_view(locked).substr(0, n), &out, true).code(),
+                Code::kCorruption)
+          << n;
+    }
+  }
+  // Legal hold alone is lock state too.
+  ObjectRecord hold = Sample(true);
+  hold.lock.legal_hold = true;
+  ObjectRecord out;
+  ASSERT_TRUE(DecodeObjectRecord(EncodeObjectRecord(hold), &out, true).ok());
+  EXPECT_TRUE(out.lock.legal_hold);
+  EXPECT_EQ(out.lock.mode, RetentionMode::kNone);
+}
+
+TEST(RecordsTest, UploadLockIsAnOptionalTrailingBlock) {
+  UploadRecord in;
+  in.initiated = FromUnixNanos(5);
+  in.tags = {{"a", "b"}};
+  const std::string plain = EncodeUploadRecord(in);
+  in.lock = ObjectLock{RetentionMode::kCompliance, FromUnixNanos(99), false};
+  UploadRecord out;
+  ASSERT_TRUE(DecodeUploadRecord(EncodeUploadRecord(in), &out).ok());
+  EXPECT_EQ(out.lock, in.lock);
+  EXPECT_EQ(out.tags, in.tags);
+  ASSERT_TRUE(DecodeUploadRecord(plain, &out).ok());
+  EXPECT_TRUE(out.lock.empty());
+  EXPECT_EQ(DecodeUploadRecord(plain + "x", &out).code(), Code::kCorruption);
 }
 
 // Every truncation, every single-byte change and random garbage either decodes or gives
