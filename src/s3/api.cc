@@ -238,6 +238,12 @@ Status Dispatch(RequestContext& ctx) {
     case Operation::kGetBucketCors: return GetBucketCors(ctx);
     case Operation::kDeleteBucketCors: return DeleteBucketCors(ctx);
     case Operation::kPostObject: return PostObject(ctx);
+    case Operation::kPutObjectLockConfiguration: return PutObjectLockConfiguration(ctx);
+    case Operation::kGetObjectLockConfiguration: return GetObjectLockConfiguration(ctx);
+    case Operation::kPutObjectRetention: return PutObjectRetention(ctx);
+    case Operation::kGetObjectRetention: return GetObjectRetention(ctx);
+    case Operation::kPutObjectLegalHold: return PutObjectLegalHold(ctx);
+    case Operation::kGetObjectLegalHold: return GetObjectLegalHold(ctx);
     case Operation::kPreflight:  // answered in Handle before authentication
     case Operation::kUnsupported: break;
   }

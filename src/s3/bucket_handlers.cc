@@ -1,5 +1,6 @@
 // Bucket operations: ListBuckets, CreateBucket, DeleteBucket, HeadBucket, GetBucketLocation,
 // GetBucketVersioning, PutBucketVersioning.
+#include "common/headers.h"
 #include "common/time.h"
 #include "s3/context.h"
 #include "s3/owner.h"
@@ -34,7 +35,10 @@ Status CreateBucket(RequestContext& ctx) {
     // apply to the new one.
     CAIRN_RETURN_IF_ERROR(ctx.bucket_policies->Delete(bucket));
   }
-  CAIRN_RETURN_IF_ERROR(ctx.store.CreateBucket(bucket, region));
+  // RefuseUnsupported let only "true" or "false" through.
+  const bool object_lock = EqualsIgnoreCase(
+      ctx.request.headers.Get("x-amz-bucket-object-lock-enabled").value_or(""), "true");
+  CAIRN_RETURN_IF_ERROR(ctx.store.CreateBucket(bucket, region, object_lock));
   Headers headers;
   headers.Add("location", "/" + bucket);
   return ctx.Reply(200, headers, "");

@@ -86,6 +86,17 @@ Status DeleteBucketCors(RequestContext& ctx);
 // POST Object (post_object_handler.cc): ctx.identity is anonymous; the handler verifies the
 // form's policy signature and authorizes the signer itself once it has read the form fields.
 Status PostObject(RequestContext& ctx);
+// Object lock (object_lock_handlers.cc).
+Status PutObjectLockConfiguration(RequestContext& ctx);
+Status GetObjectLockConfiguration(RequestContext& ctx);
+Status PutObjectRetention(RequestContext& ctx);
+Status GetObjectRetention(RequestContext& ctx);
+Status PutObjectLegalHold(RequestContext& ctx);
+Status GetObjectLegalHold(RequestContext& ctx);
+// Whether the request asks to bypass GOVERNANCE retention (x-amz-bypass-governance-retention:
+// true) and its caller is allowed s3:BypassGovernanceRetention on bucket/`key`. A request asking
+// without the right is not refused here: the lock refuses what it then cannot remove.
+bool MayBypassGovernance(const RequestContext& ctx, const std::string& key);
 
 // The authorization question for `action` on bucket/key, with the condition keys this request
 // carries (s3:prefix, s3:delimiter, s3:max-keys, s3:x-amz-acl, aws:Referer, aws:UserAgent).

@@ -112,6 +112,12 @@ const S3ErrorInfo& ErrorInfoFor(Code code) {
     CAIRN_S3_ERROR(kInvalidTag, "InvalidTag", 400, "The tag provided was not a valid tag.")
     CAIRN_S3_ERROR(kBadRequest, "BadRequest", 400, "Bad Request")
     CAIRN_S3_ERROR(kNoSuchTagSet, "NoSuchTagSet", 404, "The TagSet does not exist")
+    CAIRN_S3_ERROR(kInvalidBucketState, "InvalidBucketState", 409,
+                   "The request is not valid with the current state of the bucket.")
+    CAIRN_S3_ERROR(kObjectLockConfigurationNotFound, "ObjectLockConfigurationNotFoundError", 404,
+                   "Object Lock configuration does not exist for this bucket")
+    CAIRN_S3_ERROR(kNoSuchObjectLockConfiguration, "NoSuchObjectLockConfiguration", 404,
+                   "The specified object does not have a ObjectLock configuration")
     CAIRN_S3_ERROR(kInvalidStorageClass, "InvalidStorageClass", 400,
                    "The storage class you specified is not valid")
     // IAM codes, as MinIO's admin API names them (the admin API renders them as JSON).

@@ -262,9 +262,11 @@ Status DeleteObjects(RequestContext& ctx) {
                   version_id ? "s3:DeleteObjectVersion" : "s3:DeleteObject", ctx.route.bucket, key);
     Result<storage::DeleteResult> deleted = Status(Code::kAccessDenied, "Access Denied.");
     if (ctx.authorizer.IsAllowed(access)) {
-      deleted = refused.ok()
-                    ? ctx.store.DeleteObject(ctx.route.bucket, key, version_id.value_or(""))
-                    : Result<storage::DeleteResult>(refused);
+      storage::DeleteOptions options;
+      options.bypass_governance = version_id && MayBypassGovernance(ctx, key);
+      deleted = refused.ok() ? ctx.store.DeleteObject(ctx.route.bucket, key,
+                                                      version_id.value_or(""), options)
+                             : Result<storage::DeleteResult>(refused);
     }
     if (deleted.ok()) {
       if (quiet) continue;

@@ -9,6 +9,7 @@
 #include "s3/conditions.h"
 #include "s3/context.h"
 #include "s3/object_headers.h"
+#include "s3/object_lock.h"
 #include "s3/owner.h"
 #include "s3/request_parts.h"
 #include "s3/request_xml.h"
@@ -90,6 +91,7 @@ Status CreateMultipartUpload(RequestContext& ctx) {
   if (auto tagging = ctx.request.headers.Get("x-amz-tagging")) {
     CAIRN_ASSIGN_OR_RETURN(options.tags, ParseTaggingHeader(*tagging));
   }
+  CAIRN_ASSIGN_OR_RETURN(options.lock, LockFromHeaders(ctx.request.headers, Now()));
   CAIRN_ASSIGN_OR_RETURN(storage::UploadInfo upload, multipart->CreateMultipartUpload(
                                                          ctx.route.bucket, ctx.route.key, options));
   Headers headers;

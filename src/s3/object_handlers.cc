@@ -4,6 +4,7 @@
 #include "s3/conditions.h"
 #include "s3/context.h"
 #include "s3/object_headers.h"
+#include "s3/object_lock.h"
 #include "s3/request_parts.h"
 #include "s3/tagging.h"
 #include "s3/xml_writer.h"
@@ -47,6 +48,7 @@ Status ServeObject(RequestContext& ctx, bool with_body) {
   headers.Reserve(ctx.response_headers.size() + 12);  // kept by the copy: no regrowth below
   headers = ctx.response_headers;
   AddObjectHeaders(info, ctx.query, headers);
+  if (!info.lock.empty()) AddLockHeaders(info.lock, headers);
   uint64_t offset = 0;
   uint64_t length = info.size;
   int status = 200;
@@ -107,6 +109,7 @@ Status PutObject(RequestContext& ctx) {
   if (auto tagging = ctx.request.headers.Get("x-amz-tagging")) {
     CAIRN_ASSIGN_OR_RETURN(options.tags, ParseTaggingHeader(*tagging));
   }
+  CAIRN_ASSIGN_OR_RETURN(options.lock, LockFromHeaders(ctx.request.headers, Now()));
   CAIRN_ASSIGN_OR_RETURN(
       storage::ObjectInfo info,
       ctx.store.PutObject(ctx.route.bucket, ctx.route.key, ctx.body, size, options));
@@ -122,8 +125,11 @@ Status HeadObject(RequestContext& ctx) { return ServeObject(ctx, false); }
 
 Status DeleteObject(RequestContext& ctx) {
   const std::string version_id(ctx.query.Get("versionId").value_or(""));
-  CAIRN_ASSIGN_OR_RETURN(storage::DeleteResult result,
-                         ctx.store.DeleteObject(ctx.route.bucket, ctx.route.key, version_id));
+  storage::DeleteOptions options;
+  options.bypass_governance = MayBypassGovernance(ctx, ctx.route.key);
+  CAIRN_ASSIGN_OR_RETURN(
+      storage::DeleteResult result,
+      ctx.store.DeleteObject(ctx.route.bucket, ctx.route.key, version_id, options));
   if (!result.version_id.empty()) ctx.response_headers.Add("x-amz-version-id", result.version_id);
   if (result.delete_marker) ctx.response_headers.Add("x-amz-delete-marker", "true");
   return ctx.ReplyEmpty(204);
@@ -175,6 +181,9 @@ Status CopyObject(RequestContext& ctx) {
       CAIRN_ASSIGN_OR_RETURN(options.tags, ParseTaggingHeader(*tagging));
     }
   }
+  // The copy is a new version: its lock comes from this request's headers (or the destination's
+  // default retention), never from the source, as AWS does.
+  CAIRN_ASSIGN_OR_RETURN(options.lock, LockFromHeaders(ctx.request.headers, Now()));
   for (const auto& [alg, value] : src_info.checksums) options.checksums.emplace_back(alg, "");
   if (auto alg = ctx.request.headers.Get("x-amz-checksum-algorithm")) {
     options.checksums = {{ToLower(*alg), ""}};

@@ -10,6 +10,7 @@
 #include "s3/context.h"
 #include "s3/multipart_form.h"
 #include "s3/object_headers.h"
+#include "s3/object_lock.h"
 #include "s3/request_checks.h"
 #include "s3/request_parts.h"
 #include "s3/tagging.h"
@@ -161,6 +162,12 @@ Status PostObject(RequestContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(options.attributes, AttributesFromRequest(fields));
   CAIRN_ASSIGN_OR_RETURN(options.checksums, ChecksumsFromRequest(fields));
   options.tags = std::move(tags);
+  CAIRN_ASSIGN_OR_RETURN(
+      options.lock,
+      LockFromFields(auth::FindPostField(post, "x-amz-object-lock-mode").value_or(""),
+                     auth::FindPostField(post, "x-amz-object-lock-retain-until-date").value_or(""),
+                     auth::FindPostField(post, "x-amz-object-lock-legal-hold").value_or(""),
+                     Now()));
 
   uint64_t min = 0;
   uint64_t max = ctx.options.max_object_size;

@@ -88,12 +88,8 @@ Status RefuseServerSideEncryption(const Headers& headers) {
 }
 
 Status RefuseObjectOptions(Operation operation, const Headers& headers) {
-  for (const auto& [name, value] : headers.fields()) {
-    // AWS's answer on a bucket created without Object Lock, which every Cairn bucket is.
-    if (name.starts_with("x-amz-object-lock-")) {
-      return Status(Code::kInvalidRequest, "Bucket is missing Object Lock Configuration");
-    }
-  }
+  // x-amz-object-lock-* are read by the handlers (s3/object_lock.h); the store refuses them on a
+  // bucket without lock (InvalidRequest, as AWS).
   if (auto storage_class = headers.Get("x-amz-storage-class")) {
     // REDUCED_REDUNDANCY asks for less than Cairn gives, as MinIO accepts it; every other class
     // (GLACIER, STANDARD_IA...) names a tier Cairn does not have.
@@ -187,10 +183,7 @@ Status RefuseUnsupported(Operation operation, const Headers& headers, const Quer
   switch (operation) {
     case Operation::kCreateBucket:
       if (auto lock = headers.Get("x-amz-bucket-object-lock-enabled")) {
-        if (EqualsIgnoreCase(*lock, "true")) {
-          return Status(Code::kNotImplemented, "Object Lock is not supported yet.");
-        }
-        if (!EqualsIgnoreCase(*lock, "false")) {
+        if (!EqualsIgnoreCase(*lock, "true") && !EqualsIgnoreCase(*lock, "false")) {
           return Status(Code::kInvalidArgumentS3,
                         "x-amz-bucket-object-lock-enabled must be true or false.");
         }
@@ -211,6 +204,10 @@ Status RefuseUnsupported(Operation operation, const Headers& headers, const Quer
     case Operation::kGetObjectTagging:
     case Operation::kPutObjectTagging:
     case Operation::kDeleteObjectTagging:
+    case Operation::kGetObjectRetention:
+    case Operation::kPutObjectRetention:
+    case Operation::kGetObjectLegalHold:
+    case Operation::kPutObjectLegalHold:
       if (auto version = query.Get("versionId")) CAIRN_RETURN_IF_ERROR(CheckVersionId(*version));
       break;
     default: break;

@@ -50,6 +50,7 @@ Operation BucketOperation(std::string_view method, const Query& query) {
     if (query.Has("versions")) return Operation::kListObjectVersions;
     if (query.Has("tagging")) return Operation::kGetBucketTagging;
     if (query.Has("cors")) return Operation::kGetBucketCors;
+    if (query.Has("object-lock")) return Operation::kGetObjectLockConfiguration;
     if (HasUnsupportedSubresource(query)) return Operation::kUnsupported;
     auto list_type = query.Get("list-type");
     if (list_type && *list_type == "2") return Operation::kListObjectsV2;
@@ -61,6 +62,7 @@ Operation BucketOperation(std::string_view method, const Query& query) {
     if (query.Has("cors")) return Operation::kPutBucketCors;
     if (query.Has("versioning")) return Operation::kPutBucketVersioning;
     if (query.Has("tagging")) return Operation::kPutBucketTagging;
+    if (query.Has("object-lock")) return Operation::kPutObjectLockConfiguration;
     if (HasUnsupportedSubresource(query)) return Operation::kUnsupported;
     return Operation::kCreateBucket;
   }
@@ -95,6 +97,16 @@ Operation ObjectOperation(std::string_view method, const Query& query, bool has_
     if (method == "GET") return Operation::kGetObjectTagging;
     if (method == "PUT") return Operation::kPutObjectTagging;
     if (method == "DELETE") return Operation::kDeleteObjectTagging;
+    return Operation::kUnsupported;
+  }
+  if (query.Has("retention")) {
+    if (method == "GET") return Operation::kGetObjectRetention;
+    if (method == "PUT") return Operation::kPutObjectRetention;
+    return Operation::kUnsupported;
+  }
+  if (query.Has("legal-hold")) {
+    if (method == "GET") return Operation::kGetObjectLegalHold;
+    if (method == "PUT") return Operation::kPutObjectLegalHold;
     return Operation::kUnsupported;
   }
   if (HasUnsupportedSubresource(query)) return Operation::kUnsupported;
@@ -206,6 +218,12 @@ std::string_view ActionFor(Operation operation) {
     case Operation::kGetBucketCors: return "s3:GetBucketCORS";
     case Operation::kDeleteBucketCors: return "s3:PutBucketCORS";  // as AWS: no action of its own
     case Operation::kPostObject: return "s3:PutObject";
+    case Operation::kPutObjectLockConfiguration: return "s3:PutBucketObjectLockConfiguration";
+    case Operation::kGetObjectLockConfiguration: return "s3:GetBucketObjectLockConfiguration";
+    case Operation::kPutObjectRetention: return "s3:PutObjectRetention";
+    case Operation::kGetObjectRetention: return "s3:GetObjectRetention";
+    case Operation::kPutObjectLegalHold: return "s3:PutObjectLegalHold";
+    case Operation::kGetObjectLegalHold: return "s3:GetObjectLegalHold";
     case Operation::kPreflight: return "";  // never authorized: browsers send no credentials
     case Operation::kUnsupported: return "s3:*";
   }
@@ -268,6 +286,12 @@ std::string_view OperationName(Operation operation) {
     case Operation::kGetBucketCors: return "GetBucketCors";
     case Operation::kDeleteBucketCors: return "DeleteBucketCors";
     case Operation::kPostObject: return "PostObject";
+    case Operation::kPutObjectLockConfiguration: return "PutObjectLockConfiguration";
+    case Operation::kGetObjectLockConfiguration: return "GetObjectLockConfiguration";
+    case Operation::kPutObjectRetention: return "PutObjectRetention";
+    case Operation::kGetObjectRetention: return "GetObjectRetention";
+    case Operation::kPutObjectLegalHold: return "PutObjectLegalHold";
+    case Operation::kGetObjectLegalHold: return "GetObjectLegalHold";
     case Operation::kPreflight: return "Preflight";
     case Operation::kUnsupported: return "Unsupported";
   }
