@@ -135,6 +135,7 @@ void RegisterBuckets(CLI::App& app) {
   struct MbOpts {
     std::vector<std::string> targets;
     bool ignore_existing = false;
+    bool with_lock = false;
   };
   auto mb = Opts<MbOpts>();
   CLI::App* cmd = AddCommand(
@@ -148,7 +149,7 @@ void RegisterBuckets(CLI::App& app) {
             return Status(Code::kInvalidArgument, "name a bucket: ALIAS/BUCKET");
           auto client = ctx.Client(*t);
           if (!client.ok()) return client.status();
-          Status s = client->MakeBucket(t->bucket);
+          Status s = client->MakeBucket(t->bucket, mb->with_lock);
           if (!s.ok() && mb->ignore_existing && s.code() == Code::kBucketAlreadyOwnedByYou) {
             s = Status::Ok();
           }
@@ -161,6 +162,8 @@ void RegisterBuckets(CLI::App& app) {
       });
   cmd->add_option("TARGET", mb->targets, "ALIAS/BUCKET")->required();
   cmd->add_flag("-p,--ignore-existing", mb->ignore_existing, "no error when the bucket exists");
+  cmd->add_flag("-l,--with-lock", mb->with_lock,
+                "enable object lock (the bucket is versioned; retention, legal hold)");
 
   struct RbOpts {
     std::vector<std::string> targets;
@@ -402,6 +405,7 @@ void RegisterRm(CLI::App& app) {
     bool force = false;
     std::string version_id;
     bool versions = false;
+    bool bypass = false;
   };
   auto o = Opts<RmOpts>();
   CLI::App* cmd = AddCommand(
@@ -423,10 +427,11 @@ void RegisterRm(CLI::App& app) {
           if (!t.ok()) return t.status();
           if (t->bucket.empty()) return Status(Code::kInvalidArgument, "name a bucket or object");
           if (!o->version_id.empty() || o->versions) {
-            return RemoveVersions(ctx, *t, o->version_id, o->recursive);
+            return RemoveVersions(ctx, *t, o->version_id, o->recursive, o->bypass);
           }
           auto client = ctx.Client(*t);
           if (!client.ok()) return client.status();
+          client->set_bypass_governance(o->bypass);
           if (!o->recursive) {
             if (t->key.empty())
               return Status(Code::kInvalidArgument, "to remove a bucket's objects use -r --force");
@@ -472,6 +477,8 @@ void RegisterRm(CLI::App& app) {
   cmd->add_flag("--force", o->force, "allow a recursive removal");
   cmd->add_option("--version-id", o->version_id, "remove this version (or delete marker) for good");
   cmd->add_flag("--versions", o->versions, "remove every version and delete marker");
+  cmd->add_flag("--bypass", o->bypass,
+                "remove versions under GOVERNANCE retention (needs s3:BypassGovernanceRetention)");
 }
 
 // ---- stat / du / find -----------------------------------------------------------------------
@@ -1065,6 +1072,7 @@ void Register(CLI::App& app) {
   RegisterAnonymous(app);
   RegisterVersionCommands(app);
   RegisterTagCommands(app);
+  RegisterLockCommands(app);
   RegisterAdminCommands(app);
   RegisterCompletion(app);
 }

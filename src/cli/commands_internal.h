@@ -47,13 +47,16 @@ CLI::App* AddGroup(CLI::App& parent, const std::string& name, const std::string&
 void RegisterTransferCommands(CLI::App& app);  // cp, mirror (commands_transfer.cc)
 void RegisterAdminCommands(CLI::App& app);     // admin ... (commands_admin.cc)
 void RegisterVersionCommands(CLI::App& app);   // version, undo (commands_versions.cc)
-void RegisterTagCommands(CLI::App& app);       // tag set|list|remove (commands_tags.cc)
+void RegisterTagCommands(CLI::App& app);
+void RegisterLockCommands(CLI::App& app);  // retention / legalhold (commands_lock.cc)       // tag
+                                           // set|list|remove (commands_tags.cc)
 
 // `ls --versions ARG`: every version and delete marker under the prefix, mc's way.
 int ListVersionsCommand(Context& ctx, const std::string& arg, bool recursive);
 // `rm --version-id ID` (one version of t.key), or `rm --versions` (every version and marker of
 // t.key, or with `recursive` of everything under the prefix, batched through DeleteObjects).
-Status RemoveVersions(Context& ctx, const Target& t, const std::string& version_id, bool recursive);
+Status RemoveVersions(Context& ctx, const Target& t, const std::string& version_id, bool recursive,
+                      bool bypass = false);
 
 // Headers for --attr "k=v;k2=v2": standard ones as they are, others as x-amz-meta-*.
 Result<Headers> ParseAttributes(std::string_view attr);

@@ -220,10 +220,11 @@ int ListVersionsCommand(Context& ctx, const std::string& arg, bool recursive) {
   return 0;
 }
 
-Status RemoveVersions(Context& ctx, const Target& t, const std::string& version_id,
-                      bool recursive) {
+Status RemoveVersions(Context& ctx, const Target& t, const std::string& version_id, bool recursive,
+                      bool bypass) {
   auto client = ctx.Client(t);
   if (!client.ok()) return client.status();
+  client->set_bypass_governance(bypass);
   if (!recursive && (t.key.empty() || t.key.back() == '/')) {
     return Status(Code::kInvalidArgument, "name an object, or a prefix with -r --force");
   }

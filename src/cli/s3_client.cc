@@ -299,10 +299,11 @@ Result<std::vector<BucketInfo>> S3Client::ListBuckets() const {
   return out;
 }
 
-Status S3Client::MakeBucket(std::string_view bucket) const {
+Status S3Client::MakeBucket(std::string_view bucket, bool with_lock) const {
   HttpRequest req;
   req.method = "PUT";
   req.path = ObjectPath(bucket);
+  if (with_lock) req.headers.Set("x-amz-bucket-object-lock-enabled", "true");
   req.body = std::string();
   auto resp = Send(req, bucket);
   return resp.status();
@@ -471,7 +472,48 @@ Status S3Client::DeleteObject(std::string_view bucket, std::string_view key,
   req.method = "DELETE";
   req.path = ObjectPath(bucket, key);
   if (!version_id.empty()) req.query.emplace_back("versionId", std::string(version_id));
+  if (bypass_governance_) req.headers.Set("x-amz-bypass-governance-retention", "true");
   return Send(req, std::string(bucket) + "/" + std::string(key)).status();
+}
+
+Result<std::optional<std::string>> S3Client::GetLockDocument(std::string_view bucket,
+                                                             std::string_view key,
+                                                             std::string_view version_id,
+                                                             std::string_view subresource) const {
+  HttpRequest req;
+  req.path = ObjectPath(bucket, key);
+  req.query = {{std::string(subresource), ""}};
+  if (!version_id.empty()) req.query.emplace_back("versionId", std::string(version_id));
+  HttpResponse resp;
+  { CAIRN_ASSIGN_OR_RETURN(resp, SendRaw(req)); }
+  if (resp.status == 404 &&
+      (resp.body.find("<Code>ObjectLockConfigurationNotFoundError</Code>") != std::string::npos ||
+       resp.body.find("<Code>NoSuchObjectLockConfiguration</Code>") != std::string::npos)) {
+    return std::optional<std::string>();
+  }
+  std::string what =
+      key.empty() ? std::string(bucket) : std::string(bucket) + "/" + std::string(key);
+  if (resp.status < 200 || resp.status >= 300) {
+    return ErrorFromResponse(resp.status, resp.body, what);
+  }
+  return std::optional<std::string>(std::move(resp.body));
+}
+
+Status S3Client::PutLockDocument(std::string_view bucket, std::string_view key,
+                                 std::string_view version_id, std::string_view subresource,
+                                 const std::string& xml) const {
+  HttpRequest req;
+  req.method = "PUT";
+  req.path = ObjectPath(bucket, key);
+  req.query = {{std::string(subresource), ""}};
+  if (!version_id.empty()) req.query.emplace_back("versionId", std::string(version_id));
+  req.body = xml;
+  req.headers.Set("content-type", "application/xml");
+  req.headers.Set("content-md5", Base64Encode(Md5(xml)));
+  if (bypass_governance_) req.headers.Set("x-amz-bypass-governance-retention", "true");
+  std::string what =
+      key.empty() ? std::string(bucket) : std::string(bucket) + "/" + std::string(key);
+  return Send(req, what).status();
 }
 
 Result<std::vector<std::string>> S3Client::DeleteObjects(
@@ -500,6 +542,7 @@ Result<std::vector<std::string>> S3Client::DeleteObjectVersions(
   req.body = XmlToString(doc);
   req.headers.Set("content-type", "application/xml");
   req.headers.Set("content-md5", Base64Encode(Md5(*req.body)));
+  if (bypass_governance_) req.headers.Set("x-amz-bypass-governance-retention", "true");
   HttpResponse resp;
   { CAIRN_ASSIGN_OR_RETURN(resp, Send(req, bucket)); }
   pugi::xml_document result;

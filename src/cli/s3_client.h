@@ -101,7 +101,19 @@ class S3Client {
   Result<HttpResponse> SendRaw(const HttpRequest& request) const;
 
   Result<std::vector<BucketInfo>> ListBuckets() const;
-  Status MakeBucket(std::string_view bucket) const;
+  // With `with_lock`: x-amz-bucket-object-lock-enabled (a versioned bucket with object lock).
+  Status MakeBucket(std::string_view bucket, bool with_lock = false) const;
+  // Object lock calls (`retention`, `legalhold`): `subresource` is "object-lock", "retention" or
+  // "legal-hold"; GET returns the XML body, or nullopt when the server answers that there is
+  // none (ObjectLockConfigurationNotFoundError, NoSuchObjectLockConfiguration); PUT sends
+  // `xml` (with Content-MD5, as AWS requires).
+  Result<std::optional<std::string>> GetLockDocument(std::string_view bucket, std::string_view key,
+                                                     std::string_view version_id,
+                                                     std::string_view subresource) const;
+  Status PutLockDocument(std::string_view bucket, std::string_view key, std::string_view version_id,
+                         std::string_view subresource, const std::string& xml) const;
+  // Deletes and retention changes sent from now on carry x-amz-bypass-governance-retention.
+  void set_bypass_governance(bool on) { bypass_governance_ = on; }
   Status RemoveBucket(std::string_view bucket) const;
   Status HeadBucket(std::string_view bucket) const;  // kNoSuchBucket when it is not there
 
@@ -209,6 +221,7 @@ class S3Client {
 
  private:
   Alias alias_;
+  bool bypass_governance_ = false;
 };
 
 // libcurl's global state, once per process.
