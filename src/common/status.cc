@@ -60,6 +60,7 @@ std::string_view CodeName(Code code) {
     case Code::kInvalidTag: return "InvalidTag";
     case Code::kBadRequest: return "BadRequest";
     case Code::kNoSuchTagSet: return "NoSuchTagSet";
+    case Code::kNoSuchLifecycleConfiguration: return "NoSuchLifecycleConfiguration";
     case Code::kNoSuchUser: return "NoSuchUser";
     case Code::kNoSuchGroup: return "NoSuchGroup";
     case Code::kNoSuchPolicy: return "NoSuchPolicy";

@@ -68,12 +68,13 @@ enum class Code {
   kAuthorizationQueryParametersError,
   kMalformedPOSTRequest,
   kInvalidPolicyDocument,
-  kNoSuchCORSConfiguration,  // GetBucketCors on a bucket without one
-  kCorsForbidden,            // a CORS preflight no rule of the bucket allows
-  kInvalidStorageClass,      // x-amz-storage-class names a class Cairn does not offer
-  kInvalidTag,               // a tag key or value S3 does not accept
-  kBadRequest,               // S3's "BadRequest" (too many tags)
-  kNoSuchTagSet,             // GetBucketTagging on a bucket without tags
+  kNoSuchCORSConfiguration,       // GetBucketCors on a bucket without one
+  kCorsForbidden,                 // a CORS preflight no rule of the bucket allows
+  kInvalidStorageClass,           // x-amz-storage-class names a class Cairn does not offer
+  kInvalidTag,                    // a tag key or value S3 does not accept
+  kBadRequest,                    // S3's "BadRequest" (too many tags)
+  kNoSuchTagSet,                  // GetBucketTagging on a bucket without tags
+  kNoSuchLifecycleConfiguration,  // GetBucketLifecycleConfiguration on a bucket without one
   // IAM records (iam/, reported by the admin API).
   kNoSuchUser,
   kNoSuchGroup,

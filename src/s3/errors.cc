@@ -112,6 +112,8 @@ const S3ErrorInfo& ErrorInfoFor(Code code) {
     CAIRN_S3_ERROR(kInvalidTag, "InvalidTag", 400, "The tag provided was not a valid tag.")
     CAIRN_S3_ERROR(kBadRequest, "BadRequest", 400, "Bad Request")
     CAIRN_S3_ERROR(kNoSuchTagSet, "NoSuchTagSet", 404, "The TagSet does not exist")
+    CAIRN_S3_ERROR(kNoSuchLifecycleConfiguration, "NoSuchLifecycleConfiguration", 404,
+                   "The lifecycle configuration does not exist")
     CAIRN_S3_ERROR(kInvalidStorageClass, "InvalidStorageClass", 400,
                    "The storage class you specified is not valid")
     // IAM codes, as MinIO's admin API names them (the admin API renders them as JSON).

@@ -13,6 +13,7 @@
 #include "common/status.h"
 #include "common/time.h"
 #include "storage/data/data_dir.h"
+#include "storage/lifecycle.h"
 #include "storage/object_store.h"
 
 namespace cairn::storage {
@@ -83,6 +84,7 @@ struct BucketRecord {
   std::string region;
   Versioning versioning = Versioning::kUnversioned;  // format 2; format 1 records: unversioned
   Tags tags;                                         // format 2
+  std::optional<LifecycleConfiguration> lifecycle;   // format 3; earlier records: none
 };
 
 std::string EncodeBucketRecord(const BucketRecord& record);
