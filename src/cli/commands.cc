@@ -1065,6 +1065,7 @@ void Register(CLI::App& app) {
   RegisterAnonymous(app);
   RegisterVersionCommands(app);
   RegisterTagCommands(app);
+  RegisterIlmCommands(app);
   RegisterAdminCommands(app);
   RegisterCompletion(app);
 }
