@@ -45,6 +45,7 @@ std::string_view RequiredAction(const EndpointSpec& spec, const AdminContext& ct
 Result<Reply> Dispatch(Endpoint endpoint, AdminContext& ctx) {
   switch (endpoint) {
     case Endpoint::kServerInfo: return ServerInfo(ctx);
+    case Endpoint::kScannerStatus: return ScannerStatus(ctx);
     case Endpoint::kListUsers: return ListUsers(ctx);
     case Endpoint::kGetUser: return GetUser(ctx);
     case Endpoint::kPutUser: return PutUser(ctx);

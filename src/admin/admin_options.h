@@ -1,12 +1,14 @@
 // How the server configures the admin API (everything it cannot learn from its collaborators).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "admin/json_errors.h"
 #include "common/time.h"
 #include "platform/env.h"
+#include "storage/scanner/lifecycle_scanner.h"
 
 namespace cairn::admin {
 
@@ -23,6 +25,8 @@ struct AdminOptions {
   std::string (*new_request_id)() = nullptr;
   // Where disk capacity comes from; null means platform::Env::Default().
   platform::Env* env = nullptr;
+  // The lifecycle scanner's state for `GET scanner/status`; null answers NotImplemented.
+  std::function<storage::scanner::ScannerStatus()> scanner_status;
 };
 
 }  // namespace cairn::admin

@@ -6,6 +6,7 @@ namespace {
 
 constexpr EndpointSpec kEndpoints[] = {
     {"GET", "info", Endpoint::kServerInfo, "admin:ServerInfo"},
+    {"GET", "scanner/status", Endpoint::kScannerStatus, "admin:ServerInfo"},
     {"GET", "users", Endpoint::kListUsers, "admin:ListUsers"},
     {"GET", "user", Endpoint::kGetUser, "admin:GetUser"},
     {"PUT", "user", Endpoint::kPutUser, "admin:CreateUser"},

@@ -20,6 +20,7 @@ enum class AdminApiVersion { kCairnV1, kMinioV3 };
 
 enum class Endpoint {
   kServerInfo,
+  kScannerStatus,
   kListUsers,
   kGetUser,
   kPutUser,

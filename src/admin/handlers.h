@@ -8,6 +8,7 @@
 namespace cairn::admin {
 
 Result<Reply> ServerInfo(AdminContext& ctx);
+Result<Reply> ScannerStatus(AdminContext& ctx);  // scanner_status.cc
 
 Result<Reply> ListUsers(AdminContext& ctx);
 Result<Reply> GetUser(AdminContext& ctx);

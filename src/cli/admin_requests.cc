@@ -31,6 +31,7 @@ HttpRequest Call::ToHttpRequest() const {
 }
 
 Call ServerInfo() { return Make("GET", "info"); }
+Call ScannerStatus() { return Make("GET", "scanner/status"); }
 Call ListUsers() { return Make("GET", "users"); }
 Call GetUser(std::string_view k) { return Make("GET", "user", {{"accessKey", std::string(k)}}); }
 Call AddUser(std::string_view k, std::string_view secret) {

@@ -24,6 +24,7 @@ struct Call {
 };
 
 Call ServerInfo();
+Call ScannerStatus();  // GET scanner/status
 Call ListUsers();
 Call GetUser(std::string_view access_key);
 Call AddUser(std::string_view access_key, std::string_view secret_key);

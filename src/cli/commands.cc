@@ -1073,6 +1073,7 @@ void Register(CLI::App& app) {
   RegisterVersionCommands(app);
   RegisterTagCommands(app);
   RegisterLockCommands(app);
+  RegisterIlmCommands(app);
   RegisterAdminCommands(app);
   RegisterCompletion(app);
 }

@@ -393,6 +393,38 @@ void RegisterAdminCommands(CLI::App& app) {
         });
       });
   cmd->add_option("ALIAS", *alias)->required();
+  CLI::App* scanner = AddGroup(*admin, "scanner", "Show the background scanner");
+  auto scanner_alias = std::make_shared<std::string>();
+  cmd = AddCommand(
+      *scanner, "status", "Show the lifecycle scanner's last pass",
+      "  cairn admin scanner status local", [scanner_alias](Context& ctx) {
+        return Send(ctx, *scanner_alias, admin::ScannerStatus(), [&](const Json& s) {
+          auto pass_text = [](const Json& p) {
+            std::string text = "  Started: " + Str(p, "started");
+            if (p.contains("finished")) text += "\n  Finished: " + Str(p, "finished");
+            text += "\n  Looked at: " + std::to_string(p.value("scanned", uint64_t{0})) +
+                    "\n  Actions: " + std::to_string(p.value("actions", uint64_t{0})) + " (" +
+                    std::to_string(p.value("expired", uint64_t{0})) + " expired, " +
+                    std::to_string(p.value("noncurrentRemoved", uint64_t{0})) +
+                    " noncurrent versions removed, " +
+                    std::to_string(p.value("deleteMarkersRemoved", uint64_t{0})) +
+                    " delete markers removed, " +
+                    std::to_string(p.value("uploadsAborted", uint64_t{0})) + " uploads aborted)" +
+                    "\n  Errors: " + std::to_string(p.value("errors", uint64_t{0}));
+            if (p.contains("lastError")) text += " (last: " + Str(p, "lastError") + ")";
+            return text;
+          };
+          std::string text = std::string("Lifecycle scanner: ") +
+                             (s.value("running", false) ? "running a pass" : "idle") +
+                             ", passes completed: " + std::to_string(s.value("passes", 0));
+          const Json last = s.value("lastPass", Json());
+          text += last.is_object() ? "\nLast pass:\n" + pass_text(last) : "\nNo pass completed yet";
+          const Json current = s.value("currentPass", Json());
+          if (current.is_object()) text += "\nCurrent pass:\n" + pass_text(current);
+          ctx.out.Result(s, text);
+        });
+      });
+  cmd->add_option("ALIAS", *scanner_alias)->required();
   RegisterUser(*admin);
   RegisterGroup(*admin);
   RegisterPolicy(*admin);

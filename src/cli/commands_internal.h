@@ -47,9 +47,9 @@ CLI::App* AddGroup(CLI::App& parent, const std::string& name, const std::string&
 void RegisterTransferCommands(CLI::App& app);  // cp, mirror (commands_transfer.cc)
 void RegisterAdminCommands(CLI::App& app);     // admin ... (commands_admin.cc)
 void RegisterVersionCommands(CLI::App& app);   // version, undo (commands_versions.cc)
-void RegisterTagCommands(CLI::App& app);
-void RegisterLockCommands(CLI::App& app);  // retention / legalhold (commands_lock.cc)       // tag
-                                           // set|list|remove (commands_tags.cc)
+void RegisterTagCommands(CLI::App& app);       // tag set|list|remove (commands_tags.cc)
+void RegisterLockCommands(CLI::App& app);      // retention / legalhold (commands_lock.cc)
+void RegisterIlmCommands(CLI::App& app);       // ilm rule add|ls|rm|export|import (commands_ilm.cc)
 
 // `ls --versions ARG`: every version and delete marker under the prefix, mc's way.
 int ListVersionsCommand(Context& ctx, const std::string& arg, bool recursive);

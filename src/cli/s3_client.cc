@@ -897,6 +897,41 @@ Status S3Client::PutTags(std::string_view bucket, std::string_view key, std::str
   return Send(req, TagTarget(bucket, key)).status();
 }
 
+Result<std::optional<std::string>> S3Client::GetBucketLifecycle(std::string_view bucket) const {
+  HttpRequest req;
+  req.path = ObjectPath(bucket);
+  req.query = {{"lifecycle", ""}};
+  HttpResponse resp;
+  { CAIRN_ASSIGN_OR_RETURN(resp, SendRaw(req)); }
+  if (resp.status == 404 &&
+      resp.body.find("<Code>NoSuchLifecycleConfiguration</Code>") != std::string::npos) {
+    return std::optional<std::string>();
+  }
+  if (resp.status < 200 || resp.status >= 300) {
+    return ErrorFromResponse(resp.status, resp.body, bucket);
+  }
+  return std::optional<std::string>(std::move(resp.body));
+}
+
+Status S3Client::PutBucketLifecycle(std::string_view bucket, const std::string& xml) const {
+  HttpRequest req;
+  req.method = "PUT";
+  req.path = ObjectPath(bucket);
+  req.query = {{"lifecycle", ""}};
+  req.body = xml;
+  req.headers.Set("content-type", "application/xml");
+  req.headers.Set("content-md5", Base64Encode(Md5(xml)));  // AWS requires it on this call
+  return Send(req, bucket).status();
+}
+
+Status S3Client::DeleteBucketLifecycle(std::string_view bucket) const {
+  HttpRequest req;
+  req.method = "DELETE";
+  req.path = ObjectPath(bucket);
+  req.query = {{"lifecycle", ""}};
+  return Send(req, bucket).status();
+}
+
 Status S3Client::DeleteTags(std::string_view bucket, std::string_view key,
                             std::string_view version_id) const {
   HttpRequest req = TaggingRequest("DELETE", bucket, key, version_id);

@@ -209,6 +209,11 @@ class S3Client {
                       const ProgressFn& progress, std::string_view version_id = {}) const;
 
   // Bucket policy: "" when the bucket has none.
+  // The bucket's <LifecycleConfiguration> document; nullopt when it has none.
+  Result<std::optional<std::string>> GetBucketLifecycle(std::string_view bucket) const;
+  Status PutBucketLifecycle(std::string_view bucket, const std::string& xml) const;
+  Status DeleteBucketLifecycle(std::string_view bucket) const;
+
   Result<std::string> GetBucketPolicy(std::string_view bucket) const;
   Status PutBucketPolicy(std::string_view bucket, const std::string& policy) const;
   Status DeleteBucketPolicy(std::string_view bucket) const;

@@ -63,6 +63,7 @@ std::string_view CodeName(Code code) {
     case Code::kInvalidBucketState: return "InvalidBucketState";
     case Code::kObjectLockConfigurationNotFound: return "ObjectLockConfigurationNotFound";
     case Code::kNoSuchObjectLockConfiguration: return "NoSuchObjectLockConfiguration";
+    case Code::kNoSuchLifecycleConfiguration: return "NoSuchLifecycleConfiguration";
     case Code::kNoSuchUser: return "NoSuchUser";
     case Code::kNoSuchGroup: return "NoSuchGroup";
     case Code::kNoSuchPolicy: return "NoSuchPolicy";

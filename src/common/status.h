@@ -77,6 +77,7 @@ enum class Code {
   kInvalidBucketState,       // object lock asked of a bucket whose versioning does not allow it
   kObjectLockConfigurationNotFound,  // GetObjectLockConfiguration on a bucket without lock
   kNoSuchObjectLockConfiguration,    // GetObjectRetention/LegalHold on a version without one
+  kNoSuchLifecycleConfiguration,     // GetBucketLifecycleConfiguration on a bucket without one
   // IAM records (iam/, reported by the admin API).
   kNoSuchUser,
   kNoSuchGroup,

@@ -237,6 +237,9 @@ Status Dispatch(RequestContext& ctx) {
     case Operation::kPutBucketCors: return PutBucketCors(ctx);
     case Operation::kGetBucketCors: return GetBucketCors(ctx);
     case Operation::kDeleteBucketCors: return DeleteBucketCors(ctx);
+    case Operation::kGetBucketLifecycle: return GetBucketLifecycle(ctx);
+    case Operation::kPutBucketLifecycle: return PutBucketLifecycle(ctx);
+    case Operation::kDeleteBucketLifecycle: return DeleteBucketLifecycle(ctx);
     case Operation::kPostObject: return PostObject(ctx);
     case Operation::kPutObjectLockConfiguration: return PutObjectLockConfiguration(ctx);
     case Operation::kGetObjectLockConfiguration: return GetObjectLockConfiguration(ctx);

@@ -24,6 +24,9 @@ struct ApiOptions {
   std::vector<std::string> domains;  // virtual-host-style bucket domains
   std::string region = "us-east-1";
   uint64_t max_object_size = 5ull << 30;  // single PUT limit, as S3
+  // The length of a lifecycle day (CAIRN_LIFECYCLE_DAY_SECONDS shortens it for tests): the
+  // x-amz-expiration dates are computed with it, as the scanner's are.
+  int64_t lifecycle_day_seconds = 86400;
 };
 
 class S3Api {

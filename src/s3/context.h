@@ -83,6 +83,12 @@ Status GetBucketPolicyStatus(RequestContext& ctx);
 Status PutBucketCors(RequestContext& ctx);  // bucket_cors_handlers.cc
 Status GetBucketCors(RequestContext& ctx);
 Status DeleteBucketCors(RequestContext& ctx);
+Status GetBucketLifecycle(RequestContext& ctx);  // bucket_lifecycle_handlers.cc
+Status PutBucketLifecycle(RequestContext& ctx);
+Status DeleteBucketLifecycle(RequestContext& ctx);
+// The x-amz-expiration header for the current version `info` when a lifecycle rule of its
+// bucket will expire it (GET, HEAD, PUT, CompleteMultipartUpload answer it).
+void AddExpirationHeader(RequestContext& ctx, const storage::ObjectInfo& info);
 // POST Object (post_object_handler.cc): ctx.identity is anonymous; the handler verifies the
 // form's policy signature and authorizes the signer itself once it has read the form fields.
 Status PostObject(RequestContext& ctx);

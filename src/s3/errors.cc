@@ -118,6 +118,8 @@ const S3ErrorInfo& ErrorInfoFor(Code code) {
                    "Object Lock configuration does not exist for this bucket")
     CAIRN_S3_ERROR(kNoSuchObjectLockConfiguration, "NoSuchObjectLockConfiguration", 404,
                    "The specified object does not have a ObjectLock configuration")
+    CAIRN_S3_ERROR(kNoSuchLifecycleConfiguration, "NoSuchLifecycleConfiguration", 404,
+                   "The lifecycle configuration does not exist")
     CAIRN_S3_ERROR(kInvalidStorageClass, "InvalidStorageClass", 400,
                    "The storage class you specified is not valid")
     // IAM codes, as MinIO's admin API names them (the admin API renders them as JSON).

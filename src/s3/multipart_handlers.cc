@@ -187,6 +187,7 @@ Status CompleteMultipartUpload(RequestContext& ctx) {
   Headers headers;
   headers.Add("content-type", "application/xml");
   if (!info.version_id.empty()) headers.Add("x-amz-version-id", info.version_id);
+  AddExpirationHeader(ctx, info);
   return ctx.Reply(200, headers, xml.Finish());
 }
 

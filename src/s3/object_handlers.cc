@@ -43,6 +43,7 @@ Status ServeObject(RequestContext& ctx, bool with_body) {
     return ctx.Reply(304, headers, "");
   }
   CAIRN_RETURN_IF_ERROR(condition);
+  if (version_id.empty()) AddExpirationHeader(ctx, info);  // current versions only, as AWS
 
   Headers headers;
   headers.Reserve(ctx.response_headers.size() + 12);  // kept by the copy: no regrowth below
@@ -117,6 +118,7 @@ Status PutObject(RequestContext& ctx) {
   headers.Add("etag", QuotedEtag(info.etag));
   if (!info.version_id.empty()) headers.Add("x-amz-version-id", info.version_id);
   AddChecksumHeaders(info.checksums, headers);
+  AddExpirationHeader(ctx, info);
   return ctx.Reply(200, headers, "");
 }
 

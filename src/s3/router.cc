@@ -51,6 +51,7 @@ Operation BucketOperation(std::string_view method, const Query& query) {
     if (query.Has("tagging")) return Operation::kGetBucketTagging;
     if (query.Has("cors")) return Operation::kGetBucketCors;
     if (query.Has("object-lock")) return Operation::kGetObjectLockConfiguration;
+    if (query.Has("lifecycle")) return Operation::kGetBucketLifecycle;
     if (HasUnsupportedSubresource(query)) return Operation::kUnsupported;
     auto list_type = query.Get("list-type");
     if (list_type && *list_type == "2") return Operation::kListObjectsV2;
@@ -60,6 +61,7 @@ Operation BucketOperation(std::string_view method, const Query& query) {
   if (method == "PUT") {
     if (query.Has("policy")) return Operation::kPutBucketPolicy;
     if (query.Has("cors")) return Operation::kPutBucketCors;
+    if (query.Has("lifecycle")) return Operation::kPutBucketLifecycle;
     if (query.Has("versioning")) return Operation::kPutBucketVersioning;
     if (query.Has("tagging")) return Operation::kPutBucketTagging;
     if (query.Has("object-lock")) return Operation::kPutObjectLockConfiguration;
@@ -69,6 +71,7 @@ Operation BucketOperation(std::string_view method, const Query& query) {
   if (method == "DELETE") {
     if (query.Has("policy")) return Operation::kDeleteBucketPolicy;
     if (query.Has("cors")) return Operation::kDeleteBucketCors;
+    if (query.Has("lifecycle")) return Operation::kDeleteBucketLifecycle;
     if (query.Has("tagging")) return Operation::kDeleteBucketTagging;
     if (HasUnsupportedSubresource(query)) return Operation::kUnsupported;
     return Operation::kDeleteBucket;
@@ -217,6 +220,10 @@ std::string_view ActionFor(Operation operation) {
     case Operation::kPutBucketCors: return "s3:PutBucketCORS";
     case Operation::kGetBucketCors: return "s3:GetBucketCORS";
     case Operation::kDeleteBucketCors: return "s3:PutBucketCORS";  // as AWS: no action of its own
+    case Operation::kGetBucketLifecycle: return "s3:GetLifecycleConfiguration";
+    case Operation::kPutBucketLifecycle: return "s3:PutLifecycleConfiguration";
+    case Operation::kDeleteBucketLifecycle:
+      return "s3:PutLifecycleConfiguration";  // as AWS: no action of its own
     case Operation::kPostObject: return "s3:PutObject";
     case Operation::kPutObjectLockConfiguration: return "s3:PutBucketObjectLockConfiguration";
     case Operation::kGetObjectLockConfiguration: return "s3:GetBucketObjectLockConfiguration";
@@ -285,6 +292,9 @@ std::string_view OperationName(Operation operation) {
     case Operation::kPutBucketCors: return "PutBucketCors";
     case Operation::kGetBucketCors: return "GetBucketCors";
     case Operation::kDeleteBucketCors: return "DeleteBucketCors";
+    case Operation::kGetBucketLifecycle: return "GetBucketLifecycleConfiguration";
+    case Operation::kPutBucketLifecycle: return "PutBucketLifecycleConfiguration";
+    case Operation::kDeleteBucketLifecycle: return "DeleteBucketLifecycle";
     case Operation::kPostObject: return "PostObject";
     case Operation::kPutObjectLockConfiguration: return "PutObjectLockConfiguration";
     case Operation::kGetObjectLockConfiguration: return "GetObjectLockConfiguration";

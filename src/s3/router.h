@@ -55,6 +55,9 @@ enum class Operation {
   kGetObjectRetention,
   kPutObjectLegalHold,
   kGetObjectLegalHold,
+  kGetBucketLifecycle,
+  kPutBucketLifecycle,
+  kDeleteBucketLifecycle,
   kPostObject,   // POST /bucket with a browser form; the form carries its own signature
   kPreflight,    // OPTIONS on anything: a CORS preflight, answered without authentication
   kUnsupported,  // a known S3 sub-resource Cairn does not serve yet: NotImplemented

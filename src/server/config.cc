@@ -153,6 +153,17 @@ Status ResolveConfig(ServerConfig& config, bool address_flag, bool console_flag,
   }
   CAIRN_ASSIGN_OR_RETURN(std::string browser, Setting(env, "BROWSER"));
   if (browser == "off") config.console_enabled = false;
+  // A testing knob only Cairn has (RGW's rgw_lc_debug_interval is the precedent).
+  if (std::string day = env("CAIRN_LIFECYCLE_DAY_SECONDS"); !day.empty()) {
+    int64_t seconds = 0;
+    auto [end, ec] = std::from_chars(day.data(), day.data() + day.size(), seconds);
+    if (ec != std::errc() || end != day.data() + day.size() || seconds < 1 || seconds > 86400) {
+      return Status(
+          Code::kInvalidArgument,
+          "CAIRN_LIFECYCLE_DAY_SECONDS must be a number of seconds from 1 to 86400: " + day);
+    }
+    config.lifecycle_day_seconds = seconds;
+  }
   return Status::Ok();
 }
 

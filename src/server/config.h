@@ -34,6 +34,8 @@ struct ServerConfig {
   std::chrono::milliseconds idle_timeout{30000};         // between requests; a stalled body
   std::chrono::milliseconds shutdown_timeout{20000};     // grace for requests in flight
   int max_connections = 16384;
+  // A lifecycle day in seconds: CAIRN_LIFECYCLE_DAY_SECONDS, a testing knob (docs/lifecycle.md).
+  int64_t lifecycle_day_seconds = 86400;
 };
 
 // A Go-style duration as MinIO takes it: "30s", "500ms", "1m", "1h", "1m30s", "1.5s"; a bare

@@ -22,6 +22,7 @@
 #include "s3/errors.h"
 #include "server/health.h"
 #include "storage/local_store.h"
+#include "storage/scanner/lifecycle_scanner.h"
 
 namespace cairn::server {
 
@@ -88,6 +89,8 @@ int RunServer(const ServerConfig& config) {
     std::unique_ptr<auth::Verifier> verifier;
     std::unique_ptr<s3::S3Api> api;
     std::unique_ptr<admin::AdminApi> admin_api;
+    // Last, so it is destroyed (stopped) before the store it walks.
+    std::unique_ptr<storage::scanner::LifecycleScanner> scanner;
   };
   Services services;
   std::atomic<s3::S3Api*> api{nullptr};
@@ -155,6 +158,17 @@ int RunServer(const ServerConfig& config) {
   s3::ApiOptions api_options;
   api_options.domains = config.domains;
   api_options.region = config.region;
+  api_options.lifecycle_day_seconds = config.lifecycle_day_seconds;
+  storage::scanner::ScannerOptions scanner_options;
+  scanner_options.day_seconds = config.lifecycle_day_seconds;
+  if (config.lifecycle_day_seconds != storage::kSecondsPerDay) {
+    // The knob promises a pass at least every half day.
+    scanner_options.interval =
+        std::min(scanner_options.interval,
+                 std::chrono::milliseconds(config.lifecycle_day_seconds * 1000 / 2));
+  }
+  services.scanner = std::make_unique<storage::scanner::LifecycleScanner>(
+      *services.store, services.store.get(), services.store.get(), scanner_options);
   // A credential scope must name the server's region, as AWS S3 insists.
   services.verifier = std::make_unique<auth::Verifier>(*services.iam, api_options.region);
   services.api = std::make_unique<s3::S3Api>(
@@ -166,11 +180,13 @@ int RunServer(const ServerConfig& config) {
   admin_options.started = started;
   admin_options.error_table = AdminErrorInfo;
   admin_options.new_request_id = s3::NewRequestId;
+  admin_options.scanner_status = [scanner = services.scanner.get()] { return scanner->status(); };
   services.admin_api =
       std::make_unique<admin::AdminApi>(std::move(admin_options), *services.verifier,
                                         *services.authorizer, *services.iam, *services.store);
   admin_api.store(services.admin_api.get());
   api.store(services.api.get());
+  services.scanner->Start();
 
   // The web console on its own port, calling the API handler above as the signed-in user.
   std::unique_ptr<console::Console> web_console;
@@ -243,6 +259,7 @@ int RunServer(const ServerConfig& config) {
   }
   api.store(nullptr);
   admin_api.store(nullptr);
+  services.scanner->Stop();  // before the store closes
   std::printf("Stopped.\n");
   std::fflush(stdout);
   return 0;

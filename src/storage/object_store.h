@@ -21,6 +21,7 @@
 #include "common/byte_source.h"
 #include "common/status.h"
 #include "common/time.h"
+#include "storage/lifecycle.h"
 
 namespace cairn::storage {
 
@@ -248,6 +249,12 @@ class ObjectStore {
   // Replaces a bucket's tag set (empty: none). kNoSuchBucket.
   virtual Status SetBucketTags(const std::string& bucket, const Tags& tags) = 0;
   virtual Result<Tags> GetBucketTags(const std::string& bucket) = 0;
+  // Replaces a bucket's lifecycle configuration (nullopt: none; the caller has validated it).
+  // kNoSuchBucket. The getter answers from memory: GET and HEAD ask it for x-amz-expiration.
+  virtual Status SetBucketLifecycle(const std::string& bucket,
+                                    const std::optional<LifecycleConfiguration>& config) = 0;
+  virtual Result<std::optional<LifecycleConfiguration>> GetBucketLifecycle(
+      const std::string& bucket) = 0;
 
   // Keys in UTF-8 byte order; with a delimiter, each common prefix appears once and the scan
   // skips past it rather than walking the keys under it. kNoSuchBucket.

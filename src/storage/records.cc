@@ -17,7 +17,7 @@ using meta::PutVarint32;
 using meta::PutVarint64;
 
 namespace {
-constexpr uint8_t kBucketRecordVersion = 2;  // 1: created + region
+constexpr uint8_t kBucketRecordVersion = 3;  // 1: created + region; 2: + versioning, tags
 constexpr uint8_t kObjectRecordVersion = 2;  // 1: before versions and tags
 constexpr uint8_t kUploadRecordVersion = 2;  // 1: before tags
 constexpr uint8_t kPartRecordVersion = 1;
@@ -79,6 +79,108 @@ void PutChecksums(std::string* out, const Checksums& sums) { PutPairs(out, sums)
 bool GetChecksums(std::string_view* in, Checksums* sums) { return GetPairs(in, sums); }
 void PutTags(std::string* out, const Tags& tags) { PutPairs(out, tags); }
 bool GetTags(std::string_view* in, Tags* tags) { return GetPairs(in, tags); }
+
+// Lifecycle rules (bucket record format 3); the layout is in docs/storage-format.md.
+constexpr uint8_t kRuleEnabled = 0x01;
+constexpr uint8_t kRuleExpiredMarker = 0x02;
+constexpr uint8_t kRuleDays = 0x04;
+constexpr uint8_t kRuleDate = 0x08;
+constexpr uint8_t kRuleNoncurrentDays = 0x10;
+constexpr uint8_t kRuleNewerNoncurrent = 0x20;
+constexpr uint8_t kRuleAbortDays = 0x40;
+constexpr uint8_t kSizeGreater = 0x01;
+constexpr uint8_t kSizeLess = 0x02;
+// More rules than S3 allows (1,000) means a corrupt count.
+constexpr uint32_t kMaxStoredRules = 1000;
+
+void PutLifecycle(std::string* out, const std::optional<LifecycleConfiguration>& config) {
+  out->push_back(config ? 1 : 0);
+  if (!config) return;
+  PutVarint32(out, static_cast<uint32_t>(config->rules.size()));
+  for (const LifecycleRule& r : config->rules) {
+    PutLengthPrefixed(out, r.id);
+    uint8_t flags = (r.enabled ? kRuleEnabled : 0) |
+                    (r.expired_object_delete_marker ? kRuleExpiredMarker : 0) |
+                    (r.expiration_days ? kRuleDays : 0) | (r.expiration_date ? kRuleDate : 0) |
+                    (r.noncurrent_days ? kRuleNoncurrentDays : 0) |
+                    (r.newer_noncurrent_versions ? kRuleNewerNoncurrent : 0) |
+                    (r.abort_days ? kRuleAbortDays : 0);
+    out->push_back(static_cast<char>(flags));
+    out->push_back(static_cast<char>(r.filter.form));
+    PutLengthPrefixed(out, r.filter.prefix);
+    PutTags(out, r.filter.tags);
+    out->push_back(static_cast<char>((r.filter.size_greater_than ? kSizeGreater : 0) |
+                                     (r.filter.size_less_than ? kSizeLess : 0)));
+    if (r.filter.size_greater_than) PutVarint64(out, *r.filter.size_greater_than);
+    if (r.filter.size_less_than) PutVarint64(out, *r.filter.size_less_than);
+    if (r.expiration_days) PutVarint32(out, static_cast<uint32_t>(*r.expiration_days));
+    if (r.expiration_date) {
+      PutFixed64(out, static_cast<uint64_t>(ToUnixNanos(*r.expiration_date)));
+    }
+    if (r.noncurrent_days) PutVarint32(out, static_cast<uint32_t>(*r.noncurrent_days));
+    if (r.newer_noncurrent_versions) {
+      PutVarint32(out, static_cast<uint32_t>(*r.newer_noncurrent_versions));
+    }
+    if (r.abort_days) PutVarint32(out, static_cast<uint32_t>(*r.abort_days));
+  }
+}
+
+bool GetSmallInt(std::string_view* in, std::optional<int>* out) {
+  uint32_t v;
+  if (!GetVarint32(in, &v) || v > (1u << 30)) return false;
+  *out = static_cast<int>(v);
+  return true;
+}
+
+bool GetLifecycle(std::string_view* in, std::optional<LifecycleConfiguration>* config) {
+  if (in->empty()) return false;
+  const auto present = static_cast<uint8_t>((*in)[0]);
+  in->remove_prefix(1);
+  if (present > 1) return false;
+  if (present == 0) return true;
+  LifecycleConfiguration c;
+  uint32_t count;
+  if (!GetVarint32(in, &count) || count > kMaxStoredRules) return false;
+  for (uint32_t i = 0; i < count; ++i) {
+    LifecycleRule r;
+    if (!GetString(in, &r.id) || in->size() < 2) return false;
+    const auto flags = static_cast<uint8_t>((*in)[0]);
+    const auto form = static_cast<uint8_t>((*in)[1]);
+    in->remove_prefix(2);
+    if ((flags & 0x80) != 0 || form > 2) return false;
+    r.enabled = (flags & kRuleEnabled) != 0;
+    r.expired_object_delete_marker = (flags & kRuleExpiredMarker) != 0;
+    r.filter.form = static_cast<LifecycleFilterForm>(form);
+    if (!GetString(in, &r.filter.prefix) || !GetTags(in, &r.filter.tags) || in->empty()) {
+      return false;
+    }
+    const auto sizes = static_cast<uint8_t>((*in)[0]);
+    in->remove_prefix(1);
+    if ((sizes & ~(kSizeGreater | kSizeLess)) != 0) return false;
+    uint64_t v;
+    if (sizes & kSizeGreater) {
+      if (!GetVarint64(in, &v)) return false;
+      r.filter.size_greater_than = v;
+    }
+    if (sizes & kSizeLess) {
+      if (!GetVarint64(in, &v)) return false;
+      r.filter.size_less_than = v;
+    }
+    if ((flags & kRuleDays) && !GetSmallInt(in, &r.expiration_days)) return false;
+    if (flags & kRuleDate) {
+      if (!GetFixed64(in, &v)) return false;
+      r.expiration_date = FromUnixNanos(static_cast<int64_t>(v));
+    }
+    if ((flags & kRuleNoncurrentDays) && !GetSmallInt(in, &r.noncurrent_days)) return false;
+    if ((flags & kRuleNewerNoncurrent) && !GetSmallInt(in, &r.newer_noncurrent_versions)) {
+      return false;
+    }
+    if ((flags & kRuleAbortDays) && !GetSmallInt(in, &r.abort_days)) return false;
+    c.rules.push_back(std::move(r));
+  }
+  *config = std::move(c);
+  return true;
+}
 
 uint64_t LoadBigEndian(std::string_view b) {
   uint64_t v = 0;
@@ -290,6 +392,7 @@ std::string EncodeBucketRecord(const BucketRecord& record) {
   PutLengthPrefixed(&out, record.region);
   out.push_back(static_cast<char>(record.versioning));
   PutTags(&out, record.tags);
+  PutLifecycle(&out, record.lifecycle);
   if (record.object_lock) {
     std::string lock;
     lock.push_back(static_cast<char>(record.default_retention.mode));
@@ -303,7 +406,7 @@ std::string EncodeBucketRecord(const BucketRecord& record) {
 
 Status DecodeBucketRecord(std::string_view in, BucketRecord* record) {
   const auto format = in.empty() ? 0 : static_cast<uint8_t>(in[0]);
-  if (format != 1 && format != kBucketRecordVersion) {
+  if (format < 1 || format > kBucketRecordVersion) {
     return Corrupt("unknown bucket record version");
   }
   in.remove_prefix(1);
@@ -313,12 +416,17 @@ Status DecodeBucketRecord(std::string_view in, BucketRecord* record) {
   }
   record->versioning = Versioning::kUnversioned;
   record->tags.clear();
+  record->lifecycle.reset();
   if (format >= 2) {
     if (in.empty() || static_cast<uint8_t>(in[0]) > 2) return Corrupt("bad versioning state");
     record->versioning = static_cast<Versioning>(in[0]);
     in.remove_prefix(1);
     if (!GetTags(&in, &record->tags)) return Corrupt("truncated bucket tags");
   }
+  if (format >= 3 && !GetLifecycle(&in, &record->lifecycle)) {
+    return Corrupt("bad lifecycle configuration in bucket record");
+  }
+  // Optional sections to the end (format 2: right after the tags; format 3: after the rules).
   record->object_lock = false;
   record->default_retention = DefaultRetention{};
   while (format >= 2 && !in.empty()) {

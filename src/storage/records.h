@@ -13,6 +13,7 @@
 #include "common/status.h"
 #include "common/time.h"
 #include "storage/data/data_dir.h"
+#include "storage/lifecycle.h"
 #include "storage/object_store.h"
 
 namespace cairn::storage {
@@ -83,7 +84,8 @@ struct BucketRecord {
   std::string region;
   Versioning versioning = Versioning::kUnversioned;  // format 2; format 1 records: unversioned
   Tags tags;                                         // format 2
-  // Object lock: an optional section after the tags (docs/storage-format.md); absent: no lock.
+  std::optional<LifecycleConfiguration> lifecycle;   // format 3; earlier records: none
+  // Object lock: an optional section after the rules (docs/storage-format.md); absent: no lock.
   bool object_lock = false;
   DefaultRetention default_retention;
 };

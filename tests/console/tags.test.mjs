@@ -48,6 +48,9 @@ describe("tags in the console", { timeout: 180_000 }, () => {
     await section.getByLabel(`Tag ${n + 1} key`).fill(key);
     await section.getByLabel(`Tag ${n + 1} value`).fill(value);
   };
+  // A save's "... saved." message stays 6 s: drop the earlier ones before the next save, or
+  // waiting for the message would return at once, before the new save has reached the server.
+  const clearMessages = () => page.locator("#messages .message").evaluateAll((ns) => ns.forEach((n) => n.remove()));
   const openObject = async () => {
     await page.goto(`${server.consoleUrl}/#/browse/${BUCKET}/reports%2F`);
     await page.getByRole("button", { name: "q1.csv", exact: true }).click();
@@ -80,6 +83,7 @@ describe("tags in the console", { timeout: 180_000 }, () => {
     await tags.getByText("No tags.").waitFor();
     await addTag(tags, "project", "cairn");
     await addTag(tags, "stage", "test");
+    await clearMessages();
     await tags.getByRole("button", { name: "Save tags" }).click();
     await page.getByText(`Tags of ${KEY} saved.`).waitFor();
     assert.deepEqual(await objectTags(), [["project", "cairn"], ["stage", "test"]]);
@@ -92,6 +96,7 @@ describe("tags in the console", { timeout: 180_000 }, () => {
     problems.push(...(await shotBoth(page, "object-tags", () => tags.getByLabel("Tag 2 value").waitFor())));
     await tags.getByLabel("Tag 2 value").fill("prod");
     await tags.getByRole("button", { name: "Remove tag 1" }).click();
+    await clearMessages();
     await tags.getByRole("button", { name: "Save tags" }).click();
     await page.getByText(`Tags of ${KEY} saved.`).waitFor();
     assert.deepEqual(await objectTags(), [["stage", "prod"]]);
@@ -100,6 +105,7 @@ describe("tags in the console", { timeout: 180_000 }, () => {
     await tags.getByLabel("Tag 1 key").waitFor();
     await tags.getByRole("button", { name: "Remove tag 1" }).click();
     await tags.getByText("No tags.").waitFor();
+    await clearMessages();
     await tags.getByRole("button", { name: "Save tags" }).click();
     await page.getByText(`Tags of ${KEY} saved.`).waitFor();
     assert.deepEqual(await objectTags(), []);
@@ -111,6 +117,7 @@ describe("tags in the console", { timeout: 180_000 }, () => {
     const tags = editor(details(), "Tags of this version");
     await tags.getByText("No tags.").waitFor();
     await addTag(tags, "retain", "yes");
+    await clearMessages();
     await tags.getByRole("button", { name: "Save tags" }).click();
     await page.getByText(`Tags of ${KEY} version ${oldId} saved.`).waitFor();
     assert.deepEqual(await objectTags(oldId), [["retain", "yes"]]);
@@ -123,17 +130,20 @@ describe("tags in the console", { timeout: 180_000 }, () => {
     const tags = editor(details(), "Tags");
     await tags.getByText("No tags.").waitFor();
     for (let i = 1; i <= 11; i++) await addTag(tags, `k${i}`, `v${i}`);
+    await clearMessages();
     await tags.getByRole("button", { name: "Save tags" }).click();
     await page.locator("#object-tags-error", { hasText: "BadRequest" }).waitFor();
     assert.match(await page.locator("#object-tags-error").innerText(), /10/);
     assert.deepEqual(await objectTags(), []);
     // The edits stay on screen to be fixed: with 10 the save goes through.
     await tags.getByRole("button", { name: "Remove tag 11" }).click();
+    await clearMessages();
     await tags.getByRole("button", { name: "Save tags" }).click();
     await page.getByText(`Tags of ${KEY} saved.`).waitFor();
     assert.equal((await objectTags()).length, 10);
 
     await tags.getByLabel("Tag 1 key").fill("aws:owner");
+    await clearMessages();
     await tags.getByRole("button", { name: "Save tags" }).click();
     await page.locator("#object-tags-error", { hasText: "InvalidTag" }).waitFor();
     assert.equal((await objectTags())[0][0], "k1", "the stored set is unchanged");
@@ -145,6 +155,7 @@ describe("tags in the console", { timeout: 180_000 }, () => {
     await tags.getByText("No tags.").waitFor();
     await addTag(tags, "team", "storage");
     await addTag(tags, "cost-center", "42");
+    await clearMessages();
     await tags.getByRole("button", { name: "Save tags" }).click();
     await page.getByText(`Tags of ${BUCKET} saved.`).waitFor();
     assert.deepEqual(await bucketTags(), [["team", "storage"], ["cost-center", "42"]]);
@@ -154,11 +165,13 @@ describe("tags in the console", { timeout: 180_000 }, () => {
     assert.deepEqual(await shown(tags), [["team", "storage"], ["cost-center", "42"]]);
     problems.push(...(await shotBoth(page, "bucket-tags", () => tags.getByLabel("Tag 2 key").waitFor())));
     await tags.getByRole("button", { name: "Remove tag 1" }).click();
+    await clearMessages();
     await tags.getByRole("button", { name: "Save tags" }).click();
     await page.getByText(`Tags of ${BUCKET} saved.`).waitFor();
     assert.deepEqual(await bucketTags(), [["cost-center", "42"]]);
 
     for (let i = 2; i <= 51; i++) await addTag(tags, `k${i}`, "v");
+    await clearMessages();
     await tags.getByRole("button", { name: "Save tags" }).click();
     await page.locator("#bucket-tags-error", { hasText: "BadRequest" }).waitFor();
     assert.match(await page.locator("#bucket-tags-error").innerText(), /50/);
@@ -167,6 +180,7 @@ describe("tags in the console", { timeout: 180_000 }, () => {
     await page.reload();
     await tags.getByLabel("Tag 1 key").waitFor();
     await tags.getByRole("button", { name: "Remove tag 1" }).click();
+    await clearMessages();
     await tags.getByRole("button", { name: "Save tags" }).click();
     await page.getByText(`Tags of ${BUCKET} saved.`).waitFor();
     await tags.getByText("No tags.").waitFor();
@@ -195,6 +209,7 @@ describe("tags in the console", { timeout: 180_000 }, () => {
       const tags = other.getByRole("complementary", { name: "Object details" }).getByRole("region", { name: "Tags", exact: true });
       await tags.getByLabel("Tag 1 key").waitFor();
       await tags.getByLabel("Tag 1 value").fill("changed");
+      await clearMessages();
       await tags.getByRole("button", { name: "Save tags" }).click();
       await other.locator("#object-tags-error", { hasText: "AccessDenied" }).waitFor();
       assert.deepEqual(await objectTags(), before);

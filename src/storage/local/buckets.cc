@@ -169,4 +169,20 @@ Result<Tags> LocalStoreImpl::GetBucketTags(const std::string& bucket) {
   return std::move(rec.tags);
 }
 
+Status LocalStoreImpl::SetBucketLifecycle(const std::string& bucket,
+                                          const std::optional<LifecycleConfiguration>& config) {
+  std::unique_lock lock(buckets_mu_);
+  CAIRN_ASSIGN_OR_RETURN(BucketRecord rec, CachedBucket(bucket));
+  rec.lifecycle = config;
+  return StoreBucket(bucket, rec);
+}
+
+Result<std::optional<LifecycleConfiguration>> LocalStoreImpl::GetBucketLifecycle(
+    const std::string& bucket) {
+  std::shared_lock lock(cache_mu_);
+  auto found = bucket_cache_.find(bucket);
+  if (found == bucket_cache_.end()) return NoSuchBucket();
+  return found->second.lifecycle;
+}
+
 }  // namespace cairn::storage::local

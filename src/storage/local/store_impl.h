@@ -98,6 +98,10 @@ class LocalStoreImpl final : public LocalStore {
   Status SetBucketVersioning(const std::string& bucket, Versioning state) override;
   Status SetBucketTags(const std::string& bucket, const Tags& tags) override;
   Result<Tags> GetBucketTags(const std::string& bucket) override;
+  Status SetBucketLifecycle(const std::string& bucket,
+                            const std::optional<LifecycleConfiguration>& config) override;
+  Result<std::optional<LifecycleConfiguration>> GetBucketLifecycle(
+      const std::string& bucket) override;
   Result<ObjectInfo> PutObject(const std::string& bucket, const std::string& key, ByteSource& body,
                                uint64_t size, const PutOptions& options) override;
   Result<ObjectInfo> HeadObject(const std::string& bucket, const std::string& key,

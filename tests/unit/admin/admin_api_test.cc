@@ -86,6 +86,14 @@ class FakeObjectStore final : public storage::ObjectStore {
   }
   Status SetBucketTags(const std::string&, const storage::Tags&) override { return Unsupported(); }
   Result<storage::Tags> GetBucketTags(const std::string&) override { return Unsupported(); }
+  Status SetBucketLifecycle(const std::string&,
+                            const std::optional<storage::LifecycleConfiguration>&) override {
+    return Unsupported();
+  }
+  Result<std::optional<storage::LifecycleConfiguration>> GetBucketLifecycle(
+      const std::string&) override {
+    return Unsupported();
+  }
   Result<storage::VersionListResult> ListObjectVersions(const std::string&,
                                                         const storage::VersionListQuery&) override {
     return Unsupported();

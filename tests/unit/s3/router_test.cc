@@ -104,6 +104,18 @@ TEST(RouterTest, CorsPostObjectAndPreflight) {
   EXPECT_EQ(ActionFor(Operation::kDeleteBucketCors), "s3:PutBucketCORS");
 }
 
+TEST(RouterTest, BucketLifecycle) {
+  EXPECT_EQ(Resolve("PUT", "/bkt?lifecycle").operation, Operation::kPutBucketLifecycle);
+  EXPECT_EQ(Resolve("GET", "/bkt?lifecycle").operation, Operation::kGetBucketLifecycle);
+  EXPECT_EQ(Resolve("DELETE", "/bkt?lifecycle").operation, Operation::kDeleteBucketLifecycle);
+  // Not an object sub-resource, and POST has no lifecycle operation.
+  EXPECT_EQ(Resolve("GET", "/bkt/k?lifecycle").operation, Operation::kUnsupported);
+  EXPECT_EQ(Resolve("POST", "/bkt?lifecycle").operation, Operation::kUnsupported);
+  EXPECT_EQ(ActionFor(Operation::kPutBucketLifecycle), "s3:PutLifecycleConfiguration");
+  EXPECT_EQ(ActionFor(Operation::kGetBucketLifecycle), "s3:GetLifecycleConfiguration");
+  EXPECT_EQ(ActionFor(Operation::kDeleteBucketLifecycle), "s3:PutLifecycleConfiguration");
+}
+
 Status ResolveError(std::string_view method, std::string_view path, std::string_view host = "h",
                     std::vector<std::string> domains = {"example.test"}) {
   Query query;

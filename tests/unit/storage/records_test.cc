@@ -234,6 +234,70 @@ TEST(RecordsTest, UploadLockIsAnOptionalTrailingBlock) {
   EXPECT_EQ(DecodeUploadRecord(plain + "x", &out).code(), Code::kCorruption);
 }
 
+TEST(RecordsTest, BucketLifecycleRoundTripAndFormat2) {
+  LifecycleConfiguration config;
+  LifecycleRule a;
+  a.id = "temp";
+  a.filter.form = LifecycleFilterForm::kAnd;
+  a.filter.prefix = "temp/";
+  a.filter.tags = {{"k", "v"}};
+  a.filter.size_greater_than = 10;
+  a.filter.size_less_than = 1000;
+  a.expiration_days = 3;
+  a.noncurrent_days = 2;
+  a.newer_noncurrent_versions = 5;
+  LifecycleRule b;
+  b.id = "dated";
+  b.enabled = false;
+  b.filter.form = LifecycleFilterForm::kLegacyPrefix;
+  b.expiration_date = FromUnixNanos(int64_t{1798416000} * 1000000000);
+  LifecycleRule c;
+  c.id = "markers";
+  c.expired_object_delete_marker = true;
+  c.abort_days = 7;
+  config.rules = {a, b, c};
+  BucketRecord in{FromUnixNanos(42), "", Versioning::kEnabled, {}, config};
+  BucketRecord out;
+  ASSERT_TRUE(DecodeBucketRecord(EncodeBucketRecord(in), &out).ok());
+  ASSERT_TRUE(out.lifecycle.has_value());
+  ASSERT_EQ(out.lifecycle->rules.size(), 3u);
+  const LifecycleRule& ra = out.lifecycle->rules[0];
+  EXPECT_EQ(ra.id, "temp");
+  EXPECT_TRUE(ra.enabled);
+  EXPECT_EQ(ra.filter.form, LifecycleFilterForm::kAnd);
+  EXPECT_EQ(ra.filter.prefix, "temp/");
+  EXPECT_EQ(ra.filter.tags, a.filter.tags);
+  EXPECT_EQ(ra.filter.size_greater_than, std::optional<uint64_t>(10));
+  EXPECT_EQ(ra.filter.size_less_than, std::optional<uint64_t>(1000));
+  EXPECT_EQ(ra.expiration_days, std::optional<int>(3));
+  EXPECT_EQ(ra.noncurrent_days, std::optional<int>(2));
+  EXPECT_EQ(ra.newer_noncurrent_versions, std::optional<int>(5));
+  EXPECT_FALSE(ra.abort_days.has_value());
+  const LifecycleRule& rb = out.lifecycle->rules[1];
+  EXPECT_FALSE(rb.enabled);
+  EXPECT_EQ(rb.filter.form, LifecycleFilterForm::kLegacyPrefix);
+  EXPECT_EQ(rb.expiration_date, b.expiration_date);
+  const LifecycleRule& rc = out.lifecycle->rules[2];
+  EXPECT_TRUE(rc.expired_object_delete_marker);
+  EXPECT_EQ(rc.abort_days, std::optional<int>(7));
+
+  // A format 2 record (before lifecycle) decodes with no configuration.
+  std::string v2 = "\x02";
+  meta::PutFixed64(&v2, 42);
+  meta::PutLengthPrefixed(&v2, "");
+  v2.push_back('\x01');  // Enabled
+  meta::PutVarint32(&v2, 0);
+  out.lifecycle = config;
+  ASSERT_TRUE(DecodeBucketRecord(v2, &out).ok());
+  EXPECT_EQ(out.versioning, Versioning::kEnabled);
+  EXPECT_FALSE(out.lifecycle.has_value());
+  // Truncated rules are corruption, never a crash.
+  std::string full = EncodeBucketRecord(in);
+  for (size_t cut = v2.size(); cut < full.size(); ++cut) {
+    EXPECT_EQ(DecodeBucketRecord(full.substr(0, cut), &out).code(), Code::kCorruption) << cut;
+  }
+}
+
 // Every truncation, every single-byte change and random garbage either decodes or gives
 // kCorruption; nothing crashes or reads out of bounds (run under ASan to be sure).
 TEST(RecordsTest, DecodeIsDefensive) {
