@@ -256,7 +256,10 @@ TEST(RecordsTest, BucketLifecycleRoundTripAndFormat2) {
   c.expired_object_delete_marker = true;
   c.abort_days = 7;
   config.rules = {a, b, c};
-  BucketRecord in{FromUnixNanos(42), "", Versioning::kEnabled, {}, config};
+  BucketRecord in;
+  in.created = FromUnixNanos(42);
+  in.versioning = Versioning::kEnabled;
+  in.lifecycle = config;
   BucketRecord out;
   ASSERT_TRUE(DecodeBucketRecord(EncodeBucketRecord(in), &out).ok());
   ASSERT_TRUE(out.lifecycle.has_value());
