@@ -24,8 +24,8 @@ class PolicyAuthorizerTagsTest : public ::testing::Test {
     ASSERT_TRUE(iam_->AddUser(name, name + "-secret").ok());
     ASSERT_TRUE(iam_->AttachPolicies({name + "-policy"}, name, "").ok());
   }
-  // Asks about `action` on bucket "b" key "k" (bucket-level actions: no key) with `stored` as the object's tags; `reads`
-  // counts how often the authorizer fetched them.
+  // Asks about `action` on bucket "b" key "k" (bucket-level actions: no key) with `stored` as the
+  // object's tags; `reads` counts how often the authorizer fetched them.
   bool Allowed(const std::string& user, std::string_view action, const Tags& stored,
                const Tags& brought = {}) {
     auth::Identity identity;
