@@ -32,6 +32,7 @@ Result<Reply> ScannerStatus(AdminContext& ctx) {
            {"daySeconds", s.day_seconds},
            {"intervalSeconds", s.interval.count() / 1000.0}};
   out["lastPass"] = s.last ? PassJson(*s.last, true) : Json(nullptr);
+  out["lastActivePass"] = s.last_active ? PassJson(*s.last_active, true) : Json(nullptr);
   out["currentPass"] = s.current ? PassJson(*s.current, false) : Json(nullptr);
   return Reply::Ok(std::move(out));
 }

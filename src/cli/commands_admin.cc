@@ -419,6 +419,10 @@ void RegisterAdminCommands(CLI::App& app) {
                              ", passes completed: " + std::to_string(s.value("passes", 0));
           const Json last = s.value("lastPass", Json());
           text += last.is_object() ? "\nLast pass:\n" + pass_text(last) : "\nNo pass completed yet";
+          const Json active = s.value("lastActivePass", Json());
+          if (active.is_object() && active != last) {
+            text += "\nLast pass that acted:\n" + pass_text(active);
+          }
           const Json current = s.value("currentPass", Json());
           if (current.is_object()) text += "\nCurrent pass:\n" + pass_text(current);
           ctx.out.Result(s, text);

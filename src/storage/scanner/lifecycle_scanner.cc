@@ -420,6 +420,7 @@ Status LifecycleScanner::RunPass() {
     current_->last_error = s.ToString();
   }
   current_->finished = options_.clock();
+  if (current_->acted()) last_active_ = current_;
   last_ = std::move(current_);
   current_.reset();
   ++passes_;
@@ -443,6 +444,7 @@ ScannerStatus LifecycleScanner::status() const {
   out.running = current_.has_value();
   out.passes = passes_;
   out.last = last_;
+  out.last_active = last_active_;
   out.current = current_;
   out.day_seconds = options_.day_seconds;
   out.interval = options_.interval;

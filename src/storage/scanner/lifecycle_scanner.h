@@ -59,12 +59,20 @@ struct ScannerPass {
   uint64_t uploads_aborted = 0;
   uint64_t errors = 0;
   std::string last_error;
+
+  // Whether the pass removed or aborted anything, or met an error.
+  bool acted() const {
+    return expired + noncurrent_removed + markers_removed + uploads_aborted + errors > 0;
+  }
 };
 
 struct ScannerStatus {
-  bool running = false;                // a pass is in progress
-  uint64_t passes = 0;                 // passes completed since start-up
-  std::optional<ScannerPass> last;     // the last completed pass
+  bool running = false;             // a pass is in progress
+  uint64_t passes = 0;              // passes completed since start-up
+  std::optional<ScannerPass> last;  // the last completed pass
+  // The last completed pass that acted (ScannerPass::acted): idle passes, every interval, do not
+  // hide when lifecycle last removed something.
+  std::optional<ScannerPass> last_active;
   std::optional<ScannerPass> current;  // the pass in progress
   int64_t day_seconds = kSecondsPerDay;
   std::chrono::milliseconds interval{0};
@@ -109,10 +117,11 @@ class LifecycleScanner {
 
   mutable std::mutex mu_;
   std::condition_variable wake_;
-  bool stop_ = false;                   // guarded by mu_
-  uint64_t passes_ = 0;                 // guarded by mu_
-  std::optional<ScannerPass> last_;     // guarded by mu_
-  std::optional<ScannerPass> current_;  // guarded by mu_
+  bool stop_ = false;                       // guarded by mu_
+  uint64_t passes_ = 0;                     // guarded by mu_
+  std::optional<ScannerPass> last_;         // guarded by mu_
+  std::optional<ScannerPass> last_active_;  // guarded by mu_
+  std::optional<ScannerPass> current_;      // guarded by mu_
   std::thread thread_;
 };
 

@@ -94,6 +94,22 @@ TEST_F(ScannerTest, ExpiresOnlyThePrefixOnceDue) {
   EXPECT_FALSE(store_->GetSystem(LifecycleScanner::kCheckpointKey)->has_value());
 }
 
+TEST_F(ScannerTest, StatusKeepsTheLastPassThatActed) {
+  Put("temp/a");
+  Rules({Expire("t", "temp/", 1)});
+  LifecycleScanner scanner(*store_, store_.get(), store_.get(), Options());
+  Pass(scanner);
+  EXPECT_FALSE(scanner.status().last_active.has_value());  // nothing due: an idle pass
+  Advance(2 * kDay);
+  EXPECT_EQ(Pass(scanner).expired, 1u);
+  EXPECT_EQ(Pass(scanner).expired, 0u);  // the next pass finds nothing left
+  auto s = scanner.status();
+  EXPECT_EQ(s.passes, 3u);
+  ASSERT_TRUE(s.last_active.has_value());
+  EXPECT_EQ(s.last_active->expired, 1u);
+  EXPECT_EQ(s.last->expired, 0u);
+}
+
 TEST_F(ScannerTest, TagAndSizeFiltersAndDisabledRules) {
   PutOptions tagged;
   tagged.tags = {{"class", "scratch"}};
