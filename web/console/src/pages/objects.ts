@@ -236,10 +236,12 @@ export async function renderObjects(page: HTMLElement, bucket: string, prefix: s
   const deleteButton = h("button", { type: "button", class: "danger", disabled: true }, "Delete selected");
   // Whether the bucket has object lock: the version views then show and edit lock state. A
   // caller not allowed GetObjectLockConfiguration sees the versions without it.
-  const lock = await getObjectLock(bucket).then(
+  // Asked once, in parallel with drawing the page; every listing waits for the answer.
+  const lockKnown = getObjectLock(bucket).then(
     (c) => c !== null,
     () => false,
   );
+  let lock = false;
 
   const fileInput = h("input", { type: "file", multiple: true, id: "upload-files", class: "visually-hidden", tabindex: -1 });
   const folderInput = h("input", { type: "file", multiple: true, id: "upload-folder", class: "visually-hidden", tabindex: -1, webkitdirectory: true });
@@ -358,6 +360,7 @@ export async function renderObjects(page: HTMLElement, bucket: string, prefix: s
   }
 
   async function load(): Promise<void> {
+    lock = await lockKnown;
     if (showVersions) {
       selected.clear();
       updateDelete();
