@@ -303,8 +303,8 @@ export function versionQuery(versionId?: string | null): Record<string, string> 
 }
 
 /** DELETE with a version id: removes that version (or delete marker) for good. */
-export async function deleteVersion(bucket: string, key: string, versionId: string): Promise<void> {
-  await call(s3Path(bucket, key, { versionId }), { method: "DELETE" });
+export async function deleteVersion(bucket: string, key: string, versionId: string, bypassGovernance = false): Promise<void> {
+  await call(s3Path(bucket, key, { versionId }), { method: "DELETE", headers: bypassGovernance ? { "x-amz-bypass-governance-retention": "true" } : {} });
 }
 
 /** Copies a version over its own key, so that it becomes the latest; returns the new version id. */
@@ -362,6 +362,199 @@ export async function putBucketTags(bucket: string, tags: Tag[]): Promise<void> 
   }
   const body = taggingXml(tags);
   await call(path, { method: "PUT", headers: { "Content-Type": "application/xml", "Content-MD5": contentMd5(body) }, body });
+}
+
+// ---- object lock ----
+
+export type RetentionMode = "GOVERNANCE" | "COMPLIANCE";
+
+/** A bucket's object lock: null when lock is not enabled on it. */
+export interface LockConfiguration {
+  defaultMode: RetentionMode | null;
+  days: number | null;
+  years: number | null;
+}
+
+const S3_NS = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"';
+
+/** Sends a small XML document with its Content-MD5 (AWS requires it on these configuration calls). */
+async function putXml(path: string, body: string, headers: Record<string, string> = {}): Promise<Response> {
+  return call(path, { method: "PUT", headers: { "Content-Type": "application/xml", "Content-MD5": contentMd5(body), ...headers }, body });
+}
+
+/** GetObjectLockConfiguration; ObjectLockConfigurationNotFoundError is null. */
+export async function getObjectLock(bucket: string): Promise<LockConfiguration | null> {
+  let doc: Document;
+  try {
+    doc = await s3Xml(s3Path(bucket, undefined, { "object-lock": "" }));
+  } catch (e) {
+    if (e instanceof ApiError && e.code === "ObjectLockConfigurationNotFoundError") return null;
+    throw e;
+  }
+  const retention = doc.getElementsByTagName("DefaultRetention")[0];
+  const mode = retention ? childText(retention, "Mode") : "";
+  return {
+    defaultMode: mode === "GOVERNANCE" || mode === "COMPLIANCE" ? mode : null,
+    days: retention && childText(retention, "Days") ? Number(childText(retention, "Days")) : null,
+    years: retention && childText(retention, "Years") ? Number(childText(retention, "Years")) : null,
+  };
+}
+
+/**
+ * PutObjectLockConfiguration: enables lock (if not yet) with this default retention, or none.
+ * `period` is sent as typed so that the server judges it (InvalidArgument, MalformedXML).
+ */
+export async function putObjectLock(bucket: string, retention: { mode: RetentionMode; unit: "Days" | "Years"; period: string } | null): Promise<void> {
+  const rule = retention
+    ? `<Rule><DefaultRetention><Mode>${retention.mode}</Mode><${retention.unit}>${xmlEscape(retention.period)}</${retention.unit}></DefaultRetention></Rule>`
+    : "";
+  await putXml(s3Path(bucket, undefined, { "object-lock": "" }), `<ObjectLockConfiguration ${S3_NS}><ObjectLockEnabled>Enabled</ObjectLockEnabled>${rule}</ObjectLockConfiguration>`);
+}
+
+/** The lock state of one version, from the HEAD headers. */
+export interface VersionLock {
+  mode: RetentionMode | null;
+  retainUntil: string;
+  legalHold: boolean;
+}
+
+export function lockFromHeaders(headers: Headers): VersionLock {
+  const mode = headers.get("x-amz-object-lock-mode");
+  return {
+    mode: mode === "GOVERNANCE" || mode === "COMPLIANCE" ? mode : null,
+    retainUntil: headers.get("x-amz-object-lock-retain-until-date") ?? "",
+    legalHold: headers.get("x-amz-object-lock-legal-hold") === "ON",
+  };
+}
+
+export async function headVersionLock(bucket: string, key: string, versionId: string): Promise<VersionLock> {
+  return lockFromHeaders((await call(s3Path(bucket, key, { versionId }), { method: "HEAD" })).headers);
+}
+
+const bypassHeader = (bypass: boolean): Record<string, string> => (bypass ? { "x-amz-bypass-governance-retention": "true" } : {});
+
+/** PutObjectRetention on a version; `retention` null removes it (GOVERNANCE, with bypass only). */
+export async function putRetention(bucket: string, key: string, versionId: string, retention: { mode: RetentionMode; until: string } | null, bypass: boolean): Promise<void> {
+  const inner = retention ? `<Mode>${retention.mode}</Mode><RetainUntilDate>${xmlEscape(retention.until)}</RetainUntilDate>` : "";
+  await putXml(s3Path(bucket, key, { retention: "", versionId }), `<Retention ${S3_NS}>${inner}</Retention>`, bypassHeader(bypass));
+}
+
+export async function putLegalHold(bucket: string, key: string, versionId: string, on: boolean): Promise<void> {
+  await putXml(s3Path(bucket, key, { "legal-hold": "", versionId }), `<LegalHold ${S3_NS}><Status>${on ? "ON" : "OFF"}</Status></LegalHold>`);
+}
+
+// ---- lifecycle ----
+
+/**
+ * One lifecycle rule as the editor holds it. Numbers stay the text typed (or read) so that the
+ * server, not the page, judges them; "" is an absent element.
+ */
+export interface LifecycleRule {
+  id: string;
+  enabled: boolean;
+  prefix: string;
+  tags: Tag[];
+  sizeGreaterThan: string;
+  sizeLessThan: string;
+  expirationDays: string;
+  /** YYYY-MM-DD (midnight UTC). */
+  expirationDate: string;
+  expiredObjectDeleteMarker: boolean;
+  noncurrentDays: string;
+  newerNoncurrentVersions: string;
+  abortDays: string;
+}
+
+export function emptyRule(): LifecycleRule {
+  return { id: "", enabled: true, prefix: "", tags: [], sizeGreaterThan: "", sizeLessThan: "", expirationDays: "", expirationDate: "", expiredObjectDeleteMarker: false, noncurrentDays: "", newerNoncurrentVersions: "", abortDays: "" };
+}
+
+function child(el: Element | undefined, name: string): Element | undefined {
+  return el ? children(el, name)[0] : undefined;
+}
+
+function ruleFromXml(r: Element): LifecycleRule {
+  const rule = emptyRule();
+  rule.id = childText(r, "ID");
+  rule.enabled = childText(r, "Status") === "Enabled";
+  const filter = child(r, "Filter");
+  const conditions = child(filter, "And") ?? filter;
+  rule.prefix = conditions ? childText(conditions, "Prefix") : childText(r, "Prefix"); // legacy rule-level Prefix
+  if (conditions) {
+    rule.tags = children(conditions, "Tag").map((t) => [childText(t, "Key"), childText(t, "Value")] as Tag);
+    rule.sizeGreaterThan = childText(conditions, "ObjectSizeGreaterThan");
+    rule.sizeLessThan = childText(conditions, "ObjectSizeLessThan");
+  }
+  const expiration = child(r, "Expiration");
+  if (expiration) {
+    rule.expirationDays = childText(expiration, "Days");
+    rule.expirationDate = childText(expiration, "Date").slice(0, 10);
+    rule.expiredObjectDeleteMarker = childText(expiration, "ExpiredObjectDeleteMarker") === "true";
+  }
+  const noncurrent = child(r, "NoncurrentVersionExpiration");
+  if (noncurrent) {
+    rule.noncurrentDays = childText(noncurrent, "NoncurrentDays");
+    rule.newerNoncurrentVersions = childText(noncurrent, "NewerNoncurrentVersions");
+  }
+  const abort = child(r, "AbortIncompleteMultipartUpload");
+  if (abort) rule.abortDays = childText(abort, "DaysAfterInitiation");
+  return rule;
+}
+
+const el = (name: string, value: string) => `<${name}>${xmlEscape(value)}</${name}>`;
+
+/** The Filter of a rule: one condition alone, several inside And, none as an empty Filter. */
+function filterXml(r: LifecycleRule): string {
+  const parts: string[] = [];
+  if (r.prefix) parts.push(el("Prefix", r.prefix));
+  for (const [k, v] of r.tags) parts.push(`<Tag>${el("Key", k)}${el("Value", v)}</Tag>`);
+  if (r.sizeGreaterThan.trim()) parts.push(el("ObjectSizeGreaterThan", r.sizeGreaterThan.trim()));
+  if (r.sizeLessThan.trim()) parts.push(el("ObjectSizeLessThan", r.sizeLessThan.trim()));
+  return `<Filter>${parts.length > 1 ? `<And>${parts.join("")}</And>` : parts.join("")}</Filter>`;
+}
+
+export function lifecycleXml(rules: LifecycleRule[]): string {
+  const body = rules
+    .map((r) => {
+      let x = "<Rule>";
+      if (r.id) x += el("ID", r.id);
+      x += filterXml(r) + el("Status", r.enabled ? "Enabled" : "Disabled");
+      const days = r.expirationDays.trim();
+      if (days || r.expirationDate || r.expiredObjectDeleteMarker) {
+        x += "<Expiration>";
+        if (days) x += el("Days", days);
+        if (r.expirationDate) x += el("Date", `${r.expirationDate}T00:00:00.000Z`);
+        if (r.expiredObjectDeleteMarker) x += el("ExpiredObjectDeleteMarker", "true");
+        x += "</Expiration>";
+      }
+      if (r.noncurrentDays.trim() || r.newerNoncurrentVersions.trim()) {
+        x += "<NoncurrentVersionExpiration>";
+        if (r.noncurrentDays.trim()) x += el("NoncurrentDays", r.noncurrentDays.trim());
+        if (r.newerNoncurrentVersions.trim()) x += el("NewerNoncurrentVersions", r.newerNoncurrentVersions.trim());
+        x += "</NoncurrentVersionExpiration>";
+      }
+      if (r.abortDays.trim()) x += `<AbortIncompleteMultipartUpload>${el("DaysAfterInitiation", r.abortDays.trim())}</AbortIncompleteMultipartUpload>`;
+      return `${x}</Rule>`;
+    })
+    .join("");
+  return `<LifecycleConfiguration ${S3_NS}>${body}</LifecycleConfiguration>`;
+}
+
+/** GetBucketLifecycleConfiguration; NoSuchLifecycleConfiguration is no rules. */
+export async function getLifecycle(bucket: string): Promise<LifecycleRule[]> {
+  try {
+    return children(await s3Xml(s3Path(bucket, undefined, { lifecycle: "" })), "Rule").map(ruleFromXml);
+  } catch (e) {
+    if (e instanceof ApiError && e.code === "NoSuchLifecycleConfiguration") return [];
+    throw e;
+  }
+}
+
+/** Writes the whole configuration; no rules deletes it (DeleteBucketLifecycle). */
+export async function putLifecycle(bucket: string, rules: LifecycleRule[]): Promise<void> {
+  const path = s3Path(bucket, undefined, { lifecycle: "" });
+  if (rules.length === 0) await call(path, { method: "DELETE" });
+  else await putXml(path, lifecycleXml(rules));
 }
 
 // ---- admin API through /api/admin ----

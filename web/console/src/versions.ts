@@ -4,9 +4,14 @@
 // Per version: download (GET ?versionId), details, restore (copy it over the key so it becomes
 // the latest) and permanent delete (DELETE ?versionId, confirmed first); a delete marker can be
 // removed, which brings the object back when it was the latest.
+// In a bucket with object lock (`lock`), each version's retention and legal hold are read with
+// a HEAD (four at a time; ListObjectVersions does not carry them) and shown as badges, with
+// Retention and Legal hold buttons, and the permanent delete offers the governance bypass
+// (lock.ts).
 
-import { deleteVersion, errorText, listVersions, restoreVersion, s3Path, VersionEntry, VersionMarker, versionQuery } from "./api";
+import { deleteVersion, errorText, headVersionLock, listVersions, restoreVersion, s3Path, VersionEntry, VersionLock, VersionMarker, versionQuery } from "./api";
 import { Child, formatBytes, formatDate, h, notify, replace } from "./dom";
+import { deleteLockedVersion, legalHoldButton, lockBadges, retentionDialog } from "./lock";
 
 export interface VersionTableOptions {
   bucket: string;
@@ -22,6 +27,19 @@ export interface VersionTableOptions {
   onDetails: (key: string, versionId: string) => void;
   /** Called after a restore or delete changed the bucket. */
   onChanged?: () => void;
+  /** The bucket has object lock: show and edit each version's retention and legal hold. */
+  lock?: boolean;
+  /** Called after a retention or legal-hold change instead of reloading the table. */
+  onLockChanged?: () => void;
+}
+
+/** Runs `tasks` at most `limit` at a time. */
+async function pooled(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) await tasks[next++]();
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
 }
 
 export function baseName(key: string): string {
@@ -48,7 +66,34 @@ export function versionTable(options: VersionTableOptions): { element: HTMLEleme
     options.onChanged?.();
   };
 
-  const actions = (v: VersionEntry): Child[] => {
+  // Filled once the version's HEAD answered (lock buckets only).
+  const lockFills: (() => Promise<void>)[] = [];
+
+  const lockActions = (v: VersionEntry, lock: VersionLock): Child[] => {
+    const ref = { bucket, key: v.key, versionId: v.versionId };
+    const shown = (message: string) => {
+      notify(message);
+      if (options.onLockChanged) options.onLockChanged();
+      else void load();
+    };
+    return [
+      h(
+        "button",
+        {
+          type: "button",
+          class: "secondary",
+          "aria-label": `Retention of ${v.key} version ${v.versionId}`,
+          onclick: async () => {
+            if (await retentionDialog(ref, lock)) shown(`Retention of ${v.key} version ${v.versionId} saved.`);
+          },
+        },
+        "Retention",
+      ),
+      legalHoldButton(ref, lock, shown, (err) => notify(errorText(err), "error")),
+    ];
+  };
+
+  const actions = (v: VersionEntry, badgeBox?: HTMLElement): Child[] => {
     const label = `${v.key} version ${v.versionId}`;
     if (v.deleteMarker) {
       return [
@@ -101,6 +146,10 @@ export function versionTable(options: VersionTableOptions): { element: HTMLEleme
           class: "danger",
           "aria-label": `Delete ${label}`,
           onclick: async () => {
+            if (options.lock) {
+              if (await deleteLockedVersion({ bucket, key: v.key, versionId: v.versionId })) await changed(`Deleted version ${v.versionId} of ${v.key}.`);
+              return;
+            }
             if (!confirm(`Permanently delete version ${v.versionId} of ${v.key}? This cannot be undone.`)) return;
             try {
               await deleteVersion(bucket, v.key, v.versionId);
@@ -112,8 +161,23 @@ export function versionTable(options: VersionTableOptions): { element: HTMLEleme
         },
         "Delete",
       ),
+      options.lock ? lockSlot(v, badgeBox) : null,
     ];
   };
+
+  function lockSlot(v: VersionEntry, badgeBox?: HTMLElement): HTMLElement {
+    const slot = h("span", { class: "lock-actions" });
+    lockFills.push(async () => {
+      try {
+        const lock = await headVersionLock(bucket, v.key, v.versionId);
+        if (badgeBox) replace(badgeBox, lockBadges(lock));
+        replace(slot, lockActions(v, lock));
+      } catch (err) {
+        if (badgeBox) replace(badgeBox, h("span", { class: "error" }, `Lock state: ${errorText(err)}`));
+      }
+    });
+    return slot;
+  }
 
   async function load(): Promise<void> {
     let listing;
@@ -145,7 +209,10 @@ export function versionTable(options: VersionTableOptions): { element: HTMLEleme
           h("tr", { class: "folder" }, h("td", {}, h("a", { href: options.folderHref?.(p) ?? "#", class: "folder-link" }, `${baseName(p)}/`)), h("td", {}), h("td", {}), h("td", {}), h("td", {}), h("td", {})),
         );
     // In the narrow details panel the actions go on a row of their own under each version.
-    const rows = versions.map((v) => [
+    lockFills.length = 0;
+    const rows = versions.map((v) => {
+      const lockBox = options.lock && !v.deleteMarker ? h("span", { class: "lock-state" }) : undefined;
+      return [
       h(
         "tr",
         { class: v.deleteMarker ? "delete-marker" : undefined, "data-version-id": v.versionId },
@@ -153,11 +220,12 @@ export function versionTable(options: VersionTableOptions): { element: HTMLEleme
         h("td", { class: "version-id" }, h("code", {}, v.versionId)),
         h("td", { class: "num" }, v.deleteMarker ? "—" : formatBytes(v.size)),
         h("td", {}, formatDate(v.lastModified)),
-        h("td", { class: "badges" }, badges(v)),
-        history ? null : h("td", { class: "row-actions" }, actions(v)),
+        h("td", { class: "badges" }, badges(v), lockBox),
+        history ? null : h("td", { class: "row-actions" }, actions(v, lockBox)),
       ),
-      history ? h("tr", { class: "version-actions" }, h("td", { colspan: 4 }, actions(v))) : null,
-    ]);
+      history ? h("tr", { class: "version-actions" }, h("td", { colspan: 4 }, actions(v, lockBox))) : null,
+    ];
+    });
     if (rows.length + folderRows.length === 0) {
       replace(tableBox, h("p", {}, pageIndex === 0 ? (history ? "No versions." : "This folder is empty.") : "No more versions."));
     } else {
@@ -188,6 +256,7 @@ export function versionTable(options: VersionTableOptions): { element: HTMLEleme
         ),
       );
     }
+    void pooled(lockFills.splice(0), 4);
     const pageName = history ? "versions" : "page";
     if (history && pageIndex === 0 && !next) {
       replace(pager); // one page of history needs no pager

@@ -1,7 +1,8 @@
-import { ApiError, call, children, childText, errorText, getBucketTags, getVersioning, putBucketTags, putVersioning, s3Path, s3Xml, VersioningState, xmlEscape } from "../api";
+import { ApiError, call, children, childText, errorText, getBucketTags, getObjectLock, getVersioning, LockConfiguration, putBucketTags, putObjectLock, putVersioning, RetentionMode, s3Path, s3Xml, VersioningState, xmlEscape } from "../api";
 import { Access, PolicyDoc, readAnonymous, setAnonymous } from "../anonymous";
 import { contentMd5 } from "../md5";
 import { field, h, notify, replace } from "../dom";
+import { lifecycleEditor } from "../lifecycle";
 import { tagEditor } from "../tags";
 
 const VERSIONING_HINT: Record<VersioningState, string> = {
@@ -10,8 +11,11 @@ const VERSIONING_HINT: Record<VersioningState, string> = {
   Suspended: "New writes replace the \"null\" version; versions kept while versioning was enabled stay.",
 };
 
-/** GetBucketVersioning's state and a switch: Enable, or Suspend once enabled. */
-async function versioningSection(bucket: string): Promise<HTMLElement> {
+/**
+ * GetBucketVersioning's state and a switch: Enable, or Suspend once enabled. With object lock
+ * the bucket stays Enabled (the server answers InvalidBucketState), so there is no switch.
+ */
+async function versioningSection(bucket: string, locked: boolean): Promise<HTMLElement> {
   const state = h("strong", { id: "versioning-state" });
   const hint = h("p", { class: "hint" });
   const error = h("p", { class: "error", role: "alert", id: "versioning-error" });
@@ -28,6 +32,11 @@ async function versioningSection(bucket: string): Promise<HTMLElement> {
   const show = (current: VersioningState) => {
     state.textContent = current;
     hint.textContent = VERSIONING_HINT[current];
+    if (locked && current === "Enabled") {
+      hint.textContent += " Object lock is enabled: versioning can no longer be suspended.";
+      toggle.remove();
+      return;
+    }
     const next = current === "Enabled" ? "Suspended" : "Enabled";
     toggle.textContent = next === "Enabled" ? "Enable versioning" : "Suspend versioning";
     toggle.className = next === "Enabled" ? "" : "secondary";
@@ -52,6 +61,82 @@ async function versioningSection(bucket: string): Promise<HTMLElement> {
     state.textContent = "unknown";
     error.textContent = errorText(err);
   }
+  return section;
+}
+
+/** undefined: the lock state could not be read (the error is shown in the lock section). */
+type LockState = LockConfiguration | null | undefined;
+
+/**
+ * Object lock: whether it is enabled (Enable on a versioned bucket is PutObjectLockConfiguration;
+ * the server refuses an unversioned or suspended one with InvalidBucketState) and the default
+ * retention every new version gets: none, or GOVERNANCE / COMPLIANCE for some days or years.
+ */
+function lockSection(bucket: string, lock: LockState, lockError: string, reload: () => void): HTMLElement {
+  const error = h("p", { class: "error", role: "alert", id: "lock-error" }, lockError);
+  const state = h("strong", { id: "lock-state" }, lock === undefined ? "unknown" : lock ? "Enabled" : "Not enabled");
+  const section = h("section", { class: "card", "aria-labelledby": "lock-title" }, h("h2", { id: "lock-title" }, "Object lock"), h("p", {}, "Status: ", state));
+  if (lock === undefined) {
+    section.append(error);
+    return section;
+  }
+  if (lock === null) {
+    const enable = h("button", { type: "button" }, "Enable object lock");
+    enable.addEventListener("click", async () => {
+      error.textContent = "";
+      enable.disabled = true;
+      try {
+        await putObjectLock(bucket, null);
+        notify(`Object lock enabled on ${bucket}.`);
+        reload();
+      } catch (err) {
+        error.textContent = errorText(err);
+        enable.disabled = false;
+      }
+    });
+    section.append(
+      h("p", { class: "hint" }, "Lock keeps versions from being deleted before a date. It needs versioning Enabled, cannot be turned off, and versioning can then no longer be suspended."),
+      h("div", { class: "actions" }, enable),
+      error,
+    );
+    return section;
+  }
+  const mode = h("select", { name: "default-mode" }, h("option", { value: "" }, "None"), h("option", { value: "GOVERNANCE" }, "GOVERNANCE"), h("option", { value: "COMPLIANCE" }, "COMPLIANCE"));
+  mode.value = lock.defaultMode ?? "";
+  const period = h("input", { type: "number", name: "default-period", value: String(lock.days ?? lock.years ?? 1), inputmode: "numeric" });
+  const unit = h("select", { name: "default-unit" }, h("option", { value: "Days" }, "Days"), h("option", { value: "Years" }, "Years"));
+  unit.value = lock.years ? "Years" : "Days";
+  const sync = () => {
+    period.disabled = unit.disabled = mode.value === "";
+  };
+  mode.addEventListener("change", sync);
+  sync();
+  section.append(
+    h("p", { class: "hint" }, "New versions get the default retention unless the upload names its own. COMPLIANCE cannot be shortened or removed by anyone, root included, until the date passes."),
+    h(
+      "form",
+      {
+        class: "inline-form",
+        "aria-label": "Default retention",
+        onsubmit: async (e: Event) => {
+          e.preventDefault();
+          error.textContent = "";
+          try {
+            await putObjectLock(bucket, mode.value ? { mode: mode.value as RetentionMode, unit: unit.value as "Days" | "Years", period: period.value } : null);
+            notify(`Default retention of ${bucket} saved.`);
+            reload();
+          } catch (err) {
+            error.textContent = errorText(err);
+          }
+        },
+      },
+      field("Default mode", mode),
+      field("Period", period),
+      field("Unit", unit),
+      h("button", { type: "submit" }, "Save default retention"),
+    ),
+    error,
+  );
   return section;
 }
 
@@ -322,6 +407,7 @@ export async function renderBucketSettings(page: HTMLElement, bucket: string): P
     return;
   }
   const versioningSlot = h("p", {}, "Loading versioning…");
+  const lockSlot = h("p", {}, "Loading object lock…");
   const corsSlot = h("p", {}, "Loading CORS rules…");
   const tags = tagEditor({
     id: "bucket-tags",
@@ -332,8 +418,16 @@ export async function renderBucketSettings(page: HTMLElement, bucket: string): P
     save: (t) => putBucketTags(bucket, t),
     savedMessage: `Tags of ${bucket} saved.`,
   });
-  replace(page, ...header, versioningSlot, anonymousSection(bucket, reload, policyText), policySection(bucket, reload, policyText), corsSlot, tags);
-  const [versioning, cors] = await Promise.all([versioningSection(bucket), corsSection(bucket)]);
+  replace(page, ...header, versioningSlot, lockSlot, lifecycleEditor(bucket), anonymousSection(bucket, reload, policyText), policySection(bucket, reload, policyText), corsSlot, tags);
+  let lock: LockState;
+  let lockError = "";
+  try {
+    lock = await getObjectLock(bucket);
+  } catch (err) {
+    lockError = errorText(err);
+  }
+  const [versioning, cors] = await Promise.all([versioningSection(bucket, Boolean(lock)), corsSection(bucket)]);
   versioningSlot.replaceWith(versioning);
+  lockSlot.replaceWith(lockSection(bucket, lock, lockError, reload));
   corsSlot.replaceWith(cors);
 }

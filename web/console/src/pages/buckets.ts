@@ -77,6 +77,7 @@ function confirmDelete(bucket: string, onDone: () => void): void {
 
 export async function renderBuckets(page: HTMLElement): Promise<void> {
   const name = h("input", { name: "bucket", required: true, pattern: "[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]", autocomplete: "off" });
+  const withLock = h("input", { type: "checkbox", id: "create-lock", name: "object-lock", "aria-describedby": "create-lock-hint" });
   const createError = h("p", { class: "error", role: "alert" });
   const list = h("div", { class: "table-wrap" }, h("p", {}, "Loading…"));
   const create = h(
@@ -88,9 +89,11 @@ export async function renderBuckets(page: HTMLElement): Promise<void> {
         e.preventDefault();
         createError.textContent = "";
         try {
-          await call(s3Path(name.value), { method: "PUT" });
-          notify(`Bucket ${name.value} created.`);
+          // x-amz-bucket-object-lock-enabled makes the bucket versioned with lock enabled.
+          await call(s3Path(name.value), { method: "PUT", headers: withLock.checked ? { "x-amz-bucket-object-lock-enabled": "true" } : {} });
+          notify(`Bucket ${name.value} created${withLock.checked ? " with object lock" : ""}.`);
           name.value = "";
+          withLock.checked = false;
           await load();
         } catch (err) {
           createError.textContent = errorText(err);
@@ -98,6 +101,12 @@ export async function renderBuckets(page: HTMLElement): Promise<void> {
       },
     },
     field("New bucket name", name),
+    h(
+      "div",
+      { class: "field lock-option" },
+      h("span", { class: "check" }, withLock, h("label", { for: withLock.id }, "Object lock")),
+      h("small", { class: "hint", id: "create-lock-hint" }, "Turns versioning on for good (it can no longer be suspended); lock cannot be turned off."),
+    ),
     h("button", { type: "submit" }, "Create bucket"),
   );
   // Users whose policies do not allow listing buckets (readonly) can still open one by name.

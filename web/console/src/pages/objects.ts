@@ -1,5 +1,6 @@
-import { call, callJson, deleteObject, deleteVersion, errorText, getObjectTags, jsonBody, listObjects, ObjectEntry, putObjectTags, s3Path, versionQuery } from "../api";
+import { call, callJson, deleteObject, deleteVersion, errorText, getObjectLock, getObjectTags, jsonBody, listObjects, lockFromHeaders, ObjectEntry, putObjectTags, s3Path, versionQuery } from "../api";
 import { Child, field, formatBytes, formatDate, h, notify, replace } from "../dom";
+import { deleteLockedVersion } from "../lock";
 import { tagEditor } from "../tags";
 import { Upload } from "../upload";
 import { baseName, versionTable } from "../versions";
@@ -114,10 +115,10 @@ function shareForm(bucket: string, key: string): HTMLElement {
  * The details of an object in the side panel: of its latest version, or of `versionId`. Shows
  * the HEAD answer, download/preview/delete, its tags and the key's version history.
  */
-async function showDetails(panel: HTMLElement, bucket: string, key: string, onChanged: () => void, versionId?: string): Promise<void> {
+async function showDetails(panel: HTMLElement, bucket: string, key: string, onChanged: () => void, versionId?: string, lock = false): Promise<void> {
   panel.hidden = false;
   replace(panel, h("p", {}, "Loading…"));
-  const reopen = (v?: string) => void showDetails(panel, bucket, key, onChanged, v);
+  const reopen = (v?: string) => void showDetails(panel, bucket, key, onChanged, v, lock);
   let response: Response;
   try {
     response = await call(s3Path(bucket, key, versionQuery(versionId)), { method: "HEAD", headers: { "x-amz-checksum-mode": "ENABLED" } });
@@ -136,6 +137,9 @@ async function showDetails(panel: HTMLElement, bucket: string, key: string, onCh
     ["Content type", type],
     ["Last modified", get("last-modified")],
   ];
+  const lockState = lockFromHeaders(response.headers);
+  if (lockState.mode) rows.push(["Retention", `${lockState.mode} until ${formatDate(lockState.retainUntil)}`]);
+  if (response.headers.has("x-amz-object-lock-legal-hold")) rows.push(["Legal hold", lockState.legalHold ? "ON" : "OFF"]);
   response.headers.forEach((value, name) => {
     if (name.startsWith("x-amz-checksum-") && name !== "x-amz-checksum-mode") rows.push([`Checksum ${name.slice(15).toUpperCase()}`, value]);
     if (name.startsWith("x-amz-meta-")) rows.push([`Metadata ${name.slice(11)}`, value]);
@@ -147,6 +151,9 @@ async function showDetails(panel: HTMLElement, bucket: string, key: string, onCh
     onlyKey: key,
     pageSize: 50,
     onDetails: (_k, v) => reopen(v),
+    lock,
+    // The details list the lock headers of the version shown: read them again.
+    onLockChanged: () => reopen(versionId),
     // The version shown may be the one just deleted: show the (new) latest instead.
     onChanged: () => {
       onChanged();
@@ -165,7 +172,15 @@ async function showDetails(panel: HTMLElement, bucket: string, key: string, onCh
     }
   };
   const deleteThisVersion = async () => {
-    if (!versionId || !confirm(`Permanently delete version ${versionId} of ${key}? This cannot be undone.`)) return;
+    if (!versionId) return;
+    if (lock) {
+      if (!(await deleteLockedVersion({ bucket, key, versionId }))) return;
+      notify(`Deleted version ${versionId} of ${key}.`);
+      onChanged();
+      reopen();
+      return;
+    }
+    if (!confirm(`Permanently delete version ${versionId} of ${key}? This cannot be undone.`)) return;
     try {
       await deleteVersion(bucket, key, versionId);
       notify(`Deleted version ${versionId} of ${key}.`);
@@ -219,6 +234,14 @@ export async function renderObjects(page: HTMLElement, bucket: string, prefix: s
   const uploads = h("ul", { class: "uploads", "aria-label": "Uploads" });
   const panel = h("aside", { class: "details-panel card", hidden: true, "aria-label": "Object details" });
   const deleteButton = h("button", { type: "button", class: "danger", disabled: true }, "Delete selected");
+  // Whether the bucket has object lock: the version views then show and edit lock state. A
+  // caller not allowed GetObjectLockConfiguration sees the versions without it.
+  // Asked once, in parallel with drawing the page; every listing waits for the answer.
+  const lockKnown = getObjectLock(bucket).then(
+    (c) => c !== null,
+    () => false,
+  );
+  let lock = false;
 
   const fileInput = h("input", { type: "file", multiple: true, id: "upload-files", class: "visually-hidden", tabindex: -1 });
   const folderInput = h("input", { type: "file", multiple: true, id: "upload-folder", class: "visually-hidden", tabindex: -1, webkitdirectory: true });
@@ -337,6 +360,7 @@ export async function renderObjects(page: HTMLElement, bucket: string, prefix: s
   }
 
   async function load(): Promise<void> {
+    lock = await lockKnown;
     if (showVersions) {
       selected.clear();
       updateDelete();
@@ -346,7 +370,8 @@ export async function renderObjects(page: HTMLElement, bucket: string, prefix: s
         delimiter: "/",
         pageSize: PAGE_SIZE,
         folderHref: (p) => browseHref(bucket, p),
-        onDetails: (key, versionId) => void showDetails(panel, bucket, key, () => void load(), versionId),
+        onDetails: (key, versionId) => void showDetails(panel, bucket, key, () => void load(), versionId, lock),
+        lock,
       });
       replace(tableBox, table.element);
       replace(pager);
@@ -381,7 +406,7 @@ export async function renderObjects(page: HTMLElement, bucket: string, prefix: s
         "tr",
         {},
         h("td", {}, box),
-        h("td", {}, h("button", { type: "button", class: "link object-name", onclick: () => void showDetails(panel, bucket, o.key, () => void load()) }, baseName(o.key))),
+        h("td", {}, h("button", { type: "button", class: "link object-name", onclick: () => void showDetails(panel, bucket, o.key, () => void load(), undefined, lock) }, baseName(o.key))),
         h("td", { class: "num" }, formatBytes(o.size)),
         h("td", {}, formatDate(o.lastModified)),
         h("td", { class: "row-actions" }, h("a", { href: s3Path(bucket, o.key), download: baseName(o.key), class: "button secondary", "aria-label": `Download ${o.key}` }, "Download")),
