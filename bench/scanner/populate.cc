@@ -1,8 +1,8 @@
 // Writes the scanner benchmark's store straight through cairn's storage engine (no HTTP):
-// bucket `bench` (unversioned) with KEYS objects of 16 bytes, in directories of 1,000 keys.
-// Every tenth directory is under `tmp/` (the prefix the benchmark's lifecycle rule expires),
-// the others under `data/`: 10 % of the objects match the rule. Usage:
-//   scanner_populate DIR [KEYS] [THREADS]
+// bucket `bench` (unversioned) with KEYS objects of 16 bytes: 90 % named `data/obj-%08d`, 10 %
+// `tmp/obj-%08d` (the prefix the benchmark's lifecycle rule expires). The `data/` names are
+// s3load's, so `s3load --op get --prepared --prefix data/ --size 16 --verify-every 0` reads them
+// (length-checked) at random. Usage: scanner_populate DIR [KEYS] [THREADS]
 // Bounded: exactly KEYS puts; any store error stops the run.
 #include <atomic>
 #include <chrono>
@@ -17,11 +17,12 @@
 
 namespace {
 
-// Key i: directory i / 1000; every tenth directory is a temporary one.
-std::string KeyName(long i) {
-  const long dir = i / 1000;
+// Key i: the first 90 % under data/, the rest under tmp/, each numbered from 0.
+std::string KeyName(long i, long keys) {
+  const long data = keys - keys / 10;
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%s/d%04ld/k%07ld", dir % 10 == 9 ? "tmp" : "data", dir, i);
+  std::snprintf(buf, sizeof buf, "%s/obj-%08ld", i < data ? "data" : "tmp",
+                i < data ? i : i - data);
   return buf;
 }
 
@@ -52,7 +53,7 @@ int main(int argc, char** argv) {
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&] {
       for (long i; !failed && (i = next.fetch_add(1)) < keys;) {
-        const std::string key = KeyName(i);
+        const std::string key = KeyName(i, keys);
         char body[17];
         std::snprintf(body, sizeof body, "%016lx", i);
         MemorySource src(body, 16);
