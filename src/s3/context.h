@@ -103,6 +103,11 @@ Status GetObjectLegalHold(RequestContext& ctx);
 // true) and its caller is allowed s3:BypassGovernanceRetention on bucket/`key`. A request asking
 // without the right is not refused here: the lock refuses what it then cannot remove.
 bool MayBypassGovernance(const RequestContext& ctx, const std::string& key);
+// GET/HEAD's lock headers for a version with lock state, as AWS shows them: the mode and
+// retain-until date only to a caller allowed s3:GetObjectRetention, the legal hold only to one
+// allowed s3:GetObjectLegalHold (a reader allowed only s3:GetObject sees neither).
+void AddPermittedLockHeaders(const RequestContext& ctx, const storage::ObjectInfo& info,
+                             Headers& out);
 
 // The authorization question for `action` on bucket/key, with the condition keys this request
 // carries (s3:prefix, s3:delimiter, s3:max-keys, s3:x-amz-acl, aws:Referer, aws:UserAgent).

@@ -49,7 +49,7 @@ Status ServeObject(RequestContext& ctx, bool with_body) {
   headers.Reserve(ctx.response_headers.size() + 12);  // kept by the copy: no regrowth below
   headers = ctx.response_headers;
   AddObjectHeaders(info, ctx.query, headers);
-  if (!info.lock.empty()) AddLockHeaders(info.lock, headers);
+  if (!info.lock.empty()) AddPermittedLockHeaders(ctx, info, headers);
   uint64_t offset = 0;
   uint64_t length = info.size;
   int status = 200;

@@ -67,12 +67,13 @@ Result<storage::ObjectLock> LockFromHeaders(const Headers& headers, TimePoint no
                         headers.Get("x-amz-object-lock-legal-hold").value_or(""), now);
 }
 
-void AddLockHeaders(const storage::ObjectLock& lock, Headers& out) {
-  if (lock.mode != RetentionMode::kNone) {
+void AddLockHeaders(const storage::ObjectLock& lock, Headers& out, bool retention,
+                    bool legal_hold) {
+  if (retention && lock.mode != RetentionMode::kNone) {
     out.Add("x-amz-object-lock-mode", RetentionModeName(lock.mode));
     out.Add("x-amz-object-lock-retain-until-date", FormatIso8601(lock.retain_until));
   }
-  out.Add("x-amz-object-lock-legal-hold", lock.legal_hold ? "ON" : "OFF");
+  if (legal_hold) out.Add("x-amz-object-lock-legal-hold", lock.legal_hold ? "ON" : "OFF");
 }
 
 Result<ObjectLockConfiguration> ParseObjectLockConfiguration(std::string_view xml) {

@@ -23,8 +23,11 @@ Result<storage::ObjectLock> LockFromHeaders(const Headers& headers, TimePoint no
 Result<storage::ObjectLock> LockFromFields(std::string_view mode, std::string_view until,
                                            std::string_view legal_hold, TimePoint now);
 
-// The three lock headers HEAD and GET answer, for a version that has any lock state.
-void AddLockHeaders(const storage::ObjectLock& lock, Headers& out);
+// The lock headers HEAD and GET answer, for a version that has any lock state: the mode and
+// retain-until date (when it has a retention) if `retention`, the legal hold (ON/OFF) if
+// `legal_hold` — each shown only to a caller allowed to read it.
+void AddLockHeaders(const storage::ObjectLock& lock, Headers& out, bool retention = true,
+                    bool legal_hold = true);
 
 struct ObjectLockConfiguration {
   storage::DefaultRetention default_retention;  // mode kNone: no <Rule>

@@ -16,6 +16,17 @@ bool MayBypassGovernance(const RequestContext& ctx, const std::string& key) {
   return ctx.authorizer.IsAllowed(access);
 }
 
+void AddPermittedLockHeaders(const RequestContext& ctx, const storage::ObjectInfo& info,
+                             Headers& out) {
+  auto allowed = [&](std::string_view action) {
+    return ctx.authorizer.IsAllowed(
+        AccessFor(ctx.request, ctx.query, ctx.identity, action, ctx.route.bucket, info.key));
+  };
+  const bool retention =
+      info.lock.mode != storage::RetentionMode::kNone && allowed("s3:GetObjectRetention");
+  AddLockHeaders(info.lock, out, retention, allowed("s3:GetObjectLegalHold"));
+}
+
 namespace {
 
 Result<storage::ObjectInfo> LockedVersion(RequestContext& ctx, const std::string& version_id) {

@@ -165,6 +165,43 @@ class ObjectLockTest(CairnTestCase):
         self.denied(user.delete_object, Bucket=b, Key="doc2", VersionId=v2)
         user.delete_object(Bucket=b, Key="doc2", VersionId=v2, BypassGovernanceRetention=True)
 
+    def test_lock_headers_only_for_callers_allowed_to_read_them(self):
+        b = self.locked_bucket()
+        self.s3.put_object(Bucket=b, Key="rec", Body=b"r", ObjectLockMode="GOVERNANCE",
+                           ObjectLockRetainUntilDate=soon(3600), ObjectLockLegalHoldStatus="ON")
+        lock_headers = ("x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date",
+                        "x-amz-object-lock-legal-hold")
+
+        def shown(client, method):
+            call = client.head_object if method == "HEAD" else client.get_object
+            headers = call(Bucket=b, Key="rec")["ResponseMetadata"]["HTTPHeaders"]
+            return sorted(h for h in lock_headers if h in headers)
+
+        users = {}
+        for label, actions in {"plain": [], "ret": ["s3:GetObjectRetention"],
+                               "hold": ["s3:GetObjectLegalHold"]}.items():
+            name = "lockread" + label + uuid.uuid4().hex[:6]
+            self.admin.put_policy(name + "-p", {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Resource": [f"arn:aws:s3:::{b}/*"],
+                "Action": ["s3:GetObject", *actions]}]})
+            self.admin.add_user(name, name + "-secret", [name + "-p"])
+            users[label] = self.server.client(name, name + "-secret")
+        for method in ("HEAD", "GET"):
+            self.assertEqual(shown(self.s3, method), sorted(lock_headers))
+            self.assertEqual(shown(users["plain"], method), [])
+            self.assertEqual(shown(users["ret"], method),
+                             ["x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date"])
+            self.assertEqual(shown(users["hold"], method), ["x-amz-object-lock-legal-hold"])
+        # An anonymous reader admitted by a bucket policy for s3:GetObject sees none either.
+        self.s3.put_bucket_policy(Bucket=b, Policy=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": ["s3:GetObject"],
+                "Resource": [f"arn:aws:s3:::{b}/*"]}]}))
+        anon = self.server.anonymous("GET", f"/{b}/rec")
+        self.assertEqual(anon.status, 200)
+        self.assertEqual([h for h in lock_headers if h in anon.headers], [])
+        self.s3.put_object_legal_hold(Bucket=b, Key="rec", LegalHold={"Status": "OFF"})
+
     def test_legal_hold(self):
         b = self.locked_bucket()
         v = self.s3.put_object(Bucket=b, Key="audit", Body=b"a",

@@ -92,6 +92,14 @@ TEST(ObjectLockXmlTest, Headers) {
   EXPECT_EQ(out.Get("x-amz-object-lock-retain-until-date").value_or(""),
             "2030-01-01T00:00:10.000Z");
   EXPECT_EQ(out.Get("x-amz-object-lock-legal-hold").value_or(""), "ON");
+  Headers retention_only, hold_only;
+  AddLockHeaders(*lock, retention_only, /*retention=*/true, /*legal_hold=*/false);
+  EXPECT_EQ(retention_only.Get("x-amz-object-lock-mode").value_or(""), "GOVERNANCE");
+  EXPECT_FALSE(retention_only.Get("x-amz-object-lock-legal-hold").has_value());
+  AddLockHeaders(*lock, hold_only, /*retention=*/false, /*legal_hold=*/true);
+  EXPECT_FALSE(hold_only.Get("x-amz-object-lock-mode").has_value());
+  EXPECT_FALSE(hold_only.Get("x-amz-object-lock-retain-until-date").has_value());
+  EXPECT_EQ(hold_only.Get("x-amz-object-lock-legal-hold").value_or(""), "ON");
   EXPECT_EQ(LockFromFields("GOVERNANCE", "", "", kNow).status().code(), Code::kInvalidArgumentS3);
   EXPECT_EQ(LockFromFields("", "2030-01-01T00:00:10Z", "", kNow).status().code(),
             Code::kInvalidArgumentS3);
