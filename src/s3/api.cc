@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/encoding.h"
+#include "common/hash.h"
 #include "common/time.h"
 #include "s3/bucket_cors.h"
 #include "s3/context.h"
@@ -113,6 +114,13 @@ Result<std::string> ReadSmallBody(ByteSource& body, size_t limit) {
     }
     out.append(buf, n);
   }
+}
+
+Result<std::string> ReadRequestDocument(RequestContext& ctx, size_t limit) {
+  CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> md5, ContentMd5From(ctx.request.headers));
+  CAIRN_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx.body, limit));
+  if (md5 && Md5(body) != *md5) return Status(Code::kBadDigest, "");
+  return body;
 }
 
 iam::AccessRequest AccessFor(const http::Request& request, const Query& query,

@@ -22,9 +22,7 @@ Status PutBucketCors(RequestContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(BucketCors * cors, Cors(ctx));
   // AWS requires an integrity check (Content-MD5 or, from newer SDKs, x-amz-checksum-*); a
   // Content-MD5 sent is checked, but none is required: curl and older clients send none.
-  CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> md5, ContentMd5From(ctx.request.headers));
-  CAIRN_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx.body, kMaxCorsDocumentBytes));
-  if (md5 && Md5(body) != *md5) return Status(Code::kBadDigest, "");
+  CAIRN_ASSIGN_OR_RETURN(std::string body, ReadRequestDocument(ctx, kMaxCorsDocumentBytes));
   CAIRN_ASSIGN_OR_RETURN(CorsConfig config, ParseCorsConfig(body));
   CAIRN_RETURN_IF_ERROR(cors->Put(ctx.route.bucket, config));
   return ctx.ReplyEmpty(200);

@@ -28,7 +28,7 @@ Status ListBuckets(RequestContext& ctx) {
 
 Status CreateBucket(RequestContext& ctx) {
   const std::string& bucket = ctx.route.bucket;  // a valid name: the router checked it
-  CAIRN_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx.body, 64 * 1024));
+  CAIRN_ASSIGN_OR_RETURN(std::string body, ReadRequestDocument(ctx, 64 * 1024));
   CAIRN_ASSIGN_OR_RETURN(std::string region, ParseCreateBucketConfiguration(body));
   if (ctx.bucket_policies != nullptr && !ctx.store.GetBucket(bucket).ok()) {
     // A policy left by a bucket of the same name (a crash between its two deletes) must not
@@ -85,7 +85,7 @@ Status GetBucketVersioning(RequestContext& ctx) {
 }
 
 Status PutBucketVersioning(RequestContext& ctx) {
-  CAIRN_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx.body, 64 << 10));
+  CAIRN_ASSIGN_OR_RETURN(std::string body, ReadRequestDocument(ctx, 64 << 10));
   CAIRN_ASSIGN_OR_RETURN(VersioningConfiguration config, ParseVersioningConfiguration(body));
   if (config.mfa_delete) {
     return Status(Code::kNotImplemented, "MFA delete is not supported.");

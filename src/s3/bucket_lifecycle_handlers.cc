@@ -16,7 +16,7 @@ Status GetBucketLifecycle(RequestContext& ctx) {
 
 Status PutBucketLifecycle(RequestContext& ctx) {
   CAIRN_RETURN_IF_ERROR(ctx.store.GetBucket(ctx.route.bucket).status());
-  CAIRN_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx.body, 512 << 10));
+  CAIRN_ASSIGN_OR_RETURN(std::string body, ReadRequestDocument(ctx, 512 << 10));
   CAIRN_ASSIGN_OR_RETURN(storage::LifecycleConfiguration config, ParseLifecycleConfiguration(body));
   CAIRN_RETURN_IF_ERROR(ctx.store.SetBucketLifecycle(ctx.route.bucket, config));
   return ctx.ReplyEmpty(200);

@@ -17,7 +17,7 @@ Result<iam::BucketPolicies*> Policies(RequestContext& ctx) {
 Status PutBucketPolicy(RequestContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(iam::BucketPolicies * policies, Policies(ctx));
   // S3 limits a bucket policy to 20 KB; read a little more to report it as too large.
-  Result<std::string> body = ReadSmallBody(ctx.body, 21 * 1024);
+  Result<std::string> body = ReadRequestDocument(ctx, 21 * 1024);
   if (!body.ok() && body.status().code() == Code::kMalformedXML) {
     return Status(Code::kMalformedPolicy, "Policy exceeds the maximum allowed document size.");
   }

@@ -142,5 +142,9 @@ Status ExplainMissing(RequestContext& ctx, const std::string& version_id, Status
 
 // Reads a whole small request body (XML documents), failing past `limit` bytes.
 Result<std::string> ReadSmallBody(ByteSource& body, size_t limit);
+// The request's small document body (ReadSmallBody of ctx.body), checked against its Content-MD5
+// when one is sent: 400 InvalidDigest for a malformed one, 400 BadDigest for another body.
+// (x-amz-checksum-* headers are checked by the body's VerifiedBody wrapper.)
+Result<std::string> ReadRequestDocument(RequestContext& ctx, size_t limit);
 
 }  // namespace cairn::s3

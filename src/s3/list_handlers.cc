@@ -232,7 +232,7 @@ Status CheckDeleteBodyIntegrity(const Headers& headers, const std::string& body)
 
 Status DeleteObjects(RequestContext& ctx) {
   // 1000 keys of up to 1024 bytes each, escaped, fit well within this.
-  CAIRN_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx.body, 8 << 20));
+  CAIRN_ASSIGN_OR_RETURN(std::string body, ReadRequestDocument(ctx, 8 << 20));
   CAIRN_RETURN_IF_ERROR(CheckDeleteBodyIntegrity(ctx.request.headers, body));
   CAIRN_ASSIGN_OR_RETURN(DeleteObjectsRequest request, ParseDeleteObjects(body));
   const bool quiet = request.quiet;

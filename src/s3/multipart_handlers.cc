@@ -165,7 +165,7 @@ Status UploadPartCopy(RequestContext& ctx) {
 Status CompleteMultipartUpload(RequestContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(storage::MultipartStore * multipart, Multipart(ctx));
   // 10,000 parts with every checksum element stay well under this.
-  CAIRN_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx.body, 8 << 20));
+  CAIRN_ASSIGN_OR_RETURN(std::string body, ReadRequestDocument(ctx, 8 << 20));
   CAIRN_ASSIGN_OR_RETURN(std::vector<storage::CompletedPart> parts,
                          ParseCompleteMultipartUpload(body));
   CAIRN_ASSIGN_OR_RETURN(storage::WriteConditions conditions,

@@ -48,7 +48,7 @@ Status ReplyVersion(RequestContext& ctx, const std::string& version_id) {
 }  // namespace
 
 Status PutObjectLockConfiguration(RequestContext& ctx) {
-  CAIRN_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx.body, 64 << 10));
+  CAIRN_ASSIGN_OR_RETURN(std::string body, ReadRequestDocument(ctx, 64 << 10));
   CAIRN_ASSIGN_OR_RETURN(ObjectLockConfiguration config, ParseObjectLockConfiguration(body));
   CAIRN_RETURN_IF_ERROR(ctx.store.SetBucketObjectLock(ctx.route.bucket, config.default_retention));
   return ctx.ReplyEmpty(200);
@@ -62,7 +62,7 @@ Status GetObjectLockConfiguration(RequestContext& ctx) {
 
 Status PutObjectRetention(RequestContext& ctx) {
   const std::string version_id(ctx.query.Get("versionId").value_or(""));
-  CAIRN_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx.body, 64 << 10));
+  CAIRN_ASSIGN_OR_RETURN(std::string body, ReadRequestDocument(ctx, 64 << 10));
   CAIRN_ASSIGN_OR_RETURN(Retention retention, ParseRetention(body, Now()));
   Result<std::string> id =
       ctx.store.SetObjectRetention(ctx.route.bucket, ctx.route.key, version_id, retention.mode,
@@ -87,7 +87,7 @@ Status GetObjectRetention(RequestContext& ctx) {
 
 Status PutObjectLegalHold(RequestContext& ctx) {
   const std::string version_id(ctx.query.Get("versionId").value_or(""));
-  CAIRN_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx.body, 64 << 10));
+  CAIRN_ASSIGN_OR_RETURN(std::string body, ReadRequestDocument(ctx, 64 << 10));
   CAIRN_ASSIGN_OR_RETURN(bool on, ParseLegalHold(body));
   Result<std::string> id =
       ctx.store.SetObjectLegalHold(ctx.route.bucket, ctx.route.key, version_id, on);

@@ -29,7 +29,7 @@ Status GetObjectTagging(RequestContext& ctx) {
 // s3:RequestObjectTagKeys are the tags of the body. A caller denied even without them learns
 // nothing from a bad body: it is denied first.
 Status PutObjectTagging(RequestContext& ctx) {
-  Result<std::string> body = ReadSmallBody(ctx.body, 64 << 10);
+  Result<std::string> body = ReadRequestDocument(ctx, 64 << 10);
   Result<storage::Tags> parsed =
       body.ok() ? ParseTagging(*body, kMaxObjectTags) : Result<storage::Tags>(body.status());
   if (!parsed.ok()) {
@@ -58,7 +58,7 @@ Status GetBucketTagging(RequestContext& ctx) {
 }
 
 Status PutBucketTagging(RequestContext& ctx) {
-  CAIRN_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(ctx.body, 64 << 10));
+  CAIRN_ASSIGN_OR_RETURN(std::string body, ReadRequestDocument(ctx, 64 << 10));
   CAIRN_ASSIGN_OR_RETURN(storage::Tags tags, ParseTagging(body, kMaxBucketTags));
   CAIRN_RETURN_IF_ERROR(ctx.store.SetBucketTags(ctx.route.bucket, tags));
   return ctx.ReplyEmpty(204);

@@ -332,6 +332,40 @@ class SilentYesTest(CairnTestCase):
         self.assertRawError(r, 400, "InvalidRequest")
         self.assertAbsent(dst)
 
+    def test_content_md5_is_checked_on_every_document_put(self):
+        """A Content-MD5 that does not match the XML document sent is 400 BadDigest, and a
+        malformed one 400 InvalidDigest, on every sub-resource PUT; nothing is stored."""
+        key = self.put_live()
+        docs = {
+            "tagging": (key, b"<Tagging><TagSet><Tag><Key>a</Key><Value>b</Value></Tag></TagSet>"
+                             b"</Tagging>"),
+            "versioning": (None, b"<VersioningConfiguration><Status>Enabled</Status>"
+                                 b"</VersioningConfiguration>"),
+            "lifecycle": (None, b"<LifecycleConfiguration><Rule><ID>r</ID><Filter><Prefix>x/"
+                                b"</Prefix></Filter><Status>Enabled</Status><Expiration><Days>1"
+                                b"</Days></Expiration></Rule></LifecycleConfiguration>"),
+            "policy": (None, json.dumps({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{self.bucket}/x/*"}]}).encode()),
+        }
+        wrong = base64.b64encode(hashlib.md5(b"another body").digest()).decode()
+        for sub, (target, body) in docs.items():
+            with self.subTest(sub=sub):
+                r = self.raw("PUT", target, {"Content-MD5": wrong}, {sub: None}, body)
+                self.assertRawError(r, 400, "BadDigest")
+                r = self.raw("PUT", target, {"Content-MD5": "not-base64!"}, {sub: None}, body)
+                self.assertRawError(r, 400, "InvalidDigest")
+        self.assertEqual(self.s3.get_object_tagging(Bucket=self.bucket, Key=key)["TagSet"], [])
+        self.assertNotIn("Status", self.s3.get_bucket_versioning(Bucket=self.bucket))
+        for fn in (self.s3.get_bucket_lifecycle_configuration, self.s3.get_bucket_policy):
+            self.assertIn(self.client_error(fn, Bucket=self.bucket).response["Error"]["Code"],
+                          ("NoSuchLifecycleConfiguration", "NoSuchBucketPolicy"))
+        # The right digest is accepted.
+        body = docs["tagging"][1]
+        right = base64.b64encode(hashlib.md5(body).digest()).decode()
+        r = self.raw("PUT", key, {"Content-MD5": right}, {"tagging": None}, body)
+        self.assertEqual(r.status, 200, r.body)
+
     def test_expected_bucket_owner_mismatch_is_access_denied(self):
         key = self.put_live(b"owned")
         err = self.client_error(self.s3.get_object, Bucket=self.bucket, Key=key,
