@@ -82,6 +82,15 @@ Result<Reply> ServerInfo(AdminContext& ctx) {
                           {"freeBytes", drive.free},
                           {"usedBytes", drive.used}});
   }
+  Json usage = Json::array();
+  for (const auto& [name, bucket] : facts.buckets) {
+    usage.push_back(Json{{"name", name},
+                         {"objects", bucket.objects},
+                         {"objectBytes", bucket.bytes},
+                         {"versions", bucket.versions},
+                         {"versionBytes", bucket.version_bytes},
+                         {"deleteMarkers", bucket.delete_markers}});
+  }
   return Reply::Ok(Json{{"version", facts.version},
                         {"uptimeSeconds", facts.uptime_seconds},
                         {"region", facts.region},
@@ -93,7 +102,8 @@ Result<Reply> ServerInfo(AdminContext& ctx) {
                         {"versionBytes", facts.version_bytes},
                         {"users", facts.users},
                         {"groups", facts.groups},
-                        {"policies", facts.policies}});
+                        {"policies", facts.policies},
+                        {"bucketUsage", std::move(usage)}});
 }
 
 }  // namespace cairn::admin
