@@ -1,7 +1,6 @@
 // Server information: version, uptime, drives with their capacity, and what the store and IAM
-// hold. Object counts come from walking every bucket's listing, which costs a scan per call:
-// acceptable while stores are small and `info` is an operator's command; a counter kept by the
-// store is the way forward when that stops being true.
+// hold. Object counts and bytes are the store's usage counters (GetBucketUsage, O(1) per
+// bucket), never a walk of the keys.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -22,22 +21,20 @@ namespace {
 Status CountStore(storage::ObjectStore& store, ServerFacts& facts) {
   CAIRN_ASSIGN_OR_RETURN(auto buckets, store.ListBuckets());
   for (const storage::BucketInfo& bucket : buckets) {
+    auto usage = store.GetBucketUsage(bucket.name);
+    if (!usage.ok() && usage.status().code() == Code::kNoSuchBucket) continue;  // removed meanwhile
+    if (!usage.ok()) return usage.status();
     BucketFacts& counted = facts.buckets[bucket.name];
     counted.created = bucket.created;
-    storage::ListQuery query;
-    for (;;) {
-      auto page = store.ListObjects(bucket.name, query);
-      if (!page.ok() && page.status().code() == Code::kNoSuchBucket) break;  // removed meanwhile
-      if (!page.ok()) return page.status();
-      for (const storage::ObjectInfo& object : page->objects) {
-        ++counted.objects;
-        counted.bytes += object.size;
-      }
-      if (!page->truncated) break;
-      query.after = page->next_marker;
-    }
+    counted.objects = usage->objects;
+    counted.bytes = usage->current_bytes;
+    counted.versions = usage->versions;
+    counted.version_bytes = usage->bytes;
+    counted.delete_markers = usage->delete_markers;
     facts.objects += counted.objects;
     facts.bytes += counted.bytes;
+    facts.versions += counted.versions;
+    facts.version_bytes += counted.version_bytes;
   }
   return Status::Ok();
 }
@@ -85,6 +82,15 @@ Result<Reply> ServerInfo(AdminContext& ctx) {
                           {"freeBytes", drive.free},
                           {"usedBytes", drive.used}});
   }
+  Json usage = Json::array();
+  for (const auto& [name, bucket] : facts.buckets) {
+    usage.push_back(Json{{"name", name},
+                         {"objects", bucket.objects},
+                         {"objectBytes", bucket.bytes},
+                         {"versions", bucket.versions},
+                         {"versionBytes", bucket.version_bytes},
+                         {"deleteMarkers", bucket.delete_markers}});
+  }
   return Reply::Ok(Json{{"version", facts.version},
                         {"uptimeSeconds", facts.uptime_seconds},
                         {"region", facts.region},
@@ -92,9 +98,12 @@ Result<Reply> ServerInfo(AdminContext& ctx) {
                         {"buckets", facts.buckets.size()},
                         {"objects", facts.objects},
                         {"objectBytes", facts.bytes},
+                        {"versions", facts.versions},
+                        {"versionBytes", facts.version_bytes},
                         {"users", facts.users},
                         {"groups", facts.groups},
-                        {"policies", facts.policies}});
+                        {"policies", facts.policies},
+                        {"bucketUsage", std::move(usage)}});
 }
 
 }  // namespace cairn::admin

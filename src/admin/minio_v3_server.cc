@@ -82,7 +82,7 @@ Result<Reply> V3ServerInfo(AdminContext& ctx) {
                         {"region", facts.region},
                         {"buckets", Json{{"count", facts.buckets.size()}}},
                         {"objects", Json{{"count", facts.objects}}},
-                        {"versions", Json{{"count", facts.objects}}},
+                        {"versions", Json{{"count", facts.versions}}},
                         {"usage", Json{{"size", facts.bytes}}},
                         {"backend", Json{{"backendType", "Erasure"},
                                          {"onlineDisks", online},
@@ -147,10 +147,11 @@ Result<Reply> V3DataUsageInfo(AdminContext& ctx) {
   for (const auto& [name, bucket] : facts.buckets) {
     usage[name] = Json{{"size", bucket.bytes},
                        {"objectsCount", bucket.objects},
-                       {"versionsCount", bucket.objects}};
+                       {"versionsCount", bucket.versions},
+                       {"deleteMarkersCount", bucket.delete_markers}};
     sizes[name] = bucket.bytes;
   }
-  // madmin.DataUsageInfo. Counted now, by a walk of every listing: lastUpdate is now.
+  // madmin.DataUsageInfo, from the counters kept at every commit: current as of now.
   return Reply::Ok(Json{{"lastUpdate", FormatIso8601(Now())},
                         {"objectsCount", facts.objects},
                         {"objectsTotalSize", facts.bytes},

@@ -23,8 +23,11 @@ struct DriveFacts {
 
 struct BucketFacts {
   TimePoint created;
-  uint64_t objects = 0;
-  uint64_t bytes = 0;
+  uint64_t objects = 0;        // current versions that are not delete markers
+  uint64_t bytes = 0;          // of those current versions
+  uint64_t versions = 0;       // every stored version, delete markers included
+  uint64_t version_bytes = 0;  // of every stored version
+  uint64_t delete_markers = 0;
 };
 
 struct ServerFacts {
@@ -35,13 +38,15 @@ struct ServerFacts {
   std::map<std::string, BucketFacts> buckets;  // by name
   uint64_t objects = 0;
   uint64_t bytes = 0;
+  uint64_t versions = 0;
+  uint64_t version_bytes = 0;
   uint64_t users = 0;
   uint64_t groups = 0;
   uint64_t policies = 0;  // canned and stored
 };
 
-// Walks every bucket's listing (a scan of all keys per call: see info.cc) and reads each drive's
-// capacity. Errors: the store's listing errors.
+// Reads every bucket's usage counters (O(1) per bucket: the store keeps them as it commits) and
+// each drive's capacity. Errors: the store's.
 Result<ServerFacts> GatherServerFacts(AdminContext& ctx);
 
 }  // namespace cairn::admin

@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "cli/admin_requests.h"
 #include "cli/anonymous.h"
 #include "cli/cli.h"
 #include "cli/commands_internal.h"
@@ -551,6 +552,27 @@ void RegisterInspect(CLI::App& app) {
           buckets.push_back(t->bucket);
         }
         uint64_t size = 0, objects = 0;
+        // A whole bucket (or every bucket): the server's usage counters, one admin call, when
+        // the caller may read them; otherwise, and for a prefix, a walk of the listing.
+        if (t->key.empty()) {
+          auto info = client->Send(admin::ServerInfo().ToHttpRequest(), t->alias);
+          Json body = info.ok() ? Json::parse(info->body, nullptr, false) : Json();
+          if (body.is_object() && body.contains("bucketUsage")) {
+            bool all_found = true;
+            for (const auto& b : buckets) {
+              bool found = false;
+              for (const auto& u : body["bucketUsage"]) {
+                if (u.value("name", "") != b) continue;
+                found = true;
+                size += u.value("objectBytes", uint64_t{0});
+                objects += u.value("objects", uint64_t{0});
+              }
+              all_found = all_found && found;
+            }
+            if (all_found) buckets.clear();  // counted
+            if (!all_found) size = objects = 0;
+          }
+        }
         for (const auto& b : buckets) {
           Status s = client->List(b, t->key, "", [&](const ObjectInfo& info) {
             size += info.size;

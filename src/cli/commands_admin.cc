@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "auth/jwt.h"
 #include "cli/admin_requests.h"
 #include "cli/commands_internal.h"
 #include "cli/units.h"
@@ -393,6 +394,52 @@ void RegisterAdminCommands(CLI::App& app) {
         });
       });
   cmd->add_option("ALIAS", *alias)->required();
+
+  // As `mc admin prometheus generate`: a bearer token signed with the alias's own secret (no
+  // server call), valid 100 years, in a scrape config Prometheus takes as it is.
+  CLI::App* prometheus = AddGroup(*admin, "prometheus", "Set up Prometheus to scrape the server");
+  struct GenerateOpts {
+    std::string alias;
+    std::string type = "cluster";
+  };
+  auto gen = std::make_shared<GenerateOpts>();
+  cmd = AddCommand(
+      *prometheus, "generate", "Print a Prometheus scrape config with a bearer token",
+      "  cairn admin prometheus generate local\n  cairn admin prometheus generate local bucket",
+      [gen](Context& ctx) {
+        Result<Target> t = ctx.Remote(gen->alias);
+        if (!t.ok()) return ctx.out.Fail(t.status(), gen->alias);
+        auto found = FindAlias(ctx.config(), t->alias);
+        if (!found) return ctx.out.Fail(NotAnAliasError(t->alias), gen->alias);
+        const std::string& type = gen->type;
+        if (type != "cluster" && type != "node" && type != "bucket" && type != "resource") {
+          return ctx.out.Fail(
+              Status(Code::kInvalidArgument,
+                     "the metrics type is cluster, node, bucket or resource, not " + type),
+              gen->alias);
+        }
+        constexpr int64_t kHundredYears = int64_t{100} * 365 * 24 * 3600;
+        const int64_t expires = ToUnixNanos(Now()) / 1000000000 + kHundredYears;
+        std::string token =
+            auth::SignPrometheusToken({found->access_key, found->secret_key}, expires);
+        std::string url = found->url;
+        std::string scheme = url.substr(0, url.find("://"));
+        std::string host = url.substr(url.find("://") + 3);
+        std::string job = type == "cluster" ? "minio-job" : "minio-job-" + type;
+        std::string path = "/minio/v2/metrics/" + type;
+        ctx.out.Result({{"jobName", job},
+                        {"bearerToken", token},
+                        {"metricsPath", path},
+                        {"scheme", scheme},
+                        {"targets", Json::array({host})}},
+                       "scrape_configs:\n- job_name: " + job + "\n  bearer_token: " + token +
+                           "\n  metrics_path: " + path + "\n  scheme: " + scheme +
+                           "\n  static_configs:\n  - targets: ['" + host + "']");
+        return 0;
+      });
+  cmd->add_option("ALIAS", gen->alias)->required();
+  cmd->add_option("TYPE", gen->type, "cluster (default), node, bucket or resource");
+
   CLI::App* scanner = AddGroup(*admin, "scanner", "Show the background scanner");
   auto scanner_alias = std::make_shared<std::string>();
   cmd = AddCommand(

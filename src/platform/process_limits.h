@@ -10,4 +10,7 @@ namespace cairn::platform {
 // 10,000-part GET needs that many descriptors; the common default soft limit is 1024.
 uint64_t RaiseOpenFileLimit();
 
+// The process's resident set size in bytes (from /proc/self/statm), 0 when it cannot be read.
+uint64_t ResidentMemoryBytes();
+
 }  // namespace cairn::platform

@@ -13,6 +13,7 @@
 #include "s3/context.h"
 #include "s3/cors.h"
 #include "s3/errors.h"
+#include "s3/metrics.h"
 #include "s3/request_checks.h"
 #include "s3/request_parts.h"
 #include "s3/tagging.h"
@@ -264,6 +265,13 @@ Status Dispatch(RequestContext& ctx) {
 }  // namespace
 
 void S3Api::Handle(const http::Request& request, ByteSource& raw_body, http::ResponseWriter& out) {
+  if (options_.metrics == nullptr) return Serve(request, raw_body, out, nullptr);
+  RequestMeter meter(*options_.metrics, raw_body, out);
+  Serve(request, meter, meter, &meter);
+}
+
+void S3Api::Serve(const http::Request& request, ByteSource& raw_body, http::ResponseWriter& out,
+                  RequestMeter* meter) {
   std::string request_id = NewRequestId();
   Headers base;
   base.Reserve(16);  // a GET's answer carries about ten fields: no regrowth on the way
@@ -284,6 +292,7 @@ void S3Api::Handle(const http::Request& request, ByteSource& raw_body, http::Res
                             query, router_options_, request.headers.Has("x-amz-copy-source"));
   }
   if (resolved.ok()) route = std::move(resolved).value();
+  if (meter != nullptr) meter->Routed(route.operation);
 
   // CORS (docs/cors.md): a preflight is answered from the bucket's rules without credentials;
   // any other answer to a browser, errors included, carries the Access-Control-* headers.

@@ -19,6 +19,8 @@
 namespace cairn::s3 {
 
 class BucketCors;
+class RequestMeter;
+class S3Metrics;
 
 struct ApiOptions {
   std::vector<std::string> domains;  // virtual-host-style bucket domains
@@ -27,6 +29,8 @@ struct ApiOptions {
   // The length of a lifecycle day (CAIRN_LIFECYCLE_DAY_SECONDS shortens it for tests): the
   // x-amz-expiration dates are computed with it, as the scanner's are.
   int64_t lifecycle_day_seconds = 86400;
+  // Request counters (s3/metrics.h), kept for the metrics endpoints; null: none.
+  S3Metrics* metrics = nullptr;
 };
 
 class S3Api {
@@ -40,6 +44,9 @@ class S3Api {
   void Handle(const http::Request& request, ByteSource& body, http::ResponseWriter& out);
 
  private:
+  // The pipeline; `meter` (may be null) learns the operation once the request is routed.
+  void Serve(const http::Request& request, ByteSource& body, http::ResponseWriter& out,
+             RequestMeter* meter);
   ApiOptions options_;
   RouterOptions router_options_;
   const auth::Verifier& verifier_;

@@ -153,6 +153,13 @@ Status ResolveConfig(ServerConfig& config, bool address_flag, bool console_flag,
   }
   CAIRN_ASSIGN_OR_RETURN(std::string browser, Setting(env, "BROWSER"));
   if (browser == "off") config.console_enabled = false;
+  CAIRN_ASSIGN_OR_RETURN(std::string prometheus_auth, Setting(env, "PROMETHEUS_AUTH_TYPE"));
+  if (prometheus_auth == "public") {
+    config.prometheus_public = true;
+  } else if (!prometheus_auth.empty() && prometheus_auth != "jwt") {
+    return Status(Code::kInvalidArgument,
+                  "MINIO_PROMETHEUS_AUTH_TYPE must be jwt or public: " + prometheus_auth);
+  }
   // A testing knob only Cairn has (RGW's rgw_lc_debug_interval is the precedent).
   if (std::string day = env("CAIRN_LIFECYCLE_DAY_SECONDS"); !day.empty()) {
     int64_t seconds = 0;

@@ -36,6 +36,8 @@ struct ServerConfig {
   int max_connections = 16384;
   // A lifecycle day in seconds: CAIRN_LIFECYCLE_DAY_SECONDS, a testing knob (docs/lifecycle.md).
   int64_t lifecycle_day_seconds = 86400;
+  // MINIO_PROMETHEUS_AUTH_TYPE=public: the metrics endpoints need no bearer token.
+  bool prometheus_public = false;
 };
 
 // A Go-style duration as MinIO takes it: "30s", "500ms", "1m", "1h", "1m30s", "1.5s"; a bare

@@ -21,6 +21,7 @@
 #include "s3/bucket_cors.h"
 #include "s3/errors.h"
 #include "server/health.h"
+#include "server/metrics_endpoint.h"
 #include "storage/local_store.h"
 #include "storage/scanner/lifecycle_scanner.h"
 
@@ -89,11 +90,16 @@ int RunServer(const ServerConfig& config) {
     std::unique_ptr<auth::Verifier> verifier;
     std::unique_ptr<s3::S3Api> api;
     std::unique_ptr<admin::AdminApi> admin_api;
+    std::unique_ptr<MetricsEndpoint> metrics;
     // Last, so it is destroyed (stopped) before the store it walks.
     std::unique_ptr<storage::scanner::LifecycleScanner> scanner;
   };
   Services services;
+  // Before the API that counts into it, so it outlives every request.
+  s3::S3Metrics request_metrics;
   std::atomic<s3::S3Api*> api{nullptr};
+  // Published before `api`, as admin_api.
+  std::atomic<MetricsEndpoint*> metrics{nullptr};
   // Published before `api`, so a request that sees the S3 API ready sees this one too.
   std::atomic<admin::AdminApi*> admin_api{nullptr};
   const TimePoint started = Now();
@@ -105,11 +111,14 @@ int RunServer(const ServerConfig& config) {
   options.port = config.address.port;
   SetFrontDoor(config, options);
   // The API port's handler; the console dispatches its signed calls to this same function.
-  http::Handler api_handler = [&api, &admin_api, &console_port](const http::Request& request,
-                                                                ByteSource& body,
-                                                                http::ResponseWriter& out) {
+  http::Handler api_handler = [&api, &admin_api, &metrics, &console_port](
+                                  const http::Request& request, ByteSource& body,
+                                  http::ResponseWriter& out) {
     s3::S3Api* ready = api.load();
     if (ServeHealth(request, out, ready != nullptr)) return;
+    if (ready != nullptr && MetricsEndpoint::Handles(request)) {
+      return metrics.load()->Handle(request, out);
+    }
     if (uint16_t port = console_port.load(); port != 0) {
       if (console::RedirectBrowserToConsole(request, port, out)) return;
     }
@@ -159,6 +168,7 @@ int RunServer(const ServerConfig& config) {
   api_options.domains = config.domains;
   api_options.region = config.region;
   api_options.lifecycle_day_seconds = config.lifecycle_day_seconds;
+  api_options.metrics = &request_metrics;
   storage::scanner::ScannerOptions scanner_options;
   scanner_options.day_seconds = config.lifecycle_day_seconds;
   if (config.lifecycle_day_seconds != storage::kSecondsPerDay) {
@@ -184,6 +194,16 @@ int RunServer(const ServerConfig& config) {
   services.admin_api =
       std::make_unique<admin::AdminApi>(std::move(admin_options), *services.verifier,
                                         *services.authorizer, *services.iam, *services.store);
+  MetricsOptions metrics_options;
+  metrics_options.drive_paths = config.data_dirs;
+  metrics_options.started = started;
+  metrics_options.public_access = config.prometheus_public;
+  metrics_options.server_name =
+      DisplayHost(config.address.host) + ":" + std::to_string(server.port());
+  services.metrics =
+      std::make_unique<MetricsEndpoint>(std::move(metrics_options), request_metrics,
+                                        *services.store, *services.iam, *services.authorizer);
+  metrics.store(services.metrics.get());
   admin_api.store(services.admin_api.get());
   api.store(services.api.get());
   services.scanner->Start();
@@ -259,6 +279,7 @@ int RunServer(const ServerConfig& config) {
   }
   api.store(nullptr);
   admin_api.store(nullptr);
+  metrics.store(nullptr);
   services.scanner->Stop();  // before the store closes
   std::printf("Stopped.\n");
   std::fflush(stdout);

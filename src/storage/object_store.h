@@ -107,6 +107,19 @@ struct DeleteResult {
   bool delete_marker = false;  // a marker was written, or the version removed was a marker
 };
 
+// A bucket's usage as the store counts it: kept with every commit (in the same atomic write), so
+// reading it costs O(1) whatever the bucket holds.
+struct BucketUsage {
+  uint64_t objects = 0;   // current versions that are not delete markers (what ListObjects shows)
+  uint64_t versions = 0;  // every stored version: current, noncurrent and delete markers
+  uint64_t delete_markers = 0;  // of which delete markers
+  uint64_t bytes = 0;           // body bytes of every stored version
+  uint64_t current_bytes = 0;   // body bytes of the current versions (the `objects`)
+  uint64_t uploads = 0;         // multipart uploads in progress
+  uint64_t upload_bytes = 0;    // bytes of their uploaded parts
+  bool operator==(const BucketUsage&) const = default;
+};
+
 // Conditions checked atomically with the commit of a write.
 struct WriteConditions {
   bool if_none_match_any = false;       // If-None-Match: *  (fail if the key exists)
@@ -263,6 +276,13 @@ class ObjectStore {
   // Every version and delete marker, by key then newest first, with the same delimiter skips.
   virtual Result<VersionListResult> ListObjectVersions(const std::string& bucket,
                                                        const VersionListQuery& query) = 0;
+
+  // The bucket's usage counters, in O(1) (never a walk of its keys). kNoSuchBucket.
+  // kNotImplemented from a store that keeps no counters.
+  virtual Result<BucketUsage> GetBucketUsage(const std::string& bucket) {
+    (void)bucket;
+    return Status(Code::kNotImplemented, "this store keeps no usage counters");
+  }
 };
 
 }  // namespace cairn::storage

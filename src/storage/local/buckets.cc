@@ -98,6 +98,7 @@ Status LocalStoreImpl::DeleteBucket(const std::string& bucket) {
     }
     CAIRN_RETURN_IF_ERROR(up->status());
     batch.Delete(BucketKey(bucket));
+    batch.Delete(UsageKey(bucket));  // the uploads' counts go with them
     CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
     std::unique_lock cache_lock(cache_mu_);
     bucket_cache_.erase(bucket);

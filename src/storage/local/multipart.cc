@@ -25,7 +25,7 @@ Result<UploadRecord> LocalStoreImpl::ReadUpload(const std::string& bucket, const
 }
 
 Status LocalStoreImpl::DropParts(const std::string& upload_id, meta::WriteBatch& batch,
-                                 std::vector<FileId>* files) {
+                                 std::vector<FileId>* files, UsageDelta* usage) {
   const std::string prefix = PartPrefix(upload_id);
   auto it = db_->NewIterator(meta::PrefixSuccessor(prefix));
   for (it->Seek(prefix); it->Valid(); it->Next()) {
@@ -34,6 +34,7 @@ Status LocalStoreImpl::DropParts(const std::string& upload_id, meta::WriteBatch&
     if (DecodePartRecord(it->value(), &part).ok()) {
       batch.Put(GarbageKey(part.file_id), "");
       files->push_back(part.file_id);
+      if (usage != nullptr) usage->PartBytes(-static_cast<int64_t>(part.size));
     }
     batch.Delete(it->key());
   }
@@ -96,8 +97,12 @@ Result<UploadInfo> LocalStoreImpl::CreateMultipartUpload(const std::string& buck
   {
     std::shared_lock bucket_lock(buckets_mu_);
     CAIRN_RETURN_IF_ERROR(CheckBucket(bucket));
-    CAIRN_RETURN_IF_ERROR(
-        db_->Put(UploadKey(bucket, key, upload_id), EncodeUploadRecord(rec), /*sync=*/true));
+    meta::WriteBatch batch;
+    batch.Put(UploadKey(bucket, key, upload_id), EncodeUploadRecord(rec));
+    UsageDelta usage;
+    usage.Upload(+1);
+    usage.AddTo(batch, bucket);
+    CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
   }
   return ToUploadInfo(bucket, key, upload_id, std::move(rec));
 }
@@ -156,6 +161,10 @@ Result<PartInfo> LocalStoreImpl::UploadPart(const std::string& bucket, const std
     batch.Put(part_key, EncodePartRecord(part));
     batch.Delete(IntentKey(part.file_id));
     if (replaced) batch.Put(GarbageKey(*replaced), "");
+    UsageDelta usage;
+    usage.PartBytes(static_cast<int64_t>(part.size) -
+                    (replaced ? static_cast<int64_t>(old.size) : int64_t{0}));
+    usage.AddTo(batch, bucket);
     // On failure the outcome is unknown: the intent and file are left for the start-up sweep.
     CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
   }
@@ -204,6 +213,8 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
 
     // Every part of the upload, by number; the batch deletes them all.
     meta::WriteBatch batch;
+    UsageDelta usage;
+    usage.Upload(-1);
     std::map<int, PartRecord> stored;
     const std::string prefix = PartPrefix(upload_id);
     auto it = db_->NewIterator(meta::PrefixSuccessor(prefix));
@@ -216,6 +227,7 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
       }
       PartRecord part;
       CAIRN_RETURN_IF_ERROR(DecodePartRecord(it->value(), &part));
+      usage.PartBytes(-static_cast<int64_t>(part.size));
       stored.emplace(number, std::move(part));
       batch.Delete(it->key());
     }
@@ -279,8 +291,10 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
     CAIRN_ASSIGN_OR_RETURN(BucketRecord bucket_rec, CachedBucket(bucket));
     state = bucket_rec.versioning;
     CAIRN_RETURN_IF_ERROR(ApplyObjectLock(bucket_rec, rec));
-    CAIRN_RETURN_IF_ERROR(StageVersion(bucket, key, state, rec, conditions, batch, &garbage));
+    CAIRN_RETURN_IF_ERROR(
+        StageVersion(bucket, key, state, rec, conditions, batch, &garbage, usage));
     batch.Delete(upload_key);
+    usage.AddTo(batch, bucket);
     CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
   }
   CollectGarbage(garbage);
@@ -300,8 +314,11 @@ Status LocalStoreImpl::AbortMultipartUpload(const std::string& bucket, const std
     if (s.code() == Code::kNotFound) return NoSuchUpload();
     CAIRN_RETURN_IF_ERROR(s);
     meta::WriteBatch batch;
-    CAIRN_RETURN_IF_ERROR(DropParts(upload_id, batch, &garbage));
+    UsageDelta usage;
+    usage.Upload(-1);
+    CAIRN_RETURN_IF_ERROR(DropParts(upload_id, batch, &garbage, &usage));
     batch.Delete(upload_key);
+    usage.AddTo(batch, bucket);
     CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
   }
   CollectGarbage(garbage);

@@ -153,18 +153,20 @@ Result<ObjectInfo> LocalStoreImpl::Commit(const std::string& bucket, const std::
     std::shared_lock bucket_lock(buckets_mu_);
     std::lock_guard key_lock(KeyMutex(object_key));
     meta::WriteBatch batch;
+    UsageDelta usage;
     auto bucket_rec = CachedBucket(bucket);
     Status s = bucket_rec.status();
     if (s.ok()) {
       state = bucket_rec->versioning;
       s = ApplyObjectLock(*bucket_rec, rec);
     }
-    if (s.ok()) s = StageVersion(bucket, key, state, rec, conditions, batch, &replaced);
+    if (s.ok()) s = StageVersion(bucket, key, state, rec, conditions, batch, &replaced, usage);
     if (!s.ok()) {
       if (!rec.is_inline) DropPublished(rec.file_id);
       return s;
     }
     if (!rec.is_inline) batch.Delete(IntentKey(rec.file_id));
+    usage.AddTo(batch, bucket);
     // On failure the outcome is unknown (RocksDB may have applied it): leave the intent and the
     // file for the start-up sweep, which decides from whether the intent survived.
     CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
@@ -185,14 +187,15 @@ Result<DeleteResult> LocalStoreImpl::DeleteObject(const std::string& bucket, con
     std::lock_guard key_lock(KeyMutex(object_key));
     CAIRN_ASSIGN_OR_RETURN(BucketRecord bucket_rec, CachedBucket(bucket));
     meta::WriteBatch batch;
+    UsageDelta usage;
     if (!version_id.empty()) {
       CAIRN_RETURN_IF_ERROR(StageVersionDelete(bucket, key, version_id, options.bypass_governance,
-                                               batch, &replaced, &result));
+                                               batch, &replaced, &result, usage));
     } else if (bucket_rec.versioning != Versioning::kUnversioned) {
       ObjectRecord marker;
       marker.delete_marker = true;
       CAIRN_RETURN_IF_ERROR(
-          StageVersion(bucket, key, bucket_rec.versioning, marker, {}, batch, &replaced));
+          StageVersion(bucket, key, bucket_rec.versioning, marker, {}, batch, &replaced, usage));
       result.delete_marker = true;
       result.version_id = marker.null_version ? "null" : marker.version.Id();
     } else {
@@ -200,9 +203,14 @@ Result<DeleteResult> LocalStoreImpl::DeleteObject(const std::string& bucket, con
       Status s = ReadObject(object_key, &current, /*with_data=*/false);
       if (s.code() == Code::kNotFound) return result;
       batch.Delete(object_key);
-      // A record that does not decode is deleted all the same; its file (if any) is orphaned.
-      if (s.ok()) Discard(current, batch, &replaced);
+      // A record that does not decode is deleted all the same; its file (if any) is orphaned,
+      // and its bytes stay counted (unknown) until the next recount.
+      if (s.ok()) {
+        Discard(current, batch, &replaced);
+        usage.Live(current, -1);
+      }
     }
+    usage.AddTo(batch, bucket);
     if (batch.count() > 0) CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
   }
   CollectGarbage(replaced);

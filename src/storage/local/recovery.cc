@@ -17,6 +17,7 @@ Status LocalStoreImpl::Recover() {
     return Status(Code::kCorruption, "unsupported store format '" + format + "'");
   }
   CAIRN_RETURN_IF_ERROR(LoadBuckets());
+  CAIRN_RETURN_IF_ERROR(CountUsageOnce());
 
   // An intent without its commit: the data file may have been published but nothing refers to
   // it. A garbage record: the file was replaced by a committed write but maybe not unlinked.

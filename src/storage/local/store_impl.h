@@ -18,6 +18,7 @@
 
 #include "storage/data/data_dir.h"
 #include "storage/local/body_hasher.h"
+#include "storage/local/usage.h"
 #include "storage/local_store.h"
 #include "storage/records.h"
 
@@ -138,6 +139,7 @@ class LocalStoreImpl final : public LocalStore {
                                     int max_parts) override;
   Result<ListUploadsResult> ListMultipartUploads(const std::string& bucket,
                                                  const ListUploadsQuery& query) override;
+  Result<BucketUsage> GetBucketUsage(const std::string& bucket) override;
 
  private:
   // kNoSuchBucket unless the bucket record exists.
@@ -156,23 +158,27 @@ class LocalStoreImpl final : public LocalStore {
   Status StoreBucket(const std::string& bucket, const BucketRecord& rec);
   // Loads every bucket record into the mirror (at start-up).
   Status LoadBuckets();
+  // Counts every bucket's usage from its records, once per store (the upgrade to counters):
+  // writes the counters and kUsageCountedKey in one batch. At open, before any commit.
+  Status CountUsageOnce();
 
   // ---- Versions (versions.cc). The caller holds the key's stripe. ----
   // Adds to `batch` the commit of `rec` as the newest version of bucket/key under the bucket's
   // versioning `state`: stamps it, moves the live version it supersedes into the history (or
   // discards it, when both are the null version), drops a replaced null version from the
   // history, and puts `rec` live (or, a delete marker, into the history). Replaced data files
-  // get garbage records in `batch` and are listed in `garbage`.
+  // get garbage records in `batch` and are listed in `garbage`. What changes in the bucket's
+  // counters is added to `usage`.
   Status StageVersion(const std::string& bucket, const std::string& key, Versioning state,
                       ObjectRecord& rec, const WriteConditions& conditions, meta::WriteBatch& batch,
-                      std::vector<FileId>* garbage);
+                      std::vector<FileId>* garbage, UsageDelta& usage);
   // Removes one version for good (idempotent); a live older version becomes the latest when the
   // latest goes.
   // A version under object lock is refused (kAccessDenied) unless `bypass_governance` lifts it.
   Status StageVersionDelete(const std::string& bucket, const std::string& key,
                             const std::string& version_id, bool bypass_governance,
                             meta::WriteBatch& batch, std::vector<FileId>* garbage,
-                            DeleteResult* result);
+                            DeleteResult* result, UsageDelta& usage);
   // A version's stored bytes and where they are (its ObjectKey or VersionKey); kNotFound.
   // `version_id` "" is the live latest. Reads one snapshot, so a concurrent commit moving the
   // version between the two places cannot hide it.
@@ -215,9 +221,9 @@ class LocalStoreImpl final : public LocalStore {
   Result<UploadRecord> ReadUpload(const std::string& bucket, const std::string& key,
                                   const std::string& upload_id);
   // Adds to `batch` the deletion of every part record of `upload_id`, and a garbage record for
-  // each part's file, which goes to `files`.
+  // each part's file, which goes to `files`; the parts' bytes leave `usage` (when given).
   Status DropParts(const std::string& upload_id, meta::WriteBatch& batch,
-                   std::vector<FileId>* files);
+                   std::vector<FileId>* files, UsageDelta* usage = nullptr);
   std::mutex& UploadMutex(const std::string& upload_id) {
     return upload_mu_[std::hash<std::string>{}(upload_id) % upload_mu_.size()];
   }

@@ -44,7 +44,7 @@ Status LocalStoreImpl::ReadHistory(const std::string& bucket, const std::string&
 Status LocalStoreImpl::StageVersion(const std::string& bucket, const std::string& key,
                                     Versioning state, ObjectRecord& rec,
                                     const WriteConditions& conditions, meta::WriteBatch& batch,
-                                    std::vector<FileId>* garbage) {
+                                    std::vector<FileId>* garbage, UsageDelta& usage) {
   const std::string object_key = ObjectKey(bucket, key);
   const bool versioned = state != Versioning::kUnversioned;
   ObjectRecord current;
@@ -77,8 +77,10 @@ Status LocalStoreImpl::StageVersion(const std::string& bucket, const std::string
   rec.null_version = state != Versioning::kEnabled;
 
   if (exists) {
+    usage.Live(current, -1);
     if (versioned && (state == Versioning::kEnabled || !current.null_version)) {
       batch.Put(VersionKey(bucket, key, current.version), EncodeObjectRecord(current));
+      usage.History(current, +1);
     } else {
       Discard(current, batch, garbage);  // unversioned, or a null version replaced by another
     }
@@ -90,13 +92,16 @@ Status LocalStoreImpl::StageVersion(const std::string& bucket, const std::string
       if (!old.null_version) continue;
       batch.Delete(index_key);
       Discard(old, batch, garbage);
+      usage.History(old, -1);
     }
   }
   if (rec.delete_marker) {
     if (exists) batch.Delete(object_key);
     batch.Put(VersionKey(bucket, key, rec.version), EncodeObjectRecord(rec));
+    usage.History(rec, +1);
   } else {
     batch.Put(object_key, EncodeObjectRecord(rec));
+    usage.Live(rec, +1);
   }
   return Status::Ok();
 }
@@ -104,7 +109,7 @@ Status LocalStoreImpl::StageVersion(const std::string& bucket, const std::string
 Status LocalStoreImpl::StageVersionDelete(const std::string& bucket, const std::string& key,
                                           const std::string& version_id, bool bypass_governance,
                                           meta::WriteBatch& batch, std::vector<FileId>* garbage,
-                                          DeleteResult* result) {
+                                          DeleteResult* result, UsageDelta& usage) {
   const std::string object_key = ObjectKey(bucket, key);
   result->version_id = version_id;
   result->delete_marker = false;
@@ -121,6 +126,7 @@ Status LocalStoreImpl::StageVersionDelete(const std::string& bucket, const std::
     CAIRN_RETURN_IF_ERROR(CheckVersionRemovable(current.lock, now, bypass_governance));
     batch.Delete(object_key);
     Discard(current, batch, garbage);
+    usage.Live(current, -1);
     live = false;
   } else {
     for (const auto& [index_key, value] : history) {
@@ -130,6 +136,7 @@ Status LocalStoreImpl::StageVersionDelete(const std::string& bucket, const std::
       CAIRN_RETURN_IF_ERROR(CheckVersionRemovable(old.lock, now, bypass_governance));
       batch.Delete(index_key);
       Discard(old, batch, garbage);
+      usage.History(old, -1);
       result->delete_marker = old.delete_marker;
       removed_key = index_key;
       break;
@@ -145,6 +152,8 @@ Status LocalStoreImpl::StageVersionDelete(const std::string& bucket, const std::
     if (!newest.delete_marker) {
       batch.Delete(index_key);
       batch.Put(object_key, value);
+      usage.History(newest, -1);
+      usage.Live(newest, +1);
     }
     break;
   }

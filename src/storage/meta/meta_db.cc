@@ -3,6 +3,7 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/merge_operator.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
@@ -40,6 +41,26 @@ Status FromRocks(const rocksdb::Status& s) {
   return Status(code, "metadata: " + s.ToString());
 }
 
+// The one merge operator of the database: AddCounters' field-wise sum. Associative, so RocksDB
+// may fold operands in any grouping (memtable, compaction, read).
+class CounterAddOperator final : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
+             std::string* new_value, rocksdb::Logger*) const override {
+    std::vector<int64_t> sum =
+        existing != nullptr ? DecodeCounters(ToView(*existing)) : std::vector<int64_t>();
+    std::vector<int64_t> add = DecodeCounters(ToView(value));
+    if (sum.size() < add.size()) sum.resize(add.size(), 0);
+    for (size_t i = 0; i < add.size(); ++i) {
+      // Wrapping add: defined behaviour whatever the stored bytes say.
+      sum[i] = static_cast<int64_t>(static_cast<uint64_t>(sum[i]) + static_cast<uint64_t>(add[i]));
+    }
+    *new_value = EncodeCounters(sum);
+    return true;
+  }
+  const char* Name() const override { return "cairn.CounterAdd"; }
+};
+
 rocksdb::Options MakeOptions(const MetaOptions& o) {
   rocksdb::Options options;
   options.create_if_missing = true;
@@ -54,6 +75,9 @@ rocksdb::Options MakeOptions(const MetaOptions& o) {
   options.keep_log_file_num = 3;
   options.max_log_file_size = 4 << 20;
   options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  options.merge_operator = std::make_shared<CounterAddOperator>();
+  // Folds a hot counter's operands in the memtable, so reading it never merges more than this.
+  options.max_successive_merges = 64;
 
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(o.block_cache_bytes);
@@ -75,6 +99,9 @@ void WriteBatch::Put(std::string_view key, std::string_view value) {
   rep_->Put(ToSlice(key), ToSlice(value)).PermitUncheckedError();
 }
 void WriteBatch::Delete(std::string_view key) { rep_->Delete(ToSlice(key)).PermitUncheckedError(); }
+void WriteBatch::AddCounters(std::string_view key, const std::vector<int64_t>& deltas) {
+  rep_->Merge(ToSlice(key), ToSlice(EncodeCounters(deltas))).PermitUncheckedError();
+}
 size_t WriteBatch::count() const { return static_cast<size_t>(rep_->Count()); }
 
 struct Iterator::Bound {
@@ -224,6 +251,28 @@ std::unique_ptr<Iterator> MetaDb::NewIterator(std::string upper_bound,
 }
 
 uint64_t MetaDb::IteratorStepsForTest() { return g_iterator_steps.load(); }
+
+std::string EncodeCounters(const std::vector<int64_t>& counters) {
+  std::string out;
+  out.reserve(counters.size() * 8);
+  for (int64_t v : counters) {
+    auto u = static_cast<uint64_t>(v);
+    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((u >> (8 * i)) & 0xff));
+  }
+  return out;
+}
+
+std::vector<int64_t> DecodeCounters(std::string_view value) {
+  std::vector<int64_t> out(value.size() / 8);
+  for (size_t f = 0; f < out.size(); ++f) {
+    uint64_t u = 0;
+    for (int i = 0; i < 8; ++i) {
+      u |= static_cast<uint64_t>(static_cast<unsigned char>(value[f * 8 + i])) << (8 * i);
+    }
+    out[f] = static_cast<int64_t>(u);
+  }
+  return out;
+}
 
 std::string PrefixSuccessor(std::string_view prefix) {
   std::string s(prefix);

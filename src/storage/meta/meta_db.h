@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 
@@ -48,6 +49,10 @@ class WriteBatch {
 
   void Put(std::string_view key, std::string_view value);
   void Delete(std::string_view key);
+  // Adds `deltas` field by field to the counter vector stored at `key` (absent: all zero),
+  // atomically with the rest of the batch and without reading it: concurrent batches adding to
+  // one key need no lock between them. See EncodeCounters.
+  void AddCounters(std::string_view key, const std::vector<int64_t>& deltas);
   size_t count() const;
 
  private:
@@ -133,6 +138,13 @@ class MetaDb {
   rocksdb::DB* db_;
   std::unique_ptr<ValueCache> cache_;
 };
+
+// Counter vectors: the value of a key written by AddCounters is a sequence of little-endian
+// 64-bit signed integers (fixed64 each). A stored vector shorter than the deltas is padded with
+// zeros, so a field added later starts at zero; trailing bytes short of a whole field are ignored
+// (a counter merge never fails, so a bad value can never stop a compaction).
+std::string EncodeCounters(const std::vector<int64_t>& counters);
+std::vector<int64_t> DecodeCounters(std::string_view value);
 
 // The smallest key greater than every key that starts with `prefix` (the last byte incremented
 // with carry), or "" when there is none (the prefix is empty or all 0xff bytes).

@@ -115,6 +115,19 @@ class FakeObjectStore final : public storage::ObjectStore {
     }
     return result;
   }
+  // The counters a real store keeps, from the same objects (all current, unversioned).
+  Result<storage::BucketUsage> GetBucketUsage(const std::string& bucket) override {
+    auto it = buckets.find(bucket);
+    if (it == buckets.end()) return Status(Code::kNoSuchBucket, bucket);
+    storage::BucketUsage usage;
+    for (const storage::ObjectInfo& object : it->second) {
+      ++usage.objects;
+      ++usage.versions;
+      usage.bytes += object.size;
+      usage.current_bytes += object.size;
+    }
+    return usage;
+  }
 
  private:
   static Status Unsupported() { return Status(Code::kNotImplemented, "fake"); }

@@ -105,13 +105,14 @@ TEST(RecoveryTest, LeftoversAreSweptAtOpen) {
   EXPECT_EQ(*GetString(*store, "b", "kept"), kept);
   store.reset();
 
-  // The sweep's records are gone too.
+  // The sweep's records are gone too; the bucket's usage counters and their marker stay.
   auto db = meta::MetaDb::Open(dir.path() + "/.cairn/meta", {});
   ASSERT_TRUE(db.ok());
   auto it = (*db)->NewIterator();
   std::vector<std::string> keys;
   for (it->Seek(""); it->Valid(); it->Next()) keys.emplace_back(it->key());
-  EXPECT_EQ(keys, (std::vector<std::string>{"b/b", std::string(kFormatKey), "o/b/kept"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"b/b", "c/b", std::string(kFormatKey), "m/usage",
+                                            "o/b/kept"}));
 }
 
 TEST(RecoveryTest, UnknownFormatIsRefused) {
