@@ -65,6 +65,38 @@ class ProtocolTest(CairnTestCase):
         finally:
             conn.close()
 
+    def test_expect_continue_on_an_empty_body_gets_the_interim_answer(self):
+        """Expect: 100-continue with Content-Length: 0 is answered "100 Continue" and then the
+        final answer, on a connection that stays usable (botocore needs the 100, see below)."""
+        path = f"/{self.bucket}/empty-expect"
+        headers = self.signed_headers("PUT", path, b"", extra={"Expect": "100-continue"})
+        lines = [f"PUT {path} HTTP/1.1"] + [f"{k}: {v}" for k, v in headers.items()]
+        raw = ("\r\n".join(lines + ["Content-Length: 0", "", ""])).encode()
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as sock:
+            sock.sendall(raw)
+            got = b""
+            while got.count(b"\r\n\r\n") < 2:
+                chunk = sock.recv(4096)
+                self.assertTrue(chunk, got)
+                got += chunk
+            self.assertTrue(got.startswith(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"),
+                            got)
+        self.assertEqual(self.s3.get_object(Bucket=self.bucket, Key="empty-expect")["Body"].read(),
+                         b"")
+
+    def test_boto3_put_after_an_empty_put_does_not_stall(self):
+        # botocore keeps the status line of a final answer given without "100 Continue" for the
+        # connection's next Expect request and then misreads that reply: the next PUT waited for
+        # the server's idle timeout (30 s). A 5 s read timeout and no retries make a stall fail.
+        client = self.server.client(read_timeout=5)  # the harness sets no retries
+        for i in range(3):
+            start = time.monotonic()
+            client.put_object(Bucket=self.bucket, Key=f"empty-{i}", Body=b"")
+            client.put_object(Bucket=self.bucket, Key=f"after-empty-{i}", Body=b"ten bytes!")
+            self.assertLess(time.monotonic() - start, 4)
+        self.assertEqual(client.get_object(Bucket=self.bucket, Key="after-empty-2")["Body"].read(),
+                         b"ten bytes!")
+
     def test_many_requests_on_one_connection(self):
         conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
         try:
