@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 
 import { chromium } from "playwright-core";
 
-import { CairnServer, consoleCall, launchBrowser, newPage, ROOT_PASSWORD, ROOT_USER, shotBoth, signIn } from "./harness.mjs";
+import { CairnServer, consoleCall, newPage, shotBoth, signIn, openRootConsole } from "./harness.mjs";
 
 describe("administration pages", { timeout: 120_000 }, () => {
   let server;
@@ -39,10 +39,7 @@ describe("administration pages", { timeout: 120_000 }, () => {
 
   before(async () => {
     server = await new CairnServer().start();
-    browser = await launchBrowser(chromium);
-    page = await newPage(browser, dialogs);
-    await signIn(page, server, ROOT_USER, ROOT_PASSWORD);
-    await page.getByRole("heading", { name: "Buckets" }).waitFor();
+    ({ browser, page } = await openRootConsole(chromium, server, dialogs));
   });
 
   after(async () => {

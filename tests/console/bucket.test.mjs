@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 
 import { chromium } from "playwright-core";
 
-import { CairnServer, consoleCall, launchBrowser, newPage, ROOT_PASSWORD, ROOT_USER, shotBoth, signIn } from "./harness.mjs";
+import { CairnServer, consoleCall, ROOT_PASSWORD, ROOT_USER, shotBoth, openRootConsole } from "./harness.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BUCKET = "settings-e2e";
@@ -65,10 +65,7 @@ describe("bucket settings and object details", { timeout: 120_000 }, () => {
     const out = execFileSync("python3", [path.join(HERE, "s3put.py"), server.endpoint, ROOT_USER, ROOT_PASSWORD, BUCKET, "data/report.csv", src, "text/csv"], { timeout: 60_000 });
     crc32 = JSON.parse(out.toString()).crc32;
     assert.ok(crc32, "boto3 sent a CRC32 and the server echoed it");
-    browser = await launchBrowser(chromium);
-    page = await newPage(browser, dialogs);
-    await signIn(page, server, ROOT_USER, ROOT_PASSWORD);
-    await page.getByRole("heading", { name: "Buckets" }).waitFor();
+    ({ browser, page } = await openRootConsole(chromium, server, dialogs));
   });
 
   after(async () => {

@@ -186,6 +186,23 @@ export async function signIn(page, server, user, secret) {
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
+/**
+ * A browser with one page signed in to `server`'s console as root, showing the Buckets page:
+ * {browser, page}. The browser is closed again if signing in fails, so no Chromium is left.
+ */
+export async function openRootConsole(chromium, server, dialogs = []) {
+  const browser = await launchBrowser(chromium);
+  try {
+    const page = await newPage(browser, dialogs);
+    await signIn(page, server, ROOT_USER, ROOT_PASSWORD);
+    await page.getByRole("heading", { name: "Buckets" }).waitFor();
+    return { browser, page };
+  } catch (e) {
+    await browser.close().catch(() => undefined);
+    throw e;
+  }
+}
+
 /** A call through the console's own endpoints from the signed-in page: {status, body}. */
 export async function consoleCall(page, method, url, body) {
   return page.evaluate(

@@ -10,7 +10,7 @@ import { after, before, describe, it } from "node:test";
 
 import { chromium } from "playwright-core";
 
-import { CairnServer, consoleCall, launchBrowser, newPage, ROOT_PASSWORD, ROOT_USER, shotBoth, signIn } from "./harness.mjs";
+import { CairnServer, consoleCall, newPage, ROOT_PASSWORD, ROOT_USER, shotBoth, signIn, openRootConsole } from "./harness.mjs";
 import { objectPath, s3Client } from "./s3sign.mjs";
 
 const BUCKET = "lifecycle-e2e";
@@ -52,10 +52,7 @@ describe("lifecycle rules in the console", { timeout: 180_000 }, () => {
     server = await new CairnServer().start();
     s3 = s3Client(server.endpoint, ROOT_USER, ROOT_PASSWORD);
     assert.equal((await s3("PUT", objectPath(BUCKET))).status, 200);
-    browser = await launchBrowser(chromium);
-    page = await newPage(browser, dialogs);
-    await signIn(page, server, ROOT_USER, ROOT_PASSWORD);
-    await page.getByRole("heading", { name: "Buckets" }).waitFor();
+    ({ browser, page } = await openRootConsole(chromium, server, dialogs));
   });
 
   after(async () => {

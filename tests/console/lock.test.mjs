@@ -11,7 +11,7 @@ import { after, before, describe, it } from "node:test";
 
 import { chromium } from "playwright-core";
 
-import { CairnServer, launchBrowser, newPage, ROOT_PASSWORD, ROOT_USER, shotBoth, signIn } from "./harness.mjs";
+import { CairnServer, ROOT_PASSWORD, ROOT_USER, shotBoth, openRootConsole } from "./harness.mjs";
 import { objectPath, s3Client } from "./s3sign.mjs";
 
 const LOCKED = "lock-e2e";
@@ -77,10 +77,7 @@ describe("object lock in the console", { timeout: 180_000 }, () => {
   before(async () => {
     server = await new CairnServer().start();
     s3 = s3Client(server.endpoint, ROOT_USER, ROOT_PASSWORD);
-    browser = await launchBrowser(chromium);
-    page = await newPage(browser, dialogs);
-    await signIn(page, server, ROOT_USER, ROOT_PASSWORD);
-    await page.getByRole("heading", { name: "Buckets" }).waitFor();
+    ({ browser, page } = await openRootConsole(chromium, server, dialogs));
   });
 
   after(async () => {

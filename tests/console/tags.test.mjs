@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 
 import { chromium } from "playwright-core";
 
-import { CairnServer, consoleCall, launchBrowser, newPage, ROOT_PASSWORD, ROOT_USER, shotBoth, signIn } from "./harness.mjs";
+import { CairnServer, consoleCall, newPage, ROOT_PASSWORD, ROOT_USER, shotBoth, signIn, openRootConsole } from "./harness.mjs";
 import { objectPath, parseTags, parseVersions, s3Client } from "./s3sign.mjs";
 
 const BUCKET = "tags-e2e";
@@ -66,10 +66,7 @@ describe("tags in the console", { timeout: 180_000 }, () => {
     for (const body of ["a,b\n1,2\n", "a,b\n3,4\n"]) assert.equal((await s3("PUT", objectPath(BUCKET, KEY), { body })).status, 200);
     const versions = parseVersions((await s3("GET", objectPath(BUCKET), { query: { versions: "" } })).text);
     [latestId, oldId] = versions.map((v) => v.versionId);
-    browser = await launchBrowser(chromium);
-    page = await newPage(browser);
-    await signIn(page, server, ROOT_USER, ROOT_PASSWORD);
-    await page.getByRole("heading", { name: "Buckets" }).waitFor();
+    ({ browser, page } = await openRootConsole(chromium, server));
   });
 
   after(async () => {
