@@ -173,13 +173,23 @@ class CairnServer:
         return self.proc
 
     def start(self, timeout: float = READY_TIMEOUT) -> "CairnServer":
-        self.spawn()
-        try:
-            self.wait_ready(timeout)
-        except Exception:
-            self.stop()
-            raise
-        return self
+        # free_port() only finds ports free at that moment: on a shared machine another process
+        # may bind one before cairn does. When we chose the ports, choose again (bounded).
+        for attempt in range(3):
+            log_start = self.log_path.stat().st_size if self.log_path.exists() else 0
+            self.spawn()
+            try:
+                self.wait_ready(timeout)
+                return self
+            except Exception:
+                self.stop()
+                with open(self.log_path, "rb") as f:
+                    f.seek(log_start)
+                    taken = b"Address already in use" in f.read()
+                if not (taken and self.pass_address and attempt < 2):
+                    raise
+                self.port, self.console_port = free_port(), free_port()
+        raise AssertionError("unreachable")
 
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> None:
         deadline = time.monotonic() + timeout
