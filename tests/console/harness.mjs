@@ -68,7 +68,20 @@ export class CairnServer {
     return Buffer.concat(this.log).toString("utf8").split("\n").slice(-lines).join("\n");
   }
 
+  // freePort() only finds ports free at that moment: on a shared machine another process may
+  // bind one before cairn does. Then choose again (bounded).
   async start() {
+    for (let attempt = 0; ; ++attempt) {
+      try {
+        return await this.startOnce();
+      } catch (e) {
+        if (attempt >= 2 || !String(e.message).includes("Address already in use")) throw e;
+        this.exit = null;
+      }
+    }
+  }
+
+  async startOnce() {
     const bin = process.env.CAIRN_BIN || path.join(REPO, "build", "cairn");
     accessSync(bin, fsConstants.X_OK);
     this.port = await freePort();

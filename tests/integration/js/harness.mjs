@@ -114,7 +114,20 @@ export class CairnServer {
     return `---- cairn log tail (${this.endpoint}) ----\n${text}\n------------------------`;
   }
 
+  // freePort() only finds ports free at that moment: on a shared machine another process may
+  // bind one before cairn does. Then choose again (bounded).
   async start() {
+    for (let attempt = 0; ; ++attempt) {
+      try {
+        return await this.startOnce();
+      } catch (e) {
+        if (attempt >= 2 || !String(e.message).includes("Address already in use")) throw e;
+        this.exit = null;
+      }
+    }
+  }
+
+  async startOnce() {
     const bin = cairnBin();
     try {
       accessSync(bin, fsConstants.X_OK);
