@@ -15,6 +15,8 @@ command -v node >/dev/null || packages+=(nodejs npm)
 if [[ "${1:-}" == "--test" ]]; then
   # Integration tests, crash test and benchmarks: reference servers and tools.
   packages+=(nginx-light fio curl procps)
+  # tests/integration/test_acl.py: s3cmd, as apps run it (s3cmd setacl --acl-public).
+  packages+=(s3cmd)
   # Example applications (examples/): PostgreSQL and Debian's Python drivers for /usr/bin/python3.
   packages+=(postgresql python3-psycopg2 python3-boto3 python3-yaml)
   # tests/integration/madmin_payload.py: madmin's encrypted admin bodies (AES-GCM, ChaCha20,

@@ -61,6 +61,15 @@ Status WalkLocal(
   return Status::Ok();
 }
 
+bool IsCannedAcl(std::string_view name) {
+  for (std::string_view canned :
+       {"private", "public-read", "public-read-write", "authenticated-read", "bucket-owner-read",
+        "bucket-owner-full-control", "log-delivery-write"}) {
+    if (name == canned) return true;
+  }
+  return false;
+}
+
 Headers UploadHeaders(const Headers& attrs, std::string_view name) {
   Headers h = attrs;
   if (!h.Has("content-type")) {
@@ -79,11 +88,15 @@ Status MakeParents(const std::string& path) {
   return Status::Ok();
 }
 
-// Runs one job. `attrs` are the --attr headers (they replace metadata on server-side copies);
+// Runs one job. `given` are the --attr headers (they replace metadata on server-side copies);
+// `acl`, when set, is the canned ACL (--acl) every new object gets, uploads and copies alike;
 // `version_id`, when set, names the version of an object source.
-Status Execute(Context& ctx, const Job& job, const Headers& attrs, Progress& progress,
-               const std::string& version_id = {}) {
+Status Execute(Context& ctx, const Job& job, const Headers& given, Progress& progress,
+               const std::string& version_id = {}, const std::string& acl = {}) {
   ProgressFn fn = progress.Fn();
+  const bool replace = !given.empty();
+  Headers attrs = given;
+  if (!acl.empty()) attrs.Set("x-amz-acl", acl);
   if (job.dst.remote) {
     auto client = ctx.Client(job.dst);
     if (!client.ok()) return client.status();
@@ -112,17 +125,16 @@ Status Execute(Context& ctx, const Job& job, const Headers& attrs, Progress& pro
                         "copying one version of an object over 5 GiB is not supported yet");
         }
         Status s = client->CopyObject(job.src.bucket, job.src.key, job.dst.bucket, job.dst.key,
-                                      attrs, !attrs.empty(), version_id);
+                                      attrs, replace, version_id);
         if (s.ok()) progress.Add(job.size);
         return s;
       }
       if (tuning->Multipart(job.size)) {
         return client->CopyObjectMultipart(job.src.bucket, job.src.key, job.dst.bucket, job.dst.key,
-                                           attrs, !attrs.empty(), tuning->part_size,
-                                           tuning->threads, fn);
+                                           attrs, replace, tuning->part_size, tuning->threads, fn);
       }
       Status s = client->CopyObject(job.src.bucket, job.src.key, job.dst.bucket, job.dst.key, attrs,
-                                    !attrs.empty());
+                                    replace);
       if (s.ok()) progress.Add(job.size);
       return s;
     }
@@ -229,6 +241,7 @@ void RegisterCp(CLI::App& app) {
     bool recursive = false;
     std::string attr;
     std::string version_id;
+    std::string acl;
   };
   auto o = std::make_shared<CpOpts>();
   CLI::App* cmd = AddCommand(
@@ -239,7 +252,8 @@ void RegisterCp(CLI::App& app) {
       "  cairn cp -r ./site/ local/www/                   # a folder's contents\n"
       "  cairn cp --attr 'Cache-Control=max-age=60;owner=ana' a.txt local/docs/\n"
       "  pg_dump db | cairn cp - local/backup/db.sql      # from stdin\n"
-      "  cairn cp --version-id 3f9c... local/docs/a.pdf ./a-old.pdf",
+      "  cairn cp --version-id 3f9c... local/docs/a.pdf ./a-old.pdf\n"
+      "  cairn cp --acl public-read logo.png local/www/     # readable by anyone",
       [o](Context& ctx) {
         if (o->paths.size() < 2) {
           return ctx.out.Fail(Status(Code::kInvalidArgument, "give a SOURCE and a TARGET"));
@@ -248,6 +262,12 @@ void RegisterCp(CLI::App& app) {
         if (!s.ok()) return ctx.out.Fail(s);
         auto attrs = ParseAttributes(o->attr);
         if (!attrs.ok()) return ctx.out.Fail(attrs.status());
+        if (!o->acl.empty() && !IsCannedAcl(o->acl)) {
+          return ctx.out.Fail(Status(Code::kInvalidArgument,
+                                     "--acl takes a canned ACL: private, public-read, "
+                                     "public-read-write, authenticated-read, bucket-owner-read, "
+                                     "bucket-owner-full-control, log-delivery-write"));
+        }
         std::vector<std::string> sources(o->paths.begin(), o->paths.end() - 1);
         const std::string& dst_arg = o->paths.back();
         if (!o->version_id.empty()) {
@@ -273,7 +293,7 @@ void RegisterCp(CLI::App& app) {
         Progress progress(ctx.out.ProgressWanted(), total);
         int rc = 0;
         for (const auto& job : jobs) {
-          s = Execute(ctx, job, *attrs, progress, o->version_id);
+          s = Execute(ctx, job, *attrs, progress, o->version_id, o->acl);
           if (!s.ok()) {
             progress.Finish();
             rc = ctx.out.Fail(s, Show(job.src));
@@ -292,6 +312,7 @@ void RegisterCp(CLI::App& app) {
   cmd->add_flag("-r,--recursive", o->recursive, "copy folders and prefixes");
   cmd->add_option("--attr", o->attr, "metadata \"key=value;key2=value2\" for the new objects");
   cmd->add_option("--version-id", o->version_id, "copy this version of the source object");
+  cmd->add_option("--acl", o->acl, "canned ACL for the new objects (public-read, private, ...)");
 }
 
 struct Entry {

@@ -631,9 +631,10 @@ Status S3Client::CopyObjectMultipart(std::string_view src_bucket, std::string_vi
   }
   std::string upload_id;
   {
-    CAIRN_ASSIGN_OR_RETURN(upload_id,
-                           CreateMultipartUpload(dst_bucket, dst_key,
-                                                 replace_metadata ? headers : src.stored_headers));
+    Headers create = replace_metadata ? headers : src.stored_headers;
+    // The copy's ACL is the request's, whether or not its metadata is replaced.
+    if (auto acl = headers.Get("x-amz-acl")) create.Set("x-amz-acl", *acl);
+    CAIRN_ASSIGN_OR_RETURN(upload_id, CreateMultipartUpload(dst_bucket, dst_key, create));
   }
   std::vector<std::string> etags(parts.size());
   std::atomic<size_t> next{0};

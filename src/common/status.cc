@@ -64,6 +64,12 @@ std::string_view CodeName(Code code) {
     case Code::kObjectLockConfigurationNotFound: return "ObjectLockConfigurationNotFound";
     case Code::kNoSuchObjectLockConfiguration: return "NoSuchObjectLockConfiguration";
     case Code::kNoSuchLifecycleConfiguration: return "NoSuchLifecycleConfiguration";
+    case Code::kMalformedACLError: return "MalformedACLError";
+    case Code::kUnresolvableGrantByEmailAddress: return "UnresolvableGrantByEmailAddress";
+    case Code::kAccessControlListNotSupported: return "AccessControlListNotSupported";
+    case Code::kInvalidBucketAclWithObjectOwnership: return "InvalidBucketAclWithObjectOwnership";
+    case Code::kOwnershipControlsNotFound: return "OwnershipControlsNotFoundError";
+    case Code::kNoSuchPublicAccessBlockConfiguration: return "NoSuchPublicAccessBlockConfiguration";
     case Code::kNoSuchUser: return "NoSuchUser";
     case Code::kNoSuchGroup: return "NoSuchGroup";
     case Code::kNoSuchPolicy: return "NoSuchPolicy";

@@ -78,6 +78,13 @@ enum class Code {
   kObjectLockConfigurationNotFound,  // GetObjectLockConfiguration on a bucket without lock
   kNoSuchObjectLockConfiguration,    // GetObjectRetention/LegalHold on a version without one
   kNoSuchLifecycleConfiguration,     // GetBucketLifecycleConfiguration on a bucket without one
+  // ACLs, ownership controls, public access block (docs/acl.md).
+  kMalformedACLError,                     // an AccessControlPolicy body that does not validate
+  kUnresolvableGrantByEmailAddress,       // a grant by e-mail address (no account has one here)
+  kAccessControlListNotSupported,         // an ACL set on a bucket whose ACLs are disabled
+  kInvalidBucketAclWithObjectOwnership,   // BucketOwnerEnforced with a bucket ACL granting others
+  kOwnershipControlsNotFound,             // GetBucketOwnershipControls on a bucket without them
+  kNoSuchPublicAccessBlockConfiguration,  // GetPublicAccessBlock on a bucket without one
   // IAM records (iam/, reported by the admin API).
   kNoSuchUser,
   kNoSuchGroup,

@@ -16,9 +16,10 @@ namespace cairn::iam {
 
 struct AccessRequest {
   const auth::Identity* identity = nullptr;
-  std::string_view action;  // "s3:GetObject"
-  std::string_view bucket;  // "" for account-level actions (ListAllMyBuckets)
-  std::string_view key;     // "" for bucket-level actions
+  std::string_view action;      // "s3:GetObject"
+  std::string_view bucket;      // "" for account-level actions (ListAllMyBuckets)
+  std::string_view key;         // "" for bucket-level actions
+  std::string_view version_id;  // the version an object request names ("" = the latest)
   std::string_view remote_ip;
   bool secure_transport = false;
   // Request-specific condition keys the caller knows: s3:prefix, s3:delimiter, s3:max-keys,

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "common/time.h"
+#include "iam/acl.h"
 
 namespace cairn::iam {
 
@@ -131,8 +132,47 @@ bool PolicyAuthorizer::IsAllowed(const AccessRequest& request) const {
   policy::Decision bucket_decision = policy::Decision::kNoMatch;
   if (bucket_policy) bucket_decision = policy::Evaluate(*bucket_policy, evaluated);
   if (bucket_decision == policy::Decision::kExplicitDeny) return false;
-  return identity_decision == policy::Decision::kAllow ||
-         bucket_decision == policy::Decision::kAllow;
+  if (identity_decision == policy::Decision::kAllow) return true;
+
+  // The bucket's access settings matter only from here: for a public policy's Allow to an
+  // anonymous caller (RestrictPublicBuckets), and for the ACLs.
+  std::optional<storage::BucketInfo> bucket;
+  if (store_ != nullptr && !request.bucket.empty()) {
+    if (auto found = store_->GetBucket(std::string(request.bucket)); found.ok()) {
+      bucket = std::move(found).value();
+    }
+  }
+  if (bucket_decision == policy::Decision::kAllow) {
+    // RestrictPublicBuckets: a public policy admits only users of the bucket owner's account
+    // (every key of this server), never anonymous callers.
+    const auto& block = bucket ? bucket->access.public_access_block : std::nullopt;
+    if (!(identity.anonymous && block && block->restrict_public_buckets &&
+          policy::IsPublic(*bucket_policy))) {
+      return true;
+    }
+  }
+  return bucket && AclAdmits(request, *bucket);
+}
+
+bool PolicyAuthorizer::AclAdmits(const AccessRequest& request,
+                                 const storage::BucketInfo& bucket) const {
+  std::optional<AclNeed> need = AclNeedFor(request.action);
+  if (!need) return false;
+  // BucketOwnerEnforced: ACLs are disabled, stored ones count for nothing.
+  if (bucket.access.ownership == storage::ObjectOwnership::kBucketOwnerEnforced) return false;
+  const bool ignore_public =
+      bucket.access.public_access_block && bucket.access.public_access_block->ignore_public_acls;
+  // The root user, the one caller acting as the account, was admitted before any ACL is read;
+  // the callers left are anonymous or IAM users (AclCaller::account_id stays empty).
+  AclCaller caller;
+  caller.anonymous = request.identity->anonymous;
+  if (need->resource == AclResource::kBucket) {
+    return AclGrants(bucket.access.acl, need->permission, caller, ignore_public);
+  }
+  if (request.key.empty()) return false;
+  Result<storage::ObjectInfo> object = store_->HeadObject(
+      std::string(request.bucket), std::string(request.key), std::string(request.version_id));
+  return object.ok() && AclGrants(object->acl, need->permission, caller, ignore_public);
 }
 
 }  // namespace cairn::iam

@@ -86,6 +86,7 @@ Status AuthorizeCopySource(const RequestContext& ctx, const CopySource& source) 
       AccessFor(ctx.request, ctx.query, ctx.identity,
                 source.version_id.empty() ? "s3:GetObject" : "s3:GetObjectVersion", source.bucket,
                 source.key);
+  access.version_id = source.version_id;  // the source's ACL is the one that may admit the read
   AddExistingTagLookup(ctx.store, source.bucket, source.key, source.version_id, access);
   if (!ctx.authorizer.IsAllowed(access)) return Status(Code::kAccessDenied, "Access Denied.");
   return Status::Ok();
@@ -132,6 +133,7 @@ iam::AccessRequest AccessFor(const http::Request& request, const Query& query,
   access.action = action;
   access.bucket = bucket;
   access.key = key;
+  if (!key.empty()) access.version_id = query.Get("versionId").value_or("");
   access.remote_ip = request.remote_ip;
   access.secure_transport = request.secure;
   for (const char* name : {"prefix", "delimiter", "max-keys"}) {
@@ -256,6 +258,16 @@ Status Dispatch(RequestContext& ctx) {
     case Operation::kGetObjectRetention: return GetObjectRetention(ctx);
     case Operation::kPutObjectLegalHold: return PutObjectLegalHold(ctx);
     case Operation::kGetObjectLegalHold: return GetObjectLegalHold(ctx);
+    case Operation::kGetBucketAcl: return GetBucketAcl(ctx);
+    case Operation::kPutBucketAcl: return PutBucketAcl(ctx);
+    case Operation::kGetObjectAcl: return GetObjectAcl(ctx);
+    case Operation::kPutObjectAcl: return PutObjectAcl(ctx);
+    case Operation::kGetBucketOwnershipControls: return GetBucketOwnershipControls(ctx);
+    case Operation::kPutBucketOwnershipControls: return PutBucketOwnershipControls(ctx);
+    case Operation::kDeleteBucketOwnershipControls: return DeleteBucketOwnershipControls(ctx);
+    case Operation::kGetPublicAccessBlock: return GetPublicAccessBlock(ctx);
+    case Operation::kPutPublicAccessBlock: return PutPublicAccessBlock(ctx);
+    case Operation::kDeletePublicAccessBlock: return DeletePublicAccessBlock(ctx);
     case Operation::kPreflight:  // answered in Handle before authentication
     case Operation::kUnsupported: break;
   }

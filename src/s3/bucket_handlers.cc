@@ -2,12 +2,41 @@
 // GetBucketVersioning, PutBucketVersioning.
 #include "common/headers.h"
 #include "common/time.h"
+#include "s3/acl_xml.h"
 #include "s3/context.h"
 #include "s3/owner.h"
 #include "s3/request_xml.h"
 #include "s3/xml_writer.h"
 
 namespace cairn::s3 {
+
+namespace {
+// A new bucket's owner, ACL (x-amz-acl / x-amz-grant-*) and x-amz-object-ownership. ACLs stay
+// enabled unless the request disables them (docs/acl.md); a disabled bucket takes no ACL but
+// the owner's own (InvalidBucketAclWithObjectOwnership).
+Result<storage::BucketAccess> BucketAccessFromRequest(const RequestContext& ctx) {
+  storage::BucketAccess access;
+  const std::string owner = storage::kRootCanonicalId;  // every key acts for the root account
+  access.acl = storage::Acl::Private(owner);
+  if (auto name = ctx.request.headers.Get("x-amz-object-ownership")) {
+    std::optional<storage::ObjectOwnership> ownership = OwnershipFromName(*name);
+    if (!ownership) {
+      return Status(Code::kInvalidArgumentS3, "Invalid x-amz-object-ownership header");
+    }
+    access.ownership = *ownership;
+  }
+  CAIRN_ASSIGN_OR_RETURN(std::optional<storage::Acl> acl,
+                         AclFromHeaders(ctx.request.headers, owner, owner));
+  if (acl) {
+    if (access.ownership == storage::ObjectOwnership::kBucketOwnerEnforced &&
+        !AclAllowedWhenEnforced(*acl)) {
+      return Status(Code::kInvalidBucketAclWithObjectOwnership, "");
+    }
+    access.acl = std::move(*acl);
+  }
+  return access;
+}
+}  // namespace
 
 Status ListBuckets(RequestContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(std::vector<storage::BucketInfo> buckets, ctx.store.ListBuckets());
@@ -38,7 +67,8 @@ Status CreateBucket(RequestContext& ctx) {
   // RefuseUnsupported let only "true" or "false" through.
   const bool object_lock = EqualsIgnoreCase(
       ctx.request.headers.Get("x-amz-bucket-object-lock-enabled").value_or(""), "true");
-  CAIRN_RETURN_IF_ERROR(ctx.store.CreateBucket(bucket, region, object_lock));
+  CAIRN_ASSIGN_OR_RETURN(storage::BucketAccess access, BucketAccessFromRequest(ctx));
+  CAIRN_RETURN_IF_ERROR(ctx.store.CreateBucket(bucket, region, object_lock, access));
   Headers headers;
   headers.Add("location", "/" + bucket);
   return ctx.Reply(200, headers, "");

@@ -23,6 +23,15 @@ Status PutBucketPolicy(RequestContext& ctx) {
   }
   CAIRN_RETURN_IF_ERROR(body.status());
   if (body->empty()) return Status(Code::kMalformedPolicy, "Policies must be valid JSON.");
+  // BlockPublicPolicy: a public policy (iam::policy::IsPublic, AWS's definition) is refused.
+  CAIRN_ASSIGN_OR_RETURN(storage::BucketInfo bucket, ctx.store.GetBucket(ctx.route.bucket));
+  const auto& block = bucket.access.public_access_block;
+  if (block && block->block_public_policy) {
+    auto parsed = iam::policy::ParsePolicy(*body, {iam::policy::PolicyKind::kBucket});
+    if (parsed.ok() && iam::policy::IsPublic(*parsed)) {
+      return Status(Code::kAccessDenied, "Access Denied.");
+    }
+  }
   CAIRN_RETURN_IF_ERROR(policies->Put(ctx.route.bucket, *body));
   return ctx.ReplyEmpty(204);
 }

@@ -99,6 +99,23 @@ Status PutObjectRetention(RequestContext& ctx);
 Status GetObjectRetention(RequestContext& ctx);
 Status PutObjectLegalHold(RequestContext& ctx);
 Status GetObjectLegalHold(RequestContext& ctx);
+// ACLs, ownership controls, public access block (acl_handlers.cc, docs/acl.md).
+Status GetBucketAcl(RequestContext& ctx);
+Status PutBucketAcl(RequestContext& ctx);
+Status GetObjectAcl(RequestContext& ctx);
+Status PutObjectAcl(RequestContext& ctx);
+Status GetBucketOwnershipControls(RequestContext& ctx);
+Status PutBucketOwnershipControls(RequestContext& ctx);
+Status DeleteBucketOwnershipControls(RequestContext& ctx);
+Status GetPublicAccessBlock(RequestContext& ctx);
+Status PutPublicAccessBlock(RequestContext& ctx);
+Status DeletePublicAccessBlock(RequestContext& ctx);
+// The ACL a write (PutObject, CopyObject, CreateMultipartUpload, a POST form's `acl` field via
+// `headers`) gives its new version of `bucket`: the request's x-amz-acl / x-amz-grant-* as the
+// bucket's ownership and public access block allow them (AccessControlListNotSupported,
+// AccessDenied), else "private". Owner: the bucket owner (every writer acts for the one account).
+Result<storage::Acl> AclForNewObject(RequestContext& ctx, const std::string& bucket,
+                                     const Headers& headers);
 // Whether the request asks to bypass GOVERNANCE retention (x-amz-bypass-governance-retention:
 // true) and its caller is allowed s3:BypassGovernanceRetention on bucket/`key`. A request asking
 // without the right is not refused here: the lock refuses what it then cannot remove.

@@ -120,6 +120,20 @@ const S3ErrorInfo& ErrorInfoFor(Code code) {
                    "The specified object does not have a ObjectLock configuration")
     CAIRN_S3_ERROR(kNoSuchLifecycleConfiguration, "NoSuchLifecycleConfiguration", 404,
                    "The lifecycle configuration does not exist")
+    CAIRN_S3_ERROR(kMalformedACLError, "MalformedACLError", 400,
+                   "The XML you provided was not well-formed or did not validate against our "
+                   "published schema.")
+    CAIRN_S3_ERROR(kUnresolvableGrantByEmailAddress, "UnresolvableGrantByEmailAddress", 400,
+                   "The e-mail address you provided does not match any account on record.")
+    CAIRN_S3_ERROR(kAccessControlListNotSupported, "AccessControlListNotSupported", 400,
+                   "The bucket does not allow ACLs")
+    CAIRN_S3_ERROR(kInvalidBucketAclWithObjectOwnership, "InvalidBucketAclWithObjectOwnership", 400,
+                   "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced "
+                   "setting")
+    CAIRN_S3_ERROR(kOwnershipControlsNotFound, "OwnershipControlsNotFoundError", 404,
+                   "The bucket ownership controls were not found")
+    CAIRN_S3_ERROR(kNoSuchPublicAccessBlockConfiguration, "NoSuchPublicAccessBlockConfiguration",
+                   404, "The public access block configuration was not found")
     CAIRN_S3_ERROR(kInvalidStorageClass, "InvalidStorageClass", 400,
                    "The storage class you specified is not valid")
     // IAM codes, as MinIO's admin API names them (the admin API renders them as JSON).

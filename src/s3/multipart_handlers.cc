@@ -92,6 +92,8 @@ Status CreateMultipartUpload(RequestContext& ctx) {
     CAIRN_ASSIGN_OR_RETURN(options.tags, ParseTaggingHeader(*tagging));
   }
   CAIRN_ASSIGN_OR_RETURN(options.lock, LockFromHeaders(ctx.request.headers, Now()));
+  // Checked now too; the completed object gets it.
+  CAIRN_ASSIGN_OR_RETURN(options.acl, AclForNewObject(ctx, ctx.route.bucket, ctx.request.headers));
   CAIRN_ASSIGN_OR_RETURN(storage::UploadInfo upload, multipart->CreateMultipartUpload(
                                                          ctx.route.bucket, ctx.route.key, options));
   Headers headers;

@@ -111,6 +111,7 @@ Status PutObject(RequestContext& ctx) {
     CAIRN_ASSIGN_OR_RETURN(options.tags, ParseTaggingHeader(*tagging));
   }
   CAIRN_ASSIGN_OR_RETURN(options.lock, LockFromHeaders(ctx.request.headers, Now()));
+  CAIRN_ASSIGN_OR_RETURN(options.acl, AclForNewObject(ctx, ctx.route.bucket, ctx.request.headers));
   CAIRN_ASSIGN_OR_RETURN(
       storage::ObjectInfo info,
       ctx.store.PutObject(ctx.route.bucket, ctx.route.key, ctx.body, size, options));
@@ -186,6 +187,8 @@ Status CopyObject(RequestContext& ctx) {
   // The copy is a new version: its lock comes from this request's headers (or the destination's
   // default retention), never from the source, as AWS does.
   CAIRN_ASSIGN_OR_RETURN(options.lock, LockFromHeaders(ctx.request.headers, Now()));
+  // Likewise its ACL: the request's (private when it names none), never the source's.
+  CAIRN_ASSIGN_OR_RETURN(options.acl, AclForNewObject(ctx, ctx.route.bucket, ctx.request.headers));
   for (const auto& [alg, value] : src_info.checksums) options.checksums.emplace_back(alg, "");
   if (auto alg = ctx.request.headers.Get("x-amz-checksum-algorithm")) {
     options.checksums = {{ToLower(*alg), ""}};

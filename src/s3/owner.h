@@ -1,13 +1,14 @@
 #pragma once
 
 #include "s3/xml_writer.h"
+#include "storage/acl.h"
 
 namespace cairn::s3 {
 
-// The single owner of every bucket and object on a Cairn server, written as MinIO writes it so
-// clients that compare owner ids across calls see one account.
-inline constexpr char kOwnerId[] =
-    "02d6176db174dc93cb1b899f7c6078f08654445fe8cf1b6ce98d8855f66bdbf4";
+// The root account's canonical id, which owns every bucket (and every object, as all keys of this
+// server act for that one account), written as MinIO writes it so clients that compare owner ids
+// across calls see one account. Records store the owner (docs/acl.md); listings show this one.
+inline constexpr const char* kOwnerId = storage::kRootCanonicalId;
 inline constexpr char kOwnerDisplayName[] = "minio";
 
 inline void WriteOwner(XmlWriter& xml) {

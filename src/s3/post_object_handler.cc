@@ -168,6 +168,16 @@ Status PostObject(RequestContext& ctx) {
                      auth::FindPostField(post, "x-amz-object-lock-retain-until-date").value_or(""),
                      auth::FindPostField(post, "x-amz-object-lock-legal-hold").value_or(""),
                      Now()));
+  {
+    // The form's `acl` field is PUT's x-amz-acl; x-amz-grant-* fields are the grant headers.
+    Headers acl_fields;
+    if (auto acl = auth::FindPostField(post, "acl")) acl_fields.Add("x-amz-acl", *acl);
+    for (const char* name : {"x-amz-grant-read", "x-amz-grant-write", "x-amz-grant-read-acp",
+                             "x-amz-grant-write-acp", "x-amz-grant-full-control"}) {
+      if (auto grant = fields.Get(name)) acl_fields.Add(name, *grant);
+    }
+    CAIRN_ASSIGN_OR_RETURN(options.acl, AclForNewObject(ctx, ctx.route.bucket, acl_fields));
+  }
 
   uint64_t min = 0;
   uint64_t max = ctx.options.max_object_size;

@@ -52,6 +52,9 @@ Operation BucketOperation(std::string_view method, const Query& query) {
     if (query.Has("cors")) return Operation::kGetBucketCors;
     if (query.Has("object-lock")) return Operation::kGetObjectLockConfiguration;
     if (query.Has("lifecycle")) return Operation::kGetBucketLifecycle;
+    if (query.Has("acl")) return Operation::kGetBucketAcl;
+    if (query.Has("ownershipControls")) return Operation::kGetBucketOwnershipControls;
+    if (query.Has("publicAccessBlock")) return Operation::kGetPublicAccessBlock;
     if (HasUnsupportedSubresource(query)) return Operation::kUnsupported;
     auto list_type = query.Get("list-type");
     if (list_type && *list_type == "2") return Operation::kListObjectsV2;
@@ -65,6 +68,9 @@ Operation BucketOperation(std::string_view method, const Query& query) {
     if (query.Has("versioning")) return Operation::kPutBucketVersioning;
     if (query.Has("tagging")) return Operation::kPutBucketTagging;
     if (query.Has("object-lock")) return Operation::kPutObjectLockConfiguration;
+    if (query.Has("acl")) return Operation::kPutBucketAcl;
+    if (query.Has("ownershipControls")) return Operation::kPutBucketOwnershipControls;
+    if (query.Has("publicAccessBlock")) return Operation::kPutPublicAccessBlock;
     if (HasUnsupportedSubresource(query)) return Operation::kUnsupported;
     return Operation::kCreateBucket;
   }
@@ -73,6 +79,8 @@ Operation BucketOperation(std::string_view method, const Query& query) {
     if (query.Has("cors")) return Operation::kDeleteBucketCors;
     if (query.Has("lifecycle")) return Operation::kDeleteBucketLifecycle;
     if (query.Has("tagging")) return Operation::kDeleteBucketTagging;
+    if (query.Has("ownershipControls")) return Operation::kDeleteBucketOwnershipControls;
+    if (query.Has("publicAccessBlock")) return Operation::kDeletePublicAccessBlock;
     if (HasUnsupportedSubresource(query)) return Operation::kUnsupported;
     return Operation::kDeleteBucket;
   }
@@ -105,6 +113,11 @@ Operation ObjectOperation(std::string_view method, const Query& query, bool has_
   if (query.Has("retention")) {
     if (method == "GET") return Operation::kGetObjectRetention;
     if (method == "PUT") return Operation::kPutObjectRetention;
+    return Operation::kUnsupported;
+  }
+  if (query.Has("acl")) {
+    if (method == "GET") return Operation::kGetObjectAcl;
+    if (method == "PUT") return Operation::kPutObjectAcl;
     return Operation::kUnsupported;
   }
   if (query.Has("legal-hold")) {
@@ -231,7 +244,19 @@ std::string_view ActionFor(Operation operation) {
     case Operation::kGetObjectRetention: return "s3:GetObjectRetention";
     case Operation::kPutObjectLegalHold: return "s3:PutObjectLegalHold";
     case Operation::kGetObjectLegalHold: return "s3:GetObjectLegalHold";
-    case Operation::kPreflight: return "";  // never authorized: browsers send no credentials
+    case Operation::kGetBucketAcl: return "s3:GetBucketAcl";
+    case Operation::kPutBucketAcl: return "s3:PutBucketAcl";
+    case Operation::kGetObjectAcl: return "s3:GetObjectAcl";
+    case Operation::kPutObjectAcl: return "s3:PutObjectAcl";
+    case Operation::kGetBucketOwnershipControls: return "s3:GetBucketOwnershipControls";
+    case Operation::kPutBucketOwnershipControls: return "s3:PutBucketOwnershipControls";
+    case Operation::kDeleteBucketOwnershipControls:
+      return "s3:PutBucketOwnershipControls";  // as AWS: no action of its own
+    case Operation::kGetPublicAccessBlock: return "s3:GetBucketPublicAccessBlock";
+    case Operation::kPutPublicAccessBlock: return "s3:PutBucketPublicAccessBlock";
+    case Operation::kDeletePublicAccessBlock:
+      return "s3:PutBucketPublicAccessBlock";  // as AWS: no action of its own
+    case Operation::kPreflight: return "";     // never authorized: browsers send no credentials
     case Operation::kUnsupported: return "s3:*";
   }
   return "s3:*";
@@ -247,6 +272,8 @@ std::string_view ActionFor(Operation operation, bool names_version) {
       case Operation::kGetObjectTagging: return "s3:GetObjectVersionTagging";
       case Operation::kPutObjectTagging: return "s3:PutObjectVersionTagging";
       case Operation::kDeleteObjectTagging: return "s3:DeleteObjectVersionTagging";
+      case Operation::kGetObjectAcl: return "s3:GetObjectVersionAcl";
+      case Operation::kPutObjectAcl: return "s3:PutObjectVersionAcl";
       default: break;
     }
   }
@@ -302,6 +329,16 @@ std::string_view OperationName(Operation operation) {
     case Operation::kGetObjectRetention: return "GetObjectRetention";
     case Operation::kPutObjectLegalHold: return "PutObjectLegalHold";
     case Operation::kGetObjectLegalHold: return "GetObjectLegalHold";
+    case Operation::kGetBucketAcl: return "GetBucketAcl";
+    case Operation::kPutBucketAcl: return "PutBucketAcl";
+    case Operation::kGetObjectAcl: return "GetObjectAcl";
+    case Operation::kPutObjectAcl: return "PutObjectAcl";
+    case Operation::kGetBucketOwnershipControls: return "GetBucketOwnershipControls";
+    case Operation::kPutBucketOwnershipControls: return "PutBucketOwnershipControls";
+    case Operation::kDeleteBucketOwnershipControls: return "DeleteBucketOwnershipControls";
+    case Operation::kGetPublicAccessBlock: return "GetPublicAccessBlock";
+    case Operation::kPutPublicAccessBlock: return "PutPublicAccessBlock";
+    case Operation::kDeletePublicAccessBlock: return "DeletePublicAccessBlock";
     case Operation::kPreflight: return "Preflight";
     case Operation::kUnsupported: return "Unsupported";
   }

@@ -58,6 +58,16 @@ enum class Operation {
   kGetBucketLifecycle,
   kPutBucketLifecycle,
   kDeleteBucketLifecycle,
+  kGetBucketAcl,  // ACLs, ownership controls, public access block (acl_handlers.cc)
+  kPutBucketAcl,
+  kGetObjectAcl,
+  kPutObjectAcl,
+  kGetBucketOwnershipControls,
+  kPutBucketOwnershipControls,
+  kDeleteBucketOwnershipControls,
+  kGetPublicAccessBlock,
+  kPutPublicAccessBlock,
+  kDeletePublicAccessBlock,
   kPostObject,   // POST /bucket with a browser form; the form carries its own signature
   kPreflight,    // OPTIONS on anything: a CORS preflight, answered without authentication
   kUnsupported,  // a known S3 sub-resource Cairn does not serve yet: NotImplemented

@@ -162,8 +162,8 @@ int RunServer(const ServerConfig& config) {
   if (!bucket_cors.ok())
     return fail_start("cannot load CORS configurations from", bucket_cors.status());
   services.bucket_cors = std::move(bucket_cors).value();
-  services.authorizer =
-      std::make_unique<iam::PolicyAuthorizer>(*services.iam, *services.bucket_policies);
+  services.authorizer = std::make_unique<iam::PolicyAuthorizer>(
+      *services.iam, *services.bucket_policies, services.store.get());
   s3::ApiOptions api_options;
   api_options.domains = config.domains;
   api_options.region = config.region;

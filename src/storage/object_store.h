@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +22,7 @@
 #include "common/byte_source.h"
 #include "common/status.h"
 #include "common/time.h"
+#include "storage/acl.h"
 #include "storage/lifecycle.h"
 
 namespace cairn::storage {
@@ -59,6 +61,7 @@ struct BucketInfo {
   Versioning versioning = Versioning::kUnversioned;
   bool object_lock = false;  // lock enabled (for good: it is never disabled)
   DefaultRetention default_retention;
+  BucketAccess access;  // owner, ACL, ownership controls, public access block
 };
 
 // What a client set on an object and gets back verbatim: the standard representation headers
@@ -99,6 +102,7 @@ struct ObjectInfo {
   bool is_latest = true;  // set by ListObjectVersions; other calls return the version asked for
   Tags tags;
   ObjectLock lock;
+  Acl acl = Acl::Private();  // the version's owner and grants
 };
 
 // What DeleteObject did: the version it removed or the delete marker it wrote.
@@ -143,6 +147,8 @@ struct PutOptions {
   // The new version's retention and legal hold (x-amz-object-lock-*). A mode of kNone takes the
   // bucket's default retention. Anything set on a bucket without lock: kInvalidRequest.
   ObjectLock lock;
+  // The new version's owner and ACL, committed with it; for an upload, the completed object's.
+  Acl acl = Acl::Private();
 };
 
 struct DeleteOptions {
@@ -198,8 +204,10 @@ class ObjectStore {
   // kInvalidBucketName is the caller's job; the store takes names as given.
   // kBucketAlreadyOwnedByYou when it exists.
   // With `object_lock` the bucket is created versioned (Enabled) with lock enabled.
+  // `access` is the new bucket's owner, ACL and ownership setting, committed with it.
   virtual Status CreateBucket(const std::string& bucket, const std::string& region,
-                              bool object_lock = false) = 0;
+                              bool object_lock = false,
+                              const BucketAccess& access = BucketAccess()) = 0;
   // kNoSuchBucket, kBucketNotEmpty (objects). Multipart uploads in progress do not keep the
   // bucket: they are aborted along with it (as `aws s3 rb --force` expects).
   virtual Status DeleteBucket(const std::string& bucket) = 0;
@@ -259,6 +267,15 @@ class ObjectStore {
   // id as ObjectInfo shows it. Errors as HeadObject's.
   virtual Result<std::string> SetObjectTags(const std::string& bucket, const std::string& key,
                                             const std::string& version_id, const Tags& tags) = 0;
+  // Changes a bucket's access settings (ACL, ownership controls, public access block) atomically:
+  // `change` sees the current ones and may refuse (its error is returned, nothing changes).
+  // kNoSuchBucket.
+  virtual Status UpdateBucketAccess(const std::string& bucket,
+                                    const std::function<Status(BucketAccess&)>& change) = 0;
+  // Replaces a version's ACL (latest when `version_id` is ""); returns the version's id as
+  // ObjectInfo shows it. Errors as HeadObject's.
+  virtual Result<std::string> SetObjectAcl(const std::string& bucket, const std::string& key,
+                                           const std::string& version_id, const Acl& acl) = 0;
   // Replaces a bucket's tag set (empty: none). kNoSuchBucket.
   virtual Status SetBucketTags(const std::string& bucket, const Tags& tags) = 0;
   virtual Result<Tags> GetBucketTags(const std::string& bucket) = 0;

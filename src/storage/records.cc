@@ -17,20 +17,30 @@ using meta::PutVarint32;
 using meta::PutVarint64;
 
 namespace {
-constexpr uint8_t kBucketRecordVersion = 3;  // 1: created + region; 2: + versioning, tags
-constexpr uint8_t kObjectRecordVersion = 2;  // 1: before versions and tags
-constexpr uint8_t kUploadRecordVersion = 2;  // 1: before tags
+constexpr uint8_t kBucketRecordVersion = 3;     // 1: created + region; 2: + versioning, tags
+constexpr uint8_t kObjectRecordVersion = 2;     // 1: before versions and tags
+constexpr uint8_t kUploadRecordVersion = 2;     // 1: before tags
+constexpr uint8_t kUploadRecordVersionAcl = 3;  // 2 + a lock byte and an ACL (non-default ACL)
 constexpr uint8_t kPartRecordVersion = 1;
 constexpr uint8_t kFlagInline = 0x01;
 constexpr uint8_t kFlagMultipart = 0x02;
 constexpr uint8_t kFlagNullVersion = 0x04;   // format 2
 constexpr uint8_t kFlagDeleteMarker = 0x08;  // format 2
 constexpr uint8_t kFlagLock = 0x10;          // format 2: a lock block follows the tags
+constexpr uint8_t kFlagAcl = 0x20;           // format 2: an ACL block follows (the lock block)
 constexpr uint8_t kKnownFlags =
-    kFlagInline | kFlagMultipart | kFlagNullVersion | kFlagDeleteMarker | kFlagLock;
+    kFlagInline | kFlagMultipart | kFlagNullVersion | kFlagDeleteMarker | kFlagLock | kFlagAcl;
 // Optional sections after a bucket record's tags: a section id byte, then its length-prefixed
 // body. Unknown ids are skipped, so later sections can be added in any order.
 constexpr uint8_t kBucketSectionObjectLock = 1;
+constexpr uint8_t kBucketSectionAccess = 2;  // owner, ACL, ownership, public access block
+// S3 allows 100 grants per ACL; more means a corrupt count.
+constexpr uint32_t kMaxStoredGrants = 100;
+constexpr uint8_t kPabPresent = 0x01;
+constexpr uint8_t kPabBlockAcls = 0x02;
+constexpr uint8_t kPabIgnoreAcls = 0x04;
+constexpr uint8_t kPabBlockPolicy = 0x08;
+constexpr uint8_t kPabRestrict = 0x10;
 // More parts than any upload may have (10,000) means a corrupt count.
 constexpr uint32_t kMaxStoredParts = 10000;
 
@@ -218,6 +228,70 @@ bool GetLock(std::string_view* in, ObjectLock* lock) {
   return true;
 }
 
+// An ACL: the owner's canonical id, a varint count, then each grant as a type byte, the grantee
+// (length-prefixed) and a permission byte.
+void PutAcl(std::string* out, const Acl& acl) {
+  PutLengthPrefixed(out, acl.owner);
+  PutVarint32(out, static_cast<uint32_t>(acl.grants.size()));
+  for (const AclGrant& g : acl.grants) {
+    out->push_back(static_cast<char>(g.type));
+    PutLengthPrefixed(out, g.grantee);
+    out->push_back(static_cast<char>(g.permission));
+  }
+}
+
+bool GetAcl(std::string_view* in, Acl* acl) {
+  uint32_t count;
+  if (!GetString(in, &acl->owner) || !GetVarint32(in, &count) || count > kMaxStoredGrants) {
+    return false;
+  }
+  acl->grants.clear();
+  for (uint32_t i = 0; i < count; ++i) {
+    AclGrant g;
+    if (in->empty()) return false;
+    const auto type = static_cast<uint8_t>((*in)[0]);
+    in->remove_prefix(1);
+    if (type < 1 || type > 2 || !GetString(in, &g.grantee) || in->empty()) return false;
+    const auto permission = static_cast<uint8_t>((*in)[0]);
+    in->remove_prefix(1);
+    if (permission < 1 || permission > 5) return false;
+    g.type = static_cast<GranteeType>(type);
+    g.permission = static_cast<AclPermission>(permission);
+    acl->grants.push_back(std::move(g));
+  }
+  return true;
+}
+
+std::string EncodeAccessSection(const BucketAccess& access) {
+  std::string out;
+  PutAcl(&out, access.acl);
+  out.push_back(static_cast<char>(access.ownership));
+  uint8_t pab = 0;
+  if (const auto& b = access.public_access_block) {
+    pab = kPabPresent | (b->block_public_acls ? kPabBlockAcls : 0) |
+          (b->ignore_public_acls ? kPabIgnoreAcls : 0) |
+          (b->block_public_policy ? kPabBlockPolicy : 0) |
+          (b->restrict_public_buckets ? kPabRestrict : 0);
+  }
+  out.push_back(static_cast<char>(pab));
+  return out;
+}
+
+bool DecodeAccessSection(std::string_view body, BucketAccess* access) {
+  if (!GetAcl(&body, &access->acl) || body.size() != 2) return false;
+  const auto ownership = static_cast<uint8_t>(body[0]);
+  const auto pab = static_cast<uint8_t>(body[1]);
+  if (ownership > 3 || (pab & ~0x1f) != 0 || ((pab & kPabPresent) == 0 && pab != 0)) return false;
+  access->ownership = static_cast<ObjectOwnership>(ownership);
+  access->public_access_block.reset();
+  if (pab & kPabPresent) {
+    access->public_access_block =
+        PublicAccessBlock{(pab & kPabBlockAcls) != 0, (pab & kPabIgnoreAcls) != 0,
+                          (pab & kPabBlockPolicy) != 0, (pab & kPabRestrict) != 0};
+  }
+  return true;
+}
+
 bool GetFileId(std::string_view* in, data::FileId* id) {
   std::string_view raw;
   if (!GetBytes(in, 16, &raw)) return false;
@@ -401,6 +475,10 @@ std::string EncodeBucketRecord(const BucketRecord& record) {
     out.push_back(static_cast<char>(kBucketSectionObjectLock));
     PutLengthPrefixed(&out, lock);
   }
+  if (!record.access.IsDefault()) {
+    out.push_back(static_cast<char>(kBucketSectionAccess));
+    PutLengthPrefixed(&out, EncodeAccessSection(record.access));
+  }
   return out;
 }
 
@@ -429,11 +507,16 @@ Status DecodeBucketRecord(std::string_view in, BucketRecord* record) {
   // Optional sections to the end (format 2: right after the tags; format 3: after the rules).
   record->object_lock = false;
   record->default_retention = DefaultRetention{};
+  record->access = BucketAccess{};
   while (format >= 2 && !in.empty()) {
     const auto id = static_cast<uint8_t>(in[0]);
     in.remove_prefix(1);
     std::string_view body;
     if (!GetLengthPrefixed(&in, &body)) return Corrupt("truncated bucket record section");
+    if (id == kBucketSectionAccess) {
+      if (!DecodeAccessSection(body, &record->access)) return Corrupt("bad access section");
+      continue;
+    }
     if (id != kBucketSectionObjectLock) continue;  // a later section this version ignores
     uint32_t days, years;
     if (!GetMode(&body, &record->default_retention.mode) || !GetVarint32(&body, &days) ||
@@ -469,6 +552,8 @@ std::string EncodeObjectRecord(const ObjectRecord& r) {
   if (r.null_version) flags |= kFlagNullVersion;
   if (r.delete_marker) flags |= kFlagDeleteMarker;
   if (!r.lock.empty()) flags |= kFlagLock;
+  const bool has_acl = !r.acl.IsDefault();
+  if (has_acl) flags |= kFlagAcl;
   out.push_back(static_cast<char>(flags));
   PutVarint64(&out, r.size);
   PutLengthPrefixed(&out, r.etag);
@@ -478,6 +563,7 @@ std::string EncodeObjectRecord(const ObjectRecord& r) {
   PutChecksums(&out, r.checksums);
   PutTags(&out, r.tags);
   if (!r.lock.empty()) PutLock(&out, r.lock);
+  if (has_acl) PutAcl(&out, r.acl);
   if (r.is_multipart) {
     PutLengthPrefixed(&out, r.checksum_type);
     PutVarint32(&out, static_cast<uint32_t>(r.parts.size()));
@@ -532,6 +618,8 @@ Status DecodeObjectRecord(std::string_view in, ObjectRecord* r, bool with_data) 
   if (format >= 2 && !GetTags(&in, &r->tags)) return Corrupt("truncated tags");
   r->lock = ObjectLock{};
   if ((flags & kFlagLock) != 0 && !GetLock(&in, &r->lock)) return Corrupt("bad lock state");
+  r->acl = Acl::Private();
+  if ((flags & kFlagAcl) != 0 && !GetAcl(&in, &r->acl)) return Corrupt("bad ACL");
   r->checksum_type.clear();
   r->parts.clear();
   r->inline_data.clear();
@@ -568,31 +656,50 @@ Status DecodeObjectRecord(std::string_view in, ObjectRecord* r, bool with_data) 
 
 std::string EncodeUploadRecord(const UploadRecord& r) {
   std::string out;
-  out.push_back(static_cast<char>(kUploadRecordVersion));
+  const bool has_acl = !r.acl.IsDefault();
+  out.push_back(static_cast<char>(has_acl ? kUploadRecordVersionAcl : kUploadRecordVersion));
   PutFixed64(&out, static_cast<uint64_t>(ToUnixNanos(r.initiated)));
   PutAttributes(&out, r.attributes);
   PutLengthPrefixed(&out, r.checksum_algorithm);
   PutLengthPrefixed(&out, r.checksum_type);
   PutTags(&out, r.tags);
-  if (!r.lock.empty()) PutLock(&out, r.lock);  // optional trailing block
+  if (!has_acl) {
+    if (!r.lock.empty()) PutLock(&out, r.lock);  // version 2: optional trailing block
+    return out;
+  }
+  out.push_back(r.lock.empty() ? 0 : 1);  // version 3: the lock block says it is there
+  if (!r.lock.empty()) PutLock(&out, r.lock);
+  PutAcl(&out, r.acl);
   return out;
 }
 
 Status DecodeUploadRecord(std::string_view in, UploadRecord* r) {
   const auto format = in.empty() ? 0 : static_cast<uint8_t>(in[0]);
-  if (format != 1 && format != kUploadRecordVersion) {
+  if (format < 1 || format > kUploadRecordVersionAcl) {
     return Corrupt("unknown upload record version");
   }
   in.remove_prefix(1);
   uint64_t initiated;
   r->tags.clear();
   r->lock = ObjectLock{};
+  r->acl = Acl::Private();
   if (!GetFixed64(&in, &initiated) || !GetAttributes(&in, &r->attributes) ||
       !GetString(&in, &r->checksum_algorithm) || !GetString(&in, &r->checksum_type) ||
-      (format >= 2 && !GetTags(&in, &r->tags)) ||
-      (format >= 2 && !in.empty() && !GetLock(&in, &r->lock)) || !in.empty()) {
+      (format >= 2 && !GetTags(&in, &r->tags))) {
     return Corrupt("truncated upload record");
   }
+  if (format == 2 && !in.empty() && !GetLock(&in, &r->lock)) {
+    return Corrupt("truncated upload record");
+  }
+  if (format == 3) {
+    if (in.empty() || static_cast<uint8_t>(in[0]) > 1) return Corrupt("bad upload lock byte");
+    const bool has_lock = in[0] == 1;
+    in.remove_prefix(1);
+    if ((has_lock && !GetLock(&in, &r->lock)) || !GetAcl(&in, &r->acl)) {
+      return Corrupt("truncated upload record");
+    }
+  }
+  if (!in.empty()) return Corrupt("trailing bytes in upload record");
   r->initiated = FromUnixNanos(static_cast<int64_t>(initiated));
   return Status::Ok();
 }

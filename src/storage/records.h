@@ -88,6 +88,9 @@ struct BucketRecord {
   // Object lock: an optional section after the rules (docs/storage-format.md); absent: no lock.
   bool object_lock = false;
   DefaultRetention default_retention;
+  // Owner, ACL, ownership controls, public access block: an optional section (id 2); absent:
+  // private, owned by the root account, no controls.
+  BucketAccess access;
 };
 
 std::string EncodeBucketRecord(const BucketRecord& record);
@@ -120,6 +123,8 @@ struct ObjectRecord {
   Tags tags;
   // Format 2 with the lock flag: retention and legal hold. Without the flag: none.
   ObjectLock lock;
+  // Format 2 with the ACL flag: owner and grants. Without the flag: private, owned by root.
+  Acl acl = Acl::Private();
 };
 
 // Every data file the record refers to (none when inline).
@@ -138,6 +143,8 @@ struct UploadRecord {
   std::string checksum_type;       // "COMPOSITE" / "FULL_OBJECT" ("" when no algorithm)
   Tags tags;        // version 2 (x-amz-tagging), given to the object at completion; version 1: none
   ObjectLock lock;  // version 2, optional trailing block: x-amz-object-lock-* given at creation
+  // Version 3 (written only when the ACL is not the default): the completed object's ACL.
+  Acl acl = Acl::Private();
 };
 
 std::string EncodeUploadRecord(const UploadRecord& record);

@@ -26,7 +26,7 @@ from botocore import UNSIGNED
 from botocore.config import Config
 
 from harness import (REGION, CairnTestCase, base_env, cairn_bin, free_port, missing_prerequisite,
-                     unique_bucket)
+                     raw_request, unique_bucket)
 
 SEED_USER = "minioadmin"
 SEED_PASSWORD = "minioadmin123"
@@ -263,6 +263,42 @@ class CommandsTest(CliTestCase):
         self.assertEqual(rows[0]["status"], "success")
         self.assertEqual(rows[0]["target"], f"local/{bucket}/j.txt")
         self.assertEqual(rows[0]["size"], 12)
+
+    def test_cp_acl(self):
+        bucket = self.make_bucket("cli-acl")
+        d = self.tmpdir()
+        (d / "logo.png").write_bytes(b"png bytes")
+        (d / "big.bin").write_bytes(os.urandom(6 * 1024 * 1024))
+
+        def anon(key):
+            return raw_request(self.server.port, "GET", f"/{bucket}/{key}", sign=False)
+
+        self.cairn("cp", "--acl", "public-read", str(d / "logo.png"), f"local/{bucket}/www/")
+        self.assertEqual(anon("www/logo.png").status, 200)
+        self.assertEqual(anon("www/logo.png").body, b"png bytes")
+        self.cairn("cp", str(d / "logo.png"), f"local/{bucket}/private/")
+        self.assertEqual(anon("private/logo.png").status, 403)
+        # Server-side copies get the flag's ACL (without it, private), metadata untouched.
+        self.cairn("cp", f"local/{bucket}/www/logo.png", f"local/{bucket}/copy/plain.png")
+        self.assertEqual(anon("copy/plain.png").status, 403)
+        self.cairn("cp", "--acl", "public-read", f"local/{bucket}/private/logo.png",
+                   f"local/{bucket}/copy/public.png")
+        self.assertEqual(anon("copy/public.png").status, 200)
+        self.assertEqual(self.s3.head_object(Bucket=bucket, Key="copy/public.png")["ContentType"],
+                         "image/png")
+        # A multipart server-side copy (parts of 5 MiB) carries the ACL to its completion too.
+        self.cairn("cp", str(d / "big.bin"), f"local/{bucket}/big.bin")
+        self.cairn("cp", "--acl", "public-read", f"local/{bucket}/big.bin",
+                   f"local/{bucket}/big-copy.bin",
+                   env={"CAIRN_CLI_COPY_THRESHOLD": "5MiB", "CAIRN_CLI_COPY_PART_SIZE": "5MiB"})
+        self.assertTrue(self.s3.head_object(Bucket=bucket, Key="big-copy.bin")["ETag"]
+                        .endswith('-2"'))
+        self.assertEqual(anon("big.bin").status, 403)
+        self.assertEqual(anon("big-copy.bin").status, 200)
+        p = self.cairn("cp", "--acl", "world", str(d / "logo.png"), f"local/{bucket}/x", check=False)
+        self.assertOneLineError(p, "--acl")
+        self.assertEqual(raw_request(self.server.port, "HEAD", f"/{bucket}/x",
+                                     access_key=SEED_USER, secret_key=SEED_PASSWORD).status, 404)
 
     def test_cp_recursive_both_ways(self):
         bucket = self.make_bucket("cli-cpr")

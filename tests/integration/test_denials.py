@@ -80,6 +80,27 @@ class DenialMatrixTest(CairnTestCase):
             "Version": "2012-10-17",
             "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
                            "Resource": f"arn:aws:s3:::{cls.P}/*"}]}))
+        # ACL buckets (docs/acl.md): X has a public-read object, an authenticated-read one and a
+        # private one; Y blocks public access (all four flags) over a public policy and a
+        # public-read object; Z has ACLs disabled over an object made public-read before.
+        cls.X, cls.Y, cls.Z = f"den-acl-{hexid}", f"den-pab-{hexid}", f"den-enf-{hexid}"
+        for bucket in (cls.X, cls.Y, cls.Z):
+            s3.create_bucket(Bucket=bucket)
+            s3.put_object(Bucket=bucket, Key="secret.txt", Body=DATA, Metadata={"marker": SECRET})
+            s3.put_object(Bucket=bucket, Key="pub.txt", Body=DATA, ACL="public-read",
+                          Metadata={"marker": SECRET})
+        s3.put_object(Bucket=cls.X, Key="open.txt", Body=b"open to all", ACL="public-read")
+        s3.put_object(Bucket=cls.X, Key="auth.txt", Body=DATA, ACL="authenticated-read",
+                      Metadata={"marker": SECRET})
+        s3.put_bucket_policy(Bucket=cls.Y, Policy=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                           "Resource": f"arn:aws:s3:::{cls.Y}/*"}]}))
+        s3.put_public_access_block(Bucket=cls.Y, PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True})
+        s3.put_bucket_ownership_controls(Bucket=cls.Z, OwnershipControls={
+            "Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
         # A multipart upload in progress in each private bucket, with one part.
         cls.uploads = {}
         for bucket in (cls.A, cls.B):
@@ -152,8 +173,16 @@ class DenialMatrixTest(CairnTestCase):
                              s3.list_parts(Bucket=name, Key=key, UploadId=up).get("Parts", [])]
             policy = self.as_user(None, "GET", f"/{name}?policy=")
             cors = self.as_user(None, "GET", f"/{name}?cors=")
+            # Who may reach it: the bucket's and each object's ACL, ownership, access block.
+            def seen(r):  # an error's body names its request: keep only its code
+                return (r.status, r.body if r.status == 200 else code_of(r))
+            access = tuple(seen(self.as_user(None, "GET", f"/{name}?{sub}="))
+                           for sub in ("acl", "ownershipControls", "publicAccessBlock"))
+            acls = {key: seen(self.as_user(None, "GET",
+                                           f"/{name}/{urllib.parse.quote(key)}?acl="))
+                    for key in objects}
             state[name] = (objects, uploads, parts, policy.status, policy.body if
-                           policy.status == 200 else None, cors.status)
+                           policy.status == 200 else None, cors.status, access, acls)
         users = self.admin.ok("GET", "users")
         policies = self.admin.ok("GET", "policies")
         sas = {u: self.admin.ok("GET", "service-accounts", {"user": u})
@@ -182,6 +211,11 @@ class DenialMatrixTest(CairnTestCase):
 
         cors_xml = (b"<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin>"
                     b"<AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>")
+
+        ownership_xml = (b"<OwnershipControls><Rule><ObjectOwnership>ObjectWriter"
+                         b"</ObjectOwnership></Rule></OwnershipControls>")
+        pab_xml = (b"<PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls>"
+                   b"</PublicAccessBlockConfiguration>")
 
         def policy_json(bucket):
             return json.dumps({"Version": "2012-10-17", "Statement": [{
@@ -228,6 +262,26 @@ class DenialMatrixTest(CairnTestCase):
                 ("get bucket cors", "GET", f"/{bucket}?cors=", {}, b"", False),
                 ("delete bucket cors", "DELETE", f"/{bucket}?cors=", {}, b"", True),
                 ("get bucket location", "GET", f"/{bucket}?location=", {}, b"", False),
+                ("get bucket acl", "GET", f"/{bucket}?acl=", {}, b"", False),
+                ("put bucket acl", "PUT", f"/{bucket}?acl=", {"x-amz-acl": "public-read-write"},
+                 b"", True),
+                ("get object acl", "GET", f"/{bucket}/secret.txt?acl=", {}, b"", False),
+                ("put object acl", "PUT", f"/{bucket}/secret.txt?acl=",
+                 {"x-amz-acl": "public-read"}, b"", True),
+                ("put public-read object", "PUT", f"/{bucket}/planted-public.txt",
+                 {"x-amz-acl": "public-read"}, b"planted", True),
+                ("get ownership controls", "GET", f"/{bucket}?ownershipControls=", {}, b"",
+                 False),
+                ("put ownership controls", "PUT", f"/{bucket}?ownershipControls=", {},
+                 ownership_xml, True),
+                ("delete ownership controls", "DELETE", f"/{bucket}?ownershipControls=", {}, b"",
+                 True),
+                ("get public access block", "GET", f"/{bucket}?publicAccessBlock=", {}, b"",
+                 False),
+                ("put public access block", "PUT", f"/{bucket}?publicAccessBlock=", {},
+                 pab_xml, True),
+                ("delete public access block", "DELETE", f"/{bucket}?publicAccessBlock=", {}, b"",
+                 True),
                 ("delete bucket", "DELETE", f"/{bucket}", {}, b"", True),
             ]
             return ops
@@ -528,6 +582,79 @@ class DenialMatrixTest(CairnTestCase):
             "PUT", f"/{P}/planted.txt", body=b"x"), 403, "AccessDenied", True)
         row("anonymous", "list the public-read bucket", lambda: self.anon(
             "GET", f"/{P}?list-type=2"), 403, "AccessDenied")
+        # ---- ACLs, ownership controls, public access block ----
+        X, Y, Z = self.X, self.Y, self.Z
+        row("acl", "anonymous private object beside a public-read one", lambda: self.anon(
+            "GET", f"/{X}/secret.txt"), 403, "AccessDenied")
+        row("acl", "anonymous missing key in a bucket with a public-read object", lambda: self.anon(
+            "GET", f"/{X}/missing.txt"), 403, "AccessDenied")
+        row("acl", "anonymous HEAD missing key", lambda: self.anon(
+            "HEAD", f"/{X}/missing.txt"), 403, None)
+        row("acl", "anonymous authenticated-read object", lambda: self.anon(
+            "GET", f"/{X}/auth.txt"), 403, "AccessDenied")
+        row("acl", "anonymous GET ?acl of a public-read object (READ is not READ_ACP)",
+            lambda: self.anon("GET", f"/{X}/open.txt?acl="), 403, "AccessDenied")
+        row("acl", "anonymous PUT ?acl of a public-read object", lambda: self.anon(
+            "PUT", f"/{X}/open.txt?acl=", {"x-amz-acl": "public-read-write"}), 403,
+            "AccessDenied", True)
+        row("acl", "alice PUT ?acl of an authenticated-read object", lambda: self.as_user(
+            "alice", "PUT", f"/{X}/auth.txt?acl=", {"x-amz-acl": "public-read"}), 403,
+            "AccessDenied", True)
+        row("acl", "anonymous DELETE of a public-read object", lambda: self.anon(
+            "DELETE", f"/{X}/open.txt"), 403, "AccessDenied", True)
+        row("acl", "anonymous PUT into a bucket with public-read objects", lambda: self.anon(
+            "PUT", f"/{X}/planted.txt", body=b"x"), 403, "AccessDenied", True)
+        row("acl", "anonymous list of a bucket with public-read objects", lambda: self.anon(
+            "GET", f"/{X}?list-type=2"), 403, "AccessDenied")
+        row("acl", "anonymous GET of a version that does not exist", lambda: self.anon(
+            "GET", f"/{X}/open.txt?versionId=00000000-0000-0000-0000-000000000000"), 403,
+            "AccessDenied")
+        anon_form, anon_ctype = multipart([("key", "forms/anon.txt"), ("acl", "public-read")],
+                                          b"x")
+        row("acl", "anonymous POST form to a bucket that is not public-read-write",
+            lambda: self.anon("POST", f"/{X}", {"Content-Type": anon_ctype}, anon_form), 403,
+            "AccessDenied", True)
+        row("acl", "canned ACL and grant headers together", lambda: self.as_user(
+            None, "PUT", f"/{A}/both.txt", {"x-amz-acl": "public-read",
+                                             "x-amz-grant-read": 'id="x"'}, b"x"), 400,
+            "InvalidRequest", True)
+        row("acl", "grant by e-mail address", lambda: self.as_user(
+            None, "PUT", f"/{A}/email.txt", {"x-amz-grant-read": 'emailAddress="a@b.c"'}, b"x"),
+            400, "UnresolvableGrantByEmailAddress", True)
+        row("acl", "unknown canned ACL", lambda: self.as_user(
+            None, "PUT", f"/{A}/canned.txt", {"x-amz-acl": "everyone"}, b"x"), 400,
+            "InvalidArgument", True)
+        row("acl", "malformed AccessControlPolicy", lambda: self.as_user(
+            None, "PUT", f"/{A}/secret.txt?acl=", body=b"<AccessControlPolicy>"), 400,
+            "MalformedACLError", True)
+        row("public-access-block", "IgnorePublicAcls: anonymous public-read object",
+            lambda: self.anon("GET", f"/{Y}/pub.txt"), 403, "AccessDenied")
+        row("public-access-block", "RestrictPublicBuckets: anonymous under a public policy",
+            lambda: self.anon("GET", f"/{Y}/secret.txt"), 403, "AccessDenied")
+        row("public-access-block", "BlockPublicAcls: root PUT public-read", lambda: self.as_user(
+            None, "PUT", f"/{Y}/new.txt", {"x-amz-acl": "public-read"}, b"x"), 403,
+            "AccessDenied", True)
+        row("public-access-block", "BlockPublicAcls: root PUT ?acl public-read on the bucket",
+            lambda: self.as_user(None, "PUT", f"/{Y}?acl=", {"x-amz-acl": "public-read"}), 403,
+            "AccessDenied", True)
+        row("public-access-block", "BlockPublicAcls: authenticated-read on an object",
+            lambda: self.as_user(None, "PUT", f"/{Y}/secret.txt?acl=",
+                                 {"x-amz-acl": "authenticated-read"}), 403, "AccessDenied", True)
+        row("public-access-block", "BlockPublicPolicy: root PUT a public policy",
+            lambda: self.as_user(None, "PUT", f"/{Y}?policy=", body=policy_json(Y)), 403,
+            "AccessDenied", True)
+        row("ownership", "BucketOwnerEnforced: anonymous object made public before",
+            lambda: self.anon("GET", f"/{Z}/pub.txt"), 403, "AccessDenied")
+        row("ownership", "BucketOwnerEnforced: root PUT public-read", lambda: self.as_user(
+            None, "PUT", f"/{Z}/new.txt", {"x-amz-acl": "public-read"}, b"x"), 400,
+            "AccessControlListNotSupported", True)
+        row("ownership", "BucketOwnerEnforced: root PUT ?acl on the bucket", lambda: self.as_user(
+            None, "PUT", f"/{Z}?acl=", {"x-amz-acl": "public-read"}), 400,
+            "AccessControlListNotSupported", True)
+        row("ownership", "BucketOwnerEnforced: root PUT ?acl on an object", lambda: self.as_user(
+            None, "PUT", f"/{Z}/pub.txt?acl=", {"x-amz-acl": "public-read"}), 400,
+            "AccessControlListNotSupported", True)
+
         add_ops("other-user", B, "alice", A)
         row("other-user", "upload part copy from B into alice's upload in A", lambda: self.as_user(
             "alice", "PUT", f"/{A}/mp.bin?partNumber=5&uploadId={self.uploads[A][0]}",

@@ -221,13 +221,14 @@ class SilentYesTest(CairnTestCase):
 
     def test_tagging_with_version_and_acl(self):
         key = self.put_live(b"tagged?")
-        # Tagging takes a version id (a missing version is NoSuchVersion); ACLs are not served.
+        # Tagging and ACLs take a version id (a missing version is NoSuchVersion); S3 has no
+        # DeleteObjectAcl, so DELETE ?acl is refused, never a delete.
         r = self.raw("GET", key, query={"tagging": None, "versionId": VERSION})
         self.assertRawError(r, 404, "NoSuchVersion")
         r = self.raw("DELETE", key, query={"tagging": None, "versionId": VERSION})
         self.assertRawError(r, 404, "NoSuchVersion")
         r = self.raw("GET", key, query={"acl": None, "versionId": VERSION})
-        self.assertRawError(r, 501, "NotImplemented")
+        self.assertRawError(r, 404, "NoSuchVersion")
         r = self.raw("DELETE", key, query={"acl": None, "versionId": VERSION})
         self.assertRawError(r, 501, "NotImplemented")
         self.assertBody(key, b"tagged?")

@@ -1,4 +1,6 @@
 // Evaluate / EvaluateAll: does a policy allow, deny, or not speak to a request.
+#include <cctype>
+
 #include "iam/policy/internal.h"
 
 namespace cairn::iam::policy {
@@ -290,12 +292,53 @@ bool UsesConditionKeyPrefix(const Policy& policy, std::string_view action,
   return false;
 }
 
+namespace {
+// Whether `c` pins the request to values no stranger can choose, as AWS's "The meaning of
+// public" lists them: a set of CIDRs in aws:SourceIp (not the whole internet), or a fixed
+// (wildcard-free, variable-free) aws:SourceArn, SourceVpc, SourceVpce, SourceOwner,
+// SourceAccount, s3:x-amz-server-side-encryption-aws-kms-key-id or aws:userid.
+bool IsFixingCondition(const Condition& c) {
+  if (c.if_exists || c.qualifier == SetQualifier::kForAllValues || c.values.empty()) return false;
+  std::string key;
+  for (char ch : c.key)
+    key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+  if (key == "aws:sourceip") {
+    if (c.op != ConditionOperator::kIpAddress) return false;
+    for (const ConditionValue& v : c.values) {
+      if (v.cidr.prefix == 0) return false;
+    }
+    return true;
+  }
+  static constexpr std::string_view kFixable[] = {
+      "aws:sourcearn",   "aws:sourcevpc",     "aws:sourcevpce",
+      "aws:sourceowner", "aws:sourceaccount", "s3:x-amz-server-side-encryption-aws-kms-key-id",
+      "aws:userid"};
+  bool fixable = false;
+  for (std::string_view k : kFixable) fixable = fixable || key == k;
+  if (!fixable) return false;
+  const bool exact = c.op == ConditionOperator::kStringEquals ||
+                     c.op == ConditionOperator::kStringEqualsIgnoreCase ||
+                     c.op == ConditionOperator::kArnEquals;
+  const bool like = c.op == ConditionOperator::kStringLike || c.op == ConditionOperator::kArnLike;
+  if (!exact && !like) return false;
+  for (const ConditionValue& v : c.values) {
+    if (v.has_variables) return false;
+    if (like && v.text.find_first_of("*?") != std::string::npos) return false;
+    if (key == "aws:userid" && v.text.ends_with(":*")) return false;
+  }
+  return true;
+}
+}  // namespace
+
 bool IsPublic(const Policy& policy) {
   for (const auto& s : policy.statements) {
-    if (s.effect == Effect::kAllow && s.has_principal && !s.not_principal && s.principal.any &&
-        s.conditions.empty()) {
-      return true;
-    }
+    if (s.effect != Effect::kAllow || !s.has_principal) continue;
+    bool anyone = s.not_principal || s.principal.any;
+    for (const std::string& entry : s.principal.entries) anyone = anyone || entry == "*";
+    if (!anyone) continue;
+    bool fixed = false;
+    for (const Condition& c : s.conditions) fixed = fixed || IsFixingCondition(c);
+    if (!fixed) return true;
   }
   return false;
 }

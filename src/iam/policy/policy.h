@@ -171,8 +171,10 @@ bool PrincipalMatches(const Statement& statement, std::string_view principal_arn
 bool UsesConditionKeyPrefix(const Policy& policy, std::string_view action,
                             std::string_view key_prefix);
 
-// Whether any Allow statement of a bucket policy lets anonymous callers in (GetBucketPolicyStatus
-// "IsPublic"): Principal "*" with no conditions.
+// Whether a bucket policy is public as AWS defines it ("The meaning of public":
+// GetBucketPolicyStatus, BlockPublicPolicy, RestrictPublicBuckets): an Allow statement for any
+// principal ("*", or NotPrincipal) that no condition pins to a CIDR set (aws:SourceIp, not /0) or
+// to a fixed aws:SourceArn/SourceVpc/SourceVpce/SourceOwner/SourceAccount/userid or KMS key id.
 bool IsPublic(const Policy& policy);
 
 // The resource ARN of an S3 request: "arn:aws:s3:::bucket/key", "arn:aws:s3:::bucket" for

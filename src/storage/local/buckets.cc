@@ -54,7 +54,7 @@ Status LocalStoreImpl::ReadObject(const std::string& object_key, ObjectRecord* r
 }
 
 Status LocalStoreImpl::CreateBucket(const std::string& bucket, const std::string& region,
-                                    bool object_lock) {
+                                    bool object_lock, const BucketAccess& access) {
   if (bucket.empty() || bucket.find('/') != std::string::npos) {
     return Status(Code::kInvalidBucketName, "bucket names contain no '/'");
   }
@@ -65,6 +65,7 @@ Status LocalStoreImpl::CreateBucket(const std::string& bucket, const std::string
   BucketRecord rec;
   rec.created = Now();
   rec.region = region;
+  rec.access = access;
   if (object_lock) {
     rec.versioning = Versioning::kEnabled;
     rec.object_lock = true;
@@ -109,8 +110,8 @@ Status LocalStoreImpl::DeleteBucket(const std::string& bucket) {
 
 Result<BucketInfo> LocalStoreImpl::GetBucket(const std::string& bucket) {
   CAIRN_ASSIGN_OR_RETURN(BucketRecord rec, CachedBucket(bucket));
-  return BucketInfo{bucket,         rec.created,     rec.region,
-                    rec.versioning, rec.object_lock, rec.default_retention};
+  return BucketInfo{bucket,          rec.created,           rec.region,           rec.versioning,
+                    rec.object_lock, rec.default_retention, std::move(rec.access)};
 }
 
 Result<std::vector<BucketInfo>> LocalStoreImpl::ListBuckets() {
@@ -120,7 +121,7 @@ Result<std::vector<BucketInfo>> LocalStoreImpl::ListBuckets() {
     out.reserve(bucket_cache_.size());
     for (const auto& [name, rec] : bucket_cache_) {
       out.push_back(BucketInfo{name, rec.created, rec.region, rec.versioning, rec.object_lock,
-                               rec.default_retention});
+                               rec.default_retention, rec.access});
     }
   }
   std::sort(out.begin(), out.end(),
@@ -155,6 +156,14 @@ Status LocalStoreImpl::SetBucketObjectLock(const std::string& bucket,
   }
   rec.object_lock = true;
   rec.default_retention = default_retention;
+  return StoreBucket(bucket, rec);
+}
+
+Status LocalStoreImpl::UpdateBucketAccess(const std::string& bucket,
+                                          const std::function<Status(BucketAccess&)>& change) {
+  std::unique_lock lock(buckets_mu_);
+  CAIRN_ASSIGN_OR_RETURN(BucketRecord rec, CachedBucket(bucket));
+  CAIRN_RETURN_IF_ERROR(change(rec.access));
   return StoreBucket(bucket, rec);
 }
 

@@ -49,6 +49,7 @@ Result<UploadInfo> LocalStoreImpl::CreateMultipartUpload(const std::string& buck
   rec.attributes = options.attributes;
   rec.tags = options.tags;
   rec.lock = options.lock;
+  rec.acl = options.acl;
   {
     CAIRN_ASSIGN_OR_RETURN(BucketRecord bucket_rec, CachedBucket(bucket));
     ObjectRecord probe;
@@ -272,6 +273,7 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
     rec.attributes = std::move(upload.attributes);
     rec.tags = std::move(upload.tags);
     rec.lock = upload.lock;  // the default retention, if none was asked, is applied below
+    rec.acl = std::move(upload.acl);
     if (!upload.checksum_algorithm.empty()) {
       CAIRN_ASSIGN_OR_RETURN(std::string sum, MultipartChecksum(upload.checksum_algorithm,
                                                                 upload.checksum_type, rec.parts));

@@ -59,6 +59,7 @@ Result<ObjectInfo> LocalStoreImpl::PutObject(const std::string& bucket, const st
   rec.attributes = options.attributes;
   rec.tags = options.tags;
   rec.lock = options.lock;
+  rec.acl = options.acl;
   {
     // Fail fast on lock headers a bucket without lock refuses; Commit decides for good.
     CAIRN_ASSIGN_OR_RETURN(BucketRecord bucket_rec, CachedBucket(bucket));

@@ -32,6 +32,7 @@ ObjectInfo ToInfo(const std::string& bucket, std::string_view key, ObjectRecord&
   info.delete_marker = rec.delete_marker;
   info.tags = std::move(rec.tags);
   info.lock = rec.lock;
+  info.acl = std::move(rec.acl);
   return info;
 }
 

@@ -84,8 +84,12 @@ class LocalStoreImpl final : public LocalStore {
     return out;
   }
 
-  Status CreateBucket(const std::string& bucket, const std::string& region,
-                      bool object_lock) override;
+  Status CreateBucket(const std::string& bucket, const std::string& region, bool object_lock,
+                      const BucketAccess& access) override;
+  Status UpdateBucketAccess(const std::string& bucket,
+                            const std::function<Status(BucketAccess&)>& change) override;
+  Result<std::string> SetObjectAcl(const std::string& bucket, const std::string& key,
+                                   const std::string& version_id, const Acl& acl) override;
   Status SetBucketObjectLock(const std::string& bucket,
                              const DefaultRetention& default_retention) override;
   Result<std::string> SetObjectRetention(const std::string& bucket, const std::string& key,

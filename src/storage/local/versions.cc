@@ -254,6 +254,14 @@ Result<std::string> LocalStoreImpl::SetObjectTags(const std::string& bucket, con
   });
 }
 
+Result<std::string> LocalStoreImpl::SetObjectAcl(const std::string& bucket, const std::string& key,
+                                                 const std::string& version_id, const Acl& acl) {
+  return UpdateVersion(bucket, key, version_id, /*needs_lock=*/false, [&](ObjectRecord& rec) {
+    rec.acl = acl;
+    return Status::Ok();
+  });
+}
+
 Result<std::string> LocalStoreImpl::SetObjectRetention(const std::string& bucket,
                                                        const std::string& key,
                                                        const std::string& version_id,

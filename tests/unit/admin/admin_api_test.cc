@@ -30,7 +30,16 @@ class FakeObjectStore final : public storage::ObjectStore {
  public:
   std::map<std::string, std::vector<storage::ObjectInfo>> buckets;
 
-  Status CreateBucket(const std::string&, const std::string&, bool) override {
+  Status CreateBucket(const std::string&, const std::string&, bool,
+                      const storage::BucketAccess&) override {
+    return Unsupported();
+  }
+  Status UpdateBucketAccess(const std::string&,
+                            const std::function<Status(storage::BucketAccess&)>&) override {
+    return Unsupported();
+  }
+  Result<std::string> SetObjectAcl(const std::string&, const std::string&, const std::string&,
+                                   const storage::Acl&) override {
     return Unsupported();
   }
   Status SetBucketObjectLock(const std::string&, const storage::DefaultRetention&) override {

@@ -951,6 +951,17 @@ TEST(PolicyIsPublicTest, OnlyUnconditionalAnonymousAllow) {
       R"({"Effect":"Allow","Principal":{"AWS":"alice"},"Action":"s3:GetObject","Resource":"*"})")));
   EXPECT_FALSE(IsPublic(bucket(R"({"Effect":"Allow","Principal":"*","Action":"s3:GetObject",
       "Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}})")));
+  // AWS's meaning of public: only conditions that pin the caller make it private.
+  EXPECT_TRUE(IsPublic(bucket(R"({"Effect":"Allow","Principal":"*","Action":"s3:GetObject",
+      "Resource":"*","Condition":{"StringLike":{"aws:Referer":"https://me/*"}}})")));
+  EXPECT_TRUE(IsPublic(bucket(R"({"Effect":"Allow","Principal":"*","Action":"s3:GetObject",
+      "Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"0.0.0.0/0"}}})")));
+  EXPECT_TRUE(IsPublic(bucket(R"({"Effect":"Allow","Principal":"*","Action":"s3:GetObject",
+      "Resource":"*","Condition":{"StringLike":{"aws:SourceArn":"arn:aws:sns:*"}}})")));
+  EXPECT_FALSE(IsPublic(bucket(R"({"Effect":"Allow","Principal":"*","Action":"s3:GetObject",
+      "Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}})")));
+  EXPECT_TRUE(IsPublic(bucket(R"({"Effect":"Allow","NotPrincipal":{"AWS":"alice"},
+      "Action":"s3:GetObject","Resource":"*"})")));
 }
 
 // ---------------------------------------------------------------------------------------------

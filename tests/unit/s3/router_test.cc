@@ -34,8 +34,8 @@ TEST(RouterTest, PathStyle) {
   EXPECT_EQ(Resolve("GET", "/bkt/k").operation, Operation::kGetObject);
   EXPECT_EQ(Resolve("HEAD", "/bkt/k").operation, Operation::kHeadObject);
   EXPECT_EQ(Resolve("DELETE", "/bkt/k").operation, Operation::kDeleteObject);
-  EXPECT_EQ(Resolve("GET", "/bkt?acl").operation, Operation::kUnsupported);
-  EXPECT_EQ(Resolve("GET", "/bkt/k?acl").operation, Operation::kUnsupported);
+  EXPECT_EQ(Resolve("GET", "/bkt?acl").operation, Operation::kGetBucketAcl);
+  EXPECT_EQ(Resolve("GET", "/bkt/k?acl").operation, Operation::kGetObjectAcl);
   EXPECT_EQ(Resolve("GET", "/bkt/k?tagging").operation, Operation::kGetObjectTagging);
   EXPECT_EQ(Resolve("PUT", "/bkt/k?tagging").operation, Operation::kPutObjectTagging);
   EXPECT_EQ(Resolve("DELETE", "/bkt/k?tagging").operation, Operation::kDeleteObjectTagging);
@@ -86,6 +86,29 @@ TEST(RouterTest, VirtualHostStyle) {
   r = Resolve("GET", "/photos/k", "example.com:9000", false, {"example.com"});
   EXPECT_EQ(r.bucket, "photos");
   EXPECT_EQ(r.key, "k");
+}
+
+TEST(RouterTest, AclOwnershipAndPublicAccessBlock) {
+  EXPECT_EQ(Resolve("PUT", "/bkt?acl").operation, Operation::kPutBucketAcl);
+  EXPECT_EQ(Resolve("PUT", "/bkt/k?acl").operation, Operation::kPutObjectAcl);
+  // S3 has no DeleteBucketAcl / DeleteObjectAcl: never a DeleteBucket or DeleteObject.
+  EXPECT_EQ(Resolve("DELETE", "/bkt?acl").operation, Operation::kUnsupported);
+  EXPECT_EQ(Resolve("DELETE", "/bkt/k?acl").operation, Operation::kUnsupported);
+  EXPECT_EQ(Resolve("GET", "/bkt?ownershipControls").operation,
+            Operation::kGetBucketOwnershipControls);
+  EXPECT_EQ(Resolve("PUT", "/bkt?ownershipControls").operation,
+            Operation::kPutBucketOwnershipControls);
+  EXPECT_EQ(Resolve("DELETE", "/bkt?ownershipControls").operation,
+            Operation::kDeleteBucketOwnershipControls);
+  EXPECT_EQ(Resolve("GET", "/bkt?publicAccessBlock").operation, Operation::kGetPublicAccessBlock);
+  EXPECT_EQ(Resolve("PUT", "/bkt?publicAccessBlock").operation, Operation::kPutPublicAccessBlock);
+  EXPECT_EQ(Resolve("DELETE", "/bkt?publicAccessBlock").operation,
+            Operation::kDeletePublicAccessBlock);
+  EXPECT_EQ(ActionFor(Operation::kGetObjectAcl, false), "s3:GetObjectAcl");
+  EXPECT_EQ(ActionFor(Operation::kGetObjectAcl, true), "s3:GetObjectVersionAcl");
+  EXPECT_EQ(ActionFor(Operation::kPutObjectAcl, true), "s3:PutObjectVersionAcl");
+  EXPECT_EQ(ActionFor(Operation::kDeletePublicAccessBlock), "s3:PutBucketPublicAccessBlock");
+  EXPECT_EQ(ActionFor(Operation::kDeleteBucketOwnershipControls), "s3:PutBucketOwnershipControls");
 }
 
 TEST(RouterTest, CorsPostObjectAndPreflight) {

@@ -234,6 +234,91 @@ TEST(RecordsTest, UploadLockIsAnOptionalTrailingBlock) {
   EXPECT_EQ(DecodeUploadRecord(plain + "x", &out).code(), Code::kCorruption);
 }
 
+TEST(RecordsTest, BucketAccessSectionRoundTripsAndIsOptional) {
+  BucketRecord in;
+  in.created = FromUnixNanos(9);
+  const std::string plain = EncodeBucketRecord(in);
+  in.access.acl.grants.push_back(AclGrant{GranteeType::kGroup,
+                                          "http://acs.amazonaws.com/groups/global/AllUsers",
+                                          AclPermission::kRead});
+  in.access.ownership = ObjectOwnership::kBucketOwnerPreferred;
+  in.access.public_access_block = PublicAccessBlock{true, false, true, false};
+  const std::string with = EncodeBucketRecord(in);
+  // A bucket with the default access (private, root-owned, no controls) is written as before.
+  EXPECT_EQ(with.substr(0, plain.size()), plain);
+  BucketRecord out;
+  ASSERT_TRUE(DecodeBucketRecord(with, &out).ok());
+  EXPECT_EQ(out.access, in.access);
+  ASSERT_TRUE(DecodeBucketRecord(plain, &out).ok());
+  EXPECT_TRUE(out.access.IsDefault());
+  EXPECT_EQ(out.access.acl.owner, kRootCanonicalId);
+  EXPECT_EQ(out.access.ownership, ObjectOwnership::kNone);
+  // With the lock section too, in either order.
+  in.object_lock = true;
+  in.default_retention = DefaultRetention{RetentionMode::kGovernance, 5, 0};
+  ASSERT_TRUE(DecodeBucketRecord(EncodeBucketRecord(in), &out).ok());
+  EXPECT_EQ(out.access, in.access);
+  EXPECT_TRUE(out.object_lock);
+  for (size_t n = plain.size() + 1; n < with.size(); ++n) {
+    EXPECT_EQ(DecodeBucketRecord(with.substr(0, n), &out).code(), Code::kCorruption) << n;
+  }
+  // A bad ownership byte is corruption.
+  std::string bad = with;
+  bad[bad.size() - 2] = '\x07';
+  EXPECT_EQ(DecodeBucketRecord(bad, &out).code(), Code::kCorruption);
+}
+
+TEST(RecordsTest, ObjectAclRoundTripsAndOldRecordsArePrivate) {
+  for (bool is_inline : {true, false}) {
+    ObjectRecord in = Sample(is_inline);
+    in.lock.legal_hold = true;
+    const std::string plain = EncodeObjectRecord(in);
+    in.acl.grants.push_back(
+        AclGrant{GranteeType::kCanonicalUser, "someone", AclPermission::kReadAcp});
+    const std::string with = EncodeObjectRecord(in);
+    EXPECT_NE(plain, with);
+    ObjectRecord out;
+    ASSERT_TRUE(DecodeObjectRecord(with, &out, true).ok());
+    ExpectSame(in, out);
+    EXPECT_EQ(out.acl, in.acl);
+    EXPECT_TRUE(out.lock.legal_hold);
+    ASSERT_TRUE(DecodeObjectRecord(plain, &out, true).ok());
+    EXPECT_EQ(out.acl, Acl::Private());
+    for (size_t n = 0; n < with.size(); ++n) {
+      EXPECT_EQ(DecodeObjectRecord(std::string_view(with).substr(0, n), &out, true).code(),
+                Code::kCorruption)
+          << n;
+    }
+  }
+}
+
+TEST(RecordsTest, UploadAclIsVersion3AndVersion2StaysAsItWas) {
+  UploadRecord in;
+  in.initiated = FromUnixNanos(5);
+  in.lock = ObjectLock{RetentionMode::kCompliance, FromUnixNanos(99), false};
+  const std::string v2 = EncodeUploadRecord(in);
+  EXPECT_EQ(v2[0], 2);
+  in.acl.grants.push_back(AclGrant{GranteeType::kGroup,
+                                   "http://acs.amazonaws.com/groups/global/AllUsers",
+                                   AclPermission::kRead});
+  const std::string v3 = EncodeUploadRecord(in);
+  EXPECT_EQ(v3[0], 3);
+  UploadRecord out;
+  ASSERT_TRUE(DecodeUploadRecord(v3, &out).ok());
+  EXPECT_EQ(out.acl, in.acl);
+  EXPECT_EQ(out.lock, in.lock);
+  ASSERT_TRUE(DecodeUploadRecord(v2, &out).ok());
+  EXPECT_EQ(out.acl, Acl::Private());
+  in.lock = ObjectLock{};
+  ASSERT_TRUE(DecodeUploadRecord(EncodeUploadRecord(in), &out).ok());
+  EXPECT_TRUE(out.lock.empty());
+  EXPECT_EQ(out.acl, in.acl);
+  for (size_t n = 0; n < v3.size(); ++n) {
+    EXPECT_EQ(DecodeUploadRecord(std::string_view(v3).substr(0, n), &out).code(), Code::kCorruption)
+        << n;
+  }
+}
+
 TEST(RecordsTest, BucketLifecycleRoundTripAndFormat2) {
   LifecycleConfiguration config;
   LifecycleRule a;
