@@ -53,6 +53,16 @@ std::string_view MetricApiName(Operation operation) {
     case Operation::kGetObjectRetention: return "getobjectretention";
     case Operation::kPutObjectLegalHold: return "putobjectlegalhold";
     case Operation::kGetObjectLegalHold: return "getobjectlegalhold";
+    case Operation::kGetBucketAcl: return "getbucketacl";
+    case Operation::kPutBucketAcl: return "putbucketacl";
+    case Operation::kGetObjectAcl: return "getobjectacl";
+    case Operation::kPutObjectAcl: return "putobjectacl";
+    case Operation::kGetBucketOwnershipControls: return "getbucketownershipcontrols";
+    case Operation::kPutBucketOwnershipControls: return "putbucketownershipcontrols";
+    case Operation::kDeleteBucketOwnershipControls: return "deletebucketownershipcontrols";
+    case Operation::kGetPublicAccessBlock: return "getpublicaccessblock";
+    case Operation::kPutPublicAccessBlock: return "putpublicaccessblock";
+    case Operation::kDeletePublicAccessBlock: return "deletepublicaccessblock";
     case Operation::kPreflight: return "preflight";
     case Operation::kUnsupported: return "unknown";
   }
