@@ -129,6 +129,9 @@ Status DeleteObject(RequestContext& ctx) {
   const std::string version_id(ctx.query.Get("versionId").value_or(""));
   storage::DeleteOptions options;
   options.bypass_governance = MayBypassGovernance(ctx, ctx.route.key);
+  CAIRN_RETURN_IF_ERROR(DeleteConditionsFrom(
+      ctx.request.headers.Get("if-match"), ctx.request.headers.Get("x-amz-if-match-size"),
+      ctx.request.headers.Get("x-amz-if-match-last-modified-time"), options));
   CAIRN_ASSIGN_OR_RETURN(
       storage::DeleteResult result,
       ctx.store.DeleteObject(ctx.route.bucket, ctx.route.key, version_id, options));

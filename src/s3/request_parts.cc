@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "common/encoding.h"
+#include "common/time.h"
 #include "s3/bucket_name.h"
 #include "s3/conditions.h"
 #include "s3/request_checks.h"
@@ -44,6 +45,26 @@ Result<storage::WriteConditions> WriteConditionsFrom(const Headers& headers) {
   }
   if (auto match = headers.Get("if-match")) conditions.if_match = std::string(UnquoteEtag(*match));
   return conditions;
+}
+
+Status DeleteConditionsFrom(std::optional<std::string_view> etag,
+                            std::optional<std::string_view> size,
+                            std::optional<std::string_view> modified,
+                            storage::DeleteOptions& options) {
+  if (etag) options.if_match_etag = std::string(UnquoteEtag(*etag));
+  if (size) {
+    options.if_match_size = ParseUint64(TrimWhitespace(*size));
+    if (!options.if_match_size) return Status(Code::kInvalidArgumentS3, "Invalid size given.");
+  }
+  if (modified) {
+    std::string_view text = TrimWhitespace(*modified);
+    options.if_match_modified = ParseHttpDate(text);
+    if (!options.if_match_modified) options.if_match_modified = ParseIso8601(text);
+    if (!options.if_match_modified) {
+      return Status(Code::kInvalidArgumentS3, "Invalid last modified time given.");
+    }
+  }
+  return Status::Ok();
 }
 
 Result<std::optional<std::string>> ContentMd5From(const Headers& headers) {

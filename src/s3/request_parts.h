@@ -29,6 +29,14 @@ Result<uint64_t> BodySizeOf(const http::Request& request);
 // If-None-Match: * and If-Match: "etag" on a write.
 Result<storage::WriteConditions> WriteConditionsFrom(const Headers& headers);
 
+// Conditional delete: an ETag (or "*"), a size and a last-modified time (HTTP date or ISO 8601),
+// as DeleteObject's headers or a DeleteObjects entry carry them, into `options`.
+// InvalidArgument for a size or time that does not parse.
+Status DeleteConditionsFrom(std::optional<std::string_view> etag,
+                            std::optional<std::string_view> size,
+                            std::optional<std::string_view> modified,
+                            storage::DeleteOptions& options);
+
 // Content-MD5 as 16 raw bytes; InvalidDigest when it is not base64 of 16 bytes.
 Result<std::optional<std::string>> ContentMd5From(const Headers& headers);
 

@@ -170,7 +170,7 @@ class LocalStoreImpl final : public LocalStore {
   // latest goes.
   // A version under object lock is refused (kAccessDenied) unless `bypass_governance` lifts it.
   Status StageVersionDelete(const std::string& bucket, const std::string& key,
-                            const std::string& version_id, bool bypass_governance,
+                            const std::string& version_id, const DeleteOptions& options,
                             meta::WriteBatch& batch, std::vector<FileId>* garbage,
                             DeleteResult* result);
   // A version's stored bytes and where they are (its ObjectKey or VersionKey); kNotFound.
@@ -188,6 +188,8 @@ class LocalStoreImpl final : public LocalStore {
   // The current record of an object; kNotFound when there is none.
   Status ReadObject(const std::string& object_key, ObjectRecord* rec, bool with_data);
   static Status CheckConditions(const WriteConditions& c, const ObjectRecord* current);
+  // DeleteOptions' conditions against the version a delete targets (nullptr: none).
+  static Status CheckDeleteConditions(const DeleteOptions& options, const ObjectRecord* target);
   // Gives a new version (not a marker) its lock state: the one asked for (`rec.lock`), else the
   // bucket's default retention. kInvalidRequest when lock is asked of a bucket without it.
   static Status ApplyObjectLock(const BucketRecord& bucket, ObjectRecord& rec);

@@ -1,0 +1,286 @@
+"""The edges of the core S3 API (issue 12, "The edges of the core API"), against the real binary.
+
+ListBuckets pagination; idempotent CompleteMultipartUpload; multipart ChecksumType and the
+whole-object checksum on Complete; partNumber limits; conditional PUT / DeleteObject /
+DeleteObjects; non-ASCII metadata as RFC 2047 encoded-words and Content-Encoding kept as sent;
+HTTP chunked uploads without Content-Length; SigV2 without a date; anonymous requests to a bucket
+that does not exist; encoding-type=url in every listing. boto3 and the AWS CLI where they can
+say it, raw requests (signing.py, harness.raw_request) where the SDKs hide the wire.
+"""
+
+import base64
+import datetime
+import email.utils
+import http.client
+import json
+import os
+import unittest
+import urllib.parse
+import uuid
+import xml.etree.ElementTree as ET
+
+from harness import S3_NS, CairnTestCase, md5_hex, unique_bucket
+from signing import presign_v4, send, sign_v2_headers
+
+MiB = 1024 * 1024
+
+
+def http_date(dt: datetime.datetime) -> str:
+    return email.utils.format_datetime(dt.astimezone(datetime.timezone.utc), usegmt=True)
+
+
+def find(root, path):
+    """Text of `path` (tags without namespace, joined by /) under `root`, or None."""
+    el = root.find("/".join(S3_NS + p for p in path.split("/")))
+    return None if el is None else (el.text or "")
+
+
+class ListBucketsPaginationTest(CairnTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.prefix = "lbp-" + uuid.uuid4().hex[:6]
+        cls.names = sorted(f"{cls.prefix}-{i:02d}" for i in range(5))
+        for name in cls.names:
+            cls.s3.create_bucket(Bucket=name)
+
+    def test_max_buckets_pages_with_continuation_token(self):
+        seen, token, pages = [], None, 0
+        while True:
+            kwargs = {"MaxBuckets": 2, "Prefix": self.prefix}
+            if token:
+                kwargs["ContinuationToken"] = token
+            resp = self.s3.list_buckets(**kwargs)
+            pages += 1
+            self.assertLessEqual(len(resp["Buckets"]), 2)
+            self.assertEqual(resp.get("Prefix"), self.prefix)
+            for b in resp["Buckets"]:
+                self.assertEqual(b.get("BucketRegion"), "us-east-1", b)
+            seen += [b["Name"] for b in resp["Buckets"]]
+            token = resp.get("ContinuationToken")
+            if not token:
+                break
+        self.assertEqual(seen, self.names)
+        self.assertEqual(pages, 3)
+
+    def test_paginator_and_filters(self):
+        pages = self.s3.get_paginator("list_buckets").paginate(
+            Prefix=self.prefix, PaginationConfig={"PageSize": 3})
+        self.assertEqual([b["Name"] for p in pages for b in p["Buckets"]], self.names)
+        self.assertEqual(self.s3.list_buckets(Prefix=self.prefix, BucketRegion="eu-west-3")
+                         ["Buckets"], [])
+        resp = self.s3.list_buckets(Prefix=self.prefix, BucketRegion="us-east-1")
+        self.assertEqual([b["Name"] for b in resp["Buckets"]], self.names)
+        # Without max-buckets: everything, no token.
+        resp = self.s3.list_buckets()
+        self.assertNotIn("ContinuationToken", resp)
+        self.assertTrue(set(self.names) <= {b["Name"] for b in resp["Buckets"]})
+
+    def test_max_buckets_out_of_range(self):
+        for bad in ("0", "10001", "-1", "x", ""):
+            with self.subTest(bad=bad):
+                r = self.server.request("GET", "/", query={"max-buckets": bad})
+                self.assertRawError(r, 400, "InvalidArgument")
+        r = self.server.request("GET", "/", query={"continuation-token": "!!!"})
+        self.assertRawError(r, 400, "InvalidArgument")
+
+    def test_aws_cli(self):
+        rc, out, err = self.server.aws("s3api", "list-buckets", "--max-buckets", "2", "--prefix",
+                                       self.prefix, "--no-paginate")
+        self.assertEqual(rc, 0, err)
+        doc = json.loads(out)
+        self.assertEqual([b["Name"] for b in doc["Buckets"]], self.names[:2])
+        self.assertTrue(doc.get("ContinuationToken"), doc)
+        rc, out, err = self.server.aws("s3api", "list-buckets", "--prefix", self.prefix)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual([b["Name"] for b in json.loads(out)["Buckets"]], self.names)
+
+
+class PartNumberTest(CairnTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.bucket = unique_bucket("pn")
+        cls.s3.create_bucket(Bucket=cls.bucket)
+
+    def test_single_part_object(self):
+        self.s3.put_object(Bucket=self.bucket, Key="one", Body=b"single")
+        got = self.s3.get_object(Bucket=self.bucket, Key="one", PartNumber=1)
+        self.assertEqual(got["Body"].read(), b"single")
+        self.assertEqual(got.get("PartsCount"), 1)
+        for n in (2, 3):
+            err = self.client_error(self.s3.get_object, Bucket=self.bucket, Key="one", PartNumber=n)
+            self.assertS3Error(err, "InvalidPartNumber", 416)
+            r = self.server.request("HEAD", f"/{self.bucket}/one", query={"partNumber": str(n)})
+            self.assertEqual(r.status, 416, repr(r))
+        rc, _, err = self.server.aws("s3api", "head-object", "--bucket", self.bucket, "--key",
+                                     "one", "--part-number", "2")
+        self.assertNotEqual(rc, 0)
+        self.assertIn("416", err)
+
+
+class ConditionalWriteTest(CairnTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.bucket = unique_bucket("cond")
+        cls.s3.create_bucket(Bucket=cls.bucket)
+
+    def test_put_if_match_missing_key_is_no_such_key(self):
+        for value in ('"00000000000000000000000000000000"', "*"):
+            with self.subTest(value=value):
+                err = self.client_error(self.s3.put_object, Bucket=self.bucket, Key="absent",
+                                        Body=b"x", IfMatch=value)
+                self.assertS3Error(err, "NoSuchKey", 404)
+        put = self.s3.put_object(Bucket=self.bucket, Key="present", Body=b"v1")
+        self.s3.put_object(Bucket=self.bucket, Key="present", Body=b"v2", IfMatch="*")
+        err = self.client_error(self.s3.put_object, Bucket=self.bucket, Key="present",
+                                Body=b"v3", IfMatch=put["ETag"])
+        self.assertS3Error(err, "PreconditionFailed", 412)
+        body = self.s3.get_object(Bucket=self.bucket, Key="present")["Body"].read()
+        self.assertEqual(body, b"v2")
+
+    def test_conditional_delete_object(self):
+        put = self.s3.put_object(Bucket=self.bucket, Key="del", Body=b"12345")
+        head = self.s3.head_object(Bucket=self.bucket, Key="del")
+        wrong = '"0123456789abcdef0123456789abcdef"'
+        err = self.client_error(self.s3.delete_object, Bucket=self.bucket, Key="del", IfMatch=wrong)
+        self.assertS3Error(err, "PreconditionFailed", 412)
+        err = self.client_error(self.s3.delete_object, Bucket=self.bucket, Key="del",
+                                IfMatchSize=4)
+        self.assertS3Error(err, "PreconditionFailed", 412)
+        err = self.client_error(self.s3.delete_object, Bucket=self.bucket, Key="del",
+                                IfMatchLastModifiedTime=head["LastModified"]
+                                - datetime.timedelta(seconds=5))
+        self.assertS3Error(err, "PreconditionFailed", 412)
+        self.assertEqual(self.s3.head_object(Bucket=self.bucket, Key="del")["ETag"], put["ETag"])
+        err = self.client_error(self.s3.delete_object, Bucket=self.bucket, Key="missing",
+                                IfMatch=wrong)
+        self.assertS3Error(err, "NoSuchKey", 404)
+        self.s3.delete_object(Bucket=self.bucket, Key="del", IfMatch=put["ETag"], IfMatchSize=5,
+                              IfMatchLastModifiedTime=head["LastModified"])
+        err = self.client_error(self.s3.head_object, Bucket=self.bucket, Key="del")
+        self.assertEqual(err.response["Error"]["Code"], "404")
+        # Without conditions a missing key still deletes "successfully", as S3.
+        self.s3.delete_object(Bucket=self.bucket, Key="missing")
+
+    def test_conditional_delete_with_aws_cli(self):
+        put = self.s3.put_object(Bucket=self.bucket, Key="cli-del", Body=b"x")
+        rc, _, err = self.server.aws("s3api", "delete-object", "--bucket", self.bucket, "--key",
+                                     "cli-del", "--if-match", '"ffffffffffffffffffffffffffffffff"')
+        self.assertNotEqual(rc, 0)
+        self.assertIn("PreconditionFailed", err)
+        rc, _, err = self.server.aws("s3api", "delete-object", "--bucket", self.bucket, "--key",
+                                     "cli-del", "--if-match", put["ETag"])
+        self.assertEqual(rc, 0, err)
+        self.assertFalse(self.s3.list_objects_v2(Bucket=self.bucket, Prefix="cli-del")
+                         .get("Contents"))
+
+    def test_delete_objects_entry_conditions(self):
+        a = self.s3.put_object(Bucket=self.bucket, Key="batch/a", Body=b"aa")
+        self.s3.put_object(Bucket=self.bucket, Key="batch/b", Body=b"bb")
+        self.s3.put_object(Bucket=self.bucket, Key="batch/c", Body=b"cc")
+        resp = self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": [
+            {"Key": "batch/a", "ETag": a["ETag"]},
+            {"Key": "batch/b", "ETag": '"0123456789abcdef0123456789abcdef"'},
+            {"Key": "batch/c", "Size": 3},
+        ]})
+        self.assertEqual([d["Key"] for d in resp.get("Deleted", [])], ["batch/a"])
+        self.assertEqual(sorted((e["Key"], e["Code"]) for e in resp.get("Errors", [])),
+                         [("batch/b", "PreconditionFailed"), ("batch/c", "PreconditionFailed")])
+        left = [o["Key"] for o in self.s3.list_objects_v2(Bucket=self.bucket, Prefix="batch/")
+                .get("Contents", [])]
+        self.assertEqual(left, ["batch/b", "batch/c"])
+
+
+class HeaderEncodingTest(CairnTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.bucket = unique_bucket("hdr")
+        cls.s3.create_bucket(Bucket=cls.bucket)
+
+    def test_non_ascii_metadata_is_rfc2047_encoded(self):
+        text = "Zürich – 東京"
+        # The UTF-8 bytes on the wire, unsigned (a presigned URL signs only the host); an SDK
+        # cannot send them, as it writes header values as Latin-1.
+        target = presign_v4(self.server.port, "PUT", f"/{self.bucket}/meta",
+                            self.server.access_key, self.server.secret_key)
+        r = send(self.server.port, "PUT", target,
+                 {"x-amz-meta-city": text.encode().decode("latin-1"),
+                  "x-amz-meta-plain": "just ascii", "Content-Length": "1"}, b"m")
+        self.assertEqual(r.status, 200, repr(r))
+        head = self.server.request("HEAD", f"/{self.bucket}/meta")
+        encoded = "=?UTF-8?B?" + base64.b64encode(text.encode()).decode() + "?="
+        self.assertEqual(head.header("x-amz-meta-city"), encoded)
+        self.assertEqual(head.header("x-amz-meta-plain"), "just ascii")
+        meta = self.s3.head_object(Bucket=self.bucket, Key="meta")["Metadata"]
+        self.assertEqual(meta["city"], encoded)
+        self.assertEqual(meta["plain"], "just ascii")
+        rc, out, err = self.server.aws("s3api", "head-object", "--bucket", self.bucket, "--key",
+                                       "meta")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(json.loads(out)["Metadata"]["city"], encoded)
+
+    def test_content_encoding_kept_as_sent(self):
+        for sent, kept in (("deflate, gzip", "deflate, gzip"), ("gzip,br", "gzip,br")):
+            with self.subTest(sent=sent):
+                key = "ce/" + uuid.uuid4().hex
+                self.s3.put_object(Bucket=self.bucket, Key=key, Body=b"z", ContentEncoding=sent)
+                got = self.s3.head_object(Bucket=self.bucket, Key=key)
+                self.assertEqual(got["ContentEncoding"], kept)
+        # A raw signed PUT (no aws-chunked) keeps the value byte for byte too.
+        key = "ce/raw"
+        r = self.server.request("PUT", f"/{self.bucket}/{key}", body=b"z",
+                                headers={"Content-Encoding": "deflate, gzip"})
+        self.assertEqual(r.status, 200, repr(r))
+        self.assertEqual(self.s3.head_object(Bucket=self.bucket, Key=key)["ContentEncoding"],
+                         "deflate, gzip")
+
+
+class AuthEdgesTest(CairnTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.bucket = unique_bucket("authedge")
+        cls.s3.create_bucket(Bucket=cls.bucket)
+        cls.s3.put_object(Bucket=cls.bucket, Key="obj", Body=b"secret")
+
+    def v2(self, date_header):
+        path = f"/{self.bucket}/obj"
+        headers = sign_v2_headers("GET", path, self.server.access_key, self.server.secret_key)
+        if date_header is None:
+            del headers["Date"]
+        else:
+            headers["Date"] = date_header
+        return send(self.server.port, "GET", path, headers)
+
+    def test_sigv2_without_valid_date_is_access_denied(self):
+        self.assertEqual(self.v2(http_date(datetime.datetime.now(datetime.timezone.utc)))
+                         .status, 200)
+        for label, date in (("missing", None), ("empty", ""), ("garbage", "not a date")):
+            with self.subTest(label):
+                r = self.v2(date)
+                self.assertRawError(r, 403, "AccessDenied")
+                self.assertNotIn(b"secret", r.body)
+                self.assertIn(b"valid Date or x-amz-date", r.body)
+
+    def test_anonymous_request_to_missing_bucket_is_no_such_bucket(self):
+        missing = unique_bucket("nobucket")
+        for method, path in (("GET", f"/{missing}"), ("GET", f"/{missing}/k"),
+                             ("PUT", f"/{missing}/k"), ("DELETE", f"/{missing}/k")):
+            with self.subTest(method=method, path=path):
+                r = self.server.anonymous(method, path)
+                self.assertRawError(r, 404, "NoSuchBucket")
+        r = self.server.anonymous("HEAD", f"/{missing}")
+        self.assertEqual(r.status, 404)
+        # An existing bucket stays private.
+        self.assertRawError(self.server.anonymous("GET", f"/{self.bucket}/obj"), 403,
+                            "AccessDenied")
+        self.assertRawError(self.server.anonymous("GET", f"/{self.bucket}"), 403, "AccessDenied")
+        # Creating is still refused to an anonymous caller.
+        self.assertRawError(self.server.anonymous("PUT", f"/{missing}"), 403, "AccessDenied")
+
+
+if __name__ == "__main__":
+    unittest.main()
