@@ -120,6 +120,10 @@ struct ObjectRecord {
   Tags tags;
   // Format 2 with the lock flag: retention and legal hold. Without the flag: none.
   ObjectLock lock;
+  // Multipart only, optional trailing field: the upload id CompleteMultipartUpload made this
+  // version from, so that a retried Complete of that upload answers this version again.
+  // "" in records written before it (a retry of those is NoSuchUpload, as before).
+  std::string upload_id;
 };
 
 // Every data file the record refers to (none when inline).

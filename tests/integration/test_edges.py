@@ -17,6 +17,7 @@ import os
 import unittest
 import urllib.parse
 import uuid
+import zlib
 import xml.etree.ElementTree as ET
 
 from harness import S3_NS, CairnTestCase, md5_hex, unique_bucket
@@ -94,6 +95,98 @@ class ListBucketsPaginationTest(CairnTestCase):
         rc, out, err = self.server.aws("s3api", "list-buckets", "--prefix", self.prefix)
         self.assertEqual(rc, 0, err)
         self.assertEqual([b["Name"] for b in json.loads(out)["Buckets"]], self.names)
+
+
+class CompleteRetryTest(CairnTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.bucket = unique_bucket("mpretry")
+        cls.s3.create_bucket(Bucket=cls.bucket)
+
+    def upload(self, key, pieces, **create):
+        upload_id = self.s3.create_multipart_upload(Bucket=self.bucket, Key=key,
+                                                    **create)["UploadId"]
+        parts = []
+        for n, data in enumerate(pieces, 1):
+            r = self.s3.upload_part(Bucket=self.bucket, Key=key, UploadId=upload_id,
+                                    PartNumber=n, Body=data)
+            parts.append({"PartNumber": n, "ETag": r["ETag"]})
+        return upload_id, parts
+
+    def complete(self, key, upload_id, parts, **kwargs):
+        return self.s3.complete_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id,
+                                                 MultipartUpload={"Parts": parts}, **kwargs)
+
+    def test_same_parts_again_answers_the_same_etag_even_after_restart(self):
+        key = "retry/obj"
+        pieces = [os.urandom(5 * MiB), b"tail"]
+        upload_id, parts = self.upload(key, pieces)
+        first = self.complete(key, upload_id, parts)
+        second = self.complete(key, upload_id, parts, IfNoneMatch="*")
+        for field in ("ETag", "Bucket", "Key", "Location"):
+            self.assertEqual(second[field], first[field], field)
+        # A different part list after completion is not a retry: NoSuchUpload, as before.
+        err = self.client_error(self.complete, key, upload_id, parts[:1])
+        self.assertS3Error(err, "NoSuchUpload", 404)
+        self.server.restart()
+        third = self.complete(key, upload_id, parts)
+        self.assertEqual(third["ETag"], first["ETag"])
+        body = self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        self.assertTrue(body == pieces[0] + pieces[1])
+        # Once the key holds another object the upload id means nothing any more.
+        self.s3.put_object(Bucket=self.bucket, Key=key, Body=b"replaced")
+        err = self.client_error(self.complete, key, upload_id, parts)
+        self.assertS3Error(err, "NoSuchUpload", 404)
+        self.assertEqual(self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read(),
+                         b"replaced")
+
+    def test_aws_cli_complete_twice(self):
+        key = "retry/cli"
+        upload_id, parts = self.upload(key, [b"only part"])
+        with open(self.server.root / f"parts-{uuid.uuid4().hex}.json", "w") as f:
+            json.dump({"Parts": parts}, f)
+            path = f.name
+        try:
+            outs = []
+            for _ in range(2):
+                rc, out, err = self.server.aws(
+                    "s3api", "complete-multipart-upload", "--bucket", self.bucket, "--key", key,
+                    "--upload-id", upload_id, "--multipart-upload", f"file://{path}")
+                self.assertEqual(rc, 0, err)
+                outs.append(json.loads(out))
+            self.assertEqual(outs[0]["ETag"], outs[1]["ETag"])
+            self.assertEqual(outs[0]["ETag"], '"%s-1"' % md5_hex(bytes.fromhex(
+                md5_hex(b"only part"))))
+        finally:
+            os.unlink(path)
+
+    def test_full_object_checksum_verified_on_complete(self):
+        key = "retry/crc"
+        pieces = [os.urandom(5 * MiB), os.urandom(1000)]
+        upload_id = self.s3.create_multipart_upload(
+            Bucket=self.bucket, Key=key, ChecksumAlgorithm="CRC32",
+            ChecksumType="FULL_OBJECT")["UploadId"]
+        parts = []
+        for n, data in enumerate(pieces, 1):
+            r = self.s3.upload_part(Bucket=self.bucket, Key=key, UploadId=upload_id,
+                                    PartNumber=n, Body=data, ChecksumAlgorithm="CRC32")
+            parts.append({"PartNumber": n, "ETag": r["ETag"], "ChecksumCRC32": r["ChecksumCRC32"]})
+        whole = base64.b64encode(zlib.crc32(pieces[0] + pieces[1]).to_bytes(4, "big")).decode()
+        wrong = base64.b64encode((zlib.crc32(b"x")).to_bytes(4, "big")).decode()
+        err = self.client_error(self.complete, key, upload_id, parts, ChecksumCRC32=wrong,
+                                ChecksumType="FULL_OBJECT")
+        self.assertS3Error(err, "BadDigest", 400)
+        err = self.client_error(self.complete, key, upload_id, parts, ChecksumSHA256=whole)
+        self.assertS3Error(err, "InvalidRequest", 400)
+        err = self.client_error(self.complete, key, upload_id, parts, MpuObjectSize=1)
+        self.assertS3Error(err, "InvalidRequest", 400)
+        done = self.complete(key, upload_id, parts, ChecksumCRC32=whole,
+                             ChecksumType="FULL_OBJECT", MpuObjectSize=5 * MiB + 1000)
+        self.assertEqual(done["ChecksumCRC32"], whole)
+        self.assertEqual(done["ChecksumType"], "FULL_OBJECT")
+        head = self.s3.head_object(Bucket=self.bucket, Key=key, ChecksumMode="ENABLED")
+        self.assertEqual((head["ChecksumCRC32"], head["ChecksumType"]), (whole, "FULL_OBJECT"))
 
 
 class PartNumberTest(CairnTestCase):
