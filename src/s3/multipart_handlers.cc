@@ -113,13 +113,18 @@ Status UploadPart(RequestContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(storage::MultipartStore * multipart, Multipart(ctx));
   CAIRN_ASSIGN_OR_RETURN(int number, PartNumberFrom(ctx.query.Get("partNumber").value_or("")));
   CAIRN_ASSIGN_OR_RETURN(uint64_t size, BodySizeOf(ctx.request));
-  if (size > ctx.options.max_object_size) return Status(Code::kEntityTooLarge, "");
+  const bool unknown_size = size == storage::kUnknownSize;  // HTTP chunked, no length
+  if (!unknown_size && size > ctx.options.max_object_size) {
+    return Status(Code::kEntityTooLarge, "");
+  }
+  LimitedSource limited(ctx.body, ctx.options.max_object_size);
+  ByteSource& body = unknown_size ? static_cast<ByteSource&>(limited) : ctx.body;
   storage::PartOptions options;
   CAIRN_ASSIGN_OR_RETURN(options.content_md5, ContentMd5From(ctx.request.headers));
   CAIRN_ASSIGN_OR_RETURN(options.checksums, ChecksumsFromRequest(ctx.request.headers));
   CAIRN_ASSIGN_OR_RETURN(storage::PartInfo part,
                          multipart->UploadPart(ctx.route.bucket, ctx.route.key, UploadIdOf(ctx),
-                                               number, ctx.body, size, options));
+                                               number, body, size, options));
   Headers headers;
   headers.Add("etag", QuotedEtag(part.etag));
   AddChecksumHeaders(part.checksums, headers);

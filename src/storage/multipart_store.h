@@ -96,8 +96,9 @@ class MultipartStore {
   virtual Result<UploadInfo> CreateMultipartUpload(const std::string& bucket,
                                                    const std::string& key,
                                                    const PutOptions& options) = 0;
-  // Streams exactly `size` bytes as part `number` (1..10000). kNoSuchUpload, kBadDigest,
-  // kIncompleteBody, errors from `body`.
+  // Streams exactly `size` bytes as part `number` (1..10000), or with `size` == kUnknownSize
+  // whatever `body` yields until it ends. kNoSuchUpload, kBadDigest, kIncompleteBody, errors
+  // from `body`.
   virtual Result<PartInfo> UploadPart(const std::string& bucket, const std::string& key,
                                       const std::string& upload_id, int number, ByteSource& body,
                                       uint64_t size, const PartOptions& options) = 0;

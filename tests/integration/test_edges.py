@@ -14,6 +14,7 @@ import email.utils
 import http.client
 import json
 import os
+import subprocess
 import unittest
 import urllib.parse
 import uuid
@@ -21,7 +22,7 @@ import zlib
 import xml.etree.ElementTree as ET
 
 from harness import S3_NS, CairnTestCase, md5_hex, unique_bucket
-from signing import presign_v4, send, sign_v2_headers
+from signing import presign_v4, send, sign_v2_headers, sign_v4_headers
 
 MiB = 1024 * 1024
 
@@ -329,6 +330,90 @@ class HeaderEncodingTest(CairnTestCase):
         self.assertEqual(r.status, 200, repr(r))
         self.assertEqual(self.s3.head_object(Bucket=self.bucket, Key=key)["ContentEncoding"],
                          "deflate, gzip")
+
+
+class ChunkedTransferTest(CairnTestCase):
+    """HTTP/1.1 chunked bodies without Content-Length, as curl -T - and some clients send."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.bucket = unique_bucket("chunked")
+        cls.s3.create_bucket(Bucket=cls.bucket)
+
+    def chunked(self, method, target, data, payload_hash, chunk=64 * 1024, query=""):
+        path = target + (f"?{query}" if query else "")
+        headers = sign_v4_headers(self.server.port, method, path, self.server.access_key,
+                                  self.server.secret_key, body=data, payload_hash=payload_hash)
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=60)
+        try:
+            conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+            for k, v in headers.items():
+                conn.putheader(k, v)
+            conn.putheader("Transfer-Encoding", "chunked")
+            conn.endheaders()
+            for off in range(0, len(data), chunk):
+                piece = data[off:off + chunk]
+                conn.send(b"%x\r\n" % len(piece) + piece + b"\r\n")
+            conn.send(b"0\r\n\r\n")
+            resp = conn.getresponse()
+            return resp.status, dict(resp.getheaders()), resp.read()
+        finally:
+            conn.close()
+
+    def test_put_unsigned_and_signed_payload(self):
+        for label, size, payload in (("unsigned", 3 * MiB + 5, "UNSIGNED-PAYLOAD"),
+                                     ("signed", 200 * 1024 + 1, None),
+                                     ("small", 10, "UNSIGNED-PAYLOAD"),
+                                     ("empty", 0, "UNSIGNED-PAYLOAD")):
+            with self.subTest(label):
+                data = os.urandom(size)
+                key = f"chunked/{label}"
+                status, headers, body = self.chunked("PUT", f"/{self.bucket}/{key}", data, payload)
+                self.assertEqual(status, 200, body[:300])
+                self.assertEqual(headers.get("ETag"), f'"{md5_hex(data)}"')
+                got = self.s3.get_object(Bucket=self.bucket, Key=key)
+                self.assertEqual(got["ContentLength"], size)
+                self.assertTrue(got["Body"].read() == data)
+
+    def test_signed_payload_mismatch_stores_nothing(self):
+        data = os.urandom(100 * 1024)
+        wrong = "0" * 64
+        status, _, body = self.chunked("PUT", f"/{self.bucket}/chunked/bad", data, wrong)
+        self.assertEqual(status, 400, body[:300])
+        self.assertIn(b"XAmzContentSHA256Mismatch", body)
+        err = self.client_error(self.s3.head_object, Bucket=self.bucket, Key="chunked/bad")
+        self.assertEqual(err.response["Error"]["Code"], "404")
+
+    def test_upload_part_chunked(self):
+        key = "chunked/mpu"
+        upload_id = self.s3.create_multipart_upload(Bucket=self.bucket, Key=key)["UploadId"]
+        pieces = [os.urandom(5 * MiB), os.urandom(777)]
+        parts = []
+        for n, data in enumerate(pieces, 1):
+            status, headers, body = self.chunked(
+                "PUT", f"/{self.bucket}/{key}", data, "UNSIGNED-PAYLOAD",
+                query=f"partNumber={n}&uploadId={upload_id}")
+            self.assertEqual(status, 200, body[:300])
+            self.assertEqual(headers.get("ETag"), f'"{md5_hex(data)}"')
+            parts.append({"PartNumber": n, "ETag": headers["ETag"]})
+        listed = self.s3.list_parts(Bucket=self.bucket, Key=key, UploadId=upload_id)["Parts"]
+        self.assertEqual([p["Size"] for p in listed], [len(p) for p in pieces])
+        self.s3.complete_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id,
+                                          MultipartUpload={"Parts": parts})
+        got = self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        self.assertTrue(got == pieces[0] + pieces[1])
+
+    def test_curl_upload_from_stdin(self):
+        target = presign_v4(self.server.port, "PUT", f"/{self.bucket}/chunked/curl",
+                            self.server.access_key, self.server.secret_key)
+        data = os.urandom(300 * 1024)
+        p = subprocess.run(["curl", "-sS", "-g", "--max-time", "60", "-T", "-", "-o", "/dev/null",
+                            "-w", "%{http_code}", self.server.endpoint + target],
+                           input=data, capture_output=True, timeout=90)
+        self.assertEqual(p.stdout.decode(), "200", p.stderr)
+        got = self.s3.get_object(Bucket=self.bucket, Key="chunked/curl")["Body"].read()
+        self.assertTrue(got == data)
 
 
 class AuthEdgesTest(CairnTestCase):

@@ -169,10 +169,14 @@ Result<PartInfo> LocalStoreImpl::UploadPart(const std::string& bucket, const std
   // Even a small part gets its own file: completion stitches files, it never copies bytes.
   CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<DataWriter> writer, data_->Create());
   PartRecord part;
-  part.size = size;
   part.file_id = writer->id();
-  CAIRN_RETURN_IF_ERROR(StreamToFile(body, size, hasher, *writer));
-  CAIRN_RETURN_IF_ERROR(ExpectEnd(body));
+  if (size == kUnknownSize) {  // the part is whatever the body holds (HTTP chunked)
+    CAIRN_ASSIGN_OR_RETURN(part.size, StreamToEnd(body, hasher, *writer));
+  } else {
+    part.size = size;
+    CAIRN_RETURN_IF_ERROR(StreamToFile(body, size, hasher, *writer));
+    CAIRN_RETURN_IF_ERROR(ExpectEnd(body));
+  }
   CAIRN_RETURN_IF_ERROR(
       hasher.Verify(options.content_md5, body.trailers(), &part.etag, &part.checksums));
   CAIRN_RETURN_IF_ERROR(PublishWithIntent(*writer));
