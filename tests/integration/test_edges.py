@@ -21,7 +21,7 @@ import uuid
 import zlib
 
 from harness import S3_NS, CairnTestCase, md5_hex, unique_bucket
-from signing import presign_v4, send, sign_v2_headers, sign_v4_headers
+from signing import presign_v4, replace_param, send, sign_v2_headers, sign_v4_headers
 
 MiB = 1024 * 1024
 
@@ -509,6 +509,16 @@ class AuthEdgesTest(CairnTestCase):
                 self.assertRawError(r, 403, "AccessDenied")
                 self.assertNotIn(b"secret", r.body)
                 self.assertIn(b"valid Date or x-amz-date", r.body)
+
+    def test_presigned_expires_out_of_range(self):
+        for expires in ("0", "-1", "604801"):
+            with self.subTest(expires=expires):
+                target = presign_v4(self.server.port, "GET", f"/{self.bucket}/obj",
+                                    self.server.access_key, self.server.secret_key)
+                target = replace_param(target, "X-Amz-Expires", expires)
+                r = send(self.server.port, "GET", target)
+                self.assertRawError(r, 400, "AuthorizationQueryParametersError")
+                self.assertNotIn(b"secret", r.body)
 
     def test_anonymous_request_to_missing_bucket_is_no_such_bucket(self):
         missing = unique_bucket("nobucket")
