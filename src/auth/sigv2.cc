@@ -289,15 +289,12 @@ Result<Identity> Verifier::VerifyV2Header(const RequestView& req, std::string_vi
   std::optional<std::string_view> amz_date = headers.Get("x-amz-date");
   std::optional<std::string_view> date = headers.Get("date");
   std::optional<std::string_view> stamp = amz_date ? amz_date : date;
-  if (!stamp) {
-    return Status(Code::kMissingSecurityHeader,
-                  "AWS authentication requires a valid Date or x-amz-date header");
-  }
-  std::optional<TimePoint> t = ParseV2Date(*stamp);
+  // A missing, empty or unparsable date is 403 AccessDenied with this message, as AWS answers
+  // a V2 request (MinIO answers 400 MissingSecurityHeader; clients only see "denied" either way).
+  std::optional<TimePoint> t = stamp ? ParseV2Date(*stamp) : std::nullopt;
   if (!t) {
-    return Status(
-        Code::kAuthorizationHeaderMalformed,
-        "the request date '" + std::string(TrimWhitespace(*stamp)) + "' is not a valid date");
+    return Status(Code::kAccessDenied,
+                  "AWS authentication requires a valid Date or x-amz-date header");
   }
   if (*t > now + kMaxSkew || *t < now - kMaxSkew) {
     return Status(Code::kRequestTimeTooSkewed,

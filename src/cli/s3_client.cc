@@ -101,6 +101,17 @@ size_t HeaderCallback(char* data, size_t size, size_t nitems, void* userdata) {
   return n;
 }
 
+// "=?UTF-8?B?base64?=" as the text it encodes; anything else unchanged.
+std::string DecodeEncodedWord(std::string_view s) {
+  constexpr std::string_view kOpen = "=?UTF-8?B?";
+  if (s.size() < kOpen.size() + 2 || !s.ends_with("?=") ||
+      !EqualsIgnoreCase(s.substr(0, kOpen.size()), kOpen)) {
+    return std::string(s);
+  }
+  auto text = Base64Decode(s.substr(kOpen.size(), s.size() - kOpen.size() - 2));
+  return text ? *text : std::string(s);
+}
+
 std::string Unquote(std::string_view s) {
   if (s.size() >= 2 && s.front() == '"' && s.back() == '"')
     return std::string(s.substr(1, s.size() - 2));
@@ -404,7 +415,9 @@ Result<ObjectStat> S3Client::HeadObject(std::string_view bucket, std::string_vie
   stat.last_modified = ParseTime(h.Get("last-modified").value_or(""));
   stat.content_type = std::string(h.Get("content-type").value_or(""));
   for (const auto& [name, value] : h.fields()) {
-    if (name.rfind("x-amz-meta-", 0) == 0) stat.metadata[name.substr(11)] = value;
+    // The server answers non-ASCII metadata as an RFC 2047 encoded-word, as AWS does.
+    if (name.rfind("x-amz-meta-", 0) == 0)
+      stat.metadata[name.substr(11)] = DecodeEncodedWord(value);
     if (name.rfind("x-amz-meta-", 0) == 0 || name == "content-type" || name == "cache-control" ||
         name == "content-disposition" || name == "content-encoding" || name == "content-language" ||
         name == "expires") {

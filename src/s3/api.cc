@@ -341,6 +341,13 @@ void S3Api::Serve(const http::Request& request, ByteSource& raw_body, http::Resp
                     route.bucket, route.key);
       AddObjectTagConditions(store_, route, query, request.headers, access);
       if (!authorizer_.IsAllowed(access)) {
+        // Bucket names are public (they are DNS names), so an anonymous caller is told that a
+        // bucket does not exist, as AWS answers, rather than that it may not touch it.
+        if (identity.anonymous && !route.bucket.empty() &&
+            route.operation != Operation::kCreateBucket &&
+            store_.GetBucket(route.bucket).status().code() == Code::kNoSuchBucket) {
+          return fail(Status(Code::kNoSuchBucket, ""));
+        }
         return fail(Status(Code::kAccessDenied, "Access Denied."));
       }
     }

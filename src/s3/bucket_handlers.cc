@@ -1,10 +1,12 @@
 // Bucket operations: ListBuckets, CreateBucket, DeleteBucket, HeadBucket, GetBucketLocation,
 // GetBucketVersioning, PutBucketVersioning.
+#include "common/encoding.h"
 #include "common/headers.h"
 #include "common/time.h"
 #include "s3/acl_xml.h"
 #include "s3/context.h"
 #include "s3/owner.h"
+#include "s3/request_parts.h"
 #include "s3/request_xml.h"
 #include "s3/xml_writer.h"
 
@@ -38,19 +40,60 @@ Result<storage::BucketAccess> BucketAccessFromRequest(const RequestContext& ctx)
 }
 }  // namespace
 
+// Pages as AWS's ListBuckets: `max-buckets` (1..10000) per page, `prefix` and `bucket-region`
+// filters, and a ContinuationToken in the answer while more buckets follow (the base64 of the
+// last name given, which the next request's `continuation-token` starts after). Without
+// max-buckets every bucket comes in one answer, as before pagination existed.
 Status ListBuckets(RequestContext& ctx) {
+  constexpr size_t kMaxBuckets = 10000;
+  std::optional<size_t> max_buckets;
+  if (auto max = ctx.query.Get("max-buckets")) {
+    std::optional<uint64_t> n = ParseUint64(*max);
+    if (!n || *n < 1 || *n > kMaxBuckets) {
+      return Status(Code::kInvalidArgumentS3,
+                    "Argument max-buckets must be an integer between 1 and 10000.");
+    }
+    max_buckets = static_cast<size_t>(*n);
+  }
+  std::string after;
+  if (auto token = ctx.query.Get("continuation-token")) {
+    std::optional<std::string> name = Base64Decode(*token);
+    if (token->empty() || !name || name->empty()) {
+      return Status(Code::kInvalidArgumentS3, "The continuation token provided is incorrect");
+    }
+    after = std::move(*name);
+  }
+  const std::string prefix(ctx.query.Get("prefix").value_or(""));
+  const std::optional<std::string_view> region = ctx.query.Get("bucket-region");
+
   CAIRN_ASSIGN_OR_RETURN(std::vector<storage::BucketInfo> buckets, ctx.store.ListBuckets());
   XmlWriter xml;
   xml.OpenRoot("ListAllMyBucketsResult");
   WriteOwner(xml);
   xml.Open("Buckets");
-  for (const storage::BucketInfo& bucket : buckets) {
+  size_t count = 0;
+  std::string last;
+  bool more = false;
+  for (const storage::BucketInfo& bucket : buckets) {  // sorted by name
+    if (!after.empty() && bucket.name <= after) continue;
+    if (!bucket.name.starts_with(prefix)) continue;
+    const std::string& bucket_region = bucket.region.empty() ? ctx.options.region : bucket.region;
+    if (region && bucket_region != *region) continue;
+    if (max_buckets && count == *max_buckets) {
+      more = true;
+      break;
+    }
     xml.Open("Bucket");
     xml.Element("Name", bucket.name);
     xml.Element("CreationDate", FormatIso8601(bucket.created));
+    xml.Element("BucketRegion", bucket_region);
     xml.Close("Bucket");
+    last = bucket.name;
+    ++count;
   }
   xml.Close("Buckets");
+  if (more) xml.Element("ContinuationToken", Base64Encode(last));
+  if (ctx.query.Has("prefix")) xml.Element("Prefix", prefix);
   xml.Close("ListAllMyBucketsResult");
   return ctx.ReplyXml(200, xml.Finish());
 }

@@ -9,6 +9,7 @@
 #include "s3/object_headers.h"
 #include "s3/owner.h"
 #include "s3/request_checks.h"
+#include "s3/request_parts.h"
 #include "s3/request_xml.h"
 #include "s3/xml_writer.h"
 
@@ -240,15 +241,15 @@ Status DeleteObjects(RequestContext& ctx) {
     std::string key;
     std::optional<std::string> version_id;
     Status refused;  // not OK: this key is answered with the error and left in place
+    storage::DeleteOptions options;  // the entry's conditions (ETag, LastModifiedTime, Size)
   };
   std::vector<Entry> entries;
   for (DeleteObjectsRequest::Object& object : request.objects) {
-    Entry entry{std::move(object.key), std::move(object.version_id), Status::Ok()};
-    // Per-entry conditions (ETag, LastModifiedTime, Size) are not evaluated yet, so they are
-    // refused rather than ignored.
+    Entry entry{std::move(object.key), std::move(object.version_id), Status::Ok(), {}};
     if (entry.version_id) entry.refused = CheckVersionId(*entry.version_id);
-    if (entry.refused.ok() && object.conditional) {
-      entry.refused = Status(Code::kNotImplemented, "Conditional deletes are not supported yet.");
+    if (entry.refused.ok()) {
+      entry.refused =
+          DeleteConditionsFrom(object.etag, object.size, object.last_modified, entry.options);
     }
     entries.push_back(std::move(entry));
   }
@@ -256,13 +257,12 @@ Status DeleteObjects(RequestContext& ctx) {
 
   XmlWriter xml;
   xml.OpenRoot("DeleteResult");
-  for (const auto& [key, version_id, refused] : entries) {
+  for (auto& [key, version_id, refused, options] : entries) {
     iam::AccessRequest access =
         AccessFor(ctx.request, ctx.query, ctx.identity,
                   version_id ? "s3:DeleteObjectVersion" : "s3:DeleteObject", ctx.route.bucket, key);
     Result<storage::DeleteResult> deleted = Status(Code::kAccessDenied, "Access Denied.");
     if (ctx.authorizer.IsAllowed(access)) {
-      storage::DeleteOptions options;
       options.bypass_governance = version_id && MayBypassGovernance(ctx, key);
       deleted = refused.ok() ? ctx.store.DeleteObject(ctx.route.bucket, key,
                                                       version_id.value_or(""), options)

@@ -115,13 +115,18 @@ Status UploadPart(RequestContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(storage::MultipartStore * multipart, Multipart(ctx));
   CAIRN_ASSIGN_OR_RETURN(int number, PartNumberFrom(ctx.query.Get("partNumber").value_or("")));
   CAIRN_ASSIGN_OR_RETURN(uint64_t size, BodySizeOf(ctx.request));
-  if (size > ctx.options.max_object_size) return Status(Code::kEntityTooLarge, "");
+  const bool unknown_size = size == storage::kUnknownSize;  // HTTP chunked, no length
+  if (!unknown_size && size > ctx.options.max_object_size) {
+    return Status(Code::kEntityTooLarge, "");
+  }
+  LimitedSource limited(ctx.body, ctx.options.max_object_size);
+  ByteSource& body = unknown_size ? static_cast<ByteSource&>(limited) : ctx.body;
   storage::PartOptions options;
   CAIRN_ASSIGN_OR_RETURN(options.content_md5, ContentMd5From(ctx.request.headers));
   CAIRN_ASSIGN_OR_RETURN(options.checksums, ChecksumsFromRequest(ctx.request.headers));
   CAIRN_ASSIGN_OR_RETURN(storage::PartInfo part,
                          multipart->UploadPart(ctx.route.bucket, ctx.route.key, UploadIdOf(ctx),
-                                               number, ctx.body, size, options));
+                                               number, body, size, options));
   Headers headers;
   headers.Add("etag", QuotedEtag(part.etag));
   AddChecksumHeaders(part.checksums, headers);
@@ -170,11 +175,26 @@ Status CompleteMultipartUpload(RequestContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(std::string body, ReadRequestDocument(ctx, 8 << 20));
   CAIRN_ASSIGN_OR_RETURN(std::vector<storage::CompletedPart> parts,
                          ParseCompleteMultipartUpload(body));
-  CAIRN_ASSIGN_OR_RETURN(storage::WriteConditions conditions,
-                         WriteConditionsFrom(ctx.request.headers));
+  storage::CompleteOptions options;
+  CAIRN_ASSIGN_OR_RETURN(options.conditions, WriteConditionsFrom(ctx.request.headers));
+  // What the client says the whole object is; the store verifies it before the commit.
+  for (const char* alg : {"crc32", "crc32c", "crc64nvme", "sha1", "sha256"}) {
+    if (auto value = ctx.request.headers.Get(std::string("x-amz-checksum-") + alg)) {
+      options.checksums.emplace_back(alg, std::string(TrimWhitespace(*value)));
+    }
+  }
+  if (auto type = ctx.request.headers.Get("x-amz-checksum-type")) {
+    options.checksum_type = std::string(TrimWhitespace(*type));
+  }
+  if (auto size = ctx.request.headers.Get("x-amz-mp-object-size")) {
+    options.object_size = ParseUint64(TrimWhitespace(*size));
+    if (!options.object_size) {
+      return Status(Code::kInvalidArgumentS3, "Invalid x-amz-mp-object-size header.");
+    }
+  }
   CAIRN_ASSIGN_OR_RETURN(storage::ObjectInfo info,
                          multipart->CompleteMultipartUpload(ctx.route.bucket, ctx.route.key,
-                                                            UploadIdOf(ctx), parts, conditions));
+                                                            UploadIdOf(ctx), parts, options));
   std::string host(ctx.request.headers.Get("host").value_or("localhost"));
   XmlWriter xml;
   xml.OpenRoot("CompleteMultipartUploadResult");

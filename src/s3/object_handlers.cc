@@ -101,7 +101,12 @@ Status ServeObject(RequestContext& ctx, bool with_body) {
 Status PutObject(RequestContext& ctx) {
   CAIRN_RETURN_IF_ERROR(ValidateKey(ctx.route.key));
   CAIRN_ASSIGN_OR_RETURN(uint64_t size, BodySizeOf(ctx.request));
-  if (size > ctx.options.max_object_size) return Status(Code::kEntityTooLarge, "");
+  const bool unknown_size = size == storage::kUnknownSize;  // HTTP chunked, no length
+  if (!unknown_size && size > ctx.options.max_object_size) {
+    return Status(Code::kEntityTooLarge, "");
+  }
+  LimitedSource limited(ctx.body, ctx.options.max_object_size);
+  ByteSource& body = unknown_size ? static_cast<ByteSource&>(limited) : ctx.body;
   storage::PutOptions options;
   CAIRN_ASSIGN_OR_RETURN(options.content_md5, ContentMd5From(ctx.request.headers));
   CAIRN_ASSIGN_OR_RETURN(options.conditions, WriteConditionsFrom(ctx.request.headers));
@@ -112,9 +117,8 @@ Status PutObject(RequestContext& ctx) {
   }
   CAIRN_ASSIGN_OR_RETURN(options.lock, LockFromHeaders(ctx.request.headers, Now()));
   CAIRN_ASSIGN_OR_RETURN(options.acl, AclForNewObject(ctx, ctx.route.bucket, ctx.request.headers));
-  CAIRN_ASSIGN_OR_RETURN(
-      storage::ObjectInfo info,
-      ctx.store.PutObject(ctx.route.bucket, ctx.route.key, ctx.body, size, options));
+  CAIRN_ASSIGN_OR_RETURN(storage::ObjectInfo info,
+                         ctx.store.PutObject(ctx.route.bucket, ctx.route.key, body, size, options));
   Headers headers;
   headers.Add("etag", QuotedEtag(info.etag));
   if (!info.version_id.empty()) headers.Add("x-amz-version-id", info.version_id);
@@ -130,6 +134,9 @@ Status DeleteObject(RequestContext& ctx) {
   const std::string version_id(ctx.query.Get("versionId").value_or(""));
   storage::DeleteOptions options;
   options.bypass_governance = MayBypassGovernance(ctx, ctx.route.key);
+  CAIRN_RETURN_IF_ERROR(DeleteConditionsFrom(
+      ctx.request.headers.Get("if-match"), ctx.request.headers.Get("x-amz-if-match-size"),
+      ctx.request.headers.Get("x-amz-if-match-last-modified-time"), options));
   CAIRN_ASSIGN_OR_RETURN(
       storage::DeleteResult result,
       ctx.store.DeleteObject(ctx.route.bucket, ctx.route.key, version_id, options));

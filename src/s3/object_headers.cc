@@ -3,6 +3,7 @@
 #include <array>
 #include <cstring>
 
+#include "common/encoding.h"
 #include "common/time.h"
 #include "s3/request_checks.h"
 
@@ -17,19 +18,38 @@ constexpr std::array<const char*, 5> kChecksumAlgorithms = {"crc32", "crc32c", "
                                                             "sha256"};
 
 // Content-Encoding without the aws-chunked coding, which describes the transfer, not the object.
+// The codings kept stay exactly as sent, separators included ("deflate, gzip" stays so): each
+// is joined to the one before by the text that preceded it in the request.
 std::string StripAwsChunked(std::string_view value) {
   std::string out;
-  while (!value.empty()) {
-    size_t comma = value.find(',');
-    std::string_view item = TrimWhitespace(value.substr(0, comma));
+  size_t prev_end = 0;  // where the previous coding (kept or not) ended
+  size_t pos = 0;
+  while (pos <= value.size()) {
+    size_t comma = value.find(',', pos);
+    if (comma == std::string_view::npos) comma = value.size();
+    size_t start = value.find_first_not_of(" \t", pos);
+    if (start == std::string_view::npos || start > comma) start = comma;
+    size_t end = comma;
+    while (end > start && (value[end - 1] == ' ' || value[end - 1] == '\t')) --end;
+    std::string_view item = value.substr(start, end - start);
     if (!item.empty() && !EqualsIgnoreCase(item, "aws-chunked")) {
-      if (!out.empty()) out += ",";
-      out += item;
+      if (!out.empty()) out.append(value.substr(prev_end, start - prev_end));
+      out.append(item);
     }
-    if (comma == std::string_view::npos) break;
-    value.remove_prefix(comma + 1);
+    if (!item.empty()) prev_end = end;
+    pos = comma + 1;
   }
   return out;
+}
+
+// A user metadata value as AWS answers it: ASCII unchanged, anything else as one RFC 2047
+// encoded-word ("=?UTF-8?B?...?="), so that clients reading header bytes as Latin-1 (as
+// HTTP/1.1 allows) can recover the text.
+std::string MetadataValueForResponse(const std::string& value) {
+  for (unsigned char c : value) {
+    if (c >= 0x80) return "=?UTF-8?B?" + Base64Encode(value) + "?=";
+  }
+  return value;
 }
 
 bool IsChecksumAlgorithm(std::string_view name) {
@@ -160,7 +180,7 @@ void AddObjectHeaders(const storage::ObjectInfo& info, const Query& query, Heade
     }
   }
   for (const auto& [name, value] : info.attributes.headers) {
-    if (name.starts_with("x-amz-meta-")) out.Add(name, value);
+    if (name.starts_with("x-amz-meta-")) out.Add(name, MetadataValueForResponse(value));
   }
 }
 

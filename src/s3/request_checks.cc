@@ -190,14 +190,6 @@ Status RefuseUnsupported(Operation operation, const Headers& headers, const Quer
       }
       break;
     case Operation::kDeleteObject:
-      // Conditional deletes would otherwise delete unconditionally.
-      for (const char* name :
-           {"if-match", "x-amz-if-match-last-modified-time", "x-amz-if-match-size"}) {
-        if (headers.Has(name)) {
-          return Status(Code::kNotImplemented, "Conditional deletes are not supported yet.");
-        }
-      }
-      [[fallthrough]];
     case Operation::kGetObject:
     case Operation::kHeadObject:
     case Operation::kGetObjectAttributes:

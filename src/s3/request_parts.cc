@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "common/encoding.h"
+#include "common/time.h"
 #include "s3/bucket_name.h"
 #include "s3/conditions.h"
 #include "s3/request_checks.h"
@@ -30,8 +31,22 @@ Result<uint64_t> BodySizeOf(const http::Request& request) {
     if (!size) return Status(Code::kInvalidArgumentS3, "Invalid x-amz-decoded-content-length.");
     return *size;
   }
-  if (!request.content_length) return Status(Code::kMissingContentLength, "");
-  return *request.content_length;
+  if (request.content_length) return *request.content_length;
+  // An HTTP/1.1 chunked body: its length is known at its end (streamed, never buffered).
+  if (request.chunked) return storage::kUnknownSize;
+  return Status(Code::kMissingContentLength, "");
+}
+
+LimitedSource::LimitedSource(ByteSource& inner, uint64_t limit) : inner_(inner), limit_(limit) {}
+
+Result<size_t> LimitedSource::Read(char* buf, size_t n) {
+  // Ask for one byte past the limit at most, so a body of exactly `limit` bytes passes.
+  uint64_t room = limit_ - std::min(limit_, total_) + 1;
+  CAIRN_ASSIGN_OR_RETURN(size_t got,
+                         inner_.Read(buf, static_cast<size_t>(std::min<uint64_t>(n, room))));
+  total_ += got;
+  if (total_ > limit_) return Status(Code::kEntityTooLarge, "");
+  return got;
 }
 
 Result<storage::WriteConditions> WriteConditionsFrom(const Headers& headers) {
@@ -44,6 +59,26 @@ Result<storage::WriteConditions> WriteConditionsFrom(const Headers& headers) {
   }
   if (auto match = headers.Get("if-match")) conditions.if_match = std::string(UnquoteEtag(*match));
   return conditions;
+}
+
+Status DeleteConditionsFrom(std::optional<std::string_view> etag,
+                            std::optional<std::string_view> size,
+                            std::optional<std::string_view> modified,
+                            storage::DeleteOptions& options) {
+  if (etag) options.if_match_etag = std::string(UnquoteEtag(*etag));
+  if (size) {
+    options.if_match_size = ParseUint64(TrimWhitespace(*size));
+    if (!options.if_match_size) return Status(Code::kInvalidArgumentS3, "Invalid size given.");
+  }
+  if (modified) {
+    std::string_view text = TrimWhitespace(*modified);
+    options.if_match_modified = ParseHttpDate(text);
+    if (!options.if_match_modified) options.if_match_modified = ParseIso8601(text);
+    if (!options.if_match_modified) {
+      return Status(Code::kInvalidArgumentS3, "Invalid last modified time given.");
+    }
+  }
+  return Status::Ok();
 }
 
 Result<std::optional<std::string>> ContentMd5From(const Headers& headers) {

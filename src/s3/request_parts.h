@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/byte_source.h"
 #include "common/headers.h"
 #include "common/status.h"
 #include "http/request.h"
@@ -23,11 +24,34 @@ Status ValidateKey(const std::string& key);
 std::optional<uint64_t> ParseUint64(std::string_view s);
 
 // The size of the object a write carries: x-amz-decoded-content-length for aws-chunked bodies,
-// otherwise Content-Length (MissingContentLength when absent).
+// otherwise Content-Length; storage::kUnknownSize for an HTTP chunked body without either
+// (MissingContentLength when there is no length at all).
 Result<uint64_t> BodySizeOf(const http::Request& request);
+
+// A body of unknown length cut at `limit` bytes: reading past it is kEntityTooLarge (the write
+// then stores nothing). Trailers are the inner source's.
+class LimitedSource final : public ByteSource {
+ public:
+  LimitedSource(ByteSource& inner, uint64_t limit);
+  Result<size_t> Read(char* buf, size_t n) override;
+  const Headers* trailers() const override { return inner_.trailers(); }
+
+ private:
+  ByteSource& inner_;
+  const uint64_t limit_;
+  uint64_t total_ = 0;
+};
 
 // If-None-Match: * and If-Match: "etag" on a write.
 Result<storage::WriteConditions> WriteConditionsFrom(const Headers& headers);
+
+// Conditional delete: an ETag (or "*"), a size and a last-modified time (HTTP date or ISO 8601),
+// as DeleteObject's headers or a DeleteObjects entry carry them, into `options`.
+// InvalidArgument for a size or time that does not parse.
+Status DeleteConditionsFrom(std::optional<std::string_view> etag,
+                            std::optional<std::string_view> size,
+                            std::optional<std::string_view> modified,
+                            storage::DeleteOptions& options);
 
 // Content-MD5 as 16 raw bytes; InvalidDigest when it is not base64 of 16 bytes.
 Result<std::optional<std::string>> ContentMd5From(const Headers& headers);

@@ -49,8 +49,11 @@ Result<DeleteObjectsRequest> ParseDeleteObjects(std::string_view xml) {
     if (pugi::xml_node version = object.child("VersionId")) {
       entry.version_id = version.text().as_string();
     }
-    entry.conditional =
-        object.child("ETag") || object.child("LastModifiedTime") || object.child("Size");
+    if (pugi::xml_node etag = object.child("ETag")) entry.etag = etag.text().as_string();
+    if (pugi::xml_node time = object.child("LastModifiedTime")) {
+      entry.last_modified = time.text().as_string();
+    }
+    if (pugi::xml_node size = object.child("Size")) entry.size = size.text().as_string();
     request.objects.push_back(std::move(entry));
     if (request.objects.size() > kMaxDeleteObjects) return Malformed();
   }

@@ -31,7 +31,8 @@ struct DeleteObjectsRequest {
   struct Object {
     std::string key;                        // as written (not validated)
     std::optional<std::string> version_id;  // <VersionId>, when present
-    bool conditional = false;               // names ETag, LastModifiedTime or Size
+    // Conditional delete, as sent (parsed by the handler): <ETag>, <LastModifiedTime>, <Size>.
+    std::optional<std::string> etag, last_modified, size;
   };
   bool quiet = false;
   std::vector<Object> objects;  // in the order sent

@@ -53,6 +53,19 @@ struct CompletedPart {
   Checksums checksums;  // values the client sent for the part, checked when present
 };
 
+// CompleteMultipartUpload's conditions and what the client says the whole object is
+// (x-amz-checksum-<alg>, x-amz-checksum-type, x-amz-mp-object-size), verified before commit.
+struct CompleteOptions {
+  CompleteOptions() = default;
+  CompleteOptions(WriteConditions c) : conditions(std::move(c)) {}  // NOLINT: conditions alone
+  WriteConditions conditions;
+  // The object's checksum: an algorithm other than the upload's is kInvalidRequest; a value
+  // that differs from the combined one is kBadDigest (COMPOSITE values with or without "-N").
+  Checksums checksums;
+  std::string checksum_type;            // "" or the upload's type, else kBadDigest
+  std::optional<uint64_t> object_size;  // else kInvalidRequest
+};
+
 struct ListPartsResult {
   std::vector<PartInfo> parts;
   bool truncated = false;
@@ -83,19 +96,22 @@ class MultipartStore {
   virtual Result<UploadInfo> CreateMultipartUpload(const std::string& bucket,
                                                    const std::string& key,
                                                    const PutOptions& options) = 0;
-  // Streams exactly `size` bytes as part `number` (1..10000). kNoSuchUpload, kBadDigest,
-  // kIncompleteBody, errors from `body`.
+  // Streams exactly `size` bytes as part `number` (1..10000), or with `size` == kUnknownSize
+  // whatever `body` yields until it ends. kNoSuchUpload, kBadDigest, kIncompleteBody, errors
+  // from `body`.
   virtual Result<PartInfo> UploadPart(const std::string& bucket, const std::string& key,
                                       const std::string& upload_id, int number, ByteSource& body,
                                       uint64_t size, const PartOptions& options) = 0;
   // Parts must be ascending (kInvalidPartOrder), exist with matching ETags (kInvalidPart), and
   // all but the last be at least 5 MiB (kEntityTooSmall). kNoSuchUpload, kPreconditionFailed.
-  // The result's etag is the MD5 of the parts' binary MD5s, "-N".
+  // The result's etag is the MD5 of the parts' binary MD5s, "-N". Completing an upload again
+  // with the same parts, while the version it made is the key's current one, answers that
+  // version (a retry after a lost answer); with other parts it is kNoSuchUpload.
   virtual Result<ObjectInfo> CompleteMultipartUpload(const std::string& bucket,
                                                      const std::string& key,
                                                      const std::string& upload_id,
                                                      const std::vector<CompletedPart>& parts,
-                                                     const WriteConditions& conditions) = 0;
+                                                     const CompleteOptions& options) = 0;
   // kNoSuchUpload.
   virtual Status AbortMultipartUpload(const std::string& bucket, const std::string& key,
                                       const std::string& upload_id) = 0;

@@ -155,6 +155,14 @@ struct DeleteOptions {
   // x-amz-bypass-governance-retention: true from a caller allowed s3:BypassGovernanceRetention
   // (the S3 layer decides); lets a version under GOVERNANCE retention be removed.
   bool bypass_governance = false;
+  // Conditional delete (If-Match, x-amz-if-match-size, x-amz-if-match-last-modified-time, or a
+  // DeleteObjects entry's ETag / Size / LastModifiedTime), checked under the key's lock against
+  // the version the delete targets (the current one without a version id). Any set: a missing
+  // object (or a delete marker) is kNoSuchKey, a mismatch kPreconditionFailed, nothing deleted.
+  std::optional<std::string> if_match_etag;  // unquoted; "*" matches any existing object
+  std::optional<uint64_t> if_match_size;
+  std::optional<TimePoint> if_match_modified;  // compared at one-second resolution
+  bool conditional() const { return if_match_etag || if_match_size || if_match_modified; }
 };
 
 // A readable, pinned version of an object.
@@ -247,6 +255,7 @@ class ObjectStore {
   // With one: removes that version for good, the latest older version becoming current.
   // Succeeds when the key or version does not exist (S3 delete is idempotent). kNoSuchBucket.
   // A version protected by object lock is not removed: kAccessDenied (CheckVersionRemovable).
+  // Conditions in `options`: see DeleteOptions (then a missing target is kNoSuchKey).
   virtual Result<DeleteResult> DeleteObject(const std::string& bucket, const std::string& key,
                                             const std::string& version_id = "",
                                             const DeleteOptions& options = {}) = 0;

@@ -574,6 +574,7 @@ std::string EncodeObjectRecord(const ObjectRecord& r) {
       PutChecksums(&out, p.summary.checksums);
       out.append(p.file_id.Raw());
     }
+    if (!r.upload_id.empty()) PutLengthPrefixed(&out, r.upload_id);  // optional trailing field
   } else if (r.is_inline) {
     out.append(r.inline_data);  // the rest of the record; its length is `size`
   } else {
@@ -643,6 +644,8 @@ Status DecodeObjectRecord(std::string_view in, ObjectRecord* r, bool with_data) 
       total += p.summary.size;
       r->parts.push_back(std::move(p));
     }
+    r->upload_id.clear();
+    if (!in.empty() && !GetString(&in, &r->upload_id)) return Corrupt("bad multipart upload id");
     if (!in.empty()) return Corrupt("trailing bytes after multipart parts");
     if (total != r->size) return Corrupt("multipart part sizes differ from size");
   } else if (r->is_inline) {

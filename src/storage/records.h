@@ -125,6 +125,10 @@ struct ObjectRecord {
   ObjectLock lock;
   // Format 2 with the ACL flag: owner and grants. Without the flag: private, owned by root.
   Acl acl = Acl::Private();
+  // Multipart only, optional trailing field: the upload id CompleteMultipartUpload made this
+  // version from, so that a retried Complete of that upload answers this version again.
+  // "" in records written before it (a retry of those is NoSuchUpload, as before).
+  std::string upload_id;
 };
 
 // Every data file the record refers to (none when inline).

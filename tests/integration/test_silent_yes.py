@@ -313,11 +313,13 @@ class SilentYesTest(CairnTestCase):
         err = self.client_error(self.s3.delete_object, Bucket=self.bucket, Key=key,
                                 MFA="arn:aws:iam::123456789012:mfa/user 123456")
         self.assertS3Error(err, "NotImplemented", 501)
+        # Conditional deletes work now (test_edges.ConditionalDeleteTest): a wrong ETag is 412
+        # and leaves the object, rather than being ignored.
         r = self.raw("DELETE", key, {"If-Match": '"0123456789abcdef0123456789abcdef"'})
-        self.assertRawError(r, 501, "NotImplemented")
+        self.assertRawError(r, 412, "PreconditionFailed")
         resp = self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": [
             {"Key": key, "ETag": '"0123456789abcdef0123456789abcdef"'}]})
-        self.assertEqual([e["Code"] for e in resp.get("Errors", [])], ["NotImplemented"])
+        self.assertEqual([e["Code"] for e in resp.get("Errors", [])], ["PreconditionFailed"])
         self.assertBody(key, b"plain")
 
     def test_unknown_checksum_algorithm(self):

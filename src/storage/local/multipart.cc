@@ -9,6 +9,53 @@
 
 namespace cairn::storage::local {
 
+namespace {
+
+// What the client said of the whole object on Complete, against what the parts make.
+Status CheckCompletedObject(const CompleteOptions& options, const UploadRecord& upload,
+                            const ObjectRecord& rec) {
+  if (options.object_size && *options.object_size != rec.size) {
+    return Status(Code::kInvalidRequest, "The provided x-amz-mp-object-size (" +
+                                             std::to_string(*options.object_size) +
+                                             ") does not match the size of the object (" +
+                                             std::to_string(rec.size) + ").");
+  }
+  if (!options.checksum_type.empty() && ToUpper(options.checksum_type) != upload.checksum_type) {
+    return Status(Code::kBadDigest,
+                  "The upload was created using the " +
+                      (upload.checksum_type.empty() ? std::string("no") : upload.checksum_type) +
+                      " checksum type. The complete request must use the "
+                      "same checksum type.");
+  }
+  for (const auto& [alg, value] : options.checksums) {
+    if (alg != upload.checksum_algorithm) {
+      return Status(Code::kInvalidRequest,
+                    "The upload was created using " +
+                        (upload.checksum_algorithm.empty()
+                             ? std::string("no checksum algorithm")
+                             : "the " + upload.checksum_algorithm + " checksum algorithm") +
+                        ". The complete request must use the same checksum algorithm.");
+    }
+    const std::string* have = FindChecksum(rec.checksums, alg);
+    std::string_view want = value;
+    std::string_view ours = have != nullptr ? std::string_view(*have) : std::string_view();
+    if (upload.checksum_type == "COMPOSITE") {  // "<base64>-N": the count is optional here
+      if (size_t dash = want.rfind('-'); dash != std::string_view::npos)
+        want = want.substr(0, dash);
+      if (size_t dash = ours.rfind('-'); dash != std::string_view::npos)
+        ours = ours.substr(0, dash);
+    }
+    if (have == nullptr || !SameBase64(std::string(want), std::string(ours))) {
+      return Status(Code::kBadDigest, "The " + alg +
+                                          " you specified did not match the calculated "
+                                          "checksum.");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<UploadRecord> LocalStoreImpl::ReadUpload(const std::string& bucket, const std::string& key,
                                                 const std::string& upload_id) {
   std::string value;
@@ -128,10 +175,14 @@ Result<PartInfo> LocalStoreImpl::UploadPart(const std::string& bucket, const std
   // Even a small part gets its own file: completion stitches files, it never copies bytes.
   CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<DataWriter> writer, data_->Create());
   PartRecord part;
-  part.size = size;
   part.file_id = writer->id();
-  CAIRN_RETURN_IF_ERROR(StreamToFile(body, size, hasher, *writer));
-  CAIRN_RETURN_IF_ERROR(ExpectEnd(body));
+  if (size == kUnknownSize) {  // the part is whatever the body holds (HTTP chunked)
+    CAIRN_ASSIGN_OR_RETURN(part.size, StreamToEnd(body, hasher, *writer));
+  } else {
+    part.size = size;
+    CAIRN_RETURN_IF_ERROR(StreamToFile(body, size, hasher, *writer));
+    CAIRN_RETURN_IF_ERROR(ExpectEnd(body));
+  }
   CAIRN_RETURN_IF_ERROR(
       hasher.Verify(options.content_md5, body.trailers(), &part.etag, &part.checksums));
   CAIRN_RETURN_IF_ERROR(PublishWithIntent(*writer));
@@ -178,7 +229,7 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
                                                            const std::string& key,
                                                            const std::string& upload_id,
                                                            const std::vector<CompletedPart>& parts,
-                                                           const WriteConditions& conditions) {
+                                                           const CompleteOptions& options) {
   if (parts.empty()) return Status(Code::kMalformedXML, "You must specify at least one part");
   if (parts.size() > kMaxParts) {
     return Status(Code::kMalformedXML, "a multipart upload has at most 10000 parts");
@@ -194,7 +245,10 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
                     "part number");
     }
   }
-  CAIRN_RETURN_IF_ERROR(ReadUpload(bucket, key, upload_id).status());  // fail fast
+  if (Status upload = ReadUpload(bucket, key, upload_id).status(); !upload.ok()) {  // fail fast
+    if (upload.code() != Code::kNoSuchUpload) return upload;
+    return CompletedBefore(bucket, key, upload_id, parts);
+  }
 
   const std::string object_key = ObjectKey(bucket, key);
   const std::string upload_key = UploadKey(bucket, key, upload_id);
@@ -207,7 +261,11 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
     std::lock_guard key_lock(KeyMutex(object_key));
     std::string value;
     Status s = db_->Get(upload_key, &value);
-    if (s.code() == Code::kNotFound) return NoSuchUpload();
+    if (s.code() == Code::kNotFound) {
+      // Completed (or aborted) meanwhile: a concurrent retry of the same Complete answers as the
+      // one that won. The key lock is held, so the winner's version is committed.
+      return CompletedBefore(bucket, key, upload_id, parts);
+    }
     CAIRN_RETURN_IF_ERROR(s);
     UploadRecord upload;
     CAIRN_RETURN_IF_ERROR(DecodeUploadRecord(value, &upload));
@@ -270,6 +328,7 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
           PartSummary{parts[i].number, part.size, part.etag, part.checksums}, part.file_id});
     }
     rec.etag = HexEncode(md5.Finish()) + "-" + std::to_string(parts.size());
+    rec.upload_id = upload_id;
     rec.attributes = std::move(upload.attributes);
     rec.tags = std::move(upload.tags);
     rec.lock = upload.lock;  // the default retention, if none was asked, is applied below
@@ -280,6 +339,7 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
       rec.checksums = {{upload.checksum_algorithm, std::move(sum)}};
       rec.checksum_type = upload.checksum_type;
     }
+    CAIRN_RETURN_IF_ERROR(CheckCompletedObject(options, upload, rec));
     // Parts uploaded but not listed are dropped with the upload.
     for (const auto& [number, part] : stored) {
       bool listed = std::any_of(parts.begin(), parts.end(),
@@ -294,13 +354,34 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
     state = bucket_rec.versioning;
     CAIRN_RETURN_IF_ERROR(ApplyObjectLock(bucket_rec, rec));
     CAIRN_RETURN_IF_ERROR(
-        StageVersion(bucket, key, state, rec, conditions, batch, &garbage, usage));
+        StageVersion(bucket, key, state, rec, options.conditions, batch, &garbage, usage));
     batch.Delete(upload_key);
     usage.AddTo(batch, bucket);
     CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
   }
   CollectGarbage(garbage);
   return ToInfo(bucket, key, std::move(rec), state);
+}
+
+Result<ObjectInfo> LocalStoreImpl::CompletedBefore(const std::string& bucket,
+                                                   const std::string& key,
+                                                   const std::string& upload_id,
+                                                   const std::vector<CompletedPart>& parts) {
+  if (!IsUploadId(upload_id)) return NoSuchUpload();
+  ObjectRecord current;
+  Status s = ReadObject(ObjectKey(bucket, key), &current, /*with_data=*/false);
+  if (s.code() == Code::kNotFound) return NoSuchUpload();
+  CAIRN_RETURN_IF_ERROR(s);
+  // Only the same request again: the same upload, and the same parts with the same ETags.
+  bool same = current.is_multipart && current.upload_id == upload_id &&
+              current.parts.size() == parts.size();
+  for (size_t i = 0; same && i < parts.size(); ++i) {
+    same = current.parts[i].summary.number == parts[i].number &&
+           current.parts[i].summary.etag == ToLower(parts[i].etag);
+  }
+  if (!same) return NoSuchUpload();
+  CAIRN_ASSIGN_OR_RETURN(BucketRecord bucket_rec, CachedBucket(bucket));
+  return ToInfo(bucket, key, std::move(current), bucket_rec.versioning);
 }
 
 Status LocalStoreImpl::AbortMultipartUpload(const std::string& bucket, const std::string& key,

@@ -7,11 +7,32 @@
 namespace cairn::storage::local {
 
 Status LocalStoreImpl::CheckConditions(const WriteConditions& c, const ObjectRecord* current) {
+  // A key whose current version is a delete marker has no object, as S3 sees it.
+  if (current != nullptr && current->delete_marker) current = nullptr;
   if (c.if_none_match_any && current != nullptr) {
     return Status(Code::kPreconditionFailed, "the object already exists (If-None-Match: *)");
   }
-  if (c.if_match && (current == nullptr || current->etag != *c.if_match)) {
+  // If-Match on a key without an object: 404 NoSuchKey, as AWS answers (not 412).
+  if (c.if_match && current == nullptr) return Status(Code::kNoSuchKey, "");
+  if (c.if_match && *c.if_match != "*" && current->etag != *c.if_match) {
     return Status(Code::kPreconditionFailed, "the object's ETag does not match If-Match");
+  }
+  return Status::Ok();
+}
+
+Status LocalStoreImpl::CheckDeleteConditions(const DeleteOptions& o, const ObjectRecord* target) {
+  if (!o.conditional()) return Status::Ok();
+  if (target == nullptr || target->delete_marker) return Status(Code::kNoSuchKey, "");
+  Status failed(Code::kPreconditionFailed, "");
+  if (o.if_match_etag && *o.if_match_etag != "*" && *o.if_match_etag != target->etag) {
+    return failed;
+  }
+  if (o.if_match_size && *o.if_match_size != target->size) return failed;
+  if (o.if_match_modified) {
+    auto seconds = [](TimePoint t) {
+      return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+    };
+    if (seconds(*o.if_match_modified) != seconds(target->modified)) return failed;
   }
   return Status::Ok();
 }
@@ -189,9 +210,15 @@ Result<DeleteResult> LocalStoreImpl::DeleteObject(const std::string& bucket, con
     CAIRN_ASSIGN_OR_RETURN(BucketRecord bucket_rec, CachedBucket(bucket));
     meta::WriteBatch batch;
     UsageDelta usage;
+    if (version_id.empty() && options.conditional()) {
+      ObjectRecord current;
+      Status s = ReadObject(object_key, &current, /*with_data=*/false);
+      if (!s.ok() && s.code() != Code::kNotFound) return s;
+      CAIRN_RETURN_IF_ERROR(CheckDeleteConditions(options, s.ok() ? &current : nullptr));
+    }
     if (!version_id.empty()) {
-      CAIRN_RETURN_IF_ERROR(StageVersionDelete(bucket, key, version_id, options.bypass_governance,
-                                               batch, &replaced, &result, usage));
+      CAIRN_RETURN_IF_ERROR(
+          StageVersionDelete(bucket, key, version_id, options, batch, &replaced, &result, usage));
     } else if (bucket_rec.versioning != Versioning::kUnversioned) {
       ObjectRecord marker;
       marker.delete_marker = true;

@@ -133,7 +133,7 @@ class LocalStoreImpl final : public LocalStore {
   Result<ObjectInfo> CompleteMultipartUpload(const std::string& bucket, const std::string& key,
                                              const std::string& upload_id,
                                              const std::vector<CompletedPart>& parts,
-                                             const WriteConditions& conditions) override;
+                                             const CompleteOptions& options) override;
   Status AbortMultipartUpload(const std::string& bucket, const std::string& key,
                               const std::string& upload_id) override;
   Result<UploadInfo> GetUpload(const std::string& bucket, const std::string& key,
@@ -180,7 +180,7 @@ class LocalStoreImpl final : public LocalStore {
   // latest goes.
   // A version under object lock is refused (kAccessDenied) unless `bypass_governance` lifts it.
   Status StageVersionDelete(const std::string& bucket, const std::string& key,
-                            const std::string& version_id, bool bypass_governance,
+                            const std::string& version_id, const DeleteOptions& options,
                             meta::WriteBatch& batch, std::vector<FileId>* garbage,
                             DeleteResult* result, UsageDelta& usage);
   // A version's stored bytes and where they are (its ObjectKey or VersionKey); kNotFound.
@@ -198,6 +198,14 @@ class LocalStoreImpl final : public LocalStore {
   // The current record of an object; kNotFound when there is none.
   Status ReadObject(const std::string& object_key, ObjectRecord* rec, bool with_data);
   static Status CheckConditions(const WriteConditions& c, const ObjectRecord* current);
+  // CompleteMultipartUpload of an upload no longer in progress: the version it made, when that
+  // is still the key's current version and `parts` is the list it was completed with (a retry
+  // after a lost answer); otherwise kNoSuchUpload.
+  Result<ObjectInfo> CompletedBefore(const std::string& bucket, const std::string& key,
+                                     const std::string& upload_id,
+                                     const std::vector<CompletedPart>& parts);
+  // DeleteOptions' conditions against the version a delete targets (nullptr: none).
+  static Status CheckDeleteConditions(const DeleteOptions& options, const ObjectRecord* target);
   // Gives a new version (not a marker) its lock state: the one asked for (`rec.lock`), else the
   // bucket's default retention. kInvalidRequest when lock is asked of a bucket without it.
   static Status ApplyObjectLock(const BucketRecord& bucket, ObjectRecord& rec);

@@ -107,9 +107,11 @@ Status LocalStoreImpl::StageVersion(const std::string& bucket, const std::string
 }
 
 Status LocalStoreImpl::StageVersionDelete(const std::string& bucket, const std::string& key,
-                                          const std::string& version_id, bool bypass_governance,
-                                          meta::WriteBatch& batch, std::vector<FileId>* garbage,
-                                          DeleteResult* result, UsageDelta& usage) {
+                                          const std::string& version_id,
+                                          const DeleteOptions& options, meta::WriteBatch& batch,
+                                          std::vector<FileId>* garbage, DeleteResult* result,
+                                          UsageDelta& usage) {
+  const bool bypass_governance = options.bypass_governance;
   const std::string object_key = ObjectKey(bucket, key);
   result->version_id = version_id;
   result->delete_marker = false;
@@ -123,6 +125,7 @@ Status LocalStoreImpl::StageVersionDelete(const std::string& bucket, const std::
   std::string removed_key;  // the history entry removed, if that is where the version was
   const TimePoint now = Now();
   if (live && IsVersion(current, version_id)) {
+    CAIRN_RETURN_IF_ERROR(CheckDeleteConditions(options, &current));
     CAIRN_RETURN_IF_ERROR(CheckVersionRemovable(current.lock, now, bypass_governance));
     batch.Delete(object_key);
     Discard(current, batch, garbage);
@@ -133,6 +136,7 @@ Status LocalStoreImpl::StageVersionDelete(const std::string& bucket, const std::
       ObjectRecord old;
       CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(value, &old, false));
       if (!IsVersion(old, version_id)) continue;
+      CAIRN_RETURN_IF_ERROR(CheckDeleteConditions(options, &old));
       CAIRN_RETURN_IF_ERROR(CheckVersionRemovable(old.lock, now, bypass_governance));
       batch.Delete(index_key);
       Discard(old, batch, garbage);
@@ -141,7 +145,9 @@ Status LocalStoreImpl::StageVersionDelete(const std::string& bucket, const std::
       removed_key = index_key;
       break;
     }
-    if (removed_key.empty()) return Status::Ok();  // no such version: nothing to do (as S3)
+    if (removed_key.empty()) {  // no such version: nothing to do (as S3), unless conditional
+      return options.conditional() ? Status(Code::kNoSuchKey, "") : Status::Ok();
+    }
   }
   if (live) return Status::Ok();
   // No live version now: the newest remaining entry becomes the latest; a live one moves back.

@@ -20,6 +20,30 @@ TEST(ObjectHeadersTest, KeepsRepresentationHeadersAndMetadata) {
             (std::pair<std::string, std::string>("x-amz-meta-color", "Deep Blue")));
 }
 
+TEST(ObjectHeadersTest, ContentEncodingKeptAsSentWithoutAwsChunked) {
+  for (const auto& [sent, kept] : std::vector<std::pair<std::string, std::string>>{
+           {"deflate, gzip", "deflate, gzip"},
+           {"aws-chunked, deflate, gzip", "deflate, gzip"},
+           {"deflate,  aws-chunked ,gzip", "deflate ,gzip"},
+           {"gzip, aws-chunked", "gzip"},
+           {"deflate,gzip", "deflate,gzip"}}) {
+    Headers request;
+    request.Add("Content-Encoding", sent);
+    storage::ObjectAttributes attrs = *AttributesFromRequest(request);
+    ASSERT_EQ(attrs.headers.size(), 1u) << sent;
+    EXPECT_EQ(attrs.headers[0].second, kept) << sent;
+  }
+}
+
+TEST(ObjectHeadersTest, NonAsciiMetadataAnsweredAsEncodedWord) {
+  storage::ObjectInfo info;
+  info.attributes.headers = {{"x-amz-meta-city", "Z\xc3\xbcrich"}, {"x-amz-meta-plain", "a b"}};
+  Headers out;
+  AddObjectHeaders(info, Query(), out);
+  EXPECT_EQ(out.Get("x-amz-meta-city"), "=?UTF-8?B?WsO8cmljaA==?=");
+  EXPECT_EQ(out.Get("x-amz-meta-plain"), "a b");
+}
+
 TEST(ObjectHeadersTest, AwsChunkedAloneIsNotStored) {
   Headers request;
   request.Add("Content-Encoding", "aws-chunked");

@@ -33,5 +33,41 @@ TEST(RequestPartsTest, CopySourceVersionsAndBucketNames) {
   EXPECT_EQ(From("/k").status().code(), Code::kInvalidArgumentS3);
 }
 
+TEST(RequestPartsTest, ChunkedBodyHasUnknownSize) {
+  http::Request request;
+  EXPECT_EQ(BodySizeOf(request).status().code(), Code::kMissingContentLength);
+  request.chunked = true;
+  EXPECT_EQ(*BodySizeOf(request), storage::kUnknownSize);
+  request.headers.Add("x-amz-decoded-content-length", "12");  // aws-chunked inside chunked
+  EXPECT_EQ(*BodySizeOf(request), 12u);
+}
+
+TEST(RequestPartsTest, LimitedSourceStopsPastItsLimit) {
+  std::string data(100, 'x');
+  char buf[64];
+  MemorySource exact(data.data(), data.size());
+  LimitedSource fits(exact, 100);
+  size_t total = 0;
+  for (;;) {
+    Result<size_t> n = fits.Read(buf, sizeof buf);
+    ASSERT_TRUE(n.ok());
+    if (*n == 0) break;
+    total += *n;
+  }
+  EXPECT_EQ(total, 100u);
+  MemorySource more(data.data(), data.size());
+  LimitedSource cut(more, 99);
+  Status status;
+  for (;;) {
+    Result<size_t> n = cut.Read(buf, sizeof buf);
+    if (!n.ok()) {
+      status = n.status();
+      break;
+    }
+    ASSERT_NE(*n, 0u) << "the body ended without the limit being noticed";
+  }
+  EXPECT_EQ(status.code(), Code::kEntityTooLarge);
+}
+
 }  // namespace
 }  // namespace cairn::s3

@@ -43,10 +43,12 @@ TEST(RequestXmlTest, DeleteObjects) {
   ASSERT_EQ(request->objects.size(), 2u);
   EXPECT_EQ(request->objects[0].key, "a b");
   EXPECT_FALSE(request->objects[0].version_id);
-  EXPECT_FALSE(request->objects[0].conditional);
+  EXPECT_FALSE(request->objects[0].etag);
+  EXPECT_FALSE(request->objects[0].size);
   EXPECT_EQ(request->objects[1].key, "c/&d");
   EXPECT_EQ(request->objects[1].version_id, "null");
-  EXPECT_TRUE(request->objects[1].conditional);
+  EXPECT_EQ(request->objects[1].etag, "x");
+  EXPECT_FALSE(request->objects[1].last_modified);
   EXPECT_EQ(ParseDeleteObjects("<Delete></Delete>").status().code(), Code::kMalformedXML);
   EXPECT_EQ(ParseDeleteObjects("<Delete><Object/></Delete>").status().code(), Code::kMalformedXML);
   std::string many = "<Delete>";

@@ -212,13 +212,13 @@ TEST_F(MultipartTest, ErrorsOfCompletion) {
   EXPECT_EQ(
       store_->CompleteMultipartUpload("bkt", "other", id, {{2, p2->etag, {}}}, {}).status().code(),
       Code::kNoSuchUpload);
-  // Conditions: If-Match on a missing key fails, and the upload is still there.
+  // Conditions: If-Match on a missing key is NoSuchKey (as AWS), and the upload is still there.
   WriteConditions if_match;
   if_match.if_match = "abc";
   EXPECT_EQ(store_->CompleteMultipartUpload("bkt", "e", id, {{2, p2->etag, {}}}, if_match)
                 .status()
                 .code(),
-            Code::kPreconditionFailed);
+            Code::kNoSuchKey);
   // The last part may be small; quotes-free etag in any case is accepted.
   std::string upper = p2->etag;
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -432,6 +432,79 @@ TEST_F(MultipartTest, CompositeAndFullObjectChecksums) {
   EXPECT_EQ(refused("md5", ""), Code::kInvalidRequest);
   EXPECT_EQ(refused("crc32", "BOTH"), Code::kInvalidRequest);
   EXPECT_EQ(store_->CreateMultipartUpload("nob", "x", {}).status().code(), Code::kNoSuchBucket);
+}
+
+TEST_F(MultipartTest, CompleteVerifiesTheWholeObjectChecksum) {
+  std::vector<std::string> pieces = {Bytes(1024, 21), Bytes(77, 22)};
+  std::string whole = pieces[0] + pieces[1];
+  PutOptions opts;
+  opts.checksums = {{"crc32c", ""}};
+  opts.checksum_type = "FULL_OBJECT";
+  std::string id = Create("whole", opts);
+  std::vector<CompletedPart> list;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    auto part = Part("whole", id, static_cast<int>(i) + 1, pieces[i]);
+    ASSERT_TRUE(part.ok());
+    list.push_back({part->number, part->etag, {}});
+  }
+  const std::string right = Base64Encode(BigEndianBytes(Crc32c(0, whole.data(), whole.size()), 4));
+  auto code = [&](CompleteOptions o) {
+    return store_->CompleteMultipartUpload("bkt", "whole", id, list, o).status().code();
+  };
+  CompleteOptions wrong;
+  wrong.checksums = {{"crc32c", Base64Encode(BigEndianBytes(1234, 4))}};
+  EXPECT_EQ(code(wrong), Code::kBadDigest);
+  CompleteOptions other_alg;
+  other_alg.checksums = {{"crc32", right}};
+  EXPECT_EQ(code(other_alg), Code::kInvalidRequest);
+  CompleteOptions other_type;
+  other_type.checksum_type = "COMPOSITE";
+  EXPECT_EQ(code(other_type), Code::kBadDigest);
+  CompleteOptions size;
+  size.object_size = whole.size() + 1;
+  EXPECT_EQ(code(size), Code::kInvalidRequest);
+  EXPECT_EQ(store_->HeadObject("bkt", "whole").status().code(), Code::kNoSuchKey);
+  CompleteOptions good;
+  good.checksums = {{"crc32c", right}};
+  good.checksum_type = "full_object";
+  good.object_size = whole.size();
+  auto done = store_->CompleteMultipartUpload("bkt", "whole", id, list, good);
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_EQ(done->checksums[0].second, right);
+}
+
+TEST_F(MultipartTest, CompletingAgainAnswersTheSameVersion) {
+  std::vector<std::string> pieces = {Bytes(1500, 31), Bytes(10, 32)};
+  std::string id = Create("again");
+  std::vector<CompletedPart> list;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    auto part = Part("again", id, static_cast<int>(i) + 1, pieces[i]);
+    ASSERT_TRUE(part.ok());
+    list.push_back({part->number, part->etag, {}});
+  }
+  auto first = store_->CompleteMultipartUpload("bkt", "again", id, list, {});
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  // A retry after a lost answer, even one that carried If-None-Match: *.
+  WriteConditions none_match;
+  none_match.if_none_match_any = true;
+  auto second = store_->CompleteMultipartUpload("bkt", "again", id, list, none_match);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->etag, first->etag);
+  EXPECT_EQ(second->size, first->size);
+  // Another part list is not the same request.
+  EXPECT_EQ(store_->CompleteMultipartUpload("bkt", "again", id, {list[0]}, {}).status().code(),
+            Code::kNoSuchUpload);
+  // The record keeps the upload id across a restart.
+  Open();
+  auto third = store_->CompleteMultipartUpload("bkt", "again", id, list, {});
+  ASSERT_TRUE(third.ok()) << third.status().ToString();
+  EXPECT_EQ(third->etag, first->etag);
+  EXPECT_EQ(*GetString(*store_, "bkt", "again"), pieces[0] + pieces[1]);
+  // Once the key holds another version, the upload is gone for good.
+  ASSERT_TRUE(PutString(*store_, "bkt", "again", "new").ok());
+  EXPECT_EQ(store_->CompleteMultipartUpload("bkt", "again", id, list, {}).status().code(),
+            Code::kNoSuchUpload);
+  EXPECT_EQ(*GetString(*store_, "bkt", "again"), "new");
 }
 
 TEST_F(MultipartTest, ListPartsPaging) {

@@ -307,14 +307,33 @@ TEST_F(LocalStoreTest, ConditionalWrites) {
   PutOptions match;
   match.conditions.if_match = HexEncode(Md5("other"));
   EXPECT_EQ(PutString(*store_, "bkt", "k", "v2", match).status().code(), Code::kPreconditionFailed);
-  EXPECT_EQ(PutString(*store_, "bkt", "absent", "v2", match).status().code(),
-            Code::kPreconditionFailed);
+  EXPECT_EQ(PutString(*store_, "bkt", "absent", "v2", match).status().code(), Code::kNoSuchKey);
   match.conditions.if_match = HexEncode(Md5("v1"));
   ASSERT_TRUE(PutString(*store_, "bkt", "k", Bytes(9000), match).ok());
   EXPECT_EQ(PutString(*store_, "bkt", "k", "v3", match).status().code(), Code::kPreconditionFailed);
   ExpectObject("k", Bytes(9000));
   EXPECT_EQ(DataFileCount(), 1u);
   EXPECT_EQ(TmpFileCount(), 0u);
+  match.conditions.if_match = "*";  // any existing object
+  ASSERT_TRUE(PutString(*store_, "bkt", "k", "v4", match).ok());
+  EXPECT_EQ(PutString(*store_, "bkt", "absent", "v4", match).status().code(), Code::kNoSuchKey);
+}
+
+TEST_F(LocalStoreTest, ConditionalDelete) {
+  ASSERT_TRUE(PutString(*store_, "bkt", "k", "v1").ok());
+  DeleteOptions wrong;
+  wrong.if_match_etag = HexEncode(Md5("other"));
+  EXPECT_EQ(store_->DeleteObject("bkt", "k", "", wrong).status().code(), Code::kPreconditionFailed);
+  DeleteOptions size;
+  size.if_match_size = 3;
+  EXPECT_EQ(store_->DeleteObject("bkt", "k", "", size).status().code(), Code::kPreconditionFailed);
+  ExpectObject("k", "v1");
+  EXPECT_EQ(store_->DeleteObject("bkt", "absent", "", wrong).status().code(), Code::kNoSuchKey);
+  DeleteOptions right;
+  right.if_match_etag = HexEncode(Md5("v1"));
+  right.if_match_size = 2;
+  ASSERT_TRUE(store_->DeleteObject("bkt", "k", "", right).ok());
+  EXPECT_EQ(store_->HeadObject("bkt", "k").status().code(), Code::kNoSuchKey);
 }
 
 TEST_F(LocalStoreTest, ConcurrentIfNoneMatchHasOneWinner) {

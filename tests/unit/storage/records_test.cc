@@ -440,6 +440,20 @@ ObjectRecord MultipartSample() {
   return r;
 }
 
+TEST(RecordsTest, MultipartUploadIdIsAnOptionalTrailingField) {
+  ObjectRecord in = MultipartSample();
+  std::string without = EncodeObjectRecord(in);  // as written before the field existed
+  in.upload_id = "0123456789abcdef";
+  std::string with = EncodeObjectRecord(in);
+  EXPECT_EQ(with.substr(0, without.size()), without);
+  ObjectRecord out;
+  ASSERT_TRUE(DecodeObjectRecord(with, &out, false).ok());
+  EXPECT_EQ(out.upload_id, "0123456789abcdef");
+  ASSERT_TRUE(DecodeObjectRecord(without, &out, false).ok());
+  EXPECT_EQ(out.upload_id, "");
+  EXPECT_FALSE(DecodeObjectRecord(with + "x", &out, false).ok());
+}
+
 TEST(RecordsTest, MultipartObjectRoundTrip) {
   ObjectRecord in = MultipartSample();
   std::string encoded = EncodeObjectRecord(in);
