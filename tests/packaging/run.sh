@@ -36,7 +36,7 @@ missing() {
   exit 0
 }
 [[ $(id -u) -eq 0 ]] || missing "root (podman runs as root here: scripts/install-deps.sh --test)"
-for tool in podman podman-compose buildah runc debootstrap nsenter ip curl systemd-analyze; do
+for tool in podman podman-compose buildah runc debootstrap nsenter unshare flock ip curl systemd-analyze; do
   command -v "$tool" >/dev/null || missing "$tool (scripts/install-deps.sh --test)"
 done
 [[ -x /usr/lib/cni/dnsname ]] || missing "the CNI dnsname plugin (golang-github-containernetworking-plugin-dnsname)"
