@@ -27,6 +27,11 @@ if [[ "${1:-}" == "--test" ]]; then
   # tests/madmin: MinIO's admin client and S3 client, built in GOPATH mode from Debian's sources.
   packages+=(golang-go golang-github-minio-madmin-go-dev golang-github-minio-minio-go-v7-dev
     golang-github-secure-io-sio-go-dev)
+  # tests/packaging: the image built and run under podman as root (runc, cgroupfs), a Debian base
+  # made with debootstrap, the examples' compose files under podman-compose (dnsname: service
+  # names resolve on compose networks), `systemd-analyze verify` for the unit.
+  packages+=(podman buildah runc debootstrap podman-compose
+    golang-github-containernetworking-plugin-dnsname systemd iproute2 util-linux)
 fi
 
 missing=()

@@ -34,4 +34,9 @@ CAIRN_BIN="$PWD/build/cairn" timeout 600 "$PY" tests/crash/crash_test.py --round
 echo "== example applications (session frames, ensure-study)"
 CAIRN_BIN="$PWD/build/cairn" PYTHON="$PY" timeout 2400 examples/run-tests.sh
 
+echo "== packaging (image from build/cairn under podman, both examples' compose files, systemd unit)"
+# About a minute with the Debian base cached under /var/cache/cairn-test; a cold cache adds
+# a debootstrap of a few minutes.
+CAIRN_BIN="$PWD/build/cairn" timeout 900 tests/packaging/run.sh
+
 echo "== all tests passed"

@@ -13,10 +13,10 @@ set -f  # the thumbnails prefix has a literal `*`: never let the shell expand it
 cd "$(dirname "$0")"
 
 cairn alias set local "${CAIRN_ENDPOINT:-http://localhost:9000}" "${MINIO_ROOT_USER:-minioadmin}" "${MINIO_ROOT_PASSWORD:-minioadmin123}"
-cairn mb local/ensure-study-documents
-cairn mb local/ensure-study-recordings
-cairn mb local/ensure-study-ocr
-cairn mb local/ensure-study-mlflow
+cairn mb -p local/ensure-study-documents
+cairn mb -p local/ensure-study-recordings
+cairn mb -p local/ensure-study-ocr
+cairn mb -p local/ensure-study-mlflow
 cairn anonymous set download local/ensure-study-documents/classrooms/*/thumbnails/
 
 cairn admin policy create local ensure-study-policy ensure-study-policy.json

@@ -60,7 +60,12 @@ class ComposeCheck:
         text = dockerfile.read_text()
         self.assertRegex(text, r'ENTRYPOINT \["cairn"\]')
         self.assertRegex(text, r"EXPOSE 9000 9001")
-        for copied in re.findall(r"^COPY (?!--from)(\S+)", text, re.M):
+        self.assertRegex(text, r'HEALTHCHECK .*CMD \["cairn", "ready", "local"\]')
+        # No `target:`: the last stage, which compiles Cairn from the sources it copies. (The
+        # `prebuilt` stage's `COPY ${CAIRN_BINARY}` is build/cairn, made by scripts/build.sh.)
+        self.assertNotIn("target", svc["build"])
+        self.assertRegex(text.rstrip().splitlines()[-1], r"^COPY --from=build ")
+        for copied in re.findall(r"^COPY (?!--from)(?!\$\{)(\S+)", text, re.M):
             self.assertTrue((context / copied).exists(), f"Dockerfile copies missing {copied}")
 
     def test_command_environment_and_healthcheck_run_here(self):

@@ -26,6 +26,12 @@ class SetupShTest(PlatformScenario, unittest.TestCase):
             )
         cls.app_credentials = (APP_USER, APP_SECRET)
 
+    def test_runs_again_on_the_same_server(self):
+        """`docker compose up` runs cairn-setup at every start, on the data the last one left."""
+        p = run_setup_sh(self.server)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn("ensure-study-documents", p.stdout.decode() + p.stderr.decode())
+
 
 if __name__ == "__main__":
     unittest.main()
