@@ -43,28 +43,28 @@ bool IsKnownGroup(std::string_view uri) {
 
 Result<Acl> CannedAcl(std::string_view name, const std::string& owner,
                       const std::string& bucket_owner) {
-  Acl acl = Acl::Private(owner);
-  if (name == "private") return acl;
-  if (name == "public-read") {
-    acl.grants.push_back(Group(kAllUsersGroup, AclPermission::kRead));
+  std::vector<AclGrant> grants{User(owner, AclPermission::kFullControl)};
+  if (name == "private") {
+  } else if (name == "public-read") {
+    grants.push_back(Group(kAllUsersGroup, AclPermission::kRead));
   } else if (name == "public-read-write") {
-    acl.grants.push_back(Group(kAllUsersGroup, AclPermission::kRead));
-    acl.grants.push_back(Group(kAllUsersGroup, AclPermission::kWrite));
+    grants.push_back(Group(kAllUsersGroup, AclPermission::kRead));
+    grants.push_back(Group(kAllUsersGroup, AclPermission::kWrite));
   } else if (name == "authenticated-read") {
-    acl.grants.push_back(Group(kAuthenticatedUsersGroup, AclPermission::kRead));
+    grants.push_back(Group(kAuthenticatedUsersGroup, AclPermission::kRead));
   } else if (name == "bucket-owner-read") {
-    if (bucket_owner != owner) acl.grants.push_back(User(bucket_owner, AclPermission::kRead));
+    if (bucket_owner != owner) grants.push_back(User(bucket_owner, AclPermission::kRead));
   } else if (name == "bucket-owner-full-control") {
     if (bucket_owner != owner) {
-      acl.grants.push_back(User(bucket_owner, AclPermission::kFullControl));
+      grants.push_back(User(bucket_owner, AclPermission::kFullControl));
     }
   } else if (name == "log-delivery-write") {
-    acl.grants.push_back(Group(kLogDeliveryGroup, AclPermission::kWrite));
-    acl.grants.push_back(Group(kLogDeliveryGroup, AclPermission::kReadAcp));
+    grants.push_back(Group(kLogDeliveryGroup, AclPermission::kWrite));
+    grants.push_back(Group(kLogDeliveryGroup, AclPermission::kReadAcp));
   } else {
     return BadGrant("The canned ACL '" + std::string(name) + "' is not valid.");
   }
-  return acl;
+  return Acl(owner, std::move(grants));
 }
 
 Status ParseGrantHeader(std::string_view value, AclPermission permission,
@@ -108,7 +108,7 @@ bool IsPublicGrant(const AclGrant& grant) {
 }
 
 bool IsPublicAcl(const Acl& acl) {
-  for (const AclGrant& g : acl.grants) {
+  for (const AclGrant& g : acl.grants()) {
     if (IsPublicGrant(g)) return true;
   }
   return false;
@@ -163,7 +163,7 @@ std::optional<AclNeed> AclNeedFor(std::string_view action) {
 }
 
 bool AclGrants(const Acl& acl, AclPermission needed, const AclCaller& caller, bool ignore_public) {
-  for (const AclGrant& g : acl.grants) {
+  for (const AclGrant& g : acl.grants()) {
     if (g.permission != needed && g.permission != AclPermission::kFullControl) continue;
     if (g.type == GranteeType::kCanonicalUser) {
       if (!caller.anonymous && !caller.account_id.empty() && g.grantee == caller.account_id) {

@@ -19,7 +19,7 @@ bool AclsDisabled(const storage::BucketInfo& bucket) {
 
 // What S3 shows for a resource of a bucket whose ACLs are disabled: the bucket owner, FULL_CONTROL.
 storage::Acl ShownAcl(const storage::BucketInfo& bucket, const storage::Acl& stored) {
-  return AclsDisabled(bucket) ? storage::Acl::Private(bucket.access.acl.owner) : stored;
+  return AclsDisabled(bucket) ? storage::Acl::Private(bucket.access.acl.owner()) : stored;
 }
 
 // Refuses `acl` where the bucket's settings do: ACLs disabled (anything but the owner's
@@ -59,7 +59,7 @@ Result<storage::Acl> AclForNewObject(RequestContext& ctx, const std::string& buc
   CAIRN_ASSIGN_OR_RETURN(storage::BucketInfo bucket, ctx.store.GetBucket(bucket_name));
   // Every writer acts for the one account, which owns the bucket: the new version's owner is the
   // bucket owner (anonymous writers to a public-read-write bucket included, docs/acl.md).
-  const std::string& owner = bucket.access.acl.owner;
+  const std::string& owner = bucket.access.acl.owner();
   CAIRN_ASSIGN_OR_RETURN(std::optional<storage::Acl> acl, AclFromHeaders(headers, owner, owner));
   if (!acl) return storage::Acl::Private(owner);
   CAIRN_RETURN_IF_ERROR(CheckAclAllowed(bucket, *acl));
@@ -73,7 +73,7 @@ Status GetBucketAcl(RequestContext& ctx) {
 
 Status PutBucketAcl(RequestContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(storage::BucketInfo bucket, ctx.store.GetBucket(ctx.route.bucket));
-  CAIRN_ASSIGN_OR_RETURN(storage::Acl acl, RequestedAcl(ctx, bucket.access.acl.owner));
+  CAIRN_ASSIGN_OR_RETURN(storage::Acl acl, RequestedAcl(ctx, bucket.access.acl.owner()));
   CAIRN_RETURN_IF_ERROR(
       ctx.store.UpdateBucketAccess(ctx.route.bucket, [&](storage::BucketAccess& access) {
         storage::BucketInfo now = bucket;
@@ -97,7 +97,7 @@ Status PutObjectAcl(RequestContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(storage::BucketInfo bucket, ctx.store.GetBucket(ctx.route.bucket));
   CAIRN_ASSIGN_OR_RETURN(storage::ObjectInfo info,
                          ctx.store.HeadObject(ctx.route.bucket, ctx.route.key, VersionOf(ctx)));
-  CAIRN_ASSIGN_OR_RETURN(storage::Acl acl, RequestedAcl(ctx, info.acl.owner));
+  CAIRN_ASSIGN_OR_RETURN(storage::Acl acl, RequestedAcl(ctx, info.acl.owner()));
   CAIRN_RETURN_IF_ERROR(CheckAclAllowed(bucket, acl));
   CAIRN_ASSIGN_OR_RETURN(
       std::string version,

@@ -40,18 +40,18 @@ std::string RenderAccessControlPolicy(const Acl& acl) {
   XmlWriter xml;
   xml.OpenRoot("AccessControlPolicy");
   xml.Open("Owner");
-  xml.Element("ID", acl.owner);
+  xml.Element("ID", acl.owner());
   xml.Element("DisplayName", kOwnerDisplayName);
   xml.Close("Owner");
   xml.Open("AccessControlList");
-  for (const AclGrant& g : acl.grants) {
+  for (const AclGrant& g : acl.grants()) {
     xml.Open("Grant");
     const bool user = g.type == GranteeType::kCanonicalUser;
     xml.Open(std::string("Grantee xmlns:xsi=\"") + kXsi + "\" xsi:type=\"" +
              (user ? "CanonicalUser" : "Group") + "\"");
     if (user) {
       xml.Element("ID", g.grantee);
-      if (g.grantee == acl.owner) xml.Element("DisplayName", kOwnerDisplayName);
+      if (g.grantee == acl.owner()) xml.Element("DisplayName", kOwnerDisplayName);
     } else {
       xml.Element("URI", g.grantee);
     }
@@ -69,8 +69,7 @@ Result<Acl> ParseAccessControlPolicy(std::string_view xml, const std::string& ow
   if (!doc.load_buffer(xml.data(), xml.size())) return MalformedAcl();
   pugi::xml_node root = doc.child("AccessControlPolicy");
   if (!root) return MalformedAcl();
-  Acl acl;
-  acl.owner = owner;
+  std::vector<AclGrant> grants;
   if (pugi::xml_node owner_node = root.child("Owner")) {
     pugi::xml_node id = owner_node.child("ID");
     if (!id) return MalformedAcl();
@@ -103,10 +102,10 @@ Result<Acl> ParseAccessControlPolicy(std::string_view xml, const std::string& ow
     } else {
       return MalformedAcl();
     }
-    acl.grants.push_back(std::move(g));
-    if (acl.grants.size() > kMaxGrants) return MalformedAcl();
+    grants.push_back(std::move(g));
+    if (grants.size() > kMaxGrants) return MalformedAcl();
   }
-  return acl;
+  return Acl(owner, std::move(grants));
 }
 
 Result<std::optional<Acl>> AclFromHeaders(const Headers& headers, const std::string& owner,
@@ -134,22 +133,21 @@ Result<std::optional<Acl>> AclFromHeaders(const Headers& headers, const std::str
     return std::optional<Acl>(std::move(acl));
   }
   if (!any_grant) return std::optional<Acl>();
-  Acl acl;
-  acl.owner = owner;
+  std::vector<AclGrant> grants;
   for (const GrantHeader& h : kGrantHeaders) {
     if (auto value = headers.Get(h.name)) {
-      CAIRN_RETURN_IF_ERROR(iam::ParseGrantHeader(*value, h.permission, &acl.grants));
+      CAIRN_RETURN_IF_ERROR(iam::ParseGrantHeader(*value, h.permission, &grants));
     }
   }
-  if (acl.grants.size() > kMaxGrants) {
+  if (grants.size() > kMaxGrants) {
     return Status(Code::kInvalidArgumentS3, "Too many grants in the request.");
   }
-  return std::optional<Acl>(std::move(acl));
+  return std::optional<Acl>(Acl(owner, std::move(grants)));
 }
 
 bool AclAllowedWhenEnforced(const Acl& acl) {
-  for (const AclGrant& g : acl.grants) {
-    if (g.type != GranteeType::kCanonicalUser || g.grantee != acl.owner ||
+  for (const AclGrant& g : acl.grants()) {
+    if (g.type != GranteeType::kCanonicalUser || g.grantee != acl.owner() ||
         g.permission != AclPermission::kFullControl) {
       return false;
     }

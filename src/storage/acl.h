@@ -6,8 +6,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cairn::storage {
@@ -38,16 +40,36 @@ struct AclGrant {
   bool operator==(const AclGrant&) const = default;
 };
 
-struct Acl {
-  std::string owner = kRootCanonicalId;
-  std::vector<AclGrant> grants;
-  bool operator==(const Acl&) const = default;
+// An owner and its grants. A value type, cheap to copy: the state is shared and copied on
+// write, and the default ("private", owned by the root account, which nearly every record
+// carries) holds no state at all, so decoding and copying such a record allocates nothing.
+class Acl {
+ public:
+  Acl() = default;  // Private() of the root account
+  Acl(std::string owner, std::vector<AclGrant> grants);
 
   // "private": the owner has FULL_CONTROL, nobody else anything.
-  static Acl Private(const std::string& owner = kRootCanonicalId) {
-    return Acl{owner, {AclGrant{GranteeType::kCanonicalUser, owner, AclPermission::kFullControl}}};
+  static Acl Private(std::string_view owner = kRootCanonicalId);
+
+  const std::string& owner() const { return state_ ? state_->owner : RootPrivate().owner; }
+  const std::vector<AclGrant>& grants() const {
+    return state_ ? state_->grants : RootPrivate().grants;
   }
-  bool IsDefault() const { return *this == Private(); }
+  void AddGrant(AclGrant grant);
+
+  bool IsDefault() const;
+  friend bool operator==(const Acl& a, const Acl& b) {
+    return a.state_ == b.state_ || (a.owner() == b.owner() && a.grants() == b.grants());
+  }
+
+ private:
+  struct State {
+    std::string owner;
+    std::vector<AclGrant> grants;
+  };
+  static const State& RootPrivate();
+
+  std::shared_ptr<const State> state_;  // null: RootPrivate()
 };
 
 // A bucket's object ownership setting (PutBucketOwnershipControls). kNone: none recorded, which
@@ -71,11 +93,11 @@ struct PublicAccessBlock {
 // Everything about who may reach a bucket that its record keeps (the bucket policy is kept apart,
 // by iam::BucketPolicies).
 struct BucketAccess {
-  Acl acl = Acl::Private();
+  Acl acl;
   ObjectOwnership ownership = ObjectOwnership::kNone;
   std::optional<PublicAccessBlock> public_access_block;  // nullopt: none configured
   bool operator==(const BucketAccess&) const = default;
-  bool IsDefault() const { return *this == BucketAccess{Acl::Private(), {}, {}}; }
+  bool IsDefault() const { return *this == BucketAccess{}; }
 };
 
 }  // namespace cairn::storage

@@ -102,7 +102,7 @@ struct ObjectInfo {
   bool is_latest = true;  // set by ListObjectVersions; other calls return the version asked for
   Tags tags;
   ObjectLock lock;
-  Acl acl = Acl::Private();  // the version's owner and grants
+  Acl acl;  // the version's owner and grants
 };
 
 // What DeleteObject did: the version it removed or the delete marker it wrote.
@@ -148,7 +148,7 @@ struct PutOptions {
   // bucket's default retention. Anything set on a bucket without lock: kInvalidRequest.
   ObjectLock lock;
   // The new version's owner and ACL, committed with it; for an upload, the completed object's.
-  Acl acl = Acl::Private();
+  Acl acl;
 };
 
 struct DeleteOptions {

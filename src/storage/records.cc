@@ -231,9 +231,9 @@ bool GetLock(std::string_view* in, ObjectLock* lock) {
 // An ACL: the owner's canonical id, a varint count, then each grant as a type byte, the grantee
 // (length-prefixed) and a permission byte.
 void PutAcl(std::string* out, const Acl& acl) {
-  PutLengthPrefixed(out, acl.owner);
-  PutVarint32(out, static_cast<uint32_t>(acl.grants.size()));
-  for (const AclGrant& g : acl.grants) {
+  PutLengthPrefixed(out, acl.owner());
+  PutVarint32(out, static_cast<uint32_t>(acl.grants().size()));
+  for (const AclGrant& g : acl.grants()) {
     out->push_back(static_cast<char>(g.type));
     PutLengthPrefixed(out, g.grantee);
     out->push_back(static_cast<char>(g.permission));
@@ -241,11 +241,13 @@ void PutAcl(std::string* out, const Acl& acl) {
 }
 
 bool GetAcl(std::string_view* in, Acl* acl) {
+  std::string owner;
   uint32_t count;
-  if (!GetString(in, &acl->owner) || !GetVarint32(in, &count) || count > kMaxStoredGrants) {
+  if (!GetString(in, &owner) || !GetVarint32(in, &count) || count > kMaxStoredGrants) {
     return false;
   }
-  acl->grants.clear();
+  std::vector<AclGrant> grants;
+  grants.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
     AclGrant g;
     if (in->empty()) return false;
@@ -257,8 +259,9 @@ bool GetAcl(std::string_view* in, Acl* acl) {
     if (permission < 1 || permission > 5) return false;
     g.type = static_cast<GranteeType>(type);
     g.permission = static_cast<AclPermission>(permission);
-    acl->grants.push_back(std::move(g));
+    grants.push_back(std::move(g));
   }
+  *acl = Acl(std::move(owner), std::move(grants));
   return true;
 }
 
@@ -619,7 +622,7 @@ Status DecodeObjectRecord(std::string_view in, ObjectRecord* r, bool with_data) 
   if (format >= 2 && !GetTags(&in, &r->tags)) return Corrupt("truncated tags");
   r->lock = ObjectLock{};
   if ((flags & kFlagLock) != 0 && !GetLock(&in, &r->lock)) return Corrupt("bad lock state");
-  r->acl = Acl::Private();
+  r->acl = Acl();
   if ((flags & kFlagAcl) != 0 && !GetAcl(&in, &r->acl)) return Corrupt("bad ACL");
   r->checksum_type.clear();
   r->parts.clear();
@@ -685,7 +688,7 @@ Status DecodeUploadRecord(std::string_view in, UploadRecord* r) {
   uint64_t initiated;
   r->tags.clear();
   r->lock = ObjectLock{};
-  r->acl = Acl::Private();
+  r->acl = Acl();
   if (!GetFixed64(&in, &initiated) || !GetAttributes(&in, &r->attributes) ||
       !GetString(&in, &r->checksum_algorithm) || !GetString(&in, &r->checksum_type) ||
       (format >= 2 && !GetTags(&in, &r->tags))) {

@@ -124,7 +124,7 @@ struct ObjectRecord {
   // Format 2 with the lock flag: retention and legal hold. Without the flag: none.
   ObjectLock lock;
   // Format 2 with the ACL flag: owner and grants. Without the flag: private, owned by root.
-  Acl acl = Acl::Private();
+  Acl acl;
   // Multipart only, optional trailing field: the upload id CompleteMultipartUpload made this
   // version from, so that a retried Complete of that upload answers this version again.
   // "" in records written before it (a retry of those is NoSuchUpload, as before).
@@ -148,7 +148,7 @@ struct UploadRecord {
   Tags tags;        // version 2 (x-amz-tagging), given to the object at completion; version 1: none
   ObjectLock lock;  // version 2, optional trailing block: x-amz-object-lock-* given at creation
   // Version 3 (written only when the ACL is not the default): the completed object's ACL.
-  Acl acl = Acl::Private();
+  Acl acl;
 };
 
 std::string EncodeUploadRecord(const UploadRecord& record);

@@ -29,19 +29,19 @@ TEST(AclTest, CannedAcls) {
   Acl priv = *CannedAcl("private", kOwner, kOwner);
   EXPECT_EQ(priv, Acl::Private(kOwner));
   Acl pr = *CannedAcl("public-read", kOwner, kOwner);
-  ASSERT_EQ(pr.grants.size(), 2u);
-  EXPECT_EQ(pr.grants[1],
+  ASSERT_EQ(pr.grants().size(), 2u);
+  EXPECT_EQ(pr.grants()[1],
             (AclGrant{GranteeType::kGroup, std::string(kAllUsersGroup), AclPermission::kRead}));
   EXPECT_TRUE(IsPublicAcl(pr));
   Acl prw = *CannedAcl("public-read-write", kOwner, kOwner);
-  EXPECT_EQ(prw.grants.size(), 3u);
+  EXPECT_EQ(prw.grants().size(), 3u);
   EXPECT_TRUE(IsPublicAcl(*CannedAcl("authenticated-read", kOwner, kOwner)));
   EXPECT_FALSE(IsPublicAcl(*CannedAcl("log-delivery-write", kOwner, kOwner)));
   // bucket-owner-*: a grant to the bucket owner when another account owns the object.
   EXPECT_EQ(*CannedAcl("bucket-owner-full-control", kOwner, kOwner), Acl::Private(kOwner));
   Acl bor = *CannedAcl("bucket-owner-read", "writer", kOwner);
-  ASSERT_EQ(bor.grants.size(), 2u);
-  EXPECT_EQ(bor.grants[1], (AclGrant{GranteeType::kCanonicalUser, kOwner, AclPermission::kRead}));
+  ASSERT_EQ(bor.grants().size(), 2u);
+  EXPECT_EQ(bor.grants()[1], (AclGrant{GranteeType::kCanonicalUser, kOwner, AclPermission::kRead}));
   EXPECT_EQ(CannedAcl("public", kOwner, kOwner).status().code(), Code::kInvalidArgumentS3);
 }
 
@@ -100,7 +100,7 @@ TEST(AclTest, GrantsReachCallers) {
   EXPECT_TRUE(AclGrants(acl, AclPermission::kRead, user, false));
   EXPECT_FALSE(AclGrants(acl, AclPermission::kWrite, user, false));
   EXPECT_FALSE(AclGrants(acl, AclPermission::kRead, user, /*ignore_public=*/true));
-  acl.grants.push_back(
+  acl.AddGrant(
       AclGrant{GranteeType::kGroup, std::string(kAllUsersGroup), AclPermission::kFullControl});
   EXPECT_TRUE(AclGrants(acl, AclPermission::kWriteAcp, anonymous, false));
   EXPECT_FALSE(AclGrants(acl, AclPermission::kWriteAcp, anonymous, true));

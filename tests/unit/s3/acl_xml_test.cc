@@ -30,9 +30,9 @@ std::string Grant(const std::string& type, const std::string& inner, const std::
 
 TEST(AclXmlTest, RenderParsesBack) {
   Acl acl = Acl::Private(kMe);
-  acl.grants.push_back(
+  acl.AddGrant(
       AclGrant{GranteeType::kGroup, std::string(iam::kAllUsersGroup), AclPermission::kRead});
-  acl.grants.push_back(AclGrant{GranteeType::kCanonicalUser, "other", AclPermission::kWriteAcp});
+  acl.AddGrant(AclGrant{GranteeType::kCanonicalUser, "other", AclPermission::kWriteAcp});
   std::string xml = RenderAccessControlPolicy(acl);
   EXPECT_NE(xml.find("<Owner><ID>owner-canonical-id</ID><DisplayName>minio</DisplayName>"),
             std::string::npos);
@@ -73,8 +73,8 @@ TEST(AclXmlTest, ParseValidates) {
   Result<Acl> empty = ParseAccessControlPolicy(
       "<AccessControlPolicy><AccessControlList/></AccessControlPolicy>", kMe);
   ASSERT_TRUE(empty.ok());
-  EXPECT_EQ(empty->owner, kMe);
-  EXPECT_TRUE(empty->grants.empty());
+  EXPECT_EQ(empty->owner(), kMe);
+  EXPECT_TRUE(empty->grants().empty());
 }
 
 TEST(AclXmlTest, Headers) {
@@ -90,7 +90,7 @@ TEST(AclXmlTest, Headers) {
   grants.Add("x-amz-grant-full-control", "id=\"" + std::string(kMe) + "\"");
   acl = AclFromHeaders(grants, kMe, kMe);
   ASSERT_TRUE(acl.ok() && acl->has_value());
-  EXPECT_EQ((*acl)->grants.size(), 2u);
+  EXPECT_EQ((*acl)->grants().size(), 2u);
   Headers both = grants;
   both.Add("x-amz-acl", "private");
   EXPECT_EQ(AclFromHeaders(both, kMe, kMe).status().code(), Code::kInvalidRequest);

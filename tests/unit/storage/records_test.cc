@@ -238,9 +238,9 @@ TEST(RecordsTest, BucketAccessSectionRoundTripsAndIsOptional) {
   BucketRecord in;
   in.created = FromUnixNanos(9);
   const std::string plain = EncodeBucketRecord(in);
-  in.access.acl.grants.push_back(AclGrant{GranteeType::kGroup,
-                                          "http://acs.amazonaws.com/groups/global/AllUsers",
-                                          AclPermission::kRead});
+  in.access.acl.AddGrant(AclGrant{GranteeType::kGroup,
+                                  "http://acs.amazonaws.com/groups/global/AllUsers",
+                                  AclPermission::kRead});
   in.access.ownership = ObjectOwnership::kBucketOwnerPreferred;
   in.access.public_access_block = PublicAccessBlock{true, false, true, false};
   const std::string with = EncodeBucketRecord(in);
@@ -251,7 +251,7 @@ TEST(RecordsTest, BucketAccessSectionRoundTripsAndIsOptional) {
   EXPECT_EQ(out.access, in.access);
   ASSERT_TRUE(DecodeBucketRecord(plain, &out).ok());
   EXPECT_TRUE(out.access.IsDefault());
-  EXPECT_EQ(out.access.acl.owner, kRootCanonicalId);
+  EXPECT_EQ(out.access.acl.owner(), kRootCanonicalId);
   EXPECT_EQ(out.access.ownership, ObjectOwnership::kNone);
   // With the lock section too, in either order.
   in.object_lock = true;
@@ -273,8 +273,7 @@ TEST(RecordsTest, ObjectAclRoundTripsAndOldRecordsArePrivate) {
     ObjectRecord in = Sample(is_inline);
     in.lock.legal_hold = true;
     const std::string plain = EncodeObjectRecord(in);
-    in.acl.grants.push_back(
-        AclGrant{GranteeType::kCanonicalUser, "someone", AclPermission::kReadAcp});
+    in.acl.AddGrant(AclGrant{GranteeType::kCanonicalUser, "someone", AclPermission::kReadAcp});
     const std::string with = EncodeObjectRecord(in);
     EXPECT_NE(plain, with);
     ObjectRecord out;
@@ -298,9 +297,8 @@ TEST(RecordsTest, UploadAclIsVersion3AndVersion2StaysAsItWas) {
   in.lock = ObjectLock{RetentionMode::kCompliance, FromUnixNanos(99), false};
   const std::string v2 = EncodeUploadRecord(in);
   EXPECT_EQ(v2[0], 2);
-  in.acl.grants.push_back(AclGrant{GranteeType::kGroup,
-                                   "http://acs.amazonaws.com/groups/global/AllUsers",
-                                   AclPermission::kRead});
+  in.acl.AddGrant(AclGrant{GranteeType::kGroup, "http://acs.amazonaws.com/groups/global/AllUsers",
+                           AclPermission::kRead});
   const std::string v3 = EncodeUploadRecord(in);
   EXPECT_EQ(v3[0], 3);
   UploadRecord out;
