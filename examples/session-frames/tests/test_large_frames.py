@@ -80,7 +80,8 @@ class LargeSessionTest(unittest.TestCase):
             log = RangeLog()
             meta, _ = self.app.footer(row, log)
             self.assertEqual(meta["numRows"], row["frameCount"])
-            self.assertGreater(len(meta["rowGroups"]), 8)
+            # About nine row groups per GiB: a smaller run (CAIRN_LARGE_GIB) has fewer.
+            self.assertGreater(len(meta["rowGroups"]), max(2, int(8 * GIB)))
             middle = len(meta["rowGroups"]) // 2
             first_row = sum(g["numRows"] for g in meta["rowGroups"][:middle])
             frames = self.app.replay_row_group(row["id"], middle, log)
