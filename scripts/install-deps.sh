@@ -30,6 +30,8 @@ if [[ "${1:-}" == "--test" ]]; then
   # tests/packaging: the image built and run under podman as root (runc, cgroupfs), a Debian base
   # made with debootstrap, the examples' compose files under podman-compose (dnsname: service
   # names resolve on compose networks), `systemd-analyze verify` for the unit.
+  # scripts/ceph-dev.sh: a one-node Ceph cluster (monitor, bluestore OSD) for the RADOS back end.
+  packages+=(ceph-mon ceph-osd ceph-common)
   packages+=(podman buildah runc debootstrap podman-compose
     golang-github-containernetworking-plugin-dnsname systemd iproute2 util-linux)
 fi

@@ -34,6 +34,9 @@ CAIRN_BIN="$PWD/build/cairn" timeout 600 "$PY" tests/crash/crash_test.py --round
 echo "== example applications (session frames, ensure-study)"
 CAIRN_BIN="$PWD/build/cairn" PYTHON="$PY" timeout 2400 examples/run-tests.sh
 
+echo "== one-node Ceph cluster (scripts/ceph-dev.sh start, librados round trip, stop/start, purge)"
+timeout 300 tests/ceph/dev_cluster_test.sh
+
 echo "== packaging (image from build/cairn under podman, both examples' compose files, systemd unit)"
 # About a minute with the Debian base cached under /var/cache/cairn-test; a cold cache adds
 # a debootstrap of a few minutes.
