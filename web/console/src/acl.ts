@@ -152,7 +152,7 @@ export function aclView(options: AclViewOptions): HTMLElement {
   const reload = async () => {
     try {
       const acl = await options.load();
-      replace(owner, "Owner: ", h("span", { class: "mono", title: acl.ownerId }, acl.ownerName ? `${acl.ownerName} (${acl.ownerId})` : acl.ownerId));
+      replace(owner, "Owner: ", h("strong", { class: "code acl-owner", title: acl.ownerId }, acl.ownerName ? `${acl.ownerName} (${acl.ownerId})` : acl.ownerId));
       replace(
         grants,
         acl.grants.length === 0
