@@ -68,6 +68,9 @@ describe("access control in the console", { timeout: 240_000 }, () => {
     if (message) await page.getByText(message, { exact: true }).waitFor();
   };
   const settings = async () => {
+    // Going to the same #/bucket/ address again is no navigation: leave it first.
+    await page.goto(`${server.consoleUrl}/#/buckets`);
+    await page.getByRole("heading", { name: "Buckets" }).waitFor();
     await page.goto(`${server.consoleUrl}/#/bucket/${BUCKET}`);
     await page.getByRole("heading", { name: `Settings of ${BUCKET}` }).waitFor();
     await page.locator("#policy-public").filter({ hasNotText: "…" }).waitFor();
@@ -190,7 +193,7 @@ describe("access control in the console", { timeout: 240_000 }, () => {
     assert.match(await page.locator("#ownership-state").innerText(), /^Not set/);
     assert.match((await bucketConfig("ownershipControls")).text, /OwnershipControlsNotFoundError/);
     const group = page.getByRole("group", { name: "Object Ownership" });
-    await group.getByLabel("Object Ownership").selectOption("BucketOwnerEnforced");
+    await group.getByLabel("Object Ownership", { exact: true }).selectOption("BucketOwnerEnforced");
     await clearMessages();
     await group.getByRole("button", { name: "Save ownership" }).click();
     await page.getByText(`Object Ownership of ${BUCKET} set to BucketOwnerEnforced.`).waitFor();
@@ -208,7 +211,7 @@ describe("access control in the console", { timeout: 240_000 }, () => {
     assert.equal(await anonymousGet(), 403);
 
     await settings();
-    await group.getByLabel("Object Ownership").selectOption("ObjectWriter");
+    await group.getByLabel("Object Ownership", { exact: true }).selectOption("ObjectWriter");
     await clearMessages();
     await group.getByRole("button", { name: "Save ownership" }).click();
     await page.getByText(`Object Ownership of ${BUCKET} set to ObjectWriter.`).waitFor();

@@ -36,7 +36,8 @@ function aclFromXml(doc: Document): Acl {
     const kind = grantee?.getAttributeNS("http://www.w3.org/2001/XMLSchema-instance", "type") || grantee?.getAttribute("xsi:type") || "";
     const id = grantee ? childText(grantee, "ID") || childText(grantee, "URI") || childText(grantee, "EmailAddress") : "";
     const name = grantee ? childText(grantee, "DisplayName") : "";
-    const shown = kind === "Group" && id.startsWith(GROUPS) ? id.slice(GROUPS.length).replace(/^s3\//, "") : name || id;
+    // Groups by their name: ".../groups/global/AllUsers" is AllUsers.
+    const shown = kind === "Group" && id.startsWith(GROUPS) ? id.slice(id.lastIndexOf("/") + 1) : name || id;
     return { grantee: shown, granteeId: id, kind, permission: childText(g, "Permission") };
   });
   return { ownerId: owner ? childText(owner, "ID") : "", ownerName: owner ? childText(owner, "DisplayName") : "", grants };
