@@ -18,7 +18,8 @@ export interface Grant {
   grantee: string;
   /** The canonical id, group URI or e-mail address behind it. */
   granteeId: string;
-  kind: "CanonicalUser" | "Group" | "AmazonCustomerByEmail" | string;
+  /** The xsi:type: "CanonicalUser", "Group" or "AmazonCustomerByEmail". */
+  kind: string;
   permission: string;
 }
 
