@@ -1,5 +1,6 @@
 import { call, callJson, deleteObject, deleteVersion, errorText, getObjectLock, getObjectTags, jsonBody, listObjects, lockFromHeaders, ObjectEntry, putObjectTags, s3Path, versionQuery } from "../api";
 import { Child, field, formatBytes, formatDate, h, notify, replace } from "../dom";
+import { objectAclView } from "../acl";
 import { deleteLockedVersion } from "../lock";
 import { tagEditor } from "../tags";
 import { Upload } from "../upload";
@@ -113,7 +114,7 @@ function shareForm(bucket: string, key: string): HTMLElement {
 
 /**
  * The details of an object in the side panel: of its latest version, or of `versionId`. Shows
- * the HEAD answer, download/preview/delete, its tags and the key's version history.
+ * the HEAD answer, download/preview/delete, its tags, its ACL and the key's version history.
  */
 async function showDetails(panel: HTMLElement, bucket: string, key: string, onChanged: () => void, versionId?: string, lock = false): Promise<void> {
   panel.hidden = false;
@@ -219,6 +220,7 @@ async function showDetails(panel: HTMLElement, bucket: string, key: string, onCh
       save: (tags) => putObjectTags(bucket, key, versionId, tags),
       savedMessage: `Tags of ${tagTarget} saved.`,
     }),
+    objectAclView(bucket, key, versionId),
     h("section", { class: "versions-card", "aria-labelledby": "object-versions-title" }, h("h3", { id: "object-versions-title" }, "Versions"), history.element),
     versionId ? null : shareForm(bucket, key),
   );
