@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "http/tls_context.h"
+
 namespace cairn::server {
 
 std::string ProcessEnv(const char* name) {
@@ -260,6 +262,26 @@ Status ResolveFrontDoor(ServerConfig& config, const FrontDoorFlags& flags, EnvLo
                     "--max-connections must be a number from 1 to 1000000 (got '" + text + "')");
     }
     config.max_connections = value;
+  }
+  return Status::Ok();
+}
+
+Status ResolveCertsDir(ServerConfig& config, const std::string& flag, EnvLookup env) {
+  config.certs_dir.clear();
+  std::vector<std::string> candidates;
+  if (!flag.empty()) {
+    candidates.push_back(flag);
+  } else if (std::string home = env("HOME"); !home.empty()) {
+    candidates.push_back(home + "/.minio/certs");
+    candidates.push_back(home + "/.cairn/certs");
+  }
+  for (const std::string& dir : candidates) {
+    Result<bool> has = http::HasCertificates(dir);
+    if (!has.ok()) return Status(Code::kInvalidArgument, "certificates: " + has.status().message());
+    if (*has) {
+      config.certs_dir = dir;
+      return Status::Ok();
+    }
   }
   return Status::Ok();
 }
