@@ -3,10 +3,9 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include "http/tls_context.h"
 
 namespace cairn::server {
 
@@ -276,9 +275,15 @@ Status ResolveCertsDir(ServerConfig& config, const std::string& flag, EnvLookup 
     candidates.push_back(home + "/.cairn/certs");
   }
   for (const std::string& dir : candidates) {
-    Result<bool> has = http::HasCertificates(dir);
-    if (!has.ok()) return Status(Code::kInvalidArgument, "certificates: " + has.status().message());
-    if (*has) {
+    std::error_code ec;
+    bool cert = std::filesystem::is_regular_file(dir + "/public.crt", ec);
+    bool key = std::filesystem::is_regular_file(dir + "/private.key", ec);
+    if (cert != key) {
+      return Status(Code::kInvalidArgument,
+                    "certificates: " + dir + " holds " +
+                        (cert ? "public.crt but no private.key" : "private.key but no public.crt"));
+    }
+    if (cert) {
       config.certs_dir = dir;
       return Status::Ok();
     }
