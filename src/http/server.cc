@@ -193,7 +193,6 @@ class Server::Impl {
   const Handler& handler() const { return handler_; }
   bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
   int connection_count() const { return connections_.load(); }
-  bool tls() const { return options_.tls != nullptr; }
 
   CannedResponse Overload() const {
     if (options_.overload_response) return options_.overload_response();
