@@ -254,10 +254,12 @@ class TlsTest(unittest.TestCase):
         p = cairn("ls", f"tls/{bucket}")
         self.assertNotEqual(p.returncode, 0, p.stdout)
         self.assertIn(b"cannot reach", p.stderr + p.stdout)
-        # --insecure (before the command, or CAIRN_INSECURE / MC_INSECURE) skips the check.
+        # --insecure (or CAIRN_INSECURE / MC_INSECURE) skips the check.
         p = cairn("--insecure", "ls", f"tls/{bucket}")
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn(b"x.txt", p.stdout)
+        p = cairn("ls", "--insecure", f"tls/{bucket}")  # after the command too, as mc
+        self.assertEqual(p.returncode, 0, p.stderr)
         for var in ("CAIRN_INSECURE", "MC_INSECURE"):
             p = cairn("ls", f"tls/{bucket}", extra={var: "on"})
             self.assertEqual(p.returncode, 0, (var, p.stderr))
