@@ -267,6 +267,7 @@ Status ResolveFrontDoor(ServerConfig& config, const FrontDoorFlags& flags, EnvLo
 
 Status ResolveCertsDir(ServerConfig& config, const std::string& flag, EnvLookup env) {
   config.certs_dir.clear();
+  config.trusted_cas_dir.clear();
   std::vector<std::string> candidates;
   if (!flag.empty()) {
     candidates.push_back(flag);
@@ -283,10 +284,13 @@ Status ResolveCertsDir(ServerConfig& config, const std::string& flag, EnvLookup 
                     "certificates: " + dir + " holds " +
                         (cert ? "public.crt but no private.key" : "private.key but no public.crt"));
     }
+    bool has_cas = std::filesystem::is_directory(dir + "/CAs", ec);
     if (cert) {
       config.certs_dir = dir;
+      config.trusted_cas_dir = has_cas ? dir + "/CAs" : "";
       return Status::Ok();
     }
+    if (has_cas && config.trusted_cas_dir.empty()) config.trusted_cas_dir = dir + "/CAs";
   }
   return Status::Ok();
 }

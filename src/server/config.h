@@ -41,6 +41,9 @@ struct ServerConfig {
   // The certificates folder serving HTTPS on both ports (public.crt + private.key, host
   // folders for SNI, CAs/); "" = plain HTTP. See docs/tls.md.
   std::string certs_dir;
+  // The CAs/ folder of the certificates folder, when it exists ("" otherwise): CA certificates
+  // to trust for outgoing calls (webhooks), read even when the server itself speaks plain HTTP.
+  std::string trusted_cas_dir;
 };
 
 // A Go-style duration as MinIO takes it: "30s", "500ms", "1m", "1h", "1m30s", "1.5s"; a bare
@@ -68,6 +71,7 @@ Status ResolveConfig(ServerConfig& config, bool address_flag, bool console_flag,
 // Chooses the certificates folder: `flag` (--certs-dir / -S) when given, else the first of
 // ${HOME}/.minio/certs and ${HOME}/.cairn/certs holding public.crt + private.key. A folder
 // without them means plain HTTP (as MinIO); one holding only half of the pair is an error.
+// Also sets trusted_cas_dir: the serving folder's CAs/, else the first candidate's that exists.
 Status ResolveCertsDir(ServerConfig& config, const std::string& flag, EnvLookup env = ProcessEnv);
 
 // Fills the front-door limits from `flags`, else CAIRN_/MINIO_READ_HEADER_TIMEOUT,

@@ -134,9 +134,23 @@ TEST_F(CertsDirTest, NoCertificatesMeansPlainHttp) {
   ServerConfig config;
   ASSERT_TRUE(ResolveCertsDir(config, "", Lookup).ok());
   EXPECT_EQ(config.certs_dir, "");
+  EXPECT_EQ(config.trusted_cas_dir, "");
   std::filesystem::create_directories(home_ / ".minio/certs/CAs");  // a folder alone: still plain
   ASSERT_TRUE(ResolveCertsDir(config, "", Lookup).ok());
   EXPECT_EQ(config.certs_dir, "");
+  // ...but its CAs are trusted for outgoing calls all the same.
+  EXPECT_EQ(config.trusted_cas_dir, (home_ / ".minio/certs/CAs").string());
+}
+
+TEST_F(CertsDirTest, TrustedCasComeWithTheServingFolder) {
+  std::filesystem::create_directories(home_ / ".minio/certs/CAs");
+  Touch(".cairn/certs/public.crt");
+  std::string cairn_dir = Touch(".cairn/certs/private.key");
+  std::filesystem::create_directories(home_ / ".cairn/certs/CAs");
+  ServerConfig config;
+  ASSERT_TRUE(ResolveCertsDir(config, "", Lookup).ok());
+  EXPECT_EQ(config.certs_dir, cairn_dir);
+  EXPECT_EQ(config.trusted_cas_dir, cairn_dir + "/CAs");
 }
 
 TEST_F(CertsDirTest, MinioFolderFirstThenCairns) {
