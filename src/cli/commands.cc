@@ -14,6 +14,7 @@
 #include "cli/commands_internal.h"
 #include "cli/errors.h"
 #include "cli/share.h"
+#include "cli/tls_settings.h"
 #include "cli/units.h"
 
 namespace cairn::cli {
@@ -1074,6 +1075,10 @@ void Register(CLI::App& app) {
   r.root = &app;
   app.add_flag("--json", r.flags.json, "print one JSON object per line (for scripts)");
   app.add_flag("-q,--quiet", r.flags.quiet, "no progress bar or per-file messages");
+  app.add_flag_callback(
+      "--insecure", [] { SetInsecureFlag(true); },
+      "do not verify HTTPS certificates (or CAIRN_INSECURE=on / MC_INSECURE=on); "
+      "CAIRN_CA_FILE or SSL_CERT_FILE names a CA bundle to trust");
   app.footer(
       "Client examples:\n"
       "  cairn alias set local http://localhost:9000 minioadmin minioadmin123\n"

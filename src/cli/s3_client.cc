@@ -17,6 +17,7 @@
 #include "auth/sigv4.h"
 #include "cli/copy_plan.h"
 #include "cli/errors.h"
+#include "cli/tls_settings.h"
 #include "common/encoding.h"
 #include "common/hash.h"
 
@@ -255,6 +256,13 @@ Result<HttpResponse> S3Client::SendRaw(const HttpRequest& request) const {
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 300L);
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "cairn-cli");
   curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
+  TlsSettings tls = CurrentTlsSettings();
+  if (tls.insecure) {
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+  } else if (tls.ca_file) {
+    curl_easy_setopt(curl, CURLOPT_CAINFO, tls.ca_file->c_str());
+  }
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, WriteCallback);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, HeaderCallback);

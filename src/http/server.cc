@@ -5,12 +5,16 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include <algorithm>
 #include <boost/asio/buffer.hpp>
@@ -33,6 +37,7 @@
 #include "common/time.h"
 #include "http/request_head.h"
 #include "http/status_text.h"
+#include "http/tls_context.h"
 
 namespace cairn::http {
 
@@ -62,6 +67,12 @@ constexpr int kMaxRefusedLingering = 1024;
 constexpr std::chrono::milliseconds kAcceptBackoff(100);
 // A worker busy with one event for longer than this no longer counts as a poller.
 constexpr std::chrono::milliseconds kStuckAfter(2);
+// Under TLS, head and body go out as one record (one SSL_write) up to this size.
+constexpr size_t kTlsCoalesceBytes = 16 * 1024;
+// The first byte of every TLS connection: a handshake record.
+constexpr unsigned char kTlsHandshakeRecord = 0x16;
+// What Go's net/http answers plain HTTP on an HTTPS port with (MinIO sends the same).
+constexpr std::string_view kPlainOnTlsBody = "Client sent an HTTP request to an HTTPS server.\n";
 
 // RFC 9110 token bytes, as a table (this runs for every response header name).
 struct TokenTable {
@@ -280,6 +291,12 @@ class Connection final : public ByteSource, public ResponseWriter {
       : server_(server), fd_(fd), remote_ip_(std::move(remote_ip)), counted_(counted) {}
 
   ~Connection() override {
+    if (ssl_ != nullptr) {
+      ERR_clear_error();
+      SSL_shutdown(ssl_);  // best effort close_notify; the socket is non-blocking
+      SSL_free(ssl_);
+      ERR_clear_error();
+    }
     ::close(fd_);
     server_.ConnectionClosed(counted_);
   }
@@ -289,6 +306,74 @@ class Connection final : public ByteSource, public ResponseWriter {
   // Steady-clock nanoseconds after which a waiting connection is expired.
   int64_t deadline() const { return deadline_.load(std::memory_order_relaxed); }
   bool lingering() const { return lingering_; }
+  bool handshaking() const { return handshaking_; }
+  // The events the next one-shot wait needs: also writable when a TLS handshake or read
+  // waits for it, or when OpenSSL already holds decrypted bytes the socket will not signal.
+  uint32_t ArmEvents() const {
+    uint32_t events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
+    if (ssl_ != nullptr && (tls_want_write_ || SSL_pending(ssl_) > 0)) events |= EPOLLOUT;
+    return events;
+  }
+
+  // ---- TLS handshake ------------------------------------------------------------------------
+
+  // A new connection on an HTTPS port: the handshake must finish, and the request head
+  // arrive, within the header timeout, so a silent client holds no thread and is cut.
+  void StartTls(std::shared_ptr<const TlsContext> context) {
+    tls_context_ = std::move(context);
+    handshaking_ = true;
+    head_timer_armed_ = true;
+    SetDeadline(server_.options().read_header_timeout);
+    server_.Arm(this, /*add=*/true);
+  }
+
+  // Readable (or writable) while handshaking: true once the handshake is done and the
+  // connection is ready for its first head; otherwise it was armed again or closed.
+  bool OnHandshakeReady() {
+    if (ssl_ == nullptr) {
+      // The first byte tells TLS from a plain HTTP request sent to this port.
+      unsigned char first = 0;
+      ssize_t got = ::recv(fd_, &first, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+        server_.Arm(this, false);
+        return false;
+      }
+      if (got <= 0) {
+        server_.Close(this);
+        return false;
+      }
+      if (first != kTlsHandshakeRecord) {
+        handshaking_ = false;
+        close_ = true;
+        Headers headers;
+        headers.Add("content-type", "text/plain; charset=utf-8");
+        SendCannedNow(CannedResponse{400, headers, std::string(kPlainOnTlsBody)});
+        StartLinger(kLingerTime);
+        return false;
+      }
+      ssl_ = tls_context_->NewServerSsl(fd_);
+      if (ssl_ == nullptr) {
+        server_.Close(this);
+        return false;
+      }
+    }
+    ERR_clear_error();
+    int done = SSL_do_handshake(ssl_);
+    if (done == 1) {
+      handshaking_ = false;
+      tls_want_write_ = false;
+      return true;
+    }
+    int error = SSL_get_error(ssl_, done);
+    ERR_clear_error();
+    if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
+      tls_want_write_ = error == SSL_ERROR_WANT_WRITE;
+      server_.Arm(this, false);  // the deadline set at accept still holds
+      return false;
+    }
+    server_.Close(this);  // a failed handshake (old protocol, no shared cipher, garbage)
+    return false;
+  }
 
   // ---- Waiting ------------------------------------------------------------------------------
 
@@ -349,7 +434,7 @@ class Connection final : public ByteSource, public ResponseWriter {
   bool OnReadable() {
     EnsureInput();
     for (;;) {
-      ssize_t got = ::recv(fd_, input_.get() + in_end_, input_size_ - in_end_, MSG_DONTWAIT);
+      ssize_t got = Recv(input_.get() + in_end_, input_size_ - in_end_);
       if (got < 0 && errno == EINTR) continue;
       if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
         server_.Arm(this, false);  // the deadline set when it started waiting still holds
@@ -579,10 +664,18 @@ class Connection final : public ByteSource, public ResponseWriter {
     std::string text = *head;
     if (!head_request) text += canned.body;
     sent_ = true;
+    if (ssl_ != nullptr) {
+      ERR_clear_error();
+      size_t written = 0;
+      SSL_write_ex(ssl_, text.data(), text.size(), &written);
+      ERR_clear_error();
+      return;
+    }
     [[maybe_unused]] ssize_t n = ::send(fd_, text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   }
 
   void FillRequest(bool keep_alive) {
+    request_.secure = ssl_ != nullptr;
     body_left_ = request_.content_length.value_or(0);
     body_failed_ = false;
     sent_ = false;
@@ -697,16 +790,80 @@ class Connection final : public ByteSource, public ResponseWriter {
   // recv with the idle timeout: >0 bytes, 0 EOF, -1 error, -2 timed out.
   ssize_t RecvSome(char* buf, size_t n) {
     for (;;) {
-      ssize_t got = ::recv(fd_, buf, n, MSG_DONTWAIT);
+      ssize_t got = Recv(buf, n);
       if (got >= 0) return got;
       if (errno == EINTR) continue;
       if (errno != EAGAIN && errno != EWOULDBLOCK) return -1;
-      if (!WaitReady(POLLIN)) return -2;
+      if (!WaitReady(tls_want_write_ ? POLLOUT : POLLIN)) return -2;
     }
+  }
+
+  // One non-blocking read: plain recv(2), or SSL_read under TLS with the same contract
+  // (>0 bytes, 0 end of stream, -1 with errno; EAGAIN when the socket must become ready).
+  ssize_t Recv(char* buf, size_t n) {
+    if (ssl_ == nullptr) return ::recv(fd_, buf, n, MSG_DONTWAIT);
+    return TlsRecv(buf, n);
+  }
+
+  ssize_t TlsRecv(char* buf, size_t n) {
+    ERR_clear_error();
+    size_t got = 0;
+    if (SSL_read_ex(ssl_, buf, n, &got) == 1) {
+      tls_want_write_ = false;
+      return static_cast<ssize_t>(got);
+    }
+    int error = SSL_get_error(ssl_, 0);
+    ERR_clear_error();
+    tls_want_write_ = error == SSL_ERROR_WANT_WRITE;
+    if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
+      errno = EAGAIN;
+      return -1;
+    }
+    if (error == SSL_ERROR_ZERO_RETURN) return 0;  // close_notify
+    errno = ECONNRESET;
+    return -1;
+  }
+
+  // Writes all of `data` with SSL_write, waiting at most the idle timeout for each bit of
+  // progress.
+  bool TlsSendAll(const char* data, size_t size) {
+    while (size > 0) {
+      ERR_clear_error();
+      size_t written = 0;
+      if (SSL_write_ex(ssl_, data, size, &written) == 1) {
+        data += written;
+        size -= written;
+        continue;
+      }
+      int error = SSL_get_error(ssl_, 0);
+      ERR_clear_error();
+      if (error == SSL_ERROR_WANT_WRITE && WaitReady(POLLOUT)) continue;
+      if (error == SSL_ERROR_WANT_READ && WaitReady(POLLIN)) continue;
+      return false;
+    }
+    return true;
+  }
+
+  // The pieces of a response under TLS: small ones in one record, large ones one by one.
+  bool TlsSendAllV(const iovec* iov, int count) {
+    size_t total = 0;
+    for (int i = 0; i < count; ++i) total += iov[i].iov_len;
+    if (count > 1 && total <= kTlsCoalesceBytes) {
+      thread_local std::string joined;
+      joined.clear();
+      for (int i = 0; i < count; ++i)
+        joined.append(static_cast<const char*>(iov[i].iov_base), iov[i].iov_len);
+      return TlsSendAll(joined.data(), joined.size());
+    }
+    for (int i = 0; i < count; ++i) {
+      if (!TlsSendAll(static_cast<const char*>(iov[i].iov_base), iov[i].iov_len)) return false;
+    }
+    return true;
   }
 
   // Writes everything, waiting at most the idle timeout for each bit of progress.
   bool SendAllV(iovec* iov, int count) {
+    if (ssl_ != nullptr) return TlsSendAllV(iov, count);
     while (count > 0) {
       msghdr msg{};
       msg.msg_iov = iov;
@@ -734,6 +891,7 @@ class Connection final : public ByteSource, public ResponseWriter {
   Status StreamBody(std::string& head, uint64_t length, ByteSource& body) {
     if (std::optional<FileRegion> region = body.RemainingFileRegion()) {
       if (region->length < length) return Status(Code::kInternal, "file region too short");
+      if (ssl_ != nullptr) return StreamFileTls(head, *region, length);
       iovec iov{head.data(), head.size()};
       if (!SendAllV(&iov, 1)) return Status(Code::kIOError, "client gone");
       off_t offset = static_cast<off_t>(region->offset);
@@ -777,6 +935,28 @@ class Connection final : public ByteSource, public ResponseWriter {
       head_sent = true;
       if (!ok) return Status(Code::kIOError, "client went away");
       left -= filled;
+    }
+    return Status::Ok();
+  }
+
+  // No sendfile under TLS: the file goes through pread and SSL_write, the head with its first
+  // chunk.
+  Status StreamFileTls(std::string& head, const FileRegion& region, uint64_t length) {
+    thread_local std::unique_ptr<char[]> output(new char[kOutputChunkSize]);
+    off_t offset = static_cast<off_t>(region.offset);
+    uint64_t left = length;
+    bool head_sent = false;
+    while (left > 0) {
+      size_t want = static_cast<size_t>(std::min<uint64_t>(left, kOutputChunkSize));
+      ssize_t n = ::pread(region.fd, output.get(), want, offset);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return Status(Code::kIOError, "cannot read the object's file");
+      iovec iov[2] = {{head.data(), head.size()}, {output.get(), static_cast<size_t>(n)}};
+      bool ok = head_sent ? SendAllV(&iov[1], 1) : SendAllV(iov, 2);
+      head_sent = true;
+      if (!ok) return Status(Code::kIOError, "client went away");
+      offset += n;
+      left -= static_cast<uint64_t>(n);
     }
     return Status::Ok();
   }
@@ -872,6 +1052,12 @@ class Connection final : public ByteSource, public ResponseWriter {
   bool rejected_ = false;
   bool in_handler_loop_ = false;
   bool refusing_ = false;
+  // TLS (HTTPS ports only): the set this connection's handshake used, kept alive for its SNI
+  // callback, and the session.
+  std::shared_ptr<const TlsContext> tls_context_;
+  SSL* ssl_ = nullptr;
+  bool handshaking_ = false;
+  bool tls_want_write_ = false;  // the last SSL call waits for the socket to be writable
 };
 
 // ---- Server::Impl ---------------------------------------------------------------------------
@@ -887,7 +1073,7 @@ Server::Impl::~Impl() {
 void Server::Impl::Arm(Connection* connection, bool add) {
   connection->state().store(Connection::kWaiting, std::memory_order_release);
   epoll_event ev{};
-  ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
+  ev.events = connection->ArmEvents();
   ev.data.ptr = connection;
   // After this call another thread may own the connection: touch nothing of it here.
   if (::epoll_ctl(epoll_fd_, add ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, connection->fd(), &ev) != 0) {
@@ -905,6 +1091,8 @@ void Server::Impl::Close(Connection* connection) {
 }
 
 Status Server::Impl::Listen(uint16_t& port) {
+  // OpenSSL's socket BIO writes with write(2), which raises SIGPIPE on a reset connection.
+  if (options_.tls != nullptr) ::signal(SIGPIPE, SIG_IGN);
   bool v6 = options_.host.find(':') != std::string::npos;
   int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) return Status(Code::kIOError, std::string("socket: ") + std::strerror(errno));
@@ -1044,12 +1232,13 @@ void Server::Impl::AcceptReady() {
     bool counted = connections_.load() < options_.max_connections;
     if (counted) {
       connections_.fetch_add(1);
-    } else if (refused_lingering_.load() >= kMaxRefusedLingering) {
-      // Flooded: no more lingering sockets; a best-effort 503 and close.
+    } else if (refused_lingering_.load() >= kMaxRefusedLingering || options_.tls != nullptr) {
+      // Flooded: no more lingering sockets; a best-effort 503 and close. Under TLS, just
+      // close: a 503 before the handshake would be garbage to the client.
       CannedResponse canned = Overload();
       Result<std::string> head = ResponseHead(canned.status, canned.headers, canned.body.size(),
                                               /*close=*/true);
-      if (head.ok()) {
+      if (head.ok() && options_.tls == nullptr) {
         std::string text = *head + canned.body;
         [[maybe_unused]] ssize_t n = ::send(fd, text.data(), text.size(), MSG_NOSIGNAL);
       }
@@ -1063,7 +1252,9 @@ void Server::Impl::AcceptReady() {
       std::lock_guard lock(registry_mu_);
       registry_.insert(connection);
     }
-    if (counted) {
+    if (counted && options_.tls != nullptr) {
+      connection->StartTls(options_.tls->Current());
+    } else if (counted) {
       connection->StartWaiting(/*add=*/true);
     } else {
       connection->RefuseOverloaded();
@@ -1176,6 +1367,7 @@ void Server::Impl::OnEvent(Connection* connection) {
     return Close(connection);
   }
   if (connection->lingering()) return connection->OnLingerReadable();
+  if (connection->handshaking() && !connection->OnHandshakeReady()) return;
   if (connection->OnReadable()) Dispatch(connection);
 }
 

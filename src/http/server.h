@@ -22,6 +22,8 @@
 
 namespace cairn::http {
 
+class TlsCertificates;
+
 // Called once per request on a worker thread. `body` yields the request body (already decoded
 // from Transfer-Encoding: chunked); reading it first sends "100 Continue" when asked. A Read
 // that waits longer than the idle timeout for bytes fails (kIncompleteBody). Anything the
@@ -56,6 +58,9 @@ struct ServerOptions {
   // 500 for a handler that threw, answered nothing, or produced a head the writer refused.
   // Unset: an empty 500.
   CannedResponseBuilder internal_error_response;
+  // Set: the port speaks only HTTPS with these certificates (handshakes count against
+  // read_header_timeout); a plain HTTP request gets 400 and is closed. Unset: plain HTTP.
+  std::shared_ptr<TlsCertificates> tls;
 };
 
 class Server {

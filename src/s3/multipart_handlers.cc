@@ -198,8 +198,8 @@ Status CompleteMultipartUpload(RequestContext& ctx) {
   std::string host(ctx.request.headers.Get("host").value_or("localhost"));
   XmlWriter xml;
   xml.OpenRoot("CompleteMultipartUploadResult");
-  xml.Element("Location",
-              "http://" + host + "/" + ctx.route.bucket + "/" + UriEncode(ctx.route.key, true));
+  xml.Element("Location", (ctx.request.secure ? "https://" : "http://") + host + "/" +
+                              ctx.route.bucket + "/" + UriEncode(ctx.route.key, true));
   xml.Element("Bucket", ctx.route.bucket);
   xml.Element("Key", ctx.route.key);
   xml.Element("ETag", QuotedEtag(info.etag));

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -260,6 +261,36 @@ Status ResolveFrontDoor(ServerConfig& config, const FrontDoorFlags& flags, EnvLo
                     "--max-connections must be a number from 1 to 1000000 (got '" + text + "')");
     }
     config.max_connections = value;
+  }
+  return Status::Ok();
+}
+
+Status ResolveCertsDir(ServerConfig& config, const std::string& flag, EnvLookup env) {
+  config.certs_dir.clear();
+  config.trusted_cas_dir.clear();
+  std::vector<std::string> candidates;
+  if (!flag.empty()) {
+    candidates.push_back(flag);
+  } else if (std::string home = env("HOME"); !home.empty()) {
+    candidates.push_back(home + "/.minio/certs");
+    candidates.push_back(home + "/.cairn/certs");
+  }
+  for (const std::string& dir : candidates) {
+    std::error_code ec;
+    bool cert = std::filesystem::is_regular_file(dir + "/public.crt", ec);
+    bool key = std::filesystem::is_regular_file(dir + "/private.key", ec);
+    if (cert != key) {
+      return Status(Code::kInvalidArgument,
+                    "certificates: " + dir + " holds " +
+                        (cert ? "public.crt but no private.key" : "private.key but no public.crt"));
+    }
+    bool has_cas = std::filesystem::is_directory(dir + "/CAs", ec);
+    if (cert) {
+      config.certs_dir = dir;
+      config.trusted_cas_dir = has_cas ? dir + "/CAs" : "";
+      return Status::Ok();
+    }
+    if (has_cas && config.trusted_cas_dir.empty()) config.trusted_cas_dir = dir + "/CAs";
   }
   return Status::Ok();
 }

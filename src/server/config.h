@@ -38,6 +38,12 @@ struct ServerConfig {
   int64_t lifecycle_day_seconds = 86400;
   // MINIO_PROMETHEUS_AUTH_TYPE=public: the metrics endpoints need no bearer token.
   bool prometheus_public = false;
+  // The certificates folder serving HTTPS on both ports (public.crt + private.key, host
+  // folders for SNI, CAs/); "" = plain HTTP. See docs/tls.md.
+  std::string certs_dir;
+  // The CAs/ folder of the certificates folder, when it exists ("" otherwise): CA certificates
+  // to trust for outgoing calls (webhooks), read even when the server itself speaks plain HTTP.
+  std::string trusted_cas_dir;
 };
 
 // A Go-style duration as MinIO takes it: "30s", "500ms", "1m", "1h", "1m30s", "1.5s"; a bare
@@ -61,6 +67,12 @@ std::string ProcessEnv(const char* name);
 // validates it. Errors: kInvalidArgument with a message for the operator.
 Status ResolveConfig(ServerConfig& config, bool address_flag, bool console_flag, bool domain_flag,
                      EnvLookup env = ProcessEnv);
+
+// Chooses the certificates folder: `flag` (--certs-dir / -S) when given, else the first of
+// ${HOME}/.minio/certs and ${HOME}/.cairn/certs holding public.crt + private.key. A folder
+// without them means plain HTTP (as MinIO); one holding only half of the pair is an error.
+// Also sets trusted_cas_dir: the serving folder's CAs/, else the first candidate's that exists.
+Status ResolveCertsDir(ServerConfig& config, const std::string& flag, EnvLookup env = ProcessEnv);
 
 // Fills the front-door limits from `flags`, else CAIRN_/MINIO_READ_HEADER_TIMEOUT,
 // _IDLE_TIMEOUT, _SHUTDOWN_TIMEOUT and CAIRN_MAX_CONNECTIONS; durations must be positive.

@@ -34,6 +34,10 @@ int main(int argc, char** argv) {
   server->add_option("--max-connections", front_door.max_connections,
                      "open client connections before new ones get 503 SlowDown (default 16384, "
                      "CAIRN_MAX_CONNECTIONS)");
+  std::string certs_dir;
+  server->add_option("-S,--certs-dir", certs_dir,
+                     "folder with public.crt + private.key to serve HTTPS, host folders for SNI "
+                     "(default ${HOME}/.minio/certs, then ${HOME}/.cairn/certs)");
   server->add_option("DIR", config.data_dirs, "data folder (or MINIO_VOLUMES)");
   server->footer(
       "Credentials come from MINIO_ROOT_USER / MINIO_ROOT_PASSWORD (or CAIRN_ROOT_USER / "
@@ -66,6 +70,8 @@ int main(int argc, char** argv) {
         config, !address.empty(), !console_address.empty(), !domain.empty());
     if (!resolved.ok()) return fail(resolved.message());
     resolved = cairn::server::ResolveFrontDoor(config, front_door);
+    if (!resolved.ok()) return fail(resolved.message());
+    resolved = cairn::server::ResolveCertsDir(config, certs_dir);
     if (!resolved.ok()) return fail(resolved.message());
     return cairn::server::RunServer(config);
   }

@@ -13,6 +13,7 @@
 #include "auth/sigv4.h"
 #include "console/console.h"
 #include "http/server.h"
+#include "http/tls_context.h"
 #include "iam/bucket_policies.h"
 #include "iam/iam_store.h"
 #include "iam/policy_authorizer.h"
@@ -69,6 +70,7 @@ int RunServer(const ServerConfig& config) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);  // reloads the TLS certificates
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
   uint64_t open_files = platform::RaiseOpenFileLimit();
@@ -106,10 +108,31 @@ int RunServer(const ServerConfig& config) {
 
   std::atomic<uint16_t> console_port{0};  // set once the console listens
 
+  // HTTPS on both ports when the certificates folder holds a default certificate.
+  std::shared_ptr<http::TlsCertificates> tls;
+  if (!config.certs_dir.empty()) {
+    Result<bool> has_certificates = http::HasCertificates(config.certs_dir);
+    if (!has_certificates.ok()) {
+      std::fprintf(stderr, "cairn: %s\n", has_certificates.status().message().c_str());
+      return 1;
+    }
+    if (*has_certificates) {
+      auto opened = http::TlsCertificates::Open(config.certs_dir);
+      if (!opened.ok()) {
+        std::fprintf(stderr, "cairn: cannot serve HTTPS: %s\n", opened.status().message().c_str());
+        return 1;
+      }
+      tls = std::move(*opened);
+      tls->StartWatching(std::chrono::seconds(2));  // replaced files are picked up, too
+    }
+  }
+  const char* scheme = tls ? "https://" : "http://";
+
   http::ServerOptions options;
   options.host = config.address.host;
   options.port = config.address.port;
   SetFrontDoor(config, options);
+  options.tls = tls;
   // The API port's handler; the console dispatches its signed calls to this same function.
   http::Handler api_handler = [&api, &admin_api, &metrics, &console_port](
                                   const http::Request& request, ByteSource& body,
@@ -222,6 +245,7 @@ int RunServer(const ServerConfig& config) {
     console_http.host = config.console_address.host;
     console_http.port = config.console_address.port;
     SetFrontDoor(config, console_http);
+    console_http.tls = tls;
     // A few people at a browser: one loop and a few workers are plenty.
     console_http.worker_threads = 4;
     console_http.max_connections = std::min(config.max_connections, 1024);
@@ -241,14 +265,15 @@ int RunServer(const ServerConfig& config) {
   }
 
   std::string endpoint =
-      "http://" + DisplayHost(config.address.host) + ":" + std::to_string(server.port());
+      scheme + DisplayHost(config.address.host) + ":" + std::to_string(server.port());
   std::printf("Cairn S3 API listening on %s (bound to %s:%u)\n", endpoint.c_str(),
               config.address.host.empty() ? "0.0.0.0" : config.address.host.c_str(), server.port());
   if (console_server) {
-    std::printf("Cairn console listening on http://%s:%u\n",
+    std::printf("Cairn console listening on %s%s:%u\n", scheme,
                 DisplayHost(config.console_address.host).c_str(), console_server->port());
   }
   std::printf("Data folder: %s\n", dir.c_str());
+  if (tls) std::printf("TLS certificates: %s (reloaded on SIGHUP)\n", tls->dir().c_str());
   if (config.default_credentials) {
     std::printf(
         "WARNING: no MINIO_ROOT_USER/MINIO_ROOT_PASSWORD set; using the default credentials "
@@ -261,7 +286,13 @@ int RunServer(const ServerConfig& config) {
   std::fflush(stdout);
 
   int received = 0;
-  sigwait(&signals, &received);
+  for (;;) {
+    sigwait(&signals, &received);
+    if (received != SIGHUP) break;
+    if (tls && tls->Reload().ok()) {
+      std::fprintf(stderr, "cairn: reloaded the TLS certificates from %s\n", tls->dir().c_str());
+    }
+  }
   std::printf("Received %s: finishing requests in flight, then stopping.\n",
               received == SIGTERM ? "SIGTERM" : "SIGINT");
   std::fflush(stdout);

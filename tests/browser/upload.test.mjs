@@ -77,6 +77,7 @@ class Cairn {
     for (const [k, v] of Object.entries(process.env)) {
       if (!/^(MINIO_|CAIRN_|AWS_)/.test(k)) env[k] = v;
     }
+    env.HOME = this.root;  // a ~/.minio/certs on this machine must not turn the server to HTTPS
     env.MINIO_ROOT_USER = ROOT_USER;
     env.MINIO_ROOT_PASSWORD = ROOT_PASSWORD;
     const args = ["server", "--address", `127.0.0.1:${this.port}`, "--console-address",

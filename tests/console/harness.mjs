@@ -90,6 +90,8 @@ export class CairnServer {
     for (const [k, v] of Object.entries(process.env)) {
       if (!/^(MINIO_|CAIRN_|AWS_)/.test(k)) env[k] = v;
     }
+    // HOME is the server's temp folder, so a ~/.minio/certs on this machine cannot turn it to HTTPS.
+    env.HOME = this.root;
     env.MINIO_ROOT_USER = ROOT_USER;
     env.MINIO_ROOT_PASSWORD = ROOT_PASSWORD;
     const args = ["server", "--address", `127.0.0.1:${this.port}`, "--console-address", `127.0.0.1:${this.consolePort}`, this.dataDir];

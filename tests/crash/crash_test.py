@@ -223,6 +223,8 @@ class Server:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("MINIO_", "CAIRN_", "AWS_"))}
         env["MINIO_ROOT_USER"] = ACCESS_KEY
         env["MINIO_ROOT_PASSWORD"] = SECRET_KEY
+        # Not the user's HOME: a ~/.minio/certs there would turn the server to HTTPS.
+        env["HOME"] = str(self.data_dir.parent)
         self.starts += 1
         with open(self.log_path, "ab") as log:
             log.write(f"\n===== start #{self.starts} at {time.strftime('%H:%M:%S')} =====\n".encode())

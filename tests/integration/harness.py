@@ -150,6 +150,10 @@ class CairnServer:
 
     def environment(self) -> dict:
         env = base_env()
+        # The server's default certificates folder is ${HOME}/.minio/certs: a machine with one
+        # would turn every suite to HTTPS. HOME is the server's own temp folder unless a test
+        # sets it (test_tls.py passes --certs-dir).
+        env["HOME"] = str(self.root)
         if self.default_credentials:
             env["MINIO_ROOT_USER"] = ROOT_USER
             env["MINIO_ROOT_PASSWORD"] = ROOT_PASSWORD

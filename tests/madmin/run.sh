@@ -46,7 +46,8 @@ console_port="$(free_port)"
 root_user="madmin-root"
 root_pass="madmin-root-secret"
 mkdir -p "$work/data"
-MINIO_ROOT_USER="$root_user" MINIO_ROOT_PASSWORD="$root_pass" \
+# HOME is the work folder: a ~/.minio/certs on this machine would turn the server to HTTPS.
+HOME="$work" MINIO_ROOT_USER="$root_user" MINIO_ROOT_PASSWORD="$root_pass" \
   "$bin" server --address "127.0.0.1:$port" --console-address "127.0.0.1:$console_port" \
   "$work/data" >"$work/server.log" 2>&1 &
 server_pid=$!

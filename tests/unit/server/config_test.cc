@@ -1,7 +1,10 @@
 #include "server/config.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 
@@ -103,6 +106,85 @@ TEST_F(FrontDoorConfigTest, BadValuesAreRefusedWithTheirName) {
   Status st = ResolveFrontDoor(config, FrontDoorFlags(), Lookup);
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("MINIO_IDLE_TIMEOUT"), std::string::npos) << st.message();
+}
+
+// A temp HOME with MinIO's and Cairn's certificate folders, filled per test.
+class CertsDirTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    FakeEnv().clear();
+    home_ = std::filesystem::temp_directory_path() /
+            ("cairn-certs-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(home_);
+    std::filesystem::create_directories(home_);
+    FakeEnv()["HOME"] = home_.string();
+  }
+  void TearDown() override { std::filesystem::remove_all(home_); }
+  std::string Touch(const std::string& relative) {
+    std::filesystem::path file = home_ / relative;
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file) << "x";
+    return file.parent_path().string();
+  }
+  std::filesystem::path home_;
+};
+
+TEST_F(CertsDirTest, NoCertificatesMeansPlainHttp) {
+  ServerConfig config;
+  ASSERT_TRUE(ResolveCertsDir(config, "", Lookup).ok());
+  EXPECT_EQ(config.certs_dir, "");
+  EXPECT_EQ(config.trusted_cas_dir, "");
+  std::filesystem::create_directories(home_ / ".minio/certs/CAs");  // a folder alone: still plain
+  ASSERT_TRUE(ResolveCertsDir(config, "", Lookup).ok());
+  EXPECT_EQ(config.certs_dir, "");
+  // ...but its CAs are trusted for outgoing calls all the same.
+  EXPECT_EQ(config.trusted_cas_dir, (home_ / ".minio/certs/CAs").string());
+}
+
+TEST_F(CertsDirTest, TrustedCasComeWithTheServingFolder) {
+  std::filesystem::create_directories(home_ / ".minio/certs/CAs");
+  Touch(".cairn/certs/public.crt");
+  std::string cairn_dir = Touch(".cairn/certs/private.key");
+  std::filesystem::create_directories(home_ / ".cairn/certs/CAs");
+  ServerConfig config;
+  ASSERT_TRUE(ResolveCertsDir(config, "", Lookup).ok());
+  EXPECT_EQ(config.certs_dir, cairn_dir);
+  EXPECT_EQ(config.trusted_cas_dir, cairn_dir + "/CAs");
+}
+
+TEST_F(CertsDirTest, MinioFolderFirstThenCairns) {
+  Touch(".cairn/certs/public.crt");
+  std::string cairn_dir = Touch(".cairn/certs/private.key");
+  ServerConfig config;
+  ASSERT_TRUE(ResolveCertsDir(config, "", Lookup).ok());
+  EXPECT_EQ(config.certs_dir, cairn_dir);
+  Touch(".minio/certs/public.crt");
+  std::string minio_dir = Touch(".minio/certs/private.key");
+  ASSERT_TRUE(ResolveCertsDir(config, "", Lookup).ok());
+  EXPECT_EQ(config.certs_dir, minio_dir);
+}
+
+TEST_F(CertsDirTest, FlagWinsOverDefaults) {
+  Touch(".minio/certs/public.crt");
+  Touch(".minio/certs/private.key");
+  Touch("mine/public.crt");
+  std::string mine = Touch("mine/private.key");
+  ServerConfig config;
+  ASSERT_TRUE(ResolveCertsDir(config, mine, Lookup).ok());
+  EXPECT_EQ(config.certs_dir, mine);
+  // An empty folder named by the flag: plain HTTP, the defaults are not consulted.
+  std::filesystem::create_directories(home_ / "empty");
+  ASSERT_TRUE(ResolveCertsDir(config, (home_ / "empty").string(), Lookup).ok());
+  EXPECT_EQ(config.certs_dir, "");
+}
+
+TEST_F(CertsDirTest, HalfAPairIsRefused) {
+  std::string dir = Touch("half/public.crt");
+  ServerConfig config;
+  Status st = ResolveCertsDir(config, dir, Lookup);
+  EXPECT_EQ(st.code(), Code::kInvalidArgument);
+  EXPECT_NE(st.message().find("private.key"), std::string::npos) << st.message();
 }
 
 }  // namespace
