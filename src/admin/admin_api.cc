@@ -100,6 +100,7 @@ Result<Reply> Dispatch(Endpoint endpoint, AdminContext& ctx) {
     case Endpoint::kV3SetConfigKV: return V3SetConfigKV(ctx);
     case Endpoint::kV3DelConfigKV: return V3DelConfigKV(ctx);
     case Endpoint::kV3HelpConfigKV: return V3HelpConfigKV(ctx);
+    case Endpoint::kV3Trace: break;  // a stream: AdminApi::Handle serves it
   }
   return Status(Code::kInternal, "unrouted admin endpoint");
 }
@@ -185,6 +186,11 @@ void AdminApi::Handle(const http::Request& request, ByteSource& raw_body,
     if (Status allowed = ctx.Require(action); !allowed.ok()) return fail(allowed);
   }
 
+  if (spec.endpoint == Endpoint::kV3Trace) {
+    Status traced = ServeTrace(ctx, headers, out);
+    if (!traced.ok() && !out.sent()) fail(traced);
+    return;
+  }
   Result<Reply> reply = Dispatch(spec.endpoint, ctx);
   if (!reply.ok()) return fail(reply.status());
   if (reply->raw) {

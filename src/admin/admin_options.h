@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "admin/json_errors.h"
+#include "audit/record_hub.h"
 #include "common/time.h"
 #include "platform/env.h"
 #include "storage/scanner/lifecycle_scanner.h"
@@ -27,6 +28,10 @@ struct AdminOptions {
   platform::Env* env = nullptr;
   // The lifecycle scanner's state for `GET scanner/status`; null answers NotImplemented.
   std::function<storage::scanner::ScannerStatus()> scanner_status;
+  // Live request records for GET trace; null answers NotImplemented.
+  audit::RecordHub* records = nullptr;
+  // The `nodename` of trace records: this server's host:port.
+  std::string node_name;
 };
 
 }  // namespace cairn::admin

@@ -76,6 +76,7 @@ constexpr EndpointSpec kMinioEndpoints[] = {
     {"PUT", "set-config-kv", Endpoint::kV3SetConfigKV, "admin:ConfigUpdate", kV3},
     {"DELETE", "del-config-kv", Endpoint::kV3DelConfigKV, "admin:ConfigUpdate", kV3},
     {"GET", "help-config-kv", Endpoint::kV3HelpConfigKV, "admin:ConfigUpdate", kV3},
+    {"GET", "trace", Endpoint::kV3Trace, "admin:ServerTrace", kV3},
 };
 
 }  // namespace

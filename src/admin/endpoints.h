@@ -77,6 +77,8 @@ enum class Endpoint {
   kV3SetConfigKV,
   kV3DelConfigKV,
   kV3HelpConfigKV,
+  // The live request trace (minio_v3_trace.cc): a stream, answered by the pipeline itself.
+  kV3Trace,
 };
 
 struct EndpointSpec {

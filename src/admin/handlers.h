@@ -4,6 +4,7 @@
 #pragma once
 
 #include "admin/context.h"
+#include "http/response_writer.h"
 
 namespace cairn::admin {
 
@@ -67,6 +68,9 @@ Result<Reply> V3DataUsageInfo(AdminContext& ctx);
 Result<Reply> V3PolicyEntities(AdminContext& ctx);
 Result<Reply> V3AccountInfo(AdminContext& ctx);
 Result<Reply> V3Service(AdminContext& ctx);
+// GET /minio/admin/v3/trace: streams TraceInfo lines to `out` until the client goes away or the
+// server stops (minio_v3_trace.cc). An error before anything was sent is the caller's to answer.
+Status ServeTrace(AdminContext& ctx, const Headers& headers, http::ResponseWriter& out);
 // MinIO's config-kv calls over the settings Cairn has (minio_v3_config.cc).
 Result<Reply> V3GetConfigKV(AdminContext& ctx);
 Result<Reply> V3SetConfigKV(AdminContext& ctx);

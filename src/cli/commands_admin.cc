@@ -480,6 +480,7 @@ void RegisterAdminCommands(CLI::App& app) {
   RegisterGroup(*admin);
   RegisterPolicy(*admin);
   RegisterAccessKey(*admin);
+  RegisterTraceCommand(*admin);
 }
 
 }  // namespace cairn::cli

@@ -46,6 +46,7 @@ CLI::App* AddGroup(CLI::App& parent, const std::string& name, const std::string&
 
 void RegisterTransferCommands(CLI::App& app);  // cp, mirror (commands_transfer.cc)
 void RegisterAdminCommands(CLI::App& app);     // admin ... (commands_admin.cc)
+void RegisterTraceCommand(CLI::App& admin);    // admin trace (commands_trace.cc)
 void RegisterVersionCommands(CLI::App& app);   // version, undo (commands_versions.cc)
 void RegisterTagCommands(CLI::App& app);       // tag set|list|remove (commands_tags.cc)
 void RegisterLockCommands(CLI::App& app);      // retention / legalhold (commands_lock.cc)

@@ -23,6 +23,14 @@ class ResponseWriter {
   virtual Status SendStream(int status, const Headers& headers, uint64_t length,
                             ByteSource* body) = 0;
 
+  // An answer of unknown length (a live stream: admin trace): the head with
+  // `Transfer-Encoding: chunked`, then each Read of `body` as one chunk until it returns 0 (the
+  // last chunk follows) or fails (the connection is cut, so the client sees a broken stream).
+  // The connection closes after it. Writers that cannot stream answer kNotImplemented.
+  virtual Status SendChunked(int /*status*/, const Headers& /*headers*/, ByteSource& /*body*/) {
+    return Status(Code::kNotImplemented, "this writer cannot stream a chunked answer");
+  }
+
   virtual bool sent() const = 0;
 };
 

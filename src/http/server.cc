@@ -34,6 +34,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 #include "common/time.h"
 #include "http/request_head.h"
 #include "http/status_text.h"
@@ -567,6 +569,40 @@ class Connection final : public ByteSource, public ResponseWriter {
     return st;
   }
 
+  Status SendChunked(int status, const Headers& headers, ByteSource& body) override {
+    if (sent_) return Status(Code::kInternal, "response already sent");
+    PrepareClose(status);
+    close_ = true;  // a stream ends with the connection
+    Headers framed = headers;
+    framed.Set("transfer-encoding", "chunked");
+    Result<std::string> head = ResponseHead(status, framed, std::nullopt, close_);
+    if (!head.ok()) return RefuseHead(head.status());
+    if (continue_before_answer_) head->insert(0, kContinueLine);
+    sent_ = true;
+    iovec iov{head->data(), head->size()};
+    if (!SendAllV(&iov, 1)) return Status(Code::kIOError, "client went away");
+    if (is_head_) return Status::Ok();
+    char data[16 * 1024];
+    for (;;) {
+      Result<size_t> got = body.Read(data, sizeof data);
+      if (!got.ok()) return got.status();
+      char size_line[24];
+      int size_length = std::snprintf(size_line, sizeof size_line, "%zx\r\n", *got);
+      static constexpr char kCrlf[] = "\r\n";
+      iovec chunk[3] = {{size_line, static_cast<size_t>(size_length)},
+                        {data, *got},
+                        {const_cast<char*>(kCrlf), 2}};
+      if (*got == 0) {
+        // The last chunk: "0\r\n" then the empty trailer line.
+        iovec last[2] = {{size_line, static_cast<size_t>(size_length)},
+                         {const_cast<char*>(kCrlf), 2}};
+        if (!SendAllV(last, 2)) return Status(Code::kIOError, "client went away");
+        return Status::Ok();
+      }
+      if (!SendAllV(chunk, 3)) return Status(Code::kIOError, "client went away");
+    }
+  }
+
   bool sent() const override { return sent_; }
 
   enum class HeadState { kNeedMore, kDone, kRejected };
@@ -711,16 +747,16 @@ class Connection final : public ByteSource, public ResponseWriter {
     try {
       server_.handler()(request_, *this, *this);
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "cairn: a request handler threw (%s); %s\n", e.what(),
-                   sent_ ? "closed the connection" : "answered 500");
+      spdlog::error("http: a request handler threw ({}); {}", e.what(),
+                    sent_ ? "closed the connection" : "answered 500");
       AnswerInternalError();
     } catch (...) {
-      std::fprintf(stderr, "cairn: a request handler threw a non-exception; %s\n",
-                   sent_ ? "closed the connection" : "answered 500");
+      spdlog::error("http: a request handler threw a non-exception; {}",
+                    sent_ ? "closed the connection" : "answered 500");
       AnswerInternalError();
     }
     if (!sent_) {
-      std::fprintf(stderr, "cairn: a request handler sent no response; answered 500\n");
+      spdlog::error("http: a request handler sent no response; answered 500");
       AnswerInternalError();
     }
     if (!close_) FinishBody();
@@ -741,8 +777,7 @@ class Connection final : public ByteSource, public ResponseWriter {
   // The writer's last guard: a head with a forbidden byte is never sent; the client gets a
   // 500 instead, with nothing of the refused fields.
   Status RefuseHead(const Status& why) {
-    std::fprintf(stderr, "cairn: refused to send a response head: %s; answered 500\n",
-                 why.message().c_str());
+    spdlog::error("http: refused to send a response head: {}; answered 500", why.message());
     close_ = true;
     if (!refusing_) {
       refusing_ = true;
@@ -1145,8 +1180,7 @@ void Server::Impl::Serve() {
     stop_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (epoll_fd_ < 0 || stop_fd_ < 0 || wake_fd_ < 0) {
-      std::fprintf(stderr, "cairn: cannot create the server's event descriptors: %s\n",
-                   std::strerror(errno));
+      spdlog::error("http: cannot create the server's event descriptors: {}", std::strerror(errno));
       return;
     }
     epoll_event ev{};
@@ -1306,7 +1340,7 @@ void Server::Impl::WorkerLoop(int index) {
     epoll_event ev{};
     int n = ::epoll_wait(epoll_fd_, &ev, 1, -1);
     if (n < 0 && errno != EINTR) {
-      std::fprintf(stderr, "cairn: epoll_wait: %s\n", std::strerror(errno));
+      spdlog::error("http: epoll_wait: {}", std::strerror(errno));
       return;
     }
     if (n <= 0) continue;

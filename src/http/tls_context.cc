@@ -1,5 +1,7 @@
 #include "http/tls_context.h"
 
+#include <spdlog/spdlog.h>
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <sys/stat.h>
@@ -243,7 +245,7 @@ Status TlsCertificates::Reload() {
   std::lock_guard lock(mu_);
   Status st = LoadLocked(Fingerprint(dir_));
   if (!st.ok()) {
-    std::fprintf(stderr, "cairn: kept the current TLS certificates: %s\n", st.message().c_str());
+    spdlog::error("kept the current TLS certificates: {}", st.message());
   }
   return st;
 }
@@ -255,11 +257,11 @@ Status TlsCertificates::ReloadIfChanged(bool* reloaded) {
   if (now == fingerprint_) return Status::Ok();
   Status st = LoadLocked(now);
   if (!st.ok()) {
-    std::fprintf(stderr, "cairn: kept the current TLS certificates: %s\n", st.message().c_str());
+    spdlog::error("kept the current TLS certificates: {}", st.message());
     return st;
   }
   if (reloaded != nullptr) *reloaded = true;
-  std::fprintf(stderr, "cairn: reloaded the TLS certificates from %s\n", dir_.c_str());
+  spdlog::info("reloaded the TLS certificates from {}", dir_);
   return Status::Ok();
 }
 

@@ -1,5 +1,7 @@
 #include "s3/api.h"
 
+#include "audit/request_capture.h"
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -277,14 +279,38 @@ Status Dispatch(RequestContext& ctx) {
 }  // namespace
 
 void S3Api::Handle(const http::Request& request, ByteSource& raw_body, http::ResponseWriter& out) {
+  if (options_.records != nullptr && options_.records->wanted()) {
+    return HandleRecorded(request, raw_body, out);
+  }
   if (options_.metrics == nullptr) return Serve(request, raw_body, out, nullptr);
   RequestMeter meter(*options_.metrics, raw_body, out);
   Serve(request, meter, meter, &meter);
 }
 
+void S3Api::HandleRecorded(const http::Request& request, ByteSource& raw_body,
+                           http::ResponseWriter& out) {
+  audit::RequestCapture capture(request, raw_body, out);
+  audit::RequestRecord facts;
+  facts.api_name = AuditApiName(Operation::kUnsupported);
+  if (options_.metrics == nullptr) {
+    Serve(request, capture, capture, nullptr, &facts);
+  } else {
+    RequestMeter meter(*options_.metrics, capture, capture);
+    Serve(request, meter, meter, &meter, &facts);
+  }
+  audit::RequestRecord record = capture.Finish();
+  record.api_name = std::move(facts.api_name);
+  record.bucket = std::move(facts.bucket);
+  record.object = std::move(facts.object);
+  record.access_key = std::move(facts.access_key);
+  if (record.request_id.empty()) record.request_id = std::move(facts.request_id);
+  options_.records->Publish(std::move(record));
+}
+
 void S3Api::Serve(const http::Request& request, ByteSource& raw_body, http::ResponseWriter& out,
-                  RequestMeter* meter) {
+                  RequestMeter* meter, audit::RequestRecord* record) {
   std::string request_id = NewRequestId();
+  if (record != nullptr) record->request_id = request_id;
   Headers base;
   base.Reserve(16);  // a GET's answer carries about ten fields: no regrowth on the way
   base.Add("x-amz-request-id", request_id);
@@ -305,6 +331,11 @@ void S3Api::Serve(const http::Request& request, ByteSource& raw_body, http::Resp
   }
   if (resolved.ok()) route = std::move(resolved).value();
   if (meter != nullptr) meter->Routed(route.operation);
+  if (record != nullptr) {
+    record->api_name = AuditApiName(route.operation);
+    record->bucket = route.bucket;
+    record->object = route.key;
+  }
 
   // CORS (docs/cors.md): a preflight is answered from the bucket's rules without credentials;
   // any other answer to a browser, errors included, carries the Access-Control-* headers.
@@ -332,6 +363,7 @@ void S3Api::Serve(const http::Request& request, ByteSource& raw_body, http::Resp
     Result<auth::Identity> who = verifier_.Verify(view, Now());
     if (!who.ok()) return fail(who.status());
     identity = std::move(who).value();
+    if (record != nullptr) record->access_key = identity.access_key;
 
     // PutObjectTagging is judged by the tags in its body too: its handler authorizes it once it
     // has read them.

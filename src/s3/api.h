@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/record_hub.h"
 #include "auth/sigv4.h"
 #include "common/byte_source.h"
 #include "http/request.h"
@@ -31,6 +32,9 @@ struct ApiOptions {
   int64_t lifecycle_day_seconds = 86400;
   // Request counters (s3/metrics.h), kept for the metrics endpoints; null: none.
   S3Metrics* metrics = nullptr;
+  // Where request records go (audit targets, live tracers); null: nowhere. A record is built
+  // only while the hub wants one (one relaxed load per request otherwise).
+  audit::RecordHub* records = nullptr;
 };
 
 class S3Api {
@@ -44,9 +48,12 @@ class S3Api {
   void Handle(const http::Request& request, ByteSource& body, http::ResponseWriter& out);
 
  private:
-  // The pipeline; `meter` (may be null) learns the operation once the request is routed.
+  // The pipeline; `meter` (may be null) learns the operation once the request is routed, and
+  // `record` (may be null) the request's id, operation, target and signer.
   void Serve(const http::Request& request, ByteSource& body, http::ResponseWriter& out,
-             RequestMeter* meter);
+             RequestMeter* meter, audit::RequestRecord* record = nullptr);
+  // Handle, with the request captured into a record published when it ends.
+  void HandleRecorded(const http::Request& request, ByteSource& body, http::ResponseWriter& out);
   ApiOptions options_;
   RouterOptions router_options_;
   const auth::Verifier& verifier_;

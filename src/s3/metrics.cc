@@ -69,6 +69,71 @@ std::string_view MetricApiName(Operation operation) {
   return "unknown";
 }
 
+std::string_view AuditApiName(Operation operation) {
+  switch (operation) {
+    case Operation::kListBuckets: return "ListBuckets";
+    case Operation::kCreateBucket: return "PutBucket";
+    case Operation::kDeleteBucket: return "DeleteBucket";
+    case Operation::kHeadBucket: return "HeadBucket";
+    case Operation::kGetBucketLocation: return "GetBucketLocation";
+    case Operation::kGetBucketVersioning: return "GetBucketVersioning";
+    case Operation::kPutBucketVersioning: return "PutBucketVersioning";
+    case Operation::kListObjectVersions: return "ListObjectVersions";
+    case Operation::kGetObjectTagging: return "GetObjectTagging";
+    case Operation::kPutObjectTagging: return "PutObjectTagging";
+    case Operation::kDeleteObjectTagging: return "DeleteObjectTagging";
+    case Operation::kGetBucketTagging: return "GetBucketTagging";
+    case Operation::kPutBucketTagging: return "PutBucketTagging";
+    case Operation::kDeleteBucketTagging: return "DeleteBucketTagging";
+    case Operation::kListObjectsV1: return "ListObjectsV1";
+    case Operation::kListObjectsV2: return "ListObjectsV2";
+    case Operation::kDeleteObjects: return "DeleteMultipleObjects";
+    case Operation::kPutObject: return "PutObject";
+    case Operation::kCopyObject: return "CopyObject";
+    case Operation::kGetObject: return "GetObject";
+    case Operation::kHeadObject: return "HeadObject";
+    case Operation::kDeleteObject: return "DeleteObject";
+    case Operation::kGetObjectAttributes: return "GetObjectAttributes";
+    case Operation::kCreateMultipartUpload: return "NewMultipartUpload";
+    case Operation::kUploadPart: return "PutObjectPart";
+    case Operation::kUploadPartCopy: return "CopyObjectPart";
+    case Operation::kCompleteMultipartUpload: return "CompleteMultipartUpload";
+    case Operation::kAbortMultipartUpload: return "AbortMultipartUpload";
+    case Operation::kListParts: return "ListObjectParts";
+    case Operation::kListMultipartUploads: return "ListMultipartUploads";
+    case Operation::kGetBucketPolicy: return "GetBucketPolicy";
+    case Operation::kPutBucketPolicy: return "PutBucketPolicy";
+    case Operation::kDeleteBucketPolicy: return "DeleteBucketPolicy";
+    case Operation::kGetBucketPolicyStatus: return "GetBucketPolicyStatus";
+    case Operation::kPutBucketCors: return "PutBucketCors";
+    case Operation::kGetBucketCors: return "GetBucketCors";
+    case Operation::kDeleteBucketCors: return "DeleteBucketCors";
+    case Operation::kGetBucketLifecycle: return "GetBucketLifecycle";
+    case Operation::kPutBucketLifecycle: return "PutBucketLifecycle";
+    case Operation::kDeleteBucketLifecycle: return "DeleteBucketLifecycle";
+    case Operation::kPostObject: return "PostPolicyBucket";
+    case Operation::kPutObjectLockConfiguration: return "PutBucketObjectLockConfig";
+    case Operation::kGetObjectLockConfiguration: return "GetBucketObjectLockConfig";
+    case Operation::kPutObjectRetention: return "PutObjectRetention";
+    case Operation::kGetObjectRetention: return "GetObjectRetention";
+    case Operation::kPutObjectLegalHold: return "PutObjectLegalHold";
+    case Operation::kGetObjectLegalHold: return "GetObjectLegalHold";
+    case Operation::kGetBucketAcl: return "GetBucketACL";
+    case Operation::kPutBucketAcl: return "PutBucketACL";
+    case Operation::kGetObjectAcl: return "GetObjectACL";
+    case Operation::kPutObjectAcl: return "PutObjectACL";
+    case Operation::kGetBucketOwnershipControls: return "GetBucketOwnershipControls";
+    case Operation::kPutBucketOwnershipControls: return "PutBucketOwnershipControls";
+    case Operation::kDeleteBucketOwnershipControls: return "DeleteBucketOwnershipControls";
+    case Operation::kGetPublicAccessBlock: return "GetPublicAccessBlock";
+    case Operation::kPutPublicAccessBlock: return "PutPublicAccessBlock";
+    case Operation::kDeletePublicAccessBlock: return "DeletePublicAccessBlock";
+    case Operation::kPreflight: return "Preflight";
+    case Operation::kUnsupported: return "Unknown";
+  }
+  return "Unknown";
+}
+
 S3Metrics::Shard& S3Metrics::Mine() {
   // Threads take shards in turn, once: the request path never hashes or locks.
   static std::atomic<size_t> next{0};

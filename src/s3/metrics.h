@@ -26,6 +26,9 @@ inline constexpr std::array<double, 8> kTtfbBounds = {0.05, 0.1, 0.25, 0.5, 1, 2
 // The api label MinIO gives the operation: its handler's name in lower case ("getobject",
 // "putobjectpart", "deletemultipleobjects"...).
 std::string_view MetricApiName(Operation operation);
+// The same name as MinIO's audit entries and traces carry it: "GetObject", "PutObjectPart",
+// "DeleteMultipleObjects" (MetricApiName is this in lower case).
+std::string_view AuditApiName(Operation operation);
 
 class S3Metrics {
  public:

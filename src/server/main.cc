@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "server/config.h"
+#include "server/logging.h"
 #include "server/run.h"
 
 int main(int argc, char** argv) {
@@ -38,6 +39,11 @@ int main(int argc, char** argv) {
   server->add_option("-S,--certs-dir", certs_dir,
                      "folder with public.crt + private.key to serve HTTPS, host folders for SNI "
                      "(default ${HOME}/.minio/certs, then ${HOME}/.cairn/certs)");
+  cairn::server::LogFlags log_flags;
+  server->add_flag("--json", log_flags.json,
+                   "log lines as JSON objects, one per line (CAIRN_LOG_FORMAT=json)");
+  server->add_option("--log-level", log_flags.level,
+                     "debug, info (default), warn or error (CAIRN_LOG_LEVEL)");
   server->add_option("DIR", config.data_dirs, "data folder (or MINIO_VOLUMES)");
   server->footer(
       "Credentials come from MINIO_ROOT_USER / MINIO_ROOT_PASSWORD (or CAIRN_ROOT_USER / "
@@ -55,6 +61,9 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "cairn server: %s\n", message.c_str());
       return 1;
     };
+    if (cairn::Status logging = cairn::server::ConfigureLogging(log_flags); !logging.ok()) {
+      return fail(logging.message());
+    }
     if (!address.empty()) {
       auto parsed = cairn::server::ParseListenAddress(address);
       if (!parsed.ok()) return fail(parsed.status().message());

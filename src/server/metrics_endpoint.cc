@@ -266,6 +266,26 @@ void NodeMetrics(Exposition& x, const std::vector<Drive>& drives, TimePoint star
         static_cast<double>(platform::ResidentMemoryBytes()));
 }
 
+// MinIO's audit target families, one sample per target, labelled target_id.
+void AuditMetrics(Exposition& x,
+                  const std::vector<std::pair<std::string, audit::TargetStats>>& targets) {
+  if (targets.empty()) return;
+  auto family = [&](std::string_view name, std::string_view type, std::string_view help,
+                    uint64_t audit::TargetStats::*field) {
+    x.Family(name, type, help);
+    for (const auto& [id, stats] : targets) {
+      x.Sample(static_cast<double>(stats.*field), {{"target_id", id}});
+    }
+  };
+  family("minio_audit_failed_messages", "counter",
+         "Total number of messages that failed to send since start",
+         &audit::TargetStats::failed_messages);
+  family("minio_audit_target_queue_length", "gauge",
+         "Number of unsent messages in queue for target", &audit::TargetStats::queue_length);
+  family("minio_audit_total_messages", "counter", "Total number of messages sent since start",
+         &audit::TargetStats::total_messages);
+}
+
 void SendJsonError(http::ResponseWriter& out, int status, std::string_view code,
                    const std::string& message, const http::Request& request) {
   Headers headers;
@@ -339,6 +359,7 @@ std::string MetricsEndpoint::Render(std::string_view group) const {
     BucketUsageMetrics(x, usage);
     S3RequestMetrics(x, requests_.Read());
     NodeMetrics(x, drives, options_.started);
+    if (options_.audit_stats) AuditMetrics(x, options_.audit_stats());
   } else if (group == "node") {
     S3RequestMetrics(x, requests_.Read());
     NodeMetrics(x, ReadDrives(env, options_.drive_paths), options_.started);

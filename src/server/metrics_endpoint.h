@@ -8,9 +8,12 @@
 // with MinIO's JSON error; MINIO_PROMETHEUS_AUTH_TYPE=public serves without a token.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "audit/audit_target.h"
 #include "auth/credentials.h"
 #include "common/time.h"
 #include "http/request.h"
@@ -28,6 +31,8 @@ struct MetricsOptions {
   bool public_access = false;    // MINIO_PROMETHEUS_AUTH_TYPE=public
   std::string server_name;       // the `server` label: host:port of this node
   platform::Env* env = nullptr;  // nullptr: platform::Env::Default()
+  // The audit targets' counters by target id (minio_audit_*); unset: none.
+  std::function<std::vector<std::pair<std::string, audit::TargetStats>>()> audit_stats;
 };
 
 class MetricsEndpoint {

@@ -9,6 +9,8 @@
 #include <memory>
 #include <thread>
 
+#include <spdlog/spdlog.h>
+
 #include "admin/admin_api.h"
 #include "auth/sigv4.h"
 #include "console/console.h"
@@ -21,6 +23,7 @@
 #include "s3/api.h"
 #include "s3/bucket_cors.h"
 #include "s3/errors.h"
+#include "server/audit_setup.h"
 #include "server/health.h"
 #include "server/metrics_endpoint.h"
 #include "storage/local_store.h"
@@ -75,10 +78,10 @@ int RunServer(const ServerConfig& config) {
   signal(SIGPIPE, SIG_IGN);
   uint64_t open_files = platform::RaiseOpenFileLimit();
   if (open_files != 0 && open_files < static_cast<uint64_t>(config.max_connections) + 512) {
-    std::fprintf(stderr,
-                 "cairn: warning: the open-file limit (%llu) is below --max-connections (%d) plus "
-                 "what the store needs; raise it (ulimit -n) or lower --max-connections\n",
-                 static_cast<unsigned long long>(open_files), config.max_connections);
+    spdlog::warn(
+        "the open-file limit ({}) is below --max-connections ({}) plus what the store needs; "
+        "raise it (ulimit -n) or lower --max-connections",
+        open_files, config.max_connections);
   }
 
   // Everything that needs the open store is built once it is open; until then the API port
@@ -96,6 +99,8 @@ int RunServer(const ServerConfig& config) {
     // Last, so it is destroyed (stopped) before the store it walks.
     std::unique_ptr<storage::scanner::LifecycleScanner> scanner;
   };
+  // Before the services: the APIs publish into its hub, and its targets outlive every request.
+  std::unique_ptr<AuditServices> audit;
   Services services;
   // Before the API that counts into it, so it outlives every request.
   s3::S3Metrics request_metrics;
@@ -113,13 +118,13 @@ int RunServer(const ServerConfig& config) {
   if (!config.certs_dir.empty()) {
     Result<bool> has_certificates = http::HasCertificates(config.certs_dir);
     if (!has_certificates.ok()) {
-      std::fprintf(stderr, "cairn: %s\n", has_certificates.status().message().c_str());
+      spdlog::error("{}", has_certificates.status().message());
       return 1;
     }
     if (*has_certificates) {
       auto opened = http::TlsCertificates::Open(config.certs_dir);
       if (!opened.ok()) {
-        std::fprintf(stderr, "cairn: cannot serve HTTPS: %s\n", opened.status().message().c_str());
+        spdlog::error("cannot serve HTTPS: {}", opened.status().message());
         return 1;
       }
       tls = std::move(*opened);
@@ -157,15 +162,14 @@ int RunServer(const ServerConfig& config) {
   };
   http::Server server(options, api_handler);
   if (Status listening = server.Listen(); !listening.ok()) {
-    std::fprintf(stderr, "cairn: %s\n", listening.message().c_str());
+    spdlog::error("{}", listening.message());
     return 1;
   }
   std::thread serving([&server] { server.Serve(); });
 
   const std::string& dir = config.data_dirs.front();
   auto fail_start = [&](const std::string& what, const Status& status) {
-    std::fprintf(stderr, "cairn: %s %s: %s\n", what.c_str(), dir.c_str(),
-                 status.ToString().c_str());
+    spdlog::error("{} {}: {}", what, dir, status.ToString());
     server.Shutdown(0);
     serving.join();
     return 1;
@@ -185,6 +189,14 @@ int RunServer(const ServerConfig& config) {
   if (!bucket_cors.ok())
     return fail_start("cannot load CORS configurations from", bucket_cors.status());
   services.bucket_cors = std::move(bucket_cors).value();
+  auto audit_started = StartAudit(dir, *services.store, audit::ProcessEnvironment());
+  if (!audit_started.ok())
+    return fail_start("cannot start the audit targets for", audit_started.status());
+  audit = std::move(audit_started).value();
+  audit->hub.set_parent_lookup([iam = services.iam.get()](std::string_view access_key) {
+    Result<iam::Principal> who = iam->Resolve(access_key);
+    return who.ok() && who->user != access_key ? who->user : std::string();
+  });
   services.authorizer = std::make_unique<iam::PolicyAuthorizer>(
       *services.iam, *services.bucket_policies, services.store.get());
   s3::ApiOptions api_options;
@@ -192,6 +204,7 @@ int RunServer(const ServerConfig& config) {
   api_options.region = config.region;
   api_options.lifecycle_day_seconds = config.lifecycle_day_seconds;
   api_options.metrics = &request_metrics;
+  api_options.records = &audit->hub;
   storage::scanner::ScannerOptions scanner_options;
   scanner_options.day_seconds = config.lifecycle_day_seconds;
   if (config.lifecycle_day_seconds != storage::kSecondsPerDay) {
@@ -214,6 +227,8 @@ int RunServer(const ServerConfig& config) {
   admin_options.error_table = AdminErrorInfo;
   admin_options.new_request_id = s3::NewRequestId;
   admin_options.scanner_status = [scanner = services.scanner.get()] { return scanner->status(); };
+  admin_options.records = &audit->hub;
+  admin_options.node_name = DisplayHost(config.address.host) + ":" + std::to_string(server.port());
   services.admin_api =
       std::make_unique<admin::AdminApi>(std::move(admin_options), *services.verifier,
                                         *services.authorizer, *services.iam, *services.store);
@@ -221,6 +236,11 @@ int RunServer(const ServerConfig& config) {
   metrics_options.drive_paths = config.data_dirs;
   metrics_options.started = started;
   metrics_options.public_access = config.prometheus_public;
+  metrics_options.audit_stats = [audit = audit.get()] {
+    std::vector<std::pair<std::string, audit::TargetStats>> stats;
+    for (const auto& target : audit->targets) stats.emplace_back(target->id(), target->stats());
+    return stats;
+  };
   metrics_options.server_name =
       DisplayHost(config.address.host) + ":" + std::to_string(server.port());
   services.metrics =
@@ -255,7 +275,7 @@ int RunServer(const ServerConfig& config) {
           web_console->Handle(request, body, out);
         });
     if (Status listening = console_server->Listen(); !listening.ok()) {
-      std::fprintf(stderr, "cairn: cannot serve the console: %s\n", listening.message().c_str());
+      spdlog::error("cannot serve the console: {}", listening.message());
       server.Shutdown(0);
       serving.join();
       return 1;
@@ -290,12 +310,14 @@ int RunServer(const ServerConfig& config) {
     sigwait(&signals, &received);
     if (received != SIGHUP) break;
     if (tls && tls->Reload().ok()) {
-      std::fprintf(stderr, "cairn: reloaded the TLS certificates from %s\n", tls->dir().c_str());
+      spdlog::info("reloaded the TLS certificates from {}", tls->dir());
     }
   }
   std::printf("Received %s: finishing requests in flight, then stopping.\n",
               received == SIGTERM ? "SIGTERM" : "SIGINT");
   std::fflush(stdout);
+  // Tracers end first, so their streams do not hold the drain below.
+  audit->hub.Close();
   // Both servers drain at once; when Shutdown returns no handler runs any more, so the
   // store and the services below are destroyed only after every request has finished.
   std::thread console_stop;
