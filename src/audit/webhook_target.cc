@@ -164,8 +164,13 @@ Status WebhookTarget::Post(const std::vector<std::string>& entries) {
   curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, AbortWhenStopping);
   curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &stop_flag_);
-  // The seam for the certs-dir CAs/ folder: one CA path, as the CLI takes CAIRN_CA_FILE.
-  if (!config_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, config_.ca_file.c_str());
+  if (!config_.ca_pem.empty()) {
+    curl_blob blob{const_cast<char*>(config_.ca_pem.data()), config_.ca_pem.size(),
+                   CURL_BLOB_NOCOPY};
+    curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &blob);
+  } else if (!config_.ca_file.empty()) {
+    curl_easy_setopt(curl, CURLOPT_CAINFO, config_.ca_file.c_str());
+  }
   CURLcode rc = curl_easy_perform(curl);
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);

@@ -31,6 +31,8 @@ struct WebhookConfig {
   size_t batch_size = 1;
   std::chrono::milliseconds http_timeout{5000};
   std::string ca_file;  // trusted CAs for https endpoints ("" = the system's)
+  // When set, the PEM certificates https endpoints are checked against instead of `ca_file`.
+  std::string ca_pem;
   std::string deployment_id;
   std::string user_agent = "Cairn";
   // Retry pacing after a failed delivery: doubles from `retry_min` up to `retry_max`.

@@ -2,8 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <vector>
 
 #include "audit/file_target.h"
 #include "audit/webhook_target.h"
@@ -36,17 +41,42 @@ Result<std::string> LoadOrCreateDeploymentId(storage::SystemStore& system) {
   return id;
 }
 
+std::string TrustedCaBundle(const std::string& ca_file, const std::string& cas_dir) {
+  if (cas_dir.empty()) return "";
+  auto read = [](const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream out;
+    out << in.rdbuf();
+    std::string text = out.str();
+    if (!text.empty() && text.back() != '\n') text.push_back('\n');
+    return text;
+  };
+  std::string folder;
+  std::error_code ec;
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(cas_dir, ec)) {
+    if (entry.is_regular_file(ec)) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) folder += read(file);
+  if (folder.empty()) return "";
+  // Debian's bundle when no CA file is named: the folder adds to the system's trust, not replaces
+  // it.
+  const std::string base = ca_file.empty() ? "/etc/ssl/certs/ca-certificates.crt" : ca_file;
+  return read(base) + folder;
+}
+
 Result<std::unique_ptr<AuditServices>> StartAudit(const std::string& data_dir,
                                                   storage::SystemStore& system,
-                                                  const audit::Environment& environment) {
+                                                  const audit::Environment& environment,
+                                                  const std::string& trusted_cas_dir) {
   auto services = std::make_unique<AuditServices>();
   CAIRN_ASSIGN_OR_RETURN(services->deployment_id, LoadOrCreateDeploymentId(system));
   const std::string queue_root =
       platform::JoinPath(platform::JoinPath(data_dir, ".cairn"), "audit");
   CAIRN_ASSIGN_OR_RETURN(audit::AuditConfig config,
                          audit::ParseAuditConfig(environment, queue_root));
-  // https endpoints trust CAIRN_CA_FILE / SSL_CERT_FILE, as the CLI does; the certs-dir CAs/
-  // folder plugs in here (WebhookConfig::ca_file).
+  // https endpoints trust CAIRN_CA_FILE / SSL_CERT_FILE, as the CLI does, and the CAs/ folder.
   std::string ca_file;
   for (const auto& [name, value] : environment) {
     if (name == "CAIRN_CA_FILE" || (name == "SSL_CERT_FILE" && ca_file.empty())) ca_file = value;
@@ -61,6 +91,7 @@ Result<std::unique_ptr<AuditServices>> StartAudit(const std::string& data_dir,
   for (audit::WebhookConfig& webhook : config.webhooks) {
     webhook.deployment_id = services->deployment_id;
     webhook.ca_file = ca_file;
+    webhook.ca_pem = TrustedCaBundle(ca_file, trusted_cas_dir);
     std::string id = webhook.id;
     std::string endpoint = webhook.endpoint;
     std::string queue_dir = webhook.queue_dir;

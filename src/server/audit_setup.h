@@ -24,9 +24,16 @@ struct AuditServices {
 Result<std::string> LoadOrCreateDeploymentId(storage::SystemStore& system);
 
 // Starts every configured target (queues under `data_dir`/.cairn/audit/<id> unless the target
-// names its own). Errors: a configuration the operator must fix, a queue or file that cannot open.
+// names its own). https webhooks trust CAIRN_CA_FILE / SSL_CERT_FILE (else the system's CAs) and,
+// as MinIO does, every certificate in `trusted_cas_dir` (the certs folder's CAs/; "" for none).
+// Errors: a configuration the operator must fix, a queue or file that cannot open.
 Result<std::unique_ptr<AuditServices>> StartAudit(const std::string& data_dir,
                                                   storage::SystemStore& system,
-                                                  const audit::Environment& environment);
+                                                  const audit::Environment& environment,
+                                                  const std::string& trusted_cas_dir = {});
+
+// The PEM bundle `ca_file` (or the system's bundle when empty) plus every regular file in
+// `cas_dir`; "" when `cas_dir` is empty or holds no file, so the plain CA file applies.
+std::string TrustedCaBundle(const std::string& ca_file, const std::string& cas_dir);
 
 }  // namespace cairn::server

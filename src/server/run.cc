@@ -189,7 +189,8 @@ int RunServer(const ServerConfig& config) {
   if (!bucket_cors.ok())
     return fail_start("cannot load CORS configurations from", bucket_cors.status());
   services.bucket_cors = std::move(bucket_cors).value();
-  auto audit_started = StartAudit(dir, *services.store, audit::ProcessEnvironment());
+  auto audit_started =
+      StartAudit(dir, *services.store, audit::ProcessEnvironment(), config.trusted_cas_dir);
   if (!audit_started.ok())
     return fail_start("cannot start the audit targets for", audit_started.status());
   audit = std::move(audit_started).value();

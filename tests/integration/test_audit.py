@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import http.server
 import json
+import shutil
+import ssl
+import tempfile
 import threading
 import time
 import unittest
+from pathlib import Path
 
 from harness import CairnServer, free_port, unique_bucket
 
@@ -31,7 +35,7 @@ class Sink:
         self.httpd = None
         self.thread = None
 
-    def start(self):
+    def start(self, tls_context=None):
         sink = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -52,6 +56,8 @@ class Sink:
 
         http.server.ThreadingHTTPServer.allow_reuse_address = True
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        if tls_context is not None:
+            self.httpd.socket = tls_context.wrap_socket(self.httpd.socket, server_side=True)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
@@ -227,6 +233,54 @@ class AuditWebhookTest(unittest.TestCase):
         while time.monotonic() < deadline and len(self.sink.entries) < 5:
             time.sleep(0.05)
         self.assertGreaterEqual(len(self.sink.entries), 5)
+
+
+class AuditHttpsWebhookTest(unittest.TestCase):
+    """An https webhook is trusted through the certs folder's CAs/ (as MinIO), without which the
+    same endpoint's certificate is refused and the records wait in the queue."""
+
+    def test_cas_folder_trusts_an_https_sink(self):
+        from test_tls import TestCa  # the throwaway CA made with the openssl CLI
+
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            ca = TestCa(root / "ca")
+            ca.issue(root / "sink", "sink", ["127.0.0.1"])
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(root / "sink" / "public.crt", root / "sink" / "private.key")
+            sink = Sink(free_port())
+            sink.start(context)
+            self.addCleanup(sink.stop)
+            env = audit_env(sink.port)
+            env["MINIO_AUDIT_WEBHOOK_ENDPOINT_T1"] = f"https://127.0.0.1:{sink.port}/audit"
+
+            # No CAs/ folder: the sink's certificate is unknown, nothing arrives, drops or not.
+            untrusting = CairnServer(env=env)
+            self.addCleanup(untrusting.cleanup)
+            untrusting.start()
+            untrusting.client().list_buckets()
+            time.sleep(1.5)
+            self.assertEqual(sink.entries, [], "an unknown CA must not be trusted")
+            untrusting.cleanup()
+
+            # The CA in the certs folder's CAs/ (no server certificate: the API stays plain HTTP).
+            certs = root / "certs"
+            (certs / "CAs").mkdir(parents=True)
+            shutil.copy(ca.ca_file, certs / "CAs" / "test-ca.crt")
+            srv = CairnServer(env=env, extra_args=["--certs-dir", str(certs)])
+            self.addCleanup(srv.cleanup)
+            srv.start()
+            resp = srv.anonymous("GET", "/minio/health/live")
+            self.assertEqual(resp.status, 200)
+            srv.client().list_buckets()
+            ids = {e.get("requestID") for e in sink.entries}
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and not any(
+                    e.get("api", {}).get("name") == "ListBuckets" for e in sink.entries):
+                time.sleep(0.05)
+            names = [e.get("api", {}).get("name") for e in sink.entries]
+            self.assertIn("ListBuckets", names, f"entries over https: {names} (ids {ids})")
+            self.assertEqual(sink.headers[-1].get("authorization"), TOKEN)
 
 
 class AuditFileAndLogsTest(unittest.TestCase):
