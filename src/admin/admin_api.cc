@@ -8,6 +8,8 @@
 #include "admin/context.h"
 #include "admin/endpoints.h"
 #include "admin/handlers.h"
+#include "audit/record_hub.h"
+#include "audit/request_capture.h"
 #include "common/encoding.h"
 
 namespace cairn::admin {
@@ -118,9 +120,42 @@ AdminApi::AdminApi(AdminOptions options, const auth::Verifier& verifier,
 
 bool AdminApi::Handles(const http::Request& request) { return VersionOf(request.path).has_value(); }
 
+std::string AdminApiName(std::string_view name) {
+  if (size_t slash = name.rfind('/'); slash != std::string_view::npos)
+    name.remove_prefix(slash + 1);
+  std::string out;
+  bool upper = true;
+  for (char c : name) {
+    if (c == '-' || c == '_') {
+      upper = true;
+      continue;
+    }
+    out.push_back(upper && c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
+    upper = false;
+  }
+  return out;
+}
+
 void AdminApi::Handle(const http::Request& request, ByteSource& raw_body,
                       http::ResponseWriter& out) {
+  if (options_.records == nullptr || !options_.records->wanted()) {
+    return Serve(request, raw_body, out, nullptr);
+  }
+  audit::RequestCapture capture(request, raw_body, out);
+  audit::RequestRecord facts;
+  Serve(request, capture, capture, &facts);
+  audit::RequestRecord record = capture.Finish();
+  record.kind = audit::RecordKind::kAdmin;
+  record.api_name = facts.api_name.empty() ? "Unknown" : std::move(facts.api_name);
+  record.access_key = std::move(facts.access_key);
+  if (record.request_id.empty()) record.request_id = std::move(facts.request_id);
+  options_.records->Publish(std::move(record));
+}
+
+void AdminApi::Serve(const http::Request& request, ByteSource& raw_body, http::ResponseWriter& out,
+                     audit::RequestRecord* facts) {
   std::string request_id = options_.new_request_id ? options_.new_request_id() : OwnRequestId();
+  if (facts != nullptr) facts->request_id = request_id;
   Headers headers;
   headers.Add("x-amz-request-id", request_id);
   bool minio = VersionOf(request.path) == AdminApiVersion::kMinioV3;
@@ -161,6 +196,7 @@ void AdminApi::Handle(const http::Request& request, ByteSource& raw_body,
   }
   if (!resolved.ok()) return fail(resolved.status());
   const EndpointSpec& spec = **resolved;
+  if (facts != nullptr) facts->api_name = AdminApiName(spec.name);
   config_call = IsConfigEndpoint(spec.endpoint);
 
   auto query = ParseQuery(request.query);
@@ -170,6 +206,7 @@ void AdminApi::Handle(const http::Request& request, ByteSource& raw_body,
   Result<auth::Identity> who = verifier_.Verify(view, Now());
   if (!who.ok()) return fail(who.status());
   const auth::Identity& identity = *who;
+  if (facts != nullptr) facts->access_key = identity.access_key;
   // The contract is SigV4 only: legacy V2 signatures cannot sign a payload hash.
   if (identity.anonymous || identity.signature_v2) {
     return fail(Status(Code::kAccessDenied, "Access Denied."));

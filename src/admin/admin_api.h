@@ -3,7 +3,11 @@
 // endpoint's admin action with iam -> run the handler -> render JSON or a JSON error.
 #pragma once
 
+#include <string>
+#include <string_view>
+
 #include "admin/admin_options.h"
+#include "audit/request_record.h"
 #include "auth/sigv4.h"
 #include "common/byte_source.h"
 #include "http/request.h"
@@ -28,11 +32,19 @@ class AdminApi {
   void Handle(const http::Request& request, ByteSource& body, http::ResponseWriter& out);
 
  private:
+  // Handle's pipeline; fills `facts` (api name, access key, request id) when it is not null.
+  void Serve(const http::Request& request, ByteSource& raw_body, http::ResponseWriter& out,
+             audit::RequestRecord* facts);
+
   AdminOptions options_;
   const auth::Verifier& verifier_;
   const iam::Authorizer& authorizer_;
   iam::IamStore& iam_;
   storage::ObjectStore& store_;
 };
+
+// MinIO's name for an admin call in audit entries and traces: the endpoint name's last segment in
+// Pascal case ("add-user" -> "AddUser").
+std::string AdminApiName(std::string_view name);
 
 }  // namespace cairn::admin

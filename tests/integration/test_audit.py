@@ -17,6 +17,7 @@ import time
 import unittest
 from pathlib import Path
 
+from admin_client import AdminClient
 from harness import CairnServer, free_port, unique_bucket
 
 TOKEN = "Bearer audit-token-123"
@@ -177,6 +178,35 @@ class AuditWebhookTest(unittest.TestCase):
         self.assertTrue(all(h.get("content-type") == "application/json" for h in self.sink.headers))
         self.assertEqual(metric(srv, "minio_audit_failed_messages", "T1"), 0)
         self.assertGreaterEqual(metric(srv, "minio_audit_total_messages", "T1"), 6)
+
+    def test_admin_calls_are_audited(self):
+        """MinIO audits its admin API too: the v3 call by its handler name, the caller, the status,
+        a refused call as well as an allowed one."""
+        from signing import send, sign_v4_headers
+
+        self.sink.start()
+        srv = self.server()
+        AdminClient(srv).add_user("audit-reader", "audit-reader-secret")
+
+        def v3(who, name):
+            target = "/minio/admin/v3/" + name
+            headers = sign_v4_headers(srv.port, "GET", target, who[0], who[1], region="")
+            return send(srv.port, "GET", target, headers)
+
+        allowed = v3((srv.access_key, srv.secret_key), "list-users")
+        refused = v3(("audit-reader", "audit-reader-secret"), "list-users")
+        self.assertEqual(allowed.status, 200)
+        self.assertEqual(refused.status, 403)
+        ids = [allowed.header("x-amz-request-id"), refused.header("x-amz-request-id")]
+        self.assertTrue(self.sink.wait_for(ids), f"got {self.sink.request_ids()} want {ids}")
+        by_id = {e["requestID"]: e for e in self.sink.entries}
+        self.assertEqual(by_id[ids[0]]["api"]["name"], "ListUsers")
+        self.assertEqual(by_id[ids[0]]["api"]["statusCode"], 200)
+        self.assertEqual(by_id[ids[0]]["accessKey"], srv.access_key)
+        self.assertEqual(by_id[ids[0]]["requestPath"], "/minio/admin/v3/list-users")
+        self.assertEqual(by_id[ids[1]]["api"]["statusCode"], 403)
+        self.assertEqual(by_id[ids[1]]["accessKey"], "audit-reader")
+        self.assertNotIn(b"audit-reader-secret", b"".join(self.sink.bodies))
 
     def test_outage_stays_fast_then_delivers_and_survives_restart(self):
         srv = self.server(MINIO_AUDIT_WEBHOOK_BATCH_SIZE_T1="10")  # the sink is down (refusing)

@@ -1013,5 +1013,13 @@ TEST_F(AdminApiTest, HandlesTheMinioBasePathToo) {
   EXPECT_FALSE(AdminApi::Handles(request));
 }
 
+TEST(AdminApiNameTest, MinioHandlerNames) {
+  EXPECT_EQ(AdminApiName("add-user"), "AddUser");
+  EXPECT_EQ(AdminApiName("list-canned-policies"), "ListCannedPolicies");
+  EXPECT_EQ(AdminApiName("idp/builtin/policy/attach"), "Attach");
+  EXPECT_EQ(AdminApiName("info"), "Info");
+  EXPECT_EQ(AdminApiName(""), "");
+}
+
 }  // namespace
 }  // namespace cairn::admin
