@@ -46,6 +46,9 @@ std::string_view MetricApiName(Operation operation) {
     case Operation::kGetBucketLifecycle: return "getbucketlifecycle";
     case Operation::kPutBucketLifecycle: return "putbucketlifecycle";
     case Operation::kDeleteBucketLifecycle: return "deletebucketlifecycle";
+    case Operation::kGetBucketEncryption: return "getbucketencryption";
+    case Operation::kPutBucketEncryption: return "putbucketencryption";
+    case Operation::kDeleteBucketEncryption: return "deletebucketencryption";
     case Operation::kPostObject: return "postpolicybucket";
     case Operation::kPutObjectLockConfiguration: return "putbucketobjectlockconfig";
     case Operation::kGetObjectLockConfiguration: return "getbucketobjectlockconfig";

@@ -38,6 +38,9 @@ struct ServerConfig {
   int64_t lifecycle_day_seconds = 86400;
   // MINIO_PROMETHEUS_AUTH_TYPE=public: the metrics endpoints need no bearer token.
   bool prometheus_public = false;
+  // MINIO_KMS_SECRET_KEY (or _FILE): "<key-name>:<base64 of 32 bytes>", the built-in KMS for
+  // SSE-S3 and SSE-KMS; "" = no KMS.
+  std::string kms_secret_key;
 };
 
 // A Go-style duration as MinIO takes it: "30s", "500ms", "1m", "1h", "1m30s", "1.5s"; a bare
