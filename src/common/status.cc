@@ -70,6 +70,9 @@ std::string_view CodeName(Code code) {
     case Code::kInvalidBucketAclWithObjectOwnership: return "InvalidBucketAclWithObjectOwnership";
     case Code::kOwnershipControlsNotFound: return "OwnershipControlsNotFoundError";
     case Code::kNoSuchPublicAccessBlockConfiguration: return "NoSuchPublicAccessBlockConfiguration";
+    case Code::kKmsKeyNotFound: return "KmsKeyNotFound";
+    case Code::kServerSideEncryptionConfigurationNotFound:
+      return "ServerSideEncryptionConfigurationNotFound";
     case Code::kNoSuchUser: return "NoSuchUser";
     case Code::kNoSuchGroup: return "NoSuchGroup";
     case Code::kNoSuchPolicy: return "NoSuchPolicy";

@@ -85,6 +85,9 @@ enum class Code {
   kInvalidBucketAclWithObjectOwnership,   // BucketOwnerEnforced with a bucket ACL granting others
   kOwnershipControlsNotFound,             // GetBucketOwnershipControls on a bucket without them
   kNoSuchPublicAccessBlockConfiguration,  // GetPublicAccessBlock on a bucket without one
+  // Encryption at rest (docs/encryption.md).
+  kKmsKeyNotFound,                          // a KMS key id the KMS does not have
+  kServerSideEncryptionConfigurationNotFound,  // GetBucketEncryption on a bucket without one
   // IAM records (iam/, reported by the admin API).
   kNoSuchUser,
   kNoSuchGroup,

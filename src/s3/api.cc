@@ -18,6 +18,7 @@
 #include "s3/metrics.h"
 #include "s3/request_checks.h"
 #include "s3/request_parts.h"
+#include "s3/sse.h"
 #include "s3/tagging.h"
 
 namespace cairn::s3 {
@@ -145,6 +146,12 @@ iam::AccessRequest AccessFor(const http::Request& request, const Query& query,
   if (auto acl = request.headers.Get("x-amz-acl")) {
     access.conditions.emplace_back("s3:x-amz-acl", std::string(*acl));
   }
+  for (const char* name :
+       {"x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id"}) {
+    if (auto value = request.headers.Get(name)) {
+      access.conditions.emplace_back(std::string("s3:") + name, std::string(*value));
+    }
+  }
   if (auto referer = request.headers.Get("referer")) {
     access.conditions.emplace_back("aws:Referer", std::string(*referer));
   }
@@ -253,6 +260,9 @@ Status Dispatch(RequestContext& ctx) {
     case Operation::kGetBucketLifecycle: return GetBucketLifecycle(ctx);
     case Operation::kPutBucketLifecycle: return PutBucketLifecycle(ctx);
     case Operation::kDeleteBucketLifecycle: return DeleteBucketLifecycle(ctx);
+    case Operation::kGetBucketEncryption: return GetBucketEncryption(ctx);
+    case Operation::kPutBucketEncryption: return PutBucketEncryption(ctx);
+    case Operation::kDeleteBucketEncryption: return DeleteBucketEncryption(ctx);
     case Operation::kPostObject: return PostObject(ctx);
     case Operation::kPutObjectLockConfiguration: return PutObjectLockConfiguration(ctx);
     case Operation::kGetObjectLockConfiguration: return GetObjectLockConfiguration(ctx);
@@ -387,7 +397,8 @@ void S3Api::Serve(const http::Request& request, ByteSource& raw_body, http::Resp
     // or protection Cairn does not give (docs/unsupported.md). PostObject checks its fields.
     Status refused = CheckResponseOverrides(route.operation, query, identity);
     if (refused.ok())
-      refused = RefuseUnsupported(route.operation, request.headers, query, request.secure);
+      refused =
+          RefuseUnsupported(route.operation, request.headers, query, SseCTransportAllowed(request));
     if (!refused.ok()) return fail(refused);
   }
 

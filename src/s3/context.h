@@ -86,6 +86,9 @@ Status DeleteBucketCors(RequestContext& ctx);
 Status GetBucketLifecycle(RequestContext& ctx);  // bucket_lifecycle_handlers.cc
 Status PutBucketLifecycle(RequestContext& ctx);
 Status DeleteBucketLifecycle(RequestContext& ctx);
+Status GetBucketEncryption(RequestContext& ctx);  // bucket_encryption_handlers.cc
+Status PutBucketEncryption(RequestContext& ctx);
+Status DeleteBucketEncryption(RequestContext& ctx);
 // The x-amz-expiration header for the current version `info` when a lifecycle rule of its
 // bucket will expire it (GET, HEAD, PUT, CompleteMultipartUpload answer it).
 void AddExpirationHeader(RequestContext& ctx, const storage::ObjectInfo& info);

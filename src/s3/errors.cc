@@ -134,6 +134,10 @@ const S3ErrorInfo& ErrorInfoFor(Code code) {
                    "The bucket ownership controls were not found")
     CAIRN_S3_ERROR(kNoSuchPublicAccessBlockConfiguration, "NoSuchPublicAccessBlockConfiguration",
                    404, "The public access block configuration was not found")
+    CAIRN_S3_ERROR(kKmsKeyNotFound, "KMS.NotFoundException", 400, "Invalid keyId")
+    CAIRN_S3_ERROR(kServerSideEncryptionConfigurationNotFound,
+                   "ServerSideEncryptionConfigurationNotFoundError", 404,
+                   "The server side encryption configuration was not found")
     CAIRN_S3_ERROR(kInvalidStorageClass, "InvalidStorageClass", 400,
                    "The storage class you specified is not valid")
     // IAM codes, as MinIO's admin API names them (the admin API renders them as JSON).

@@ -46,6 +46,9 @@ std::string_view MetricApiName(Operation operation) {
     case Operation::kGetBucketLifecycle: return "getbucketlifecycle";
     case Operation::kPutBucketLifecycle: return "putbucketlifecycle";
     case Operation::kDeleteBucketLifecycle: return "deletebucketlifecycle";
+    case Operation::kGetBucketEncryption: return "getbucketencryption";
+    case Operation::kPutBucketEncryption: return "putbucketencryption";
+    case Operation::kDeleteBucketEncryption: return "deletebucketencryption";
     case Operation::kPostObject: return "postpolicybucket";
     case Operation::kPutObjectLockConfiguration: return "putbucketobjectlockconfig";
     case Operation::kGetObjectLockConfiguration: return "getbucketobjectlockconfig";
@@ -128,6 +131,9 @@ std::string_view AuditApiName(Operation operation) {
     case Operation::kGetPublicAccessBlock: return "GetPublicAccessBlock";
     case Operation::kPutPublicAccessBlock: return "PutPublicAccessBlock";
     case Operation::kDeletePublicAccessBlock: return "DeletePublicAccessBlock";
+    case Operation::kGetBucketEncryption: return "GetBucketEncryption";
+    case Operation::kPutBucketEncryption: return "PutBucketEncryption";
+    case Operation::kDeleteBucketEncryption: return "DeleteBucketEncryption";
     case Operation::kPreflight: return "Preflight";
     case Operation::kUnsupported: return "Unknown";
   }

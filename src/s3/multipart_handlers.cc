@@ -13,6 +13,7 @@
 #include "s3/owner.h"
 #include "s3/request_parts.h"
 #include "s3/request_xml.h"
+#include "s3/sse.h"
 #include "s3/tagging.h"
 #include "s3/xml_writer.h"
 
@@ -94,9 +95,12 @@ Status CreateMultipartUpload(RequestContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(options.lock, LockFromHeaders(ctx.request.headers, Now()));
   // Checked now too; the completed object gets it.
   CAIRN_ASSIGN_OR_RETURN(options.acl, AclForNewObject(ctx, ctx.route.bucket, ctx.request.headers));
+  CAIRN_ASSIGN_OR_RETURN(options.encryption,
+                         EncryptionForWrite(ctx.store, ctx.route.bucket, ctx.request.headers));
   CAIRN_ASSIGN_OR_RETURN(storage::UploadInfo upload, multipart->CreateMultipartUpload(
                                                          ctx.route.bucket, ctx.route.key, options));
   Headers headers;
+  AddEncryptionHeaders(upload.encryption, ctx.request.headers, headers);
   if (!upload.checksum_algorithm.empty()) {
     headers.Add("x-amz-checksum-algorithm", ToUpper(upload.checksum_algorithm));
     headers.Add("x-amz-checksum-type", upload.checksum_type);
@@ -124,11 +128,17 @@ Status UploadPart(RequestContext& ctx) {
   storage::PartOptions options;
   CAIRN_ASSIGN_OR_RETURN(options.content_md5, ContentMd5From(ctx.request.headers));
   CAIRN_ASSIGN_OR_RETURN(options.checksums, ChecksumsFromRequest(ctx.request.headers));
+  CAIRN_ASSIGN_OR_RETURN(options.customer_key,
+                         CustomerKeyFrom(ctx.request.headers, /*copy_source=*/false));
   CAIRN_ASSIGN_OR_RETURN(storage::PartInfo part,
                          multipart->UploadPart(ctx.route.bucket, ctx.route.key, UploadIdOf(ctx),
                                                number, body, size, options));
   Headers headers;
   headers.Add("etag", QuotedEtag(part.etag));
+  if (auto upload = multipart->GetUpload(ctx.route.bucket, ctx.route.key, UploadIdOf(ctx));
+      upload.ok()) {
+    AddEncryptionHeaders(upload->encryption, ctx.request.headers, headers);
+  }
   AddChecksumHeaders(part.checksums, headers);
   return ctx.Reply(200, headers, "");
 }
@@ -141,8 +151,11 @@ Status UploadPartCopy(RequestContext& ctx) {
   // The upload must exist before any byte is copied.
   CAIRN_ASSIGN_OR_RETURN(storage::UploadInfo upload,
                          multipart->GetUpload(ctx.route.bucket, ctx.route.key, UploadIdOf(ctx)));
+  storage::ReadOptions read;
+  CAIRN_ASSIGN_OR_RETURN(read.customer_key,
+                         CustomerKeyFrom(ctx.request.headers, /*copy_source=*/true));
   CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectReader> reader,
-                         ctx.store.OpenObject(source.bucket, source.key, source.version_id));
+                         ctx.store.OpenObject(source.bucket, source.key, source.version_id, read));
   const storage::ObjectInfo& src = reader->info();
   if (!src.version_id.empty()) {
     ctx.response_headers.Add("x-amz-copy-source-version-id", src.version_id);
@@ -155,6 +168,8 @@ Status UploadPartCopy(RequestContext& ctx) {
   if (range.length > ctx.options.max_object_size) return Status(Code::kEntityTooLarge, "");
   storage::PartOptions options;
   if (!upload.checksum_algorithm.empty()) options.checksums = {{upload.checksum_algorithm, ""}};
+  CAIRN_ASSIGN_OR_RETURN(options.customer_key,
+                         CustomerKeyFrom(ctx.request.headers, /*copy_source=*/false));
   CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> body,
                          reader->OpenRange(range.start, range.length));
   CAIRN_ASSIGN_OR_RETURN(storage::PartInfo part,
@@ -166,6 +181,7 @@ Status UploadPartCopy(RequestContext& ctx) {
   xml.Element("ETag", QuotedEtag(part.etag));
   for (const auto& [alg, value] : part.checksums) xml.Element(ChecksumElementName(alg), value);
   xml.Close("CopyPartResult");
+  AddEncryptionHeaders(upload.encryption, ctx.request.headers, ctx.response_headers);
   return ctx.ReplyXml(200, xml.Finish());
 }
 
@@ -209,6 +225,7 @@ Status CompleteMultipartUpload(RequestContext& ctx) {
   Headers headers;
   headers.Add("content-type", "application/xml");
   if (!info.version_id.empty()) headers.Add("x-amz-version-id", info.version_id);
+  AddEncryptionHeaders(info.encryption, ctx.request.headers, headers);
   AddExpirationHeader(ctx, info);
   return ctx.Reply(200, headers, xml.Finish());
 }

@@ -6,6 +6,7 @@
 #include "s3/object_headers.h"
 #include "s3/object_lock.h"
 #include "s3/request_parts.h"
+#include "s3/sse.h"
 #include "s3/tagging.h"
 #include "s3/xml_writer.h"
 
@@ -30,8 +31,11 @@ namespace {
 // GET and HEAD share everything but the body.
 Status ServeObject(RequestContext& ctx, bool with_body) {
   const std::string version_id(ctx.query.Get("versionId").value_or(""));
+  storage::ReadOptions read;
+  CAIRN_ASSIGN_OR_RETURN(read.customer_key,
+                         CustomerKeyFrom(ctx.request.headers, /*copy_source=*/false));
   Result<std::unique_ptr<storage::ObjectReader>> opened =
-      ctx.store.OpenObject(ctx.route.bucket, ctx.route.key, version_id);
+      ctx.store.OpenObject(ctx.route.bucket, ctx.route.key, version_id, read);
   if (!opened.ok()) return ExplainMissing(ctx, version_id, opened.status());
   std::unique_ptr<storage::ObjectReader> reader = std::move(opened).value();
   const storage::ObjectInfo& info = reader->info();
@@ -49,6 +53,7 @@ Status ServeObject(RequestContext& ctx, bool with_body) {
   headers.Reserve(ctx.response_headers.size() + 12);  // kept by the copy: no regrowth below
   headers = ctx.response_headers;
   AddObjectHeaders(info, ctx.query, headers);
+  AddEncryptionHeaders(info.encryption, ctx.request.headers, headers);
   if (!info.lock.empty()) AddPermittedLockHeaders(ctx, info, headers);
   uint64_t offset = 0;
   uint64_t length = info.size;
@@ -117,10 +122,13 @@ Status PutObject(RequestContext& ctx) {
   }
   CAIRN_ASSIGN_OR_RETURN(options.lock, LockFromHeaders(ctx.request.headers, Now()));
   CAIRN_ASSIGN_OR_RETURN(options.acl, AclForNewObject(ctx, ctx.route.bucket, ctx.request.headers));
+  CAIRN_ASSIGN_OR_RETURN(options.encryption,
+                         EncryptionForWrite(ctx.store, ctx.route.bucket, ctx.request.headers));
   CAIRN_ASSIGN_OR_RETURN(storage::ObjectInfo info,
                          ctx.store.PutObject(ctx.route.bucket, ctx.route.key, body, size, options));
   Headers headers;
   headers.Add("etag", QuotedEtag(info.etag));
+  AddEncryptionHeaders(info.encryption, ctx.request.headers, headers);
   if (!info.version_id.empty()) headers.Add("x-amz-version-id", info.version_id);
   AddChecksumHeaders(info.checksums, headers);
   AddExpirationHeader(ctx, info);
@@ -160,16 +168,23 @@ Status CopyObject(RequestContext& ctx) {
   if (tag_directive != "COPY" && tag_directive != "REPLACE") {
     return Status(Code::kInvalidArgumentS3, "Unknown tagging directive.");
   }
+  CAIRN_ASSIGN_OR_RETURN(storage::EncryptionRequest asked_encryption,
+                         EncryptionFromHeaders(ctx.request.headers));
   if (src_bucket == ctx.route.bucket && src_key == ctx.route.key && source.version_id.empty() &&
-      directive != "REPLACE") {
+      directive != "REPLACE" && asked_encryption.mode == storage::SseMode::kNone) {
     return Status(Code::kInvalidRequest,
                   "This copy request is illegal because it is trying to copy an object to itself "
                   "without changing the object's metadata, storage class, website redirect "
                   "location or encryption attributes.");
   }
 
+  // The source is decrypted with its own key; the copy is encrypted as this request (or the
+  // target bucket's default) asks, never as the source was.
+  storage::ReadOptions read;
+  CAIRN_ASSIGN_OR_RETURN(read.customer_key,
+                         CustomerKeyFrom(ctx.request.headers, /*copy_source=*/true));
   CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectReader> reader,
-                         ctx.store.OpenObject(src_bucket, src_key, source.version_id));
+                         ctx.store.OpenObject(src_bucket, src_key, source.version_id, read));
   const storage::ObjectInfo& src_info = reader->info();
   CAIRN_RETURN_IF_ERROR(CheckCopySourceConditions(ctx.request.headers, src_info));
   if (src_info.size > ctx.options.max_object_size) {
@@ -196,6 +211,8 @@ Status CopyObject(RequestContext& ctx) {
   CAIRN_ASSIGN_OR_RETURN(options.lock, LockFromHeaders(ctx.request.headers, Now()));
   // Likewise its ACL: the request's (private when it names none), never the source's.
   CAIRN_ASSIGN_OR_RETURN(options.acl, AclForNewObject(ctx, ctx.route.bucket, ctx.request.headers));
+  CAIRN_ASSIGN_OR_RETURN(options.encryption,
+                         EncryptionForWrite(ctx.store, ctx.route.bucket, ctx.request.headers));
   for (const auto& [alg, value] : src_info.checksums) options.checksums.emplace_back(alg, "");
   if (auto alg = ctx.request.headers.Get("x-amz-checksum-algorithm")) {
     options.checksums = {{ToLower(*alg), ""}};
@@ -214,6 +231,7 @@ Status CopyObject(RequestContext& ctx) {
     ctx.response_headers.Add("x-amz-copy-source-version-id", src_info.version_id);
   }
   if (!info.version_id.empty()) ctx.response_headers.Add("x-amz-version-id", info.version_id);
+  AddEncryptionHeaders(info.encryption, ctx.request.headers, ctx.response_headers);
   return ctx.ReplyXml(200, xml.Finish());
 }
 

@@ -13,6 +13,7 @@
 #include "s3/object_lock.h"
 #include "s3/request_checks.h"
 #include "s3/request_parts.h"
+#include "s3/sse.h"
 #include "s3/tagging.h"
 #include "s3/xml_writer.h"
 
@@ -142,6 +143,12 @@ Status PostObject(RequestContext& ctx) {
   if (auto acl = auth::FindPostField(post, "acl")) {
     access.conditions.emplace_back("s3:x-amz-acl", std::string(*acl));
   }
+  for (const char* name :
+       {"x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id"}) {
+    if (auto value = auth::FindPostField(post, name)) {
+      access.conditions.emplace_back(std::string("s3:") + name, std::string(*value));
+    }
+  }
   if (!ctx.authorizer.IsAllowed(access)) return Status(Code::kAccessDenied, "Access Denied.");
   CAIRN_RETURN_IF_ERROR(tags_status);
 
@@ -150,10 +157,10 @@ Status PostObject(RequestContext& ctx) {
   // not do, nor for a value (or redirect) that would split the answer's head.
   Headers fields;
   for (const auto& [name, value] : post.fields) fields.Add(name, value);
+  const bool sse_c_allowed = SseCTransportAllowed(ctx.request);
+  CAIRN_RETURN_IF_ERROR(RefuseUnsupported(Operation::kPostObject, fields, Query(), sse_c_allowed));
   CAIRN_RETURN_IF_ERROR(
-      RefuseUnsupported(Operation::kPostObject, fields, Query(), ctx.request.secure));
-  CAIRN_RETURN_IF_ERROR(RefuseUnsupported(Operation::kPostObject, ctx.request.headers, ctx.query,
-                                          ctx.request.secure));
+      RefuseUnsupported(Operation::kPostObject, ctx.request.headers, ctx.query, sse_c_allowed));
   for (const char* name : {"success_action_redirect", "redirect"}) {
     if (auto url = auth::FindPostField(post, name))
       CAIRN_RETURN_IF_ERROR(CheckHeaderValue(name, *url));
@@ -179,6 +186,10 @@ Status PostObject(RequestContext& ctx) {
     CAIRN_ASSIGN_OR_RETURN(options.acl, AclForNewObject(ctx, ctx.route.bucket, acl_fields));
   }
 
+  // The form's x-amz-server-side-encryption* fields are PUT's headers.
+  CAIRN_ASSIGN_OR_RETURN(options.encryption,
+                         EncryptionForWrite(ctx.store, ctx.route.bucket, fields));
+
   uint64_t min = 0;
   uint64_t max = ctx.options.max_object_size;
   if (verified->content_length_range) {
@@ -199,6 +210,7 @@ Status PostObject(RequestContext& ctx) {
   headers.Add("etag", etag);
   if (!info.version_id.empty()) headers.Add("x-amz-version-id", info.version_id);
   AddChecksumHeaders(info.checksums, headers);
+  AddEncryptionHeaders(info.encryption, fields, headers);
   if (std::optional<std::string> redirect = RedirectTarget(post)) {
     std::string target = *redirect;
     target += target.find('?') == std::string::npos ? '?' : '&';

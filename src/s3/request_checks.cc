@@ -15,9 +15,6 @@ constexpr std::array kResponseOverrides = {
     "response-cache-control", "response-content-disposition", "response-content-encoding",
 };
 
-constexpr std::string_view kKmsNotConfigured =
-    "Server side encryption specified but KMS is not configured";
-
 // The operations that create an object (or an upload that becomes one): the ones where a
 // request can ask for encryption, a lock, tags, a storage class or a website redirect.
 bool CreatesObject(Operation operation) {
@@ -39,49 +36,18 @@ bool IsUuid(std::string_view s) {
   return true;
 }
 
-// SSE-C (x-amz-server-side-encryption-customer-*, and the copy source's): the caller expects
-// its key to be required to read the object. Answered as MinIO does: over plain HTTP the
-// request is refused before anything else; over TLS, an algorithm other than AES256 is
-// InvalidArgument (as AWS) and AES256 is NotImplemented until encryption lands.
-Status RefuseCustomerKeys(const Headers& headers, bool secure) {
-  bool asked = false;
-  std::optional<std::string_view> algorithm;
+// SSE-C (x-amz-server-side-encryption-customer-*, and the copy source's): customer keys travel
+// in the headers, so they are refused before anything else on a connection that may not carry
+// them (SseCTransportAllowed), as MinIO refuses them over plain HTTP. The handlers that take
+// them check the rest (s3/sse.h).
+Status RefuseCustomerKeys(const Headers& headers, bool sse_c_allowed) {
+  if (sse_c_allowed) return Status::Ok();
   for (const auto& [name, value] : headers.fields()) {
-    if (!name.starts_with("x-amz-server-side-encryption-customer-") &&
-        !name.starts_with("x-amz-copy-source-server-side-encryption-customer-")) {
-      continue;
-    }
-    asked = true;
-    if (name.ends_with("-algorithm")) algorithm = value;
-  }
-  if (!asked) return Status::Ok();
-  if (!secure) {
-    return Status(Code::kInvalidRequest,
-                  "Requests specifying Server Side Encryption with Customer provided keys must be "
-                  "made over a secure connection.");
-  }
-  if (algorithm && *algorithm != "AES256") {
-    return Status(Code::kInvalidArgumentS3,
-                  "The encryption request you specified is not valid. The valid value is AES256.");
-  }
-  return Status(Code::kNotImplemented,
-                "Server side encryption with customer provided keys is not supported.");
-}
-
-// SSE-S3 / SSE-KMS on a write: MinIO without a KMS answers NotImplemented; a method AWS does
-// not define is InvalidArgument, as AWS answers it.
-Status RefuseServerSideEncryption(const Headers& headers) {
-  if (auto method = headers.Get("x-amz-server-side-encryption")) {
-    if (*method != "AES256" && *method != "aws:kms" && *method != "aws:kms:dsse") {
-      return Status(Code::kInvalidArgumentS3, "The encryption method specified is not supported");
-    }
-    return Status(Code::kNotImplemented, std::string(kKmsNotConfigured));
-  }
-  for (const auto& [name, value] : headers.fields()) {
-    // -aws-kms-key-id, -context, -bucket-key-enabled: each asks for KMS.
-    if (name.starts_with("x-amz-server-side-encryption-") &&
-        !name.starts_with("x-amz-server-side-encryption-customer-")) {
-      return Status(Code::kNotImplemented, std::string(kKmsNotConfigured));
+    if (name.starts_with("x-amz-server-side-encryption-customer-") ||
+        name.starts_with("x-amz-copy-source-server-side-encryption-customer-")) {
+      return Status(Code::kInvalidRequest,
+                    "Requests specifying Server Side Encryption with Customer provided keys must "
+                    "be made over a secure connection.");
     }
   }
   return Status::Ok();
@@ -166,8 +132,8 @@ Status CheckVersionId(std::string_view version_id) {
 }
 
 Status RefuseUnsupported(Operation operation, const Headers& headers, const Query& query,
-                         bool secure) {
-  CAIRN_RETURN_IF_ERROR(RefuseCustomerKeys(headers, secure));
+                         bool sse_c_allowed) {
+  CAIRN_RETURN_IF_ERROR(RefuseCustomerKeys(headers, sse_c_allowed));
   for (const char* name : {"x-amz-expected-bucket-owner", "x-amz-source-expected-bucket-owner"}) {
     // Every bucket has the one owner; a caller expecting another must not write to it.
     auto owner = headers.Get(name);
@@ -177,7 +143,6 @@ Status RefuseUnsupported(Operation operation, const Headers& headers, const Quer
     return Status(Code::kNotImplemented, "MFA delete is not supported.");
   }
   if (CreatesObject(operation)) {
-    CAIRN_RETURN_IF_ERROR(RefuseServerSideEncryption(headers));
     CAIRN_RETURN_IF_ERROR(RefuseObjectOptions(operation, headers));
   }
   switch (operation) {

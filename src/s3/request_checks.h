@@ -33,8 +33,9 @@ Status CheckResponseOverrides(Operation operation, const Query& query,
 Status CheckVersionId(std::string_view version_id);
 
 // The refusals for requests that ask for what Cairn does not do, for `operation` with the
-// request's `headers` (for PostObject: the form fields) and `query`. `secure`: over TLS.
+// request's `headers` (for PostObject: the form fields) and `query`. `sse_c_allowed`: the
+// connection may carry SSE-C keys (SseCTransportAllowed in s3/sse.h).
 Status RefuseUnsupported(Operation operation, const Headers& headers, const Query& query,
-                         bool secure);
+                         bool sse_c_allowed);
 
 }  // namespace cairn::s3

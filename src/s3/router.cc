@@ -52,6 +52,7 @@ Operation BucketOperation(std::string_view method, const Query& query) {
     if (query.Has("cors")) return Operation::kGetBucketCors;
     if (query.Has("object-lock")) return Operation::kGetObjectLockConfiguration;
     if (query.Has("lifecycle")) return Operation::kGetBucketLifecycle;
+    if (query.Has("encryption")) return Operation::kGetBucketEncryption;
     if (query.Has("acl")) return Operation::kGetBucketAcl;
     if (query.Has("ownershipControls")) return Operation::kGetBucketOwnershipControls;
     if (query.Has("publicAccessBlock")) return Operation::kGetPublicAccessBlock;
@@ -65,6 +66,7 @@ Operation BucketOperation(std::string_view method, const Query& query) {
     if (query.Has("policy")) return Operation::kPutBucketPolicy;
     if (query.Has("cors")) return Operation::kPutBucketCors;
     if (query.Has("lifecycle")) return Operation::kPutBucketLifecycle;
+    if (query.Has("encryption")) return Operation::kPutBucketEncryption;
     if (query.Has("versioning")) return Operation::kPutBucketVersioning;
     if (query.Has("tagging")) return Operation::kPutBucketTagging;
     if (query.Has("object-lock")) return Operation::kPutObjectLockConfiguration;
@@ -78,6 +80,7 @@ Operation BucketOperation(std::string_view method, const Query& query) {
     if (query.Has("policy")) return Operation::kDeleteBucketPolicy;
     if (query.Has("cors")) return Operation::kDeleteBucketCors;
     if (query.Has("lifecycle")) return Operation::kDeleteBucketLifecycle;
+    if (query.Has("encryption")) return Operation::kDeleteBucketEncryption;
     if (query.Has("tagging")) return Operation::kDeleteBucketTagging;
     if (query.Has("ownershipControls")) return Operation::kDeleteBucketOwnershipControls;
     if (query.Has("publicAccessBlock")) return Operation::kDeletePublicAccessBlock;
@@ -237,6 +240,10 @@ std::string_view ActionFor(Operation operation) {
     case Operation::kPutBucketLifecycle: return "s3:PutLifecycleConfiguration";
     case Operation::kDeleteBucketLifecycle:
       return "s3:PutLifecycleConfiguration";  // as AWS: no action of its own
+    case Operation::kGetBucketEncryption: return "s3:GetEncryptionConfiguration";
+    case Operation::kPutBucketEncryption:
+    case Operation::kDeleteBucketEncryption:
+      return "s3:PutEncryptionConfiguration";  // as AWS: no action of its own for delete
     case Operation::kPostObject: return "s3:PutObject";
     case Operation::kPutObjectLockConfiguration: return "s3:PutBucketObjectLockConfiguration";
     case Operation::kGetObjectLockConfiguration: return "s3:GetBucketObjectLockConfiguration";
@@ -322,6 +329,9 @@ std::string_view OperationName(Operation operation) {
     case Operation::kGetBucketLifecycle: return "GetBucketLifecycleConfiguration";
     case Operation::kPutBucketLifecycle: return "PutBucketLifecycleConfiguration";
     case Operation::kDeleteBucketLifecycle: return "DeleteBucketLifecycle";
+    case Operation::kGetBucketEncryption: return "GetBucketEncryption";
+    case Operation::kPutBucketEncryption: return "PutBucketEncryption";
+    case Operation::kDeleteBucketEncryption: return "DeleteBucketEncryption";
     case Operation::kPostObject: return "PostObject";
     case Operation::kPutObjectLockConfiguration: return "PutObjectLockConfiguration";
     case Operation::kGetObjectLockConfiguration: return "GetObjectLockConfiguration";

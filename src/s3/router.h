@@ -58,6 +58,9 @@ enum class Operation {
   kGetBucketLifecycle,
   kPutBucketLifecycle,
   kDeleteBucketLifecycle,
+  kGetBucketEncryption,  // bucket default encryption (bucket_encryption_handlers.cc)
+  kPutBucketEncryption,
+  kDeleteBucketEncryption,
   kGetBucketAcl,  // ACLs, ownership controls, public access block (acl_handlers.cc)
   kPutBucketAcl,
   kGetObjectAcl,

@@ -1,5 +1,7 @@
 #include "server/config.h"
 
+#include "storage/crypto/kms.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -151,6 +153,11 @@ Status ResolveConfig(ServerConfig& config, bool address_flag, bool console_flag,
                     "MINIO_SITE_REGION must be lower-case letters, digits and dashes: " + region);
     }
     config.region = region;
+  }
+  // The built-in KMS (docs/encryption.md); checked here so a bad key stops the start.
+  CAIRN_ASSIGN_OR_RETURN(config.kms_secret_key, Setting(env, "KMS_SECRET_KEY"));
+  if (!config.kms_secret_key.empty()) {
+    CAIRN_RETURN_IF_ERROR(storage::crypto::ParseSecretKeyKms(config.kms_secret_key).status());
   }
   CAIRN_ASSIGN_OR_RETURN(std::string browser, Setting(env, "BROWSER"));
   if (browser == "off") config.console_enabled = false;

@@ -44,6 +44,9 @@ struct ServerConfig {
   // The CAs/ folder of the certificates folder, when it exists ("" otherwise): CA certificates
   // to trust for outgoing calls (webhooks), read even when the server itself speaks plain HTTP.
   std::string trusted_cas_dir;
+  // MINIO_KMS_SECRET_KEY (or _FILE): "<key-name>:<base64 of 32 bytes>", the built-in KMS for
+  // SSE-S3 and SSE-KMS; "" = no KMS.
+  std::string kms_secret_key;
 };
 
 // A Go-style duration as MinIO takes it: "30s", "500ms", "1m", "1h", "1m30s", "1.5s"; a bare

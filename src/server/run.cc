@@ -174,7 +174,13 @@ int RunServer(const ServerConfig& config) {
     serving.join();
     return 1;
   };
-  auto store = storage::OpenLocalStore(dir, storage::LocalStoreOptions());
+  storage::LocalStoreOptions store_options;
+  if (!config.kms_secret_key.empty()) {
+    auto kms = storage::crypto::ParseSecretKeyKms(config.kms_secret_key);
+    if (!kms.ok()) return fail_start("cannot use MINIO_KMS_SECRET_KEY for", kms.status());
+    store_options.kms = std::move(kms).value();
+  }
+  auto store = storage::OpenLocalStore(dir, store_options);
   if (!store.ok()) return fail_start("cannot open the data folder", store.status());
   services.store = std::move(store).value();
   auto iam = iam::IamStore::Open(*services.store, {config.root_user, config.root_password});

@@ -12,6 +12,7 @@
 
 #include "common/status.h"
 #include "platform/env.h"
+#include "storage/crypto/kms.h"
 #include "storage/meta/meta_db.h"
 #include "storage/multipart_store.h"
 #include "storage/object_store.h"
@@ -29,6 +30,9 @@ struct LocalStoreOptions {
   uint64_t min_part_size = 5 << 20;
   meta::MetaOptions meta;
   platform::Env* env = nullptr;  // nullptr: platform::Env::Default()
+  // Seals the data keys of SSE-S3 and SSE-KMS versions (MINIO_KMS_SECRET_KEY); nullptr: none,
+  // so those requests are refused and such versions cannot be read. SSE-C needs no KMS.
+  std::shared_ptr<const crypto::Kms> kms;
 };
 
 // One object serves both seams (multipart objects are ordinary objects once completed).

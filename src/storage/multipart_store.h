@@ -32,6 +32,7 @@ struct UploadInfo {
   // "FULL_OBJECT" (CRC64NVME is always full-object; CRC32/CRC32C may be either).
   std::string checksum_algorithm;
   std::string checksum_type;
+  ObjectEncryption encryption;  // what every part (and the completed object) is encrypted with
 };
 
 struct PartInfo {
@@ -45,6 +46,9 @@ struct PartInfo {
 struct PartOptions {
   std::optional<std::string> content_md5;  // raw 16 bytes
   Checksums checksums;                     // as PutOptions::checksums
+  // The upload's SSE-C key, required on every part of an SSE-C upload (missing:
+  // kInvalidRequest, another key: kAccessDenied) and refused on other uploads.
+  std::optional<std::string> customer_key;
 };
 
 struct CompletedPart {

@@ -76,6 +76,41 @@ struct ObjectAttributes {
 // name in lower case: "crc32", "crc32c", "crc64nvme", "sha1", "sha256".
 using Checksums = std::vector<std::pair<std::string, std::string>>;
 
+// Server-side encryption (docs/encryption.md): SSE-S3 (x-amz-server-side-encryption: AES256),
+// SSE-KMS (aws:kms, a key of the KMS), SSE-C (the client's own key, sent with every request).
+enum class SseMode : uint8_t { kNone = 0, kS3 = 1, kKms = 2, kCustomer = 3 };
+
+// What a write asks for: PutObject, CopyObject's target, CreateMultipartUpload.
+struct EncryptionRequest {
+  SseMode mode = SseMode::kNone;
+  std::string kms_key_id;           // kKms: "" = the KMS's default key
+  std::string context;              // kKms: the canonical JSON encryption context ("" = none)
+  std::string customer_key;         // kCustomer: the 32 raw bytes (never stored)
+  bool bucket_key_enabled = false;  // x-amz-server-side-encryption-bucket-key-enabled, echoed
+};
+
+// How a version (or an upload) is encrypted, as responses show it. Never holds key material.
+struct ObjectEncryption {
+  SseMode mode = SseMode::kNone;
+  std::string kms_key_id;  // kS3, kKms: the KMS key that sealed the data key
+  std::string context;     // kKms: the canonical JSON context ("" = none)
+  bool bucket_key_enabled = false;
+};
+
+// A bucket's default encryption (PutBucketEncryption): applied to writes that ask for none.
+struct BucketEncryption {
+  SseMode mode = SseMode::kS3;  // kS3 or kKms
+  std::string kms_key_id;       // kKms: "" = the KMS's default key
+  bool bucket_key_enabled = false;
+  bool operator==(const BucketEncryption&) const = default;
+};
+
+// What a read brings: the customer key of an SSE-C version (x-amz-server-side-encryption-
+// customer-key, or the copy source's).
+struct ReadOptions {
+  std::optional<std::string> customer_key;  // 32 raw bytes
+};
+
 // One part of an object assembled by CompleteMultipartUpload.
 struct PartSummary {
   int number = 0;  // the part number the client gave (ascending, not necessarily dense)
@@ -103,6 +138,7 @@ struct ObjectInfo {
   Tags tags;
   ObjectLock lock;
   Acl acl;  // the version's owner and grants
+  ObjectEncryption encryption;
 };
 
 // What DeleteObject did: the version it removed or the delete marker it wrote.
@@ -149,6 +185,9 @@ struct PutOptions {
   ObjectLock lock;
   // The new version's owner and ACL, committed with it; for an upload, the completed object's.
   Acl acl;
+  // Encrypts the new version (an upload: each of its parts). SSE-S3/SSE-KMS without a KMS:
+  // kNotImplemented; a KMS key id the KMS does not have: kKmsKeyNotFound.
+  EncryptionRequest encryption;
 };
 
 struct DeleteOptions {
@@ -243,9 +282,14 @@ class ObjectStore {
   // marker hides it); kNoSuchVersion; kMethodNotAllowed when the version named is a marker.
   virtual Result<ObjectInfo> HeadObject(const std::string& bucket, const std::string& key,
                                         const std::string& version_id = "") = 0;
+  // An SSE-C version needs its key in `read`: none is kInvalidRequest, another kAccessDenied;
+  // a key for a version that is not SSE-C is kInvalidRequest. Decrypting (OpenRange) an
+  // SSE-S3/SSE-KMS version needs the KMS that sealed it: none is kNotImplemented, another
+  // kCorruption (a key of another name: kKmsKeyNotFound).
   virtual Result<std::unique_ptr<ObjectReader>> OpenObject(const std::string& bucket,
                                                            const std::string& key,
-                                                           const std::string& version_id = "") = 0;
+                                                           const std::string& version_id = "",
+                                                           const ReadOptions& read = {}) = 0;
   // The delete marker that is the latest version of `key`, if it is one.
   virtual Result<std::optional<ObjectInfo>> LatestDeleteMarker(const std::string& bucket,
                                                                const std::string& key) = 0;
@@ -302,6 +346,20 @@ class ObjectStore {
   // Every version and delete marker, by key then newest first, with the same delimiter skips.
   virtual Result<VersionListResult> ListObjectVersions(const std::string& bucket,
                                                        const VersionListQuery& query) = 0;
+
+  // Replaces a bucket's default encryption (nullopt: none). A KMS key id the KMS does not have
+  // is kKmsKeyNotFound; without a KMS, kNotImplemented. kNoSuchBucket. The getter answers from
+  // memory (every write without encryption headers asks it).
+  virtual Status SetBucketEncryption(const std::string& bucket,
+                                     const std::optional<BucketEncryption>& config) {
+    (void)bucket;
+    (void)config;
+    return Status(Code::kNotImplemented, "this store does not encrypt");
+  }
+  virtual Result<std::optional<BucketEncryption>> GetBucketEncryption(const std::string& bucket) {
+    (void)bucket;
+    return std::optional<BucketEncryption>();
+  }
 
   // The bucket's usage counters, in O(1) (never a walk of its keys). kNoSuchBucket.
   // kNotImplemented from a store that keeps no counters.

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "storage/crypto/package_stream.h"
 #include "storage/meta/coding.h"
 
 namespace cairn::storage {
@@ -21,19 +22,26 @@ constexpr uint8_t kBucketRecordVersion = 3;     // 1: created + region; 2: + ver
 constexpr uint8_t kObjectRecordVersion = 2;     // 1: before versions and tags
 constexpr uint8_t kUploadRecordVersion = 2;     // 1: before tags
 constexpr uint8_t kUploadRecordVersionAcl = 3;  // 2 + a lock byte and an ACL (non-default ACL)
+constexpr uint8_t kUploadRecordVersionEncrypted = 4;  // 3 + an encryption section
 constexpr uint8_t kPartRecordVersion = 1;
+constexpr uint8_t kPartRecordVersionEncrypted = 2;  // 1 + the part's nonce base
 constexpr uint8_t kFlagInline = 0x01;
 constexpr uint8_t kFlagMultipart = 0x02;
 constexpr uint8_t kFlagNullVersion = 0x04;   // format 2
 constexpr uint8_t kFlagDeleteMarker = 0x08;  // format 2
 constexpr uint8_t kFlagLock = 0x10;          // format 2: a lock block follows the tags
 constexpr uint8_t kFlagAcl = 0x20;           // format 2: an ACL block follows (the lock block)
-constexpr uint8_t kKnownFlags =
-    kFlagInline | kFlagMultipart | kFlagNullVersion | kFlagDeleteMarker | kFlagLock | kFlagAcl;
+constexpr uint8_t kFlagEncrypted = 0x40;     // format 2: an encryption section follows (the ACL)
+constexpr uint8_t kKnownFlags = kFlagInline | kFlagMultipart | kFlagNullVersion |
+                                kFlagDeleteMarker | kFlagLock | kFlagAcl | kFlagEncrypted;
+// The encryption section's algorithm byte: AES-256-GCM in the package form of
+// storage/crypto/package_stream.h. Another cipher would take another value.
+constexpr uint8_t kCipherAes256GcmPackages = 1;
 // Optional sections after a bucket record's tags: a section id byte, then its length-prefixed
 // body. Unknown ids are skipped, so later sections can be added in any order.
 constexpr uint8_t kBucketSectionObjectLock = 1;
-constexpr uint8_t kBucketSectionAccess = 2;  // owner, ACL, ownership, public access block
+constexpr uint8_t kBucketSectionAccess = 2;      // owner, ACL, ownership, public access block
+constexpr uint8_t kBucketSectionEncryption = 3;  // default encryption
 // S3 allows 100 grants per ACL; more means a corrupt count.
 constexpr uint32_t kMaxStoredGrants = 100;
 constexpr uint8_t kPabPresent = 0x01;
@@ -102,6 +110,38 @@ constexpr uint8_t kSizeGreater = 0x01;
 constexpr uint8_t kSizeLess = 0x02;
 // More rules than S3 allows (1,000) means a corrupt count.
 constexpr uint32_t kMaxStoredRules = 1000;
+
+void PutEncryption(std::string* out, const EncryptionRecord& e) {
+  out->push_back(static_cast<char>(e.mode));
+  out->push_back(static_cast<char>(kCipherAes256GcmPackages));
+  PutVarint32(out, static_cast<uint32_t>(crypto::kPackageSize));
+  out->push_back(e.bucket_key_enabled ? 1 : 0);
+  PutLengthPrefixed(out, e.kms_key_id);
+  PutLengthPrefixed(out, e.context);
+  PutLengthPrefixed(out, e.sealed_key);
+  PutLengthPrefixed(out, e.nonce_base);
+  PutLengthPrefixed(out, e.key_check);
+}
+
+bool GetEncryption(std::string_view* in, EncryptionRecord* e) {
+  if (in->size() < 2) return false;
+  const auto mode = static_cast<uint8_t>((*in)[0]);
+  const auto cipher = static_cast<uint8_t>((*in)[1]);
+  in->remove_prefix(2);
+  uint32_t package_size;
+  if (mode < 1 || mode > 3 || cipher != kCipherAes256GcmPackages ||
+      !GetVarint32(in, &package_size) || package_size != crypto::kPackageSize || in->empty() ||
+      static_cast<uint8_t>((*in)[0]) > 1) {
+    return false;
+  }
+  e->mode = static_cast<SseMode>(mode);
+  e->bucket_key_enabled = (*in)[0] == 1;
+  in->remove_prefix(1);
+  return GetString(in, &e->kms_key_id) && GetString(in, &e->context) &&
+         GetString(in, &e->sealed_key) && GetString(in, &e->nonce_base) &&
+         GetString(in, &e->key_check) &&
+         (e->nonce_base.empty() || e->nonce_base.size() == crypto::kNonceBaseSize);
+}
 
 void PutLifecycle(std::string* out, const std::optional<LifecycleConfiguration>& config) {
   out->push_back(config ? 1 : 0);
@@ -482,6 +522,14 @@ std::string EncodeBucketRecord(const BucketRecord& record) {
     out.push_back(static_cast<char>(kBucketSectionAccess));
     PutLengthPrefixed(&out, EncodeAccessSection(record.access));
   }
+  if (record.encryption) {
+    std::string section;
+    section.push_back(static_cast<char>(record.encryption->mode));
+    section.push_back(record.encryption->bucket_key_enabled ? 1 : 0);
+    PutLengthPrefixed(&section, record.encryption->kms_key_id);
+    out.push_back(static_cast<char>(kBucketSectionEncryption));
+    PutLengthPrefixed(&out, section);
+  }
   return out;
 }
 
@@ -511,6 +559,7 @@ Status DecodeBucketRecord(std::string_view in, BucketRecord* record) {
   record->object_lock = false;
   record->default_retention = DefaultRetention{};
   record->access = BucketAccess{};
+  record->encryption.reset();
   while (format >= 2 && !in.empty()) {
     const auto id = static_cast<uint8_t>(in[0]);
     in.remove_prefix(1);
@@ -518,6 +567,20 @@ Status DecodeBucketRecord(std::string_view in, BucketRecord* record) {
     if (!GetLengthPrefixed(&in, &body)) return Corrupt("truncated bucket record section");
     if (id == kBucketSectionAccess) {
       if (!DecodeAccessSection(body, &record->access)) return Corrupt("bad access section");
+      continue;
+    }
+    if (id == kBucketSectionEncryption) {
+      BucketEncryption enc;
+      if (body.size() < 2 || (body[0] != 1 && body[0] != 2) || static_cast<uint8_t>(body[1]) > 1) {
+        return Corrupt("bad encryption section");
+      }
+      enc.mode = static_cast<SseMode>(body[0]);
+      enc.bucket_key_enabled = body[1] == 1;
+      body.remove_prefix(2);
+      if (!GetString(&body, &enc.kms_key_id) || !body.empty()) {
+        return Corrupt("bad encryption section");
+      }
+      record->encryption = std::move(enc);
       continue;
     }
     if (id != kBucketSectionObjectLock) continue;  // a later section this version ignores
@@ -557,6 +620,7 @@ std::string EncodeObjectRecord(const ObjectRecord& r) {
   if (!r.lock.empty()) flags |= kFlagLock;
   const bool has_acl = !r.acl.IsDefault();
   if (has_acl) flags |= kFlagAcl;
+  if (r.encryption) flags |= kFlagEncrypted;
   out.push_back(static_cast<char>(flags));
   PutVarint64(&out, r.size);
   PutLengthPrefixed(&out, r.etag);
@@ -567,6 +631,7 @@ std::string EncodeObjectRecord(const ObjectRecord& r) {
   PutTags(&out, r.tags);
   if (!r.lock.empty()) PutLock(&out, r.lock);
   if (has_acl) PutAcl(&out, r.acl);
+  if (r.encryption) PutEncryption(&out, *r.encryption);
   if (r.is_multipart) {
     PutLengthPrefixed(&out, r.checksum_type);
     PutVarint32(&out, static_cast<uint32_t>(r.parts.size()));
@@ -576,10 +641,11 @@ std::string EncodeObjectRecord(const ObjectRecord& r) {
       PutLengthPrefixed(&out, p.summary.etag);
       PutChecksums(&out, p.summary.checksums);
       out.append(p.file_id.Raw());
+      if (r.encryption) PutLengthPrefixed(&out, p.nonce_base);
     }
     if (!r.upload_id.empty()) PutLengthPrefixed(&out, r.upload_id);  // optional trailing field
   } else if (r.is_inline) {
-    out.append(r.inline_data);  // the rest of the record; its length is `size`
+    out.append(r.inline_data);  // the rest: `size` bytes, or SealedSize(size) when encrypted
   } else {
     out.append(r.file_id.Raw());
   }
@@ -624,6 +690,15 @@ Status DecodeObjectRecord(std::string_view in, ObjectRecord* r, bool with_data) 
   if ((flags & kFlagLock) != 0 && !GetLock(&in, &r->lock)) return Corrupt("bad lock state");
   r->acl = Acl();
   if ((flags & kFlagAcl) != 0 && !GetAcl(&in, &r->acl)) return Corrupt("bad ACL");
+  r->encryption.reset();
+  if ((flags & kFlagEncrypted) != 0) {
+    EncryptionRecord enc;
+    if ((flags & kFlagDeleteMarker) != 0 || !GetEncryption(&in, &enc)) {
+      return Corrupt("bad encryption section");
+    }
+    if (enc.nonce_base.empty() != r->is_multipart) return Corrupt("bad encryption nonce base");
+    r->encryption = std::move(enc);
+  }
   r->checksum_type.clear();
   r->parts.clear();
   r->inline_data.clear();
@@ -640,7 +715,9 @@ Status DecodeObjectRecord(std::string_view in, ObjectRecord* r, bool with_data) 
       uint32_t number;
       if (!GetVarint32(&in, &number) || !GetVarint64(&in, &p.summary.size) ||
           !GetString(&in, &p.summary.etag) || !GetChecksums(&in, &p.summary.checksums) ||
-          !GetFileId(&in, &p.file_id)) {
+          !GetFileId(&in, &p.file_id) ||
+          (r->encryption &&
+           (!GetString(&in, &p.nonce_base) || p.nonce_base.size() != crypto::kNonceBaseSize))) {
         return Corrupt("truncated multipart part");
       }
       p.summary.number = static_cast<int>(number);
@@ -652,7 +729,8 @@ Status DecodeObjectRecord(std::string_view in, ObjectRecord* r, bool with_data) 
     if (!in.empty()) return Corrupt("trailing bytes after multipart parts");
     if (total != r->size) return Corrupt("multipart part sizes differ from size");
   } else if (r->is_inline) {
-    if (in.size() != r->size) return Corrupt("inline data length differs from size");
+    const uint64_t stored = r->encryption ? crypto::SealedSize(r->size) : r->size;
+    if (in.size() != stored) return Corrupt("inline data length differs from size");
     if (with_data) r->inline_data.assign(in);
   } else {
     if (!GetFileId(&in, &r->file_id) || !in.empty()) return Corrupt("bad data file id");
@@ -662,8 +740,11 @@ Status DecodeObjectRecord(std::string_view in, ObjectRecord* r, bool with_data) 
 
 std::string EncodeUploadRecord(const UploadRecord& r) {
   std::string out;
-  const bool has_acl = !r.acl.IsDefault();
-  out.push_back(static_cast<char>(has_acl ? kUploadRecordVersionAcl : kUploadRecordVersion));
+  const bool encrypted = r.encryption.has_value();
+  const bool has_acl = !r.acl.IsDefault() || encrypted;
+  out.push_back(static_cast<char>(encrypted ? kUploadRecordVersionEncrypted
+                                  : has_acl ? kUploadRecordVersionAcl
+                                            : kUploadRecordVersion));
   PutFixed64(&out, static_cast<uint64_t>(ToUnixNanos(r.initiated)));
   PutAttributes(&out, r.attributes);
   PutLengthPrefixed(&out, r.checksum_algorithm);
@@ -676,12 +757,13 @@ std::string EncodeUploadRecord(const UploadRecord& r) {
   out.push_back(r.lock.empty() ? 0 : 1);  // version 3: the lock block says it is there
   if (!r.lock.empty()) PutLock(&out, r.lock);
   PutAcl(&out, r.acl);
+  if (encrypted) PutEncryption(&out, *r.encryption);  // version 4
   return out;
 }
 
 Status DecodeUploadRecord(std::string_view in, UploadRecord* r) {
   const auto format = in.empty() ? 0 : static_cast<uint8_t>(in[0]);
-  if (format < 1 || format > kUploadRecordVersionAcl) {
+  if (format < 1 || format > kUploadRecordVersionEncrypted) {
     return Corrupt("unknown upload record version");
   }
   in.remove_prefix(1);
@@ -689,6 +771,7 @@ Status DecodeUploadRecord(std::string_view in, UploadRecord* r) {
   r->tags.clear();
   r->lock = ObjectLock{};
   r->acl = Acl();
+  r->encryption.reset();
   if (!GetFixed64(&in, &initiated) || !GetAttributes(&in, &r->attributes) ||
       !GetString(&in, &r->checksum_algorithm) || !GetString(&in, &r->checksum_type) ||
       (format >= 2 && !GetTags(&in, &r->tags))) {
@@ -697,13 +780,20 @@ Status DecodeUploadRecord(std::string_view in, UploadRecord* r) {
   if (format == 2 && !in.empty() && !GetLock(&in, &r->lock)) {
     return Corrupt("truncated upload record");
   }
-  if (format == 3) {
+  if (format >= 3) {
     if (in.empty() || static_cast<uint8_t>(in[0]) > 1) return Corrupt("bad upload lock byte");
     const bool has_lock = in[0] == 1;
     in.remove_prefix(1);
     if ((has_lock && !GetLock(&in, &r->lock)) || !GetAcl(&in, &r->acl)) {
       return Corrupt("truncated upload record");
     }
+  }
+  if (format == kUploadRecordVersionEncrypted) {
+    EncryptionRecord enc;
+    if (!GetEncryption(&in, &enc) || !enc.nonce_base.empty()) {
+      return Corrupt("bad upload encryption section");
+    }
+    r->encryption = std::move(enc);
   }
   if (!in.empty()) return Corrupt("trailing bytes in upload record");
   r->initiated = FromUnixNanos(static_cast<int64_t>(initiated));
@@ -712,23 +802,30 @@ Status DecodeUploadRecord(std::string_view in, UploadRecord* r) {
 
 std::string EncodePartRecord(const PartRecord& r) {
   std::string out;
-  out.push_back(static_cast<char>(kPartRecordVersion));
+  const bool encrypted = !r.nonce_base.empty();
+  out.push_back(static_cast<char>(encrypted ? kPartRecordVersionEncrypted : kPartRecordVersion));
   PutVarint64(&out, r.size);
   PutLengthPrefixed(&out, r.etag);
   PutFixed64(&out, static_cast<uint64_t>(ToUnixNanos(r.modified)));
   PutChecksums(&out, r.checksums);
   out.append(r.file_id.Raw());
+  if (encrypted) PutLengthPrefixed(&out, r.nonce_base);
   return out;
 }
 
 Status DecodePartRecord(std::string_view in, PartRecord* r) {
-  if (in.empty() || static_cast<uint8_t>(in[0]) != kPartRecordVersion) {
+  const auto format = in.empty() ? 0 : static_cast<uint8_t>(in[0]);
+  if (format != kPartRecordVersion && format != kPartRecordVersionEncrypted) {
     return Corrupt("unknown part record version");
   }
   in.remove_prefix(1);
   uint64_t mtime;
+  r->nonce_base.clear();
   if (!GetVarint64(&in, &r->size) || !GetString(&in, &r->etag) || !GetFixed64(&in, &mtime) ||
-      !GetChecksums(&in, &r->checksums) || !GetFileId(&in, &r->file_id) || !in.empty()) {
+      !GetChecksums(&in, &r->checksums) || !GetFileId(&in, &r->file_id) ||
+      (format == kPartRecordVersionEncrypted &&
+       (!GetString(&in, &r->nonce_base) || r->nonce_base.size() != crypto::kNonceBaseSize)) ||
+      !in.empty()) {
     return Corrupt("truncated part record");
   }
   r->modified = FromUnixNanos(static_cast<int64_t>(mtime));

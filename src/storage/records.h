@@ -91,15 +91,34 @@ struct BucketRecord {
   // Owner, ACL, ownership controls, public access block: an optional section (id 2); absent:
   // private, owned by the root account, no controls.
   BucketAccess access;
+  // Default encryption: an optional section (id 3); absent: none.
+  std::optional<BucketEncryption> encryption;
 };
 
 std::string EncodeBucketRecord(const BucketRecord& record);
 Status DecodeBucketRecord(std::string_view in, BucketRecord* record);
 
+// How a version's (or an upload's) body is encrypted: the optional encryption section of its
+// record (docs/storage-format.md). Holds the data key only sealed; for SSE-C a keyed hash of the
+// customer key (to tell a wrong key), never the key.
+struct EncryptionRecord {
+  SseMode mode = SseMode::kNone;
+  std::string kms_key_id;  // kS3, kKms: the KMS key that sealed `sealed_key`
+  std::string context;     // kKms: the canonical JSON context the client gave ("" = none)
+  bool bucket_key_enabled = false;
+  std::string sealed_key;  // the data key, sealed by the KMS or under the customer key
+  // The stream's 12-byte nonce base; "" for a multipart object or an upload, whose parts each
+  // have their own.
+  std::string nonce_base;
+  std::string key_check;  // kCustomer: HMAC-SHA256 under the customer key; else ""
+  bool operator==(const EncryptionRecord&) const = default;
+};
+
 // One part of a multipart object: what the client sees, and the data file holding it.
 struct ObjectPart {
   PartSummary summary;
   data::FileId file_id;
+  std::string nonce_base;  // an encrypted object's: the part's own stream (12 bytes)
 };
 
 struct ObjectRecord {
@@ -129,6 +148,9 @@ struct ObjectRecord {
   // version from, so that a retried Complete of that upload answers this version again.
   // "" in records written before it (a retry of those is NoSuchUpload, as before).
   std::string upload_id;
+  // Format 2 with the encryption flag: the body (inline bytes, data file, each part's file) is
+  // in the sealed package form (storage/crypto/package_stream.h); `size` stays the plaintext's.
+  std::optional<EncryptionRecord> encryption;
 };
 
 // Every data file the record refers to (none when inline).
@@ -149,6 +171,8 @@ struct UploadRecord {
   ObjectLock lock;  // version 2, optional trailing block: x-amz-object-lock-* given at creation
   // Version 3 (written only when the ACL is not the default): the completed object's ACL.
   Acl acl;
+  // Version 4 (written only for an encrypted upload): what its parts are encrypted with.
+  std::optional<EncryptionRecord> encryption;
 };
 
 std::string EncodeUploadRecord(const UploadRecord& record);
@@ -161,6 +185,7 @@ struct PartRecord {
   TimePoint modified;
   Checksums checksums;
   data::FileId file_id;
+  std::string nonce_base;  // version 2: the part of an encrypted upload; "" = plain (version 1)
 };
 
 std::string EncodePartRecord(const PartRecord& record);

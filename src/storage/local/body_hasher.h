@@ -146,6 +146,26 @@ Status IncompleteBody(uint64_t got, uint64_t want);
 // verify its final chunk and parse its trailers.
 Status ExpectEnd(ByteSource& body);
 
+// `first` to its end, then `second` (a body whose head was read ahead).
+class ChainedSource final : public ByteSource {
+ public:
+  ChainedSource(ByteSource& first, ByteSource& second) : first_(first), second_(second) {}
+  Result<size_t> Read(char* buf, size_t n) override {
+    if (!first_done_) {
+      CAIRN_ASSIGN_OR_RETURN(size_t got, first_.Read(buf, n));
+      if (got > 0 || n == 0) return got;
+      first_done_ = true;
+    }
+    return second_.Read(buf, n);
+  }
+  const Headers* trailers() const override { return second_.trailers(); }
+
+ private:
+  ByteSource& first_;
+  ByteSource& second_;
+  bool first_done_ = false;
+};
+
 // Base64 values are compared as bytes, so an equivalent encoding is not rejected.
 bool SameBase64(const std::string& a, const std::string& b);
 const std::string* FindChecksum(const Checksums& sums, std::string_view alg);

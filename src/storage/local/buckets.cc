@@ -196,3 +196,32 @@ Result<std::optional<LifecycleConfiguration>> LocalStoreImpl::GetBucketLifecycle
 }
 
 }  // namespace cairn::storage::local
+
+namespace cairn::storage::local {
+
+Status LocalStoreImpl::SetBucketEncryption(const std::string& bucket,
+                                           const std::optional<BucketEncryption>& config) {
+  if (config) {
+    if (kms() == nullptr) {
+      return Status(Code::kNotImplemented,
+                    "Server side encryption specified but KMS is not configured");
+    }
+    if (!config->kms_key_id.empty() && !kms()->HasKey(config->kms_key_id)) {
+      return Status(Code::kKmsKeyNotFound, "the KMS has no key '" + config->kms_key_id + "'");
+    }
+  }
+  std::unique_lock lock(buckets_mu_);
+  CAIRN_ASSIGN_OR_RETURN(BucketRecord rec, CachedBucket(bucket));
+  rec.encryption = config;
+  return StoreBucket(bucket, rec);
+}
+
+Result<std::optional<BucketEncryption>> LocalStoreImpl::GetBucketEncryption(
+    const std::string& bucket) {
+  std::shared_lock lock(cache_mu_);
+  auto found = bucket_cache_.find(bucket);
+  if (found == bucket_cache_.end()) return NoSuchBucket();
+  return found->second.encryption;
+}
+
+}  // namespace cairn::storage::local

@@ -6,6 +6,7 @@
 #include "common/encoding.h"
 #include "common/hash.h"
 #include "platform/env.h"
+#include "storage/local/encryption.h"
 
 namespace cairn::storage::local {
 
@@ -136,6 +137,12 @@ Result<UploadInfo> LocalStoreImpl::CreateMultipartUpload(const std::string& buck
     rec.checksum_type = type;
   }
 
+  if (options.encryption.mode != SseMode::kNone) {
+    // The upload's data key, sealed once; each part gets its own stream (nonce base) under it.
+    rec.encryption.emplace();
+    CAIRN_RETURN_IF_ERROR(
+        SealNewDataKey(kms(), bucket, key, options.encryption, &*rec.encryption).status());
+  }
   rec.initiated = Now();
   std::string random(16, '\0');
   CAIRN_RETURN_IF_ERROR(platform::RandomBytes(random.data(), random.size()));
@@ -167,6 +174,15 @@ Result<PartInfo> LocalStoreImpl::UploadPart(const std::string& bucket, const std
     return Status(Code::kInvalidDigest, "Content-MD5 is not 16 bytes");
   }
   CAIRN_ASSIGN_OR_RETURN(UploadRecord upload, ReadUpload(bucket, key, upload_id));
+  CAIRN_RETURN_IF_ERROR(CheckCustomerKey(upload.encryption ? &*upload.encryption : nullptr,
+                                         options.customer_key, /*upload=*/true));
+  std::string data_key;
+  std::optional<crypto::StreamKey> stream;
+  if (upload.encryption) {
+    CAIRN_ASSIGN_OR_RETURN(
+        data_key, UnsealDataKey(kms(), bucket, key, *upload.encryption, options.customer_key));
+    CAIRN_ASSIGN_OR_RETURN(stream, crypto::NewStreamKey(data_key));
+  }
   // The upload's algorithm is always computed, so completion can build the object's checksum.
   Checksums requested = options.checksums;
   if (!upload.checksum_algorithm.empty()) requested.emplace_back(upload.checksum_algorithm, "");
@@ -176,15 +192,20 @@ Result<PartInfo> LocalStoreImpl::UploadPart(const std::string& bucket, const std
   CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<DataWriter> writer, data_->Create());
   PartRecord part;
   part.file_id = writer->id();
-  if (size == kUnknownSize) {  // the part is whatever the body holds (HTTP chunked)
-    CAIRN_ASSIGN_OR_RETURN(part.size, StreamToEnd(body, hasher, *writer));
+  if (stream) {
+    part.nonce_base = stream->nonce_base;
+    CAIRN_ASSIGN_OR_RETURN(part.size, StreamEncrypted(body, size, *stream, hasher, *writer));
+    if (size != kUnknownSize) CAIRN_RETURN_IF_ERROR(ExpectEnd(body));
+  } else if (size == kUnknownSize) {  // the part is whatever the body holds (HTTP chunked)
+    CAIRN_ASSIGN_OR_RETURN(part.size, StreamToEnd(body, &hasher, *writer));
   } else {
     part.size = size;
-    CAIRN_RETURN_IF_ERROR(StreamToFile(body, size, hasher, *writer));
+    CAIRN_RETURN_IF_ERROR(StreamToFile(body, size, &hasher, *writer));
     CAIRN_RETURN_IF_ERROR(ExpectEnd(body));
   }
   CAIRN_RETURN_IF_ERROR(
       hasher.Verify(options.content_md5, body.trailers(), &part.etag, &part.checksums));
+  if (upload.encryption) part.etag = EncryptedEtag(*upload.encryption, data_key, part.etag);
   CAIRN_RETURN_IF_ERROR(PublishWithIntent(*writer));
 
   std::optional<FileId> replaced;
@@ -323,9 +344,14 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
       auto raw_md5 = HexDecode(part.etag);
       if (!raw_md5) return Status(Code::kCorruption, "bad stored part etag");
       md5.Update(*raw_md5);
+      if (part.nonce_base.empty() == upload.encryption.has_value()) {
+        return Status(Code::kCorruption, "part " + std::to_string(parts[i].number) +
+                                             " is not encrypted as its upload is");
+      }
       rec.size += part.size;
-      rec.parts.push_back(ObjectPart{
-          PartSummary{parts[i].number, part.size, part.etag, part.checksums}, part.file_id});
+      rec.parts.push_back(
+          ObjectPart{PartSummary{parts[i].number, part.size, part.etag, part.checksums},
+                     part.file_id, part.nonce_base});
     }
     rec.etag = HexEncode(md5.Finish()) + "-" + std::to_string(parts.size());
     rec.upload_id = upload_id;
@@ -333,6 +359,7 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
     rec.tags = std::move(upload.tags);
     rec.lock = upload.lock;  // the default retention, if none was asked, is applied below
     rec.acl = std::move(upload.acl);
+    rec.encryption = std::move(upload.encryption);
     if (!upload.checksum_algorithm.empty()) {
       CAIRN_ASSIGN_OR_RETURN(std::string sum, MultipartChecksum(upload.checksum_algorithm,
                                                                 upload.checksum_type, rec.parts));

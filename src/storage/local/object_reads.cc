@@ -42,18 +42,31 @@ Result<ObjectInfo> LocalStoreImpl::HeadObject(const std::string& bucket, const s
 
 Result<std::unique_ptr<ObjectReader>> LocalStoreImpl::OpenObject(const std::string& bucket,
                                                                  const std::string& key,
-                                                                 const std::string& version_id) {
+                                                                 const std::string& version_id,
+                                                                 const ReadOptions& read) {
   for (int attempt = 0; attempt < kOpenAttempts; ++attempt) {
     ObjectRecord rec;
     std::shared_ptr<const std::string> value;
     Versioning state;
     CAIRN_RETURN_IF_ERROR(ReadVersion(bucket, key, version_id, &value, &rec, &state));
+    CAIRN_RETURN_IF_ERROR(CheckCustomerKey(rec.encryption ? &*rec.encryption : nullptr,
+                                           read.customer_key, /*upload=*/false));
+    std::shared_ptr<const VersionDecryption> decryption;
+    if (rec.encryption) {
+      decryption = std::make_shared<const VersionDecryption>(
+          VersionDecryption{options_.kms, bucket, key, *rec.encryption, read.customer_key});
+    }
+    // What the record's size takes on disk: the sealed form when encrypted.
+    auto stored_size = [&](uint64_t size) {
+      return rec.encryption ? crypto::SealedSize(size) : size;
+    };
     if (rec.is_inline) {
       // Inline bytes are the record's tail (DecodeObjectRecord checks their length): the reader
       // shares the record rather than copying them.
-      size_t base = value->size() - static_cast<size_t>(rec.size);
-      return std::unique_ptr<ObjectReader>(new LocalObjectReader(
-          ToInfo(bucket, key, std::move(rec), state), std::move(value), nullptr, base));
+      size_t base = value->size() - static_cast<size_t>(stored_size(rec.size));
+      return std::unique_ptr<ObjectReader>(
+          new LocalObjectReader(ToInfo(bucket, key, std::move(rec), state), std::move(value),
+                                nullptr, base, std::move(decryption)));
     }
     if (rec.is_multipart) {
       auto pinned = std::make_shared<PinnedParts>();
@@ -70,7 +83,7 @@ Result<std::unique_ptr<ObjectReader>> LocalStoreImpl::OpenObject(const std::stri
           }
           return file.status();
         }
-        if ((*file)->size() != part.summary.size) {
+        if ((*file)->size() != stored_size(part.summary.size)) {
           return Status(Code::kCorruption, "data file " + part.file_id.Hex() + " has " +
                                                std::to_string((*file)->size()) +
                                                " bytes, part record " +
@@ -78,11 +91,13 @@ Result<std::unique_ptr<ObjectReader>> LocalStoreImpl::OpenObject(const std::stri
         }
         pinned->files.push_back(std::move(*file));
         pinned->starts.push_back(offset);
+        pinned->sizes.push_back(part.summary.size);
+        pinned->nonce_bases.push_back(part.nonce_base);
         offset += part.summary.size;
       }
       if (vanished) continue;
-      return std::unique_ptr<ObjectReader>(
-          new MultipartObjectReader(ToInfo(bucket, key, std::move(rec), state), std::move(pinned)));
+      return std::unique_ptr<ObjectReader>(new MultipartObjectReader(
+          ToInfo(bucket, key, std::move(rec), state), std::move(pinned), std::move(decryption)));
     }
     auto file = data_->Open(rec.file_id);
     if (!file.ok()) {
@@ -90,13 +105,14 @@ Result<std::unique_ptr<ObjectReader>> LocalStoreImpl::OpenObject(const std::stri
       if (file.status().code() == Code::kNotFound) continue;
       return file.status();
     }
-    if ((*file)->size() != rec.size) {
+    if ((*file)->size() != stored_size(rec.size)) {
       return Status(Code::kCorruption, "data file " + rec.file_id.Hex() + " has " +
                                            std::to_string((*file)->size()) + " bytes, record " +
                                            std::to_string(rec.size));
     }
-    return std::unique_ptr<ObjectReader>(new LocalObjectReader(
-        ToInfo(bucket, key, std::move(rec), state), nullptr, std::move(*file)));
+    return std::unique_ptr<ObjectReader>(
+        new LocalObjectReader(ToInfo(bucket, key, std::move(rec), state), nullptr, std::move(*file),
+                              0, std::move(decryption)));
   }
   return Status(Code::kIOError, "the data file of " + bucket + "/" + key + " keeps vanishing");
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "storage/local/encryption.h"
 #include "storage/object_lock.h"
 
 namespace cairn::storage::local {
@@ -88,6 +89,16 @@ Result<ObjectInfo> LocalStoreImpl::PutObject(const std::string& bucket, const st
     probe.lock = options.lock;
     CAIRN_RETURN_IF_ERROR(ApplyObjectLock(bucket_rec, probe));
   }
+  // An encrypted version: a fresh data key sealed into the record, and its own stream.
+  std::string data_key;
+  std::optional<crypto::StreamKey> stream;
+  if (options.encryption.mode != SseMode::kNone) {
+    rec.encryption.emplace();
+    CAIRN_ASSIGN_OR_RETURN(
+        data_key, SealNewDataKey(kms(), bucket, key, options.encryption, &*rec.encryption));
+    CAIRN_ASSIGN_OR_RETURN(stream, crypto::NewStreamKey(data_key));
+    rec.encryption->nonce_base = stream->nonce_base;
+  }
   std::unique_ptr<DataWriter> writer;
   const uint64_t inline_limit = std::min(options_.inline_threshold, kMaxInlineThreshold);
   if (size == kUnknownSize) {
@@ -96,8 +107,8 @@ Result<ObjectInfo> LocalStoreImpl::PutObject(const std::string& bucket, const st
     std::string head(static_cast<size_t>(inline_limit) + 1, '\0');
     CAIRN_ASSIGN_OR_RETURN(size_t got, ReadFull(body, head.data(), head.size()));
     head.resize(got);
-    hasher.Update(head.data(), head.size());
     if (got <= inline_limit) {
+      hasher.Update(head.data(), head.size());
       rec.is_inline = true;
       rec.size = got;
       rec.inline_data = std::move(head);
@@ -105,9 +116,17 @@ Result<ObjectInfo> LocalStoreImpl::PutObject(const std::string& bucket, const st
       rec.is_inline = false;
       CAIRN_ASSIGN_OR_RETURN(writer, data_->Create());
       rec.file_id = writer->id();
-      CAIRN_RETURN_IF_ERROR(writer->Append(head.data(), head.size()));
-      CAIRN_ASSIGN_OR_RETURN(uint64_t rest, StreamToEnd(body, hasher, *writer));
-      rec.size = got + rest;
+      if (stream) {
+        MemorySource head_source(head.data(), head.size());
+        ChainedSource chained(head_source, body);
+        CAIRN_ASSIGN_OR_RETURN(rec.size,
+                               StreamEncrypted(chained, kUnknownSize, *stream, hasher, *writer));
+      } else {
+        hasher.Update(head.data(), head.size());
+        CAIRN_RETURN_IF_ERROR(writer->Append(head.data(), head.size()));
+        CAIRN_ASSIGN_OR_RETURN(uint64_t rest, StreamToEnd(body, &hasher, *writer));
+        rec.size = got + rest;
+      }
     }
   } else if (size <= inline_limit) {
     rec.is_inline = true;
@@ -119,19 +138,44 @@ Result<ObjectInfo> LocalStoreImpl::PutObject(const std::string& bucket, const st
     rec.is_inline = false;
     CAIRN_ASSIGN_OR_RETURN(writer, data_->Create());  // its destructor removes the temp file
     rec.file_id = writer->id();
-    CAIRN_RETURN_IF_ERROR(StreamToFile(body, size, hasher, *writer));
+    if (stream) {
+      CAIRN_RETURN_IF_ERROR(StreamEncrypted(body, size, *stream, hasher, *writer).status());
+    } else {
+      CAIRN_RETURN_IF_ERROR(StreamToFile(body, size, &hasher, *writer));
+    }
   }
   if (size != kUnknownSize) {
     CAIRN_RETURN_IF_ERROR(ExpectEnd(body));  // with kUnknownSize the body has ended already
   }
   CAIRN_RETURN_IF_ERROR(
       hasher.Verify(options.content_md5, body.trailers(), &rec.etag, &rec.checksums));
+  if (rec.encryption) {
+    // Inline bodies are sealed too: the metadata store lives under the data folder.
+    if (rec.is_inline) {
+      CAIRN_ASSIGN_OR_RETURN(rec.inline_data, crypto::SealAll(*stream, rec.inline_data));
+    }
+    rec.etag = EncryptedEtag(*rec.encryption, data_key, rec.etag);
+  }
 
   if (writer) CAIRN_RETURN_IF_ERROR(PublishWithIntent(*writer));
   return Commit(bucket, key, std::move(rec), cond);
 }
 
-Result<uint64_t> LocalStoreImpl::StreamToEnd(ByteSource& body, BodyHasher& hasher,
+Result<uint64_t> LocalStoreImpl::StreamEncrypted(ByteSource& body, uint64_t size,
+                                                 const crypto::StreamKey& stream,
+                                                 BodyHasher& hasher, DataWriter& writer) {
+  crypto::EncryptingSource sealed(
+      body, stream, size == kUnknownSize ? crypto::kUnknownPlainSize : size,
+      [&hasher](const char* data, size_t n) { hasher.Update(data, n); });
+  if (size == kUnknownSize) {
+    CAIRN_RETURN_IF_ERROR(StreamToEnd(sealed, nullptr, writer).status());
+  } else {
+    CAIRN_RETURN_IF_ERROR(StreamToFile(sealed, crypto::SealedSize(size), nullptr, writer));
+  }
+  return sealed.plain_bytes();
+}
+
+Result<uint64_t> LocalStoreImpl::StreamToEnd(ByteSource& body, BodyHasher* hasher,
                                              DataWriter& writer) {
   const size_t cap = std::max<size_t>(options_.io_buffer_size, 4096);
   std::unique_ptr<char[]> buf(new char[cap]);
@@ -139,7 +183,7 @@ Result<uint64_t> LocalStoreImpl::StreamToEnd(ByteSource& body, BodyHasher& hashe
   for (;;) {
     CAIRN_ASSIGN_OR_RETURN(size_t got, ReadFull(body, buf.get(), cap));
     if (got > 0) {
-      hasher.Update(buf.get(), got);
+      if (hasher != nullptr) hasher->Update(buf.get(), got);
       CAIRN_RETURN_IF_ERROR(writer.Append(buf.get(), got));
       done += got;
     }
@@ -147,7 +191,7 @@ Result<uint64_t> LocalStoreImpl::StreamToEnd(ByteSource& body, BodyHasher& hashe
   }
 }
 
-Status LocalStoreImpl::StreamToFile(ByteSource& body, uint64_t size, BodyHasher& hasher,
+Status LocalStoreImpl::StreamToFile(ByteSource& body, uint64_t size, BodyHasher* hasher,
                                     DataWriter& writer) {
   const size_t cap = static_cast<size_t>(std::min<uint64_t>(
       std::max<size_t>(options_.io_buffer_size, 4096), std::max<uint64_t>(size, 1)));
@@ -157,7 +201,7 @@ Status LocalStoreImpl::StreamToFile(ByteSource& body, uint64_t size, BodyHasher&
     size_t want = static_cast<size_t>(std::min<uint64_t>(cap, size - done));
     CAIRN_ASSIGN_OR_RETURN(size_t got, ReadFull(body, buf.get(), want));
     if (got > 0) {
-      hasher.Update(buf.get(), got);
+      if (hasher != nullptr) hasher->Update(buf.get(), got);
       CAIRN_RETURN_IF_ERROR(writer.Append(buf.get(), got));
       done += got;
     }

@@ -2,13 +2,20 @@
 
 #include <algorithm>
 
+#include "storage/local/encryption.h"
+
 namespace cairn::storage::local {
 
 UploadInfo ToUploadInfo(const std::string& bucket, std::string_view key, std::string upload_id,
                         UploadRecord&& rec) {
-  return UploadInfo{bucket,           std::string(key),          std::move(upload_id),
-                    rec.initiated,    std::move(rec.attributes), rec.checksum_algorithm,
-                    rec.checksum_type};
+  return UploadInfo{bucket,
+                    std::string(key),
+                    std::move(upload_id),
+                    rec.initiated,
+                    std::move(rec.attributes),
+                    rec.checksum_algorithm,
+                    rec.checksum_type,
+                    ToObjectEncryption(rec.encryption)};
 }
 
 ObjectInfo ToInfo(const std::string& bucket, std::string_view key, ObjectRecord&& rec,
@@ -33,6 +40,7 @@ ObjectInfo ToInfo(const std::string& bucket, std::string_view key, ObjectRecord&
   info.tags = std::move(rec.tags);
   info.lock = rec.lock;
   info.acl = std::move(rec.acl);
+  info.encryption = ToObjectEncryption(rec.encryption);
   return info;
 }
 

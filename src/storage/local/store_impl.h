@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "storage/crypto/package_stream.h"
 #include "storage/data/data_dir.h"
 #include "storage/local/body_hasher.h"
 #include "storage/local/usage.h"
@@ -113,7 +114,11 @@ class LocalStoreImpl final : public LocalStore {
                                 const std::string& version_id) override;
   Result<std::unique_ptr<ObjectReader>> OpenObject(const std::string& bucket,
                                                    const std::string& key,
-                                                   const std::string& version_id) override;
+                                                   const std::string& version_id,
+                                                   const ReadOptions& read) override;
+  Status SetBucketEncryption(const std::string& bucket,
+                             const std::optional<BucketEncryption>& config) override;
+  Result<std::optional<BucketEncryption>> GetBucketEncryption(const std::string& bucket) override;
   Result<std::optional<ObjectInfo>> LatestDeleteMarker(const std::string& bucket,
                                                        const std::string& key) override;
   Result<DeleteResult> DeleteObject(const std::string& bucket, const std::string& key,
@@ -223,10 +228,16 @@ class LocalStoreImpl final : public LocalStore {
   void CollectGarbage(const std::vector<FileId>& ids) {
     for (const FileId& id : ids) CollectGarbage(id);
   }
-  // Streams exactly `size` bytes of `body` through the io buffer into `writer`, hashing them.
-  Status StreamToFile(ByteSource& body, uint64_t size, BodyHasher& hasher, DataWriter& writer);
+  // Streams exactly `size` bytes of `body` through the io buffer into `writer`, hashing them
+  // (unless `hasher` is nullptr: an encrypting source hashes the plaintext itself).
+  Status StreamToFile(ByteSource& body, uint64_t size, BodyHasher* hasher, DataWriter& writer);
   // Streams all of `body` into `writer` (PutObject with kUnknownSize); returns the byte count.
-  Result<uint64_t> StreamToEnd(ByteSource& body, BodyHasher& hasher, DataWriter& writer);
+  Result<uint64_t> StreamToEnd(ByteSource& body, BodyHasher* hasher, DataWriter& writer);
+  // Streams the plaintext `body` (`size` bytes, or kUnknownSize: to its end) sealed under
+  // `stream` into `writer`, hashing the plaintext; returns the plaintext byte count.
+  Result<uint64_t> StreamEncrypted(ByteSource& body, uint64_t size, const crypto::StreamKey& stream,
+                                   BodyHasher& hasher, DataWriter& writer);
+  const crypto::Kms* kms() const { return options_.kms.get(); }
   // Writes the intent record, then publishes the finished file (undoing both on failure).
   Status PublishWithIntent(DataWriter& writer);
   // The record of an upload of bucket/key; kNoSuchUpload (or kNoSuchBucket) when absent.

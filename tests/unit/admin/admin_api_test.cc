@@ -77,7 +77,8 @@ class FakeObjectStore final : public storage::ObjectStore {
     return Unsupported();
   }
   Result<std::unique_ptr<storage::ObjectReader>> OpenObject(const std::string&, const std::string&,
-                                                            const std::string&) override {
+                                                            const std::string&,
+                                                            const storage::ReadOptions&) override {
     return Unsupported();
   }
   Result<std::optional<storage::ObjectInfo>> LatestDeleteMarker(const std::string&,

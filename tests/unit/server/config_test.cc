@@ -188,4 +188,21 @@ TEST_F(CertsDirTest, HalfAPairIsRefused) {
 }
 
 }  // namespace
+TEST_F(FrontDoorConfigTest, KmsSecretKeyIsReadAndChecked) {
+  ServerConfig config;
+  config.data_dirs = {"/data"};
+  ASSERT_TRUE(ResolveConfig(config, false, false, false, Lookup).ok());
+  EXPECT_TRUE(config.kms_secret_key.empty());
+  const std::string good = "my-key:" + std::string("S0tLS0tLS0tLS0tLS0tLS0tLS0tLS0tLS0tLS0tLS0s=");
+  FakeEnv()["MINIO_KMS_SECRET_KEY"] = good;
+  ServerConfig with_kms;
+  with_kms.data_dirs = {"/data"};
+  ASSERT_TRUE(ResolveConfig(with_kms, false, false, false, Lookup).ok());
+  EXPECT_EQ(with_kms.kms_secret_key, good);
+  FakeEnv()["MINIO_KMS_SECRET_KEY"] = "my-key:c2hvcnQ=";  // 5 bytes, not 32
+  ServerConfig bad;
+  bad.data_dirs = {"/data"};
+  EXPECT_EQ(ResolveConfig(bad, false, false, false, Lookup).code(), Code::kInvalidArgument);
+}
+
 }  // namespace cairn::server
