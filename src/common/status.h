@@ -86,7 +86,7 @@ enum class Code {
   kOwnershipControlsNotFound,             // GetBucketOwnershipControls on a bucket without them
   kNoSuchPublicAccessBlockConfiguration,  // GetPublicAccessBlock on a bucket without one
   // Encryption at rest (docs/encryption.md).
-  kKmsKeyNotFound,                          // a KMS key id the KMS does not have
+  kKmsKeyNotFound,                             // a KMS key id the KMS does not have
   kServerSideEncryptionConfigurationNotFound,  // GetBucketEncryption on a bucket without one
   // IAM records (iam/, reported by the admin API).
   kNoSuchUser,

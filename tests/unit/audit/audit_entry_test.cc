@@ -97,8 +97,7 @@ TEST(TraceJsonTest, MadminTraceInfoShape) {
   EXPECT_EQ(http["response"]["statuscode"], 200);
   EXPECT_EQ(http["stats"]["inputbytes"], 5);
   EXPECT_EQ(http["stats"]["timetofirstbyte"], 1500);
-  nlohmann::json dropped =
-      nlohmann::json::parse(TraceDroppedJson(3, "n", FromUnixNanos(0)));
+  nlohmann::json dropped = nlohmann::json::parse(TraceDroppedJson(3, "n", FromUnixNanos(0)));
   EXPECT_NE(dropped["error"].get<std::string>().find("3 trace records"), std::string::npos);
 }
 
