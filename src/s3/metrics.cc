@@ -1,143 +1,48 @@
 #include "s3/metrics.h"
 
 #include <algorithm>
+#include <array>
+#include <string>
+
+#include "common/headers.h"
 
 namespace cairn::s3 {
 
-std::string_view MetricApiName(Operation operation) {
-  switch (operation) {
-    case Operation::kListBuckets: return "listbuckets";
-    case Operation::kCreateBucket: return "putbucket";
-    case Operation::kDeleteBucket: return "deletebucket";
-    case Operation::kHeadBucket: return "headbucket";
-    case Operation::kGetBucketLocation: return "getbucketlocation";
-    case Operation::kGetBucketVersioning: return "getbucketversioning";
-    case Operation::kPutBucketVersioning: return "putbucketversioning";
-    case Operation::kListObjectVersions: return "listobjectversions";
-    case Operation::kGetObjectTagging: return "getobjecttagging";
-    case Operation::kPutObjectTagging: return "putobjecttagging";
-    case Operation::kDeleteObjectTagging: return "deleteobjecttagging";
-    case Operation::kGetBucketTagging: return "getbuckettagging";
-    case Operation::kPutBucketTagging: return "putbuckettagging";
-    case Operation::kDeleteBucketTagging: return "deletebuckettagging";
-    case Operation::kListObjectsV1: return "listobjectsv1";
-    case Operation::kListObjectsV2: return "listobjectsv2";
-    case Operation::kDeleteObjects: return "deletemultipleobjects";
-    case Operation::kPutObject: return "putobject";
-    case Operation::kCopyObject: return "copyobject";
-    case Operation::kGetObject: return "getobject";
-    case Operation::kHeadObject: return "headobject";
-    case Operation::kDeleteObject: return "deleteobject";
-    case Operation::kGetObjectAttributes: return "getobjectattributes";
-    case Operation::kCreateMultipartUpload: return "newmultipartupload";
-    case Operation::kUploadPart: return "putobjectpart";
-    case Operation::kUploadPartCopy: return "copyobjectpart";
-    case Operation::kCompleteMultipartUpload: return "completemultipartupload";
-    case Operation::kAbortMultipartUpload: return "abortmultipartupload";
-    case Operation::kListParts: return "listobjectparts";
-    case Operation::kListMultipartUploads: return "listmultipartuploads";
-    case Operation::kGetBucketPolicy: return "getbucketpolicy";
-    case Operation::kPutBucketPolicy: return "putbucketpolicy";
-    case Operation::kDeleteBucketPolicy: return "deletebucketpolicy";
-    case Operation::kGetBucketPolicyStatus: return "getbucketpolicystatus";
-    case Operation::kPutBucketCors: return "putbucketcors";
-    case Operation::kGetBucketCors: return "getbucketcors";
-    case Operation::kDeleteBucketCors: return "deletebucketcors";
-    case Operation::kGetBucketLifecycle: return "getbucketlifecycle";
-    case Operation::kPutBucketLifecycle: return "putbucketlifecycle";
-    case Operation::kDeleteBucketLifecycle: return "deletebucketlifecycle";
-    case Operation::kGetBucketEncryption: return "getbucketencryption";
-    case Operation::kPutBucketEncryption: return "putbucketencryption";
-    case Operation::kDeleteBucketEncryption: return "deletebucketencryption";
-    case Operation::kPostObject: return "postpolicybucket";
-    case Operation::kPutObjectLockConfiguration: return "putbucketobjectlockconfig";
-    case Operation::kGetObjectLockConfiguration: return "getbucketobjectlockconfig";
-    case Operation::kPutObjectRetention: return "putobjectretention";
-    case Operation::kGetObjectRetention: return "getobjectretention";
-    case Operation::kPutObjectLegalHold: return "putobjectlegalhold";
-    case Operation::kGetObjectLegalHold: return "getobjectlegalhold";
-    case Operation::kGetBucketAcl: return "getbucketacl";
-    case Operation::kPutBucketAcl: return "putbucketacl";
-    case Operation::kGetObjectAcl: return "getobjectacl";
-    case Operation::kPutObjectAcl: return "putobjectacl";
-    case Operation::kGetBucketOwnershipControls: return "getbucketownershipcontrols";
-    case Operation::kPutBucketOwnershipControls: return "putbucketownershipcontrols";
-    case Operation::kDeleteBucketOwnershipControls: return "deletebucketownershipcontrols";
-    case Operation::kGetPublicAccessBlock: return "getpublicaccessblock";
-    case Operation::kPutPublicAccessBlock: return "putpublicaccessblock";
-    case Operation::kDeletePublicAccessBlock: return "deletepublicaccessblock";
-    case Operation::kPreflight: return "preflight";
-    case Operation::kUnsupported: return "unknown";
-  }
-  return "unknown";
-}
-
+// MinIO names most operations as AWS does (OperationName); these are its own handler names.
 std::string_view AuditApiName(Operation operation) {
   switch (operation) {
-    case Operation::kListBuckets: return "ListBuckets";
     case Operation::kCreateBucket: return "PutBucket";
-    case Operation::kDeleteBucket: return "DeleteBucket";
-    case Operation::kHeadBucket: return "HeadBucket";
-    case Operation::kGetBucketLocation: return "GetBucketLocation";
-    case Operation::kGetBucketVersioning: return "GetBucketVersioning";
-    case Operation::kPutBucketVersioning: return "PutBucketVersioning";
-    case Operation::kListObjectVersions: return "ListObjectVersions";
-    case Operation::kGetObjectTagging: return "GetObjectTagging";
-    case Operation::kPutObjectTagging: return "PutObjectTagging";
-    case Operation::kDeleteObjectTagging: return "DeleteObjectTagging";
-    case Operation::kGetBucketTagging: return "GetBucketTagging";
-    case Operation::kPutBucketTagging: return "PutBucketTagging";
-    case Operation::kDeleteBucketTagging: return "DeleteBucketTagging";
     case Operation::kListObjectsV1: return "ListObjectsV1";
-    case Operation::kListObjectsV2: return "ListObjectsV2";
     case Operation::kDeleteObjects: return "DeleteMultipleObjects";
-    case Operation::kPutObject: return "PutObject";
-    case Operation::kCopyObject: return "CopyObject";
-    case Operation::kGetObject: return "GetObject";
-    case Operation::kHeadObject: return "HeadObject";
-    case Operation::kDeleteObject: return "DeleteObject";
-    case Operation::kGetObjectAttributes: return "GetObjectAttributes";
     case Operation::kCreateMultipartUpload: return "NewMultipartUpload";
     case Operation::kUploadPart: return "PutObjectPart";
     case Operation::kUploadPartCopy: return "CopyObjectPart";
-    case Operation::kCompleteMultipartUpload: return "CompleteMultipartUpload";
-    case Operation::kAbortMultipartUpload: return "AbortMultipartUpload";
     case Operation::kListParts: return "ListObjectParts";
-    case Operation::kListMultipartUploads: return "ListMultipartUploads";
-    case Operation::kGetBucketPolicy: return "GetBucketPolicy";
-    case Operation::kPutBucketPolicy: return "PutBucketPolicy";
-    case Operation::kDeleteBucketPolicy: return "DeleteBucketPolicy";
-    case Operation::kGetBucketPolicyStatus: return "GetBucketPolicyStatus";
-    case Operation::kPutBucketCors: return "PutBucketCors";
-    case Operation::kGetBucketCors: return "GetBucketCors";
-    case Operation::kDeleteBucketCors: return "DeleteBucketCors";
     case Operation::kGetBucketLifecycle: return "GetBucketLifecycle";
     case Operation::kPutBucketLifecycle: return "PutBucketLifecycle";
-    case Operation::kDeleteBucketLifecycle: return "DeleteBucketLifecycle";
     case Operation::kPostObject: return "PostPolicyBucket";
     case Operation::kPutObjectLockConfiguration: return "PutBucketObjectLockConfig";
     case Operation::kGetObjectLockConfiguration: return "GetBucketObjectLockConfig";
-    case Operation::kPutObjectRetention: return "PutObjectRetention";
-    case Operation::kGetObjectRetention: return "GetObjectRetention";
-    case Operation::kPutObjectLegalHold: return "PutObjectLegalHold";
-    case Operation::kGetObjectLegalHold: return "GetObjectLegalHold";
     case Operation::kGetBucketAcl: return "GetBucketACL";
     case Operation::kPutBucketAcl: return "PutBucketACL";
     case Operation::kGetObjectAcl: return "GetObjectACL";
     case Operation::kPutObjectAcl: return "PutObjectACL";
-    case Operation::kGetBucketOwnershipControls: return "GetBucketOwnershipControls";
-    case Operation::kPutBucketOwnershipControls: return "PutBucketOwnershipControls";
-    case Operation::kDeleteBucketOwnershipControls: return "DeleteBucketOwnershipControls";
-    case Operation::kGetPublicAccessBlock: return "GetPublicAccessBlock";
-    case Operation::kPutPublicAccessBlock: return "PutPublicAccessBlock";
-    case Operation::kDeletePublicAccessBlock: return "DeletePublicAccessBlock";
-    case Operation::kGetBucketEncryption: return "GetBucketEncryption";
-    case Operation::kPutBucketEncryption: return "PutBucketEncryption";
-    case Operation::kDeleteBucketEncryption: return "DeleteBucketEncryption";
-    case Operation::kPreflight: return "Preflight";
     case Operation::kUnsupported: return "Unknown";
+    default: return OperationName(operation);
   }
-  return "Unknown";
+}
+
+std::string_view MetricApiName(Operation operation) {
+  // The audit name in lower case, spelled once per operation at first use.
+  static const std::array<std::string, kOperationCount> kLabels = [] {
+    std::array<std::string, kOperationCount> labels;
+    for (size_t i = 0; i < kOperationCount; ++i) {
+      labels[i] = ToLower(AuditApiName(static_cast<Operation>(i)));
+    }
+    return labels;
+  }();
+  const auto index = static_cast<size_t>(operation);
+  return index < kOperationCount ? std::string_view(kLabels[index]) : "unknown";
 }
 
 S3Metrics::Shard& S3Metrics::Mine() {
