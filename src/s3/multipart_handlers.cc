@@ -355,10 +355,20 @@ Status GetObjectAttributes(RequestContext& ctx) {
     return std::find(wanted.begin(), wanted.end(), name) != wanted.end();
   };
   const std::string version_id(ctx.query.Get("versionId").value_or(""));
+  storage::ReadOptions read;
+  CAIRN_ASSIGN_OR_RETURN(read.customer_key,
+                         CustomerKeyFrom(ctx.request.headers, /*copy_source=*/false));
   Result<storage::ObjectInfo> head =
       ctx.store.HeadObject(ctx.route.bucket, ctx.route.key, version_id);
   if (!head.ok()) return ExplainMissing(ctx, version_id, head.status());
   storage::ObjectInfo info = std::move(head).value();
+  // An SSE-C version asks for its key as HEAD does (none 400, another 403), and a key sent for
+  // a version that is not SSE-C is refused: the open checks it, as HEAD's does.
+  if (read.customer_key || info.encryption.mode == storage::SseMode::kCustomer) {
+    Result<std::unique_ptr<storage::ObjectReader>> opened =
+        ctx.store.OpenObject(ctx.route.bucket, ctx.route.key, info.version_id, read);
+    if (!opened.ok()) return ExplainMissing(ctx, version_id, opened.status());
+  }
   if (!info.version_id.empty()) ctx.response_headers.Add("x-amz-version-id", info.version_id);
   CAIRN_ASSIGN_OR_RETURN(int max_parts, BoundedInt(ctx.query, "max-parts", kMaxListed, kMaxListed));
   // The request header, not a query parameter, carries the marker for this operation.

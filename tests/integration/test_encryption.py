@@ -187,6 +187,27 @@ class EncryptionTest(CairnTestCase):
         self.assertRawError(r, 400, "InvalidArgument")
         self.assertNotIn(b"secret notes", r.body)
 
+    def test_object_attributes_of_sse_c_need_the_key(self):
+        # boto3 does not encode SSE-C keys for this operation: signed raw requests.
+        body = b"attributes of a secret"
+        self.s3.put_object(Bucket=self.bucket, Key="ca", Body=body, **ssec())
+        self.s3.put_object(Bucket=self.bucket, Key="sa", Body=body, ServerSideEncryption="AES256")
+
+        def attributes(key, extra):
+            return self.server.request("GET", f"/{self.bucket}/{key}?attributes", headers={
+                "x-amz-object-attributes": "ObjectSize,ETag", **extra})
+
+        self.assertRawError(attributes("ca", {}), 400, "InvalidRequest")
+        self.assertRawError(attributes("ca", ssec_headers(b"w" * 32)), 403, "AccessDenied")
+        r = attributes("ca", ssec_headers())
+        self.assertEqual(r.status, 200, r.body)
+        self.assertIn(f"<ObjectSize>{len(body)}</ObjectSize>".encode(), r.body)
+        # An SSE-S3 version answers without a key, and refuses one sent for it.
+        r = attributes("sa", {})
+        self.assertEqual(r.status, 200, r.body)
+        self.assertIn(f"<ObjectSize>{len(body)}</ObjectSize>".encode(), r.body)
+        self.assertRawError(attributes("sa", ssec_headers()), 400, "InvalidRequest")
+
     def test_conflicting_headers_are_invalid_argument(self):
         cases = [
             {**ssec_headers(), "x-amz-server-side-encryption": "AES256"},
