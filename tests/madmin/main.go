@@ -2,7 +2,8 @@
 // Cairn serves with Debian's madmin-go 2.0.7 against a running server, and checks the effects
 // with minio-go v7 S3 requests (a new user can sign, a disabled one cannot, a group's policy
 // applies to its members, a service account is held to its inline policy, and an update of it
-// holds from the next request: off, a new secret, a new policy). Started by run.sh;
+// holds from the next request: off, a new secret, a new policy), and ServiceTrace streams the
+// server's S3 calls. Started by run.sh;
 // built in GOPATH mode from Debian's packages only (no module download).
 //
 // Usage: madmin-check -endpoint 127.0.0.1:PORT -access ROOT -secret ROOTSECRET -data DIR
@@ -422,6 +423,7 @@ func main() {
 
 	// -- server --------------------------------------------------------------------------------
 	serverChecks(ctx, adm, root, *dataDir)
+	traceChecks(ctx, adm, root, *endpoint)
 
 	// -- clean up ----------------------------------------------------------------------------
 	check("RemoveUser", adm.RemoveUser(ctx, "bob"))
