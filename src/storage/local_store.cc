@@ -1,10 +1,11 @@
 #include "storage/local_store.h"
 
+#include "storage/data/data_dir.h"
 #include "storage/local/store_impl.h"
 
 namespace cairn::storage {
 
-using local::DataDir;
+using data::DataDir;
 using local::LocalStoreImpl;
 using local::MetaDb;
 

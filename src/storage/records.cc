@@ -335,10 +335,10 @@ bool DecodeAccessSection(std::string_view body, BucketAccess* access) {
   return true;
 }
 
-bool GetFileId(std::string_view* in, data::FileId* id) {
+bool GetFileId(std::string_view* in, blobs::BlobId* id) {
   std::string_view raw;
   if (!GetBytes(in, 16, &raw)) return false;
-  *id = *data::FileId::FromBytes(raw);
+  *id = *blobs::BlobId::FromBytes(raw);
   return true;
 }
 }  // namespace
@@ -499,8 +499,8 @@ std::string VersionKey(std::string_view bucket, std::string_view key, const Vers
   return VersionKeyPrefix(bucket, key) + stamp.Raw();
 }
 
-std::string IntentKey(const data::FileId& id) { return std::string(kIntentPrefix) + id.Hex(); }
-std::string GarbageKey(const data::FileId& id) { return std::string(kGarbagePrefix) + id.Hex(); }
+std::string IntentKey(const blobs::BlobId& id) { return std::string(kIntentPrefix) + id.Hex(); }
+std::string GarbageKey(const blobs::BlobId& id) { return std::string(kGarbagePrefix) + id.Hex(); }
 
 std::string EncodeBucketRecord(const BucketRecord& record) {
   std::string out;
@@ -598,8 +598,8 @@ Status DecodeBucketRecord(std::string_view in, BucketRecord* record) {
   return Status::Ok();
 }
 
-std::vector<data::FileId> DataFilesOf(const ObjectRecord& r) {
-  std::vector<data::FileId> out;
+std::vector<blobs::BlobId> DataFilesOf(const ObjectRecord& r) {
+  std::vector<blobs::BlobId> out;
   if (r.is_multipart) {
     out.reserve(r.parts.size());
     for (const ObjectPart& p : r.parts) out.push_back(p.file_id);

@@ -12,7 +12,7 @@
 
 #include "common/status.h"
 #include "common/time.h"
-#include "storage/data/data_dir.h"
+#include "storage/blobs/blob_store.h"
 #include "storage/lifecycle.h"
 #include "storage/object_store.h"
 
@@ -75,8 +75,8 @@ std::string VersionPrefix(std::string_view bucket);
 std::string VersionKeyPrefix(std::string_view bucket, std::string_view key);
 std::string VersionKey(std::string_view bucket, std::string_view key, const VersionStamp& stamp);
 
-std::string IntentKey(const data::FileId& id);
-std::string GarbageKey(const data::FileId& id);
+std::string IntentKey(const blobs::BlobId& id);
+std::string GarbageKey(const blobs::BlobId& id);
 
 // ---- Records ----
 struct BucketRecord {
@@ -117,7 +117,7 @@ struct EncryptionRecord {
 // One part of a multipart object: what the client sees, and the data file holding it.
 struct ObjectPart {
   PartSummary summary;
-  data::FileId file_id;
+  blobs::BlobId file_id;
   std::string nonce_base;  // an encrypted object's: the part's own stream (12 bytes)
 };
 
@@ -129,7 +129,7 @@ struct ObjectRecord {
   Checksums checksums;
   bool is_inline = true;
   std::string inline_data;  // the whole body when is_inline (filled only when asked for)
-  data::FileId file_id;     // when !is_inline && !is_multipart
+  blobs::BlobId file_id;    // when !is_inline && !is_multipart
   // Assembled by CompleteMultipartUpload: the body is the parts' files in order (never inline).
   bool is_multipart = false;
   std::string checksum_type;      // multipart: "COMPOSITE" / "FULL_OBJECT" / "" (no checksum)
@@ -154,7 +154,7 @@ struct ObjectRecord {
 };
 
 // Every data file the record refers to (none when inline).
-std::vector<data::FileId> DataFilesOf(const ObjectRecord& record);
+std::vector<blobs::BlobId> DataFilesOf(const ObjectRecord& record);
 
 // `record.inline_data` is written when `record.is_inline`; its size must equal record.size.
 std::string EncodeObjectRecord(const ObjectRecord& record);
@@ -184,7 +184,7 @@ struct PartRecord {
   std::string etag;  // hex MD5
   TimePoint modified;
   Checksums checksums;
-  data::FileId file_id;
+  blobs::BlobId file_id;
   std::string nonce_base;  // version 2: the part of an encrypted upload; "" = plain (version 1)
 };
 

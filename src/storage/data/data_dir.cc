@@ -8,31 +8,6 @@ namespace cairn::storage::data {
 
 using platform::JoinPath;
 
-Result<FileId> FileId::Random() {
-  FileId id;
-  CAIRN_RETURN_IF_ERROR(platform::RandomBytes(id.bytes.data(), id.bytes.size()));
-  return id;
-}
-
-std::optional<FileId> FileId::FromHex(std::string_view hex) {
-  if (hex.size() != 32) return std::nullopt;
-  for (char c : hex) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return std::nullopt;
-  }
-  auto raw = HexDecode(hex);
-  if (!raw) return std::nullopt;
-  return FromBytes(*raw);
-}
-
-std::optional<FileId> FileId::FromBytes(std::string_view raw) {
-  if (raw.size() != 16) return std::nullopt;
-  FileId id;
-  std::copy(raw.begin(), raw.end(), id.bytes.begin());
-  return id;
-}
-
-std::string FileId::Hex() const { return HexEncode(Raw()); }
-
 // ---- DataWriter ----
 
 DataWriter::DataWriter(DataDir* dir, FileId id, std::string tmp_path,
@@ -58,47 +33,6 @@ Status DataWriter::Finish() {
   finished_ = true;
   CAIRN_RETURN_IF_ERROR(file_->Sync());
   return file_->Close();
-}
-
-// ---- DataFile ----
-
-namespace {
-
-class FileRangeSource final : public ByteSource {
- public:
-  FileRangeSource(std::shared_ptr<const DataFile> file, uint64_t offset, uint64_t length)
-      : file_(std::move(file)), pos_(offset), end_(offset + length) {}
-
-  Result<size_t> Read(char* buf, size_t n) override {
-    size_t want = static_cast<size_t>(std::min<uint64_t>(n, end_ - pos_));
-    if (want == 0) return size_t{0};
-    CAIRN_ASSIGN_OR_RETURN(size_t got, file_->file().Read(pos_, want, buf));
-    // The file is immutable once published; a short read means it was truncated behind us.
-    if (got == 0) return Status(Code::kCorruption, "data file shorter than its record");
-    pos_ += got;
-    return got;
-  }
-
-  std::optional<FileRegion> RemainingFileRegion() override {
-    int fd = file_->file().fd();
-    if (fd < 0) return std::nullopt;
-    return FileRegion{fd, pos_, end_ - pos_};
-  }
-
- private:
-  std::shared_ptr<const DataFile> file_;
-  uint64_t pos_;
-  uint64_t end_;
-};
-
-}  // namespace
-
-Result<std::unique_ptr<ByteSource>> DataFile::OpenRange(std::shared_ptr<const DataFile> file,
-                                                        uint64_t offset, uint64_t length) {
-  if (offset > file->size() || length > file->size() - offset) {
-    return Status(Code::kInvalidRange, "range beyond the end of the data file");
-  }
-  return std::unique_ptr<ByteSource>(new FileRangeSource(std::move(file), offset, length));
 }
 
 // ---- DataDir ----
@@ -142,14 +76,17 @@ std::string DataDir::PathOf(const FileId& id) const {
 
 std::string DataDir::TmpPathOf(const FileId& id) const { return JoinPath(tmp_dir_, id.Hex()); }
 
-Result<std::unique_ptr<DataWriter>> DataDir::Create() {
+Result<std::unique_ptr<blobs::BlobWriter>> DataDir::Create() {
   CAIRN_ASSIGN_OR_RETURN(FileId id, FileId::Random());
   std::string path = TmpPathOf(id);
   CAIRN_ASSIGN_OR_RETURN(auto file, env_->NewWritableFile(path));
-  return std::unique_ptr<DataWriter>(new DataWriter(this, id, std::move(path), std::move(file)));
+  return std::unique_ptr<blobs::BlobWriter>(
+      new DataWriter(this, id, std::move(path), std::move(file)));
 }
 
-Status DataDir::Publish(DataWriter& writer) {
+Status DataDir::Publish(blobs::BlobWriter& blob_writer) {
+  // A store publishes only the writers it made (the seam's contract).
+  DataWriter& writer = static_cast<DataWriter&>(blob_writer);
   if (!writer.finished_ || writer.published_) {
     return Status(Code::kInternal, "publish of an unfinished or published data file");
   }
@@ -159,9 +96,9 @@ Status DataDir::Publish(DataWriter& writer) {
   return env_->SyncDir(to.substr(0, to.rfind('/')));
 }
 
-Result<std::shared_ptr<const DataFile>> DataDir::Open(const FileId& id) {
+Result<std::shared_ptr<const blobs::Blob>> DataDir::Open(const FileId& id) {
   CAIRN_ASSIGN_OR_RETURN(auto file, env_->NewRandomAccessFile(PathOf(id)));
-  return std::shared_ptr<const DataFile>(std::make_shared<DataFile>(std::move(file)));
+  return std::shared_ptr<const blobs::Blob>(std::make_shared<DataFile>(std::move(file)));
 }
 
 Status DataDir::Remove(const FileId& id) { return env_->RemoveFile(PathOf(id)); }

@@ -10,50 +10,36 @@
 // Thread-safe; a DataWriter is used by one thread at a time.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "common/byte_source.h"
 #include "common/status.h"
 #include "platform/env.h"
+#include "storage/blobs/blob_store.h"
 
 namespace cairn::storage::data {
 
-// 128 bits from the kernel CSPRNG: collisions are not a practical concern.
-struct FileId {
-  std::array<uint8_t, 16> bytes{};
-
-  static Result<FileId> Random();
-  // From the 32-char lower-case hex form; nullopt for anything else.
-  static std::optional<FileId> FromHex(std::string_view hex);
-  // From the 16 raw bytes.
-  static std::optional<FileId> FromBytes(std::string_view raw);
-  std::string Hex() const;
-  std::string_view Raw() const {
-    return std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  }
-  bool operator==(const FileId&) const = default;
-};
+// Blob ids name the files.
+using FileId = blobs::BlobId;
 
 class DataDir;
 
 // A new data file in tmp/. Destroying it without Publish() removes the temporary file.
-class DataWriter {
+class DataWriter final : public blobs::BlobWriter {
  public:
-  ~DataWriter();
+  ~DataWriter() override;
   DataWriter(const DataWriter&) = delete;
   DataWriter& operator=(const DataWriter&) = delete;
 
-  const FileId& id() const { return id_; }
-  uint64_t size() const { return size_; }
-  // The caller batches: pass large buffers (hundreds of KiB), each becomes one write(2).
-  Status Append(const char* data, size_t n);
-  // fdatasync + close. After this only Publish() or destruction.
-  Status Finish();
+  const FileId& id() const override { return id_; }
+  uint64_t size() const override { return size_; }
+  // Each call becomes one write(2).
+  Status Append(const char* data, size_t n) override;
+  // fdatasync + close.
+  Status Finish() override;
 
  private:
   friend class DataDir;
@@ -68,35 +54,34 @@ class DataWriter {
   bool published_ = false;
 };
 
-// An open, published data file. Holding it keeps the bytes readable even after Remove().
-class DataFile {
+// An open, published data file: its descriptor serves zero-copy sends.
+class DataFile final : public blobs::Blob {
  public:
   explicit DataFile(std::unique_ptr<platform::RandomAccessFile> file) : file_(std::move(file)) {}
-  uint64_t size() const { return file_->size(); }
-  // A stream over [offset, offset+length), which must lie within the file. The source shares
-  // ownership of the file, so it may outlive this handle; it offers RemainingFileRegion().
-  static Result<std::unique_ptr<ByteSource>> OpenRange(std::shared_ptr<const DataFile> file,
-                                                       uint64_t offset, uint64_t length);
-  const platform::RandomAccessFile& file() const { return *file_; }
+  uint64_t size() const override { return file_->size(); }
+  Result<size_t> ReadAt(uint64_t pos, size_t n, char* buf) const override {
+    return file_->Read(pos, n, buf);
+  }
+  int fd() const override { return file_->fd(); }
 
  private:
   std::unique_ptr<platform::RandomAccessFile> file_;
 };
 
-class DataDir {
+// The blob store of one drive.
+class DataDir final : public blobs::BlobStore {
  public:
   // Creates <root>/data/00..ff and <root>/tmp as needed and empties tmp/.
   static Result<std::unique_ptr<DataDir>> Open(platform::Env* env, const std::string& root);
 
   // Creates tmp/<new id>.
-  Result<std::unique_ptr<DataWriter>> Create();
+  Result<std::unique_ptr<blobs::BlobWriter>> Create() override;
   // Moves a finished file into data/ durably (rename + fsync of the fan-out directory).
-  Status Publish(DataWriter& writer);
-  // kNotFound when the file is not (or no longer) there.
-  Result<std::shared_ptr<const DataFile>> Open(const FileId& id);
-  // kNotFound when absent. Makes the removal durable only with a later SyncDir (not needed:
-  // a resurrected garbage file is swept again from its metadata record).
-  Status Remove(const FileId& id);
+  Status Publish(blobs::BlobWriter& writer) override;
+  Result<std::shared_ptr<const blobs::Blob>> Open(const FileId& id) override;
+  // Makes the removal durable only with a later SyncDir (not needed: a resurrected garbage
+  // file is swept again from its metadata record).
+  Status Remove(const FileId& id) override;
 
   std::string PathOf(const FileId& id) const;
   std::string TmpPathOf(const FileId& id) const;

@@ -189,7 +189,7 @@ Result<PartInfo> LocalStoreImpl::UploadPart(const std::string& bucket, const std
   CAIRN_ASSIGN_OR_RETURN(BodyHasher hasher, BodyHasher::Make(requested));
 
   // Even a small part gets its own file: completion stitches files, it never copies bytes.
-  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<DataWriter> writer, data_->Create());
+  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<BlobWriter> writer, data_->Create());
   PartRecord part;
   part.file_id = writer->id();
   if (stream) {

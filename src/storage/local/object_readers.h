@@ -11,14 +11,14 @@
 
 #include "common/byte_source.h"
 #include "common/status.h"
+#include "storage/blobs/blob_store.h"
 #include "storage/crypto/package_stream.h"
-#include "storage/data/data_dir.h"
 #include "storage/local/encryption.h"
 #include "storage/object_store.h"
 
 namespace cairn::storage::local {
 
-using data::DataFile;
+using blobs::Blob;
 
 class InlineSource final : public ByteSource {
  public:
@@ -59,7 +59,7 @@ class LocalObjectReader final : public ObjectReader {
   // whose tail they are, so they are not copied out of it). With `decryption`, the stored bytes
   // are the sealed package form of the body.
   LocalObjectReader(ObjectInfo info, std::shared_ptr<const std::string> inline_data,
-                    std::shared_ptr<const DataFile> file, size_t inline_base = 0,
+                    std::shared_ptr<const Blob> file, size_t inline_base = 0,
                     std::shared_ptr<const VersionDecryption> decryption = nullptr)
       : info_(std::move(info)),
         inline_data_(std::move(inline_data)),
@@ -86,21 +86,21 @@ class LocalObjectReader final : public ObjectReader {
  private:
   // Stored bytes [offset, offset+length): the body, or its sealed form.
   Result<std::unique_ptr<ByteSource>> OpenStored(uint64_t offset, uint64_t length) {
-    if (file_) return DataFile::OpenRange(file_, offset, length);
+    if (file_) return Blob::OpenRange(file_, offset, length);
     return std::unique_ptr<ByteSource>(
         new InlineSource(inline_data_, inline_base_ + static_cast<size_t>(offset), length));
   }
 
   ObjectInfo info_;
   std::shared_ptr<const std::string> inline_data_;
-  std::shared_ptr<const DataFile> file_;
+  std::shared_ptr<const Blob> file_;
   size_t inline_base_;
   std::shared_ptr<const VersionDecryption> decryption_;
 };
 
 // The data files of a multipart object, opened (pinned) together, and where each begins.
 struct PinnedParts {
-  std::vector<std::shared_ptr<const DataFile>> files;
+  std::vector<std::shared_ptr<const Blob>> files;
   std::vector<uint64_t> starts;          // starts[i]: offset of part i in the object
   std::vector<uint64_t> sizes;           // plaintext bytes of part i
   std::vector<std::string> nonce_bases;  // an encrypted object's: part i's stream
@@ -155,9 +155,8 @@ class EncryptedPartsSource final : public ByteSource {
     const uint64_t size = parts_->sizes[index_];
     const uint64_t length = std::min<uint64_t>(size - pos_, remaining_);
     crypto::SealedRange sealed = crypto::SealedRangeOf(size, pos_, length);
-    CAIRN_ASSIGN_OR_RETURN(
-        std::unique_ptr<ByteSource> stored,
-        DataFile::OpenRange(parts_->files[index_], sealed.offset, sealed.length));
+    CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> stored,
+                           Blob::OpenRange(parts_->files[index_], sealed.offset, sealed.length));
     CAIRN_ASSIGN_OR_RETURN(
         current_,
         crypto::OpenDecrypting(std::move(stored),
@@ -185,9 +184,9 @@ class PartsSource final : public ByteSource {
   Result<size_t> Read(char* buf, size_t n) override {
     SkipFinishedParts();
     if (remaining_ == 0 || n == 0) return size_t{0};
-    const DataFile& file = *parts_->files[index_];
+    const Blob& file = *parts_->files[index_];
     size_t want = static_cast<size_t>(std::min<uint64_t>({n, remaining_, file.size() - pos_}));
-    CAIRN_ASSIGN_OR_RETURN(size_t got, file.file().Read(pos_, want, buf));
+    CAIRN_ASSIGN_OR_RETURN(size_t got, file.ReadAt(pos_, want, buf));
     if (got == 0) return Status(Code::kCorruption, "part data file shorter than its record");
     pos_ += got;
     remaining_ -= got;
@@ -198,9 +197,9 @@ class PartsSource final : public ByteSource {
   std::optional<FileRegion> RemainingFileRegion() override {
     SkipFinishedParts();
     if (index_ >= parts_->files.size()) return std::nullopt;
-    const DataFile& file = *parts_->files[index_];
+    const Blob& file = *parts_->files[index_];
     if (remaining_ > file.size() - pos_) return std::nullopt;
-    int fd = file.file().fd();
+    int fd = file.fd();
     if (fd < 0) return std::nullopt;
     return FileRegion{fd, pos_, remaining_};
   }

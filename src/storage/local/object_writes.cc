@@ -99,7 +99,7 @@ Result<ObjectInfo> LocalStoreImpl::PutObject(const std::string& bucket, const st
     CAIRN_ASSIGN_OR_RETURN(stream, crypto::NewStreamKey(data_key));
     rec.encryption->nonce_base = stream->nonce_base;
   }
-  std::unique_ptr<DataWriter> writer;
+  std::unique_ptr<BlobWriter> writer;
   const uint64_t inline_limit = std::min(options_.inline_threshold, kMaxInlineThreshold);
   if (size == kUnknownSize) {
     // Read up to one byte past the inline limit: a body that ends before is kept inline, a
@@ -163,7 +163,7 @@ Result<ObjectInfo> LocalStoreImpl::PutObject(const std::string& bucket, const st
 
 Result<uint64_t> LocalStoreImpl::StreamEncrypted(ByteSource& body, uint64_t size,
                                                  const crypto::StreamKey& stream,
-                                                 BodyHasher& hasher, DataWriter& writer) {
+                                                 BodyHasher& hasher, BlobWriter& writer) {
   crypto::EncryptingSource sealed(
       body, stream, size == kUnknownSize ? crypto::kUnknownPlainSize : size,
       [&hasher](const char* data, size_t n) { hasher.Update(data, n); });
@@ -176,7 +176,7 @@ Result<uint64_t> LocalStoreImpl::StreamEncrypted(ByteSource& body, uint64_t size
 }
 
 Result<uint64_t> LocalStoreImpl::StreamToEnd(ByteSource& body, BodyHasher* hasher,
-                                             DataWriter& writer) {
+                                             BlobWriter& writer) {
   const size_t cap = std::max<size_t>(options_.io_buffer_size, 4096);
   std::unique_ptr<char[]> buf(new char[cap]);
   uint64_t done = 0;
@@ -192,7 +192,7 @@ Result<uint64_t> LocalStoreImpl::StreamToEnd(ByteSource& body, BodyHasher* hashe
 }
 
 Status LocalStoreImpl::StreamToFile(ByteSource& body, uint64_t size, BodyHasher* hasher,
-                                    DataWriter& writer) {
+                                    BlobWriter& writer) {
   const size_t cap = static_cast<size_t>(std::min<uint64_t>(
       std::max<size_t>(options_.io_buffer_size, 4096), std::max<uint64_t>(size, 1)));
   std::unique_ptr<char[]> buf(new char[cap]);

@@ -44,7 +44,7 @@ Status LocalStoreImpl::Recover() {
   return Status::Ok();
 }
 
-Status LocalStoreImpl::PublishWithIntent(DataWriter& writer) {
+Status LocalStoreImpl::PublishWithIntent(BlobWriter& writer) {
   CAIRN_RETURN_IF_ERROR(writer.Finish());
   // The intent is durable before the file can be: a crash from here until the commit leaves
   // a record that tells the next start-up to delete the file.

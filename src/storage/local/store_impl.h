@@ -16,8 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "storage/blobs/blob_store.h"
 #include "storage/crypto/package_stream.h"
-#include "storage/data/data_dir.h"
 #include "storage/local/body_hasher.h"
 #include "storage/local/usage.h"
 #include "storage/local_store.h"
@@ -25,9 +25,9 @@
 
 namespace cairn::storage::local {
 
-using data::DataDir;
-using data::DataWriter;
-using data::FileId;
+using blobs::BlobStore;
+using blobs::BlobWriter;
+using FileId = blobs::BlobId;
 using meta::MetaDb;
 
 constexpr uint64_t kMaxInlineThreshold = 1 << 20;
@@ -53,7 +53,7 @@ Status NoSuchUpload();
 class LocalStoreImpl final : public LocalStore {
  public:
   LocalStoreImpl(const LocalStoreOptions& options, platform::Env* env, std::unique_ptr<MetaDb> db,
-                 std::unique_ptr<DataDir> data)
+                 std::unique_ptr<BlobStore> data)
       : options_(options), env_(env), db_(std::move(db)), data_(std::move(data)) {}
 
   Status Recover();
@@ -230,16 +230,16 @@ class LocalStoreImpl final : public LocalStore {
   }
   // Streams exactly `size` bytes of `body` through the io buffer into `writer`, hashing them
   // (unless `hasher` is nullptr: an encrypting source hashes the plaintext itself).
-  Status StreamToFile(ByteSource& body, uint64_t size, BodyHasher* hasher, DataWriter& writer);
+  Status StreamToFile(ByteSource& body, uint64_t size, BodyHasher* hasher, BlobWriter& writer);
   // Streams all of `body` into `writer` (PutObject with kUnknownSize); returns the byte count.
-  Result<uint64_t> StreamToEnd(ByteSource& body, BodyHasher* hasher, DataWriter& writer);
+  Result<uint64_t> StreamToEnd(ByteSource& body, BodyHasher* hasher, BlobWriter& writer);
   // Streams the plaintext `body` (`size` bytes, or kUnknownSize: to its end) sealed under
   // `stream` into `writer`, hashing the plaintext; returns the plaintext byte count.
   Result<uint64_t> StreamEncrypted(ByteSource& body, uint64_t size, const crypto::StreamKey& stream,
-                                   BodyHasher& hasher, DataWriter& writer);
+                                   BodyHasher& hasher, BlobWriter& writer);
   const crypto::Kms* kms() const { return options_.kms.get(); }
   // Writes the intent record, then publishes the finished file (undoing both on failure).
-  Status PublishWithIntent(DataWriter& writer);
+  Status PublishWithIntent(BlobWriter& writer);
   // The record of an upload of bucket/key; kNoSuchUpload (or kNoSuchBucket) when absent.
   Result<UploadRecord> ReadUpload(const std::string& bucket, const std::string& key,
                                   const std::string& upload_id);
@@ -259,7 +259,7 @@ class LocalStoreImpl final : public LocalStore {
   const LocalStoreOptions options_;
   platform::Env* const env_;
   const std::unique_ptr<MetaDb> db_;
-  const std::unique_ptr<DataDir> data_;
+  const std::unique_ptr<BlobStore> data_;
   // Object commits hold it shared; CreateBucket/DeleteBucket exclusive, so a bucket cannot be
   // deleted between an object commit's bucket check and its write.
   std::shared_mutex buckets_mu_;

@@ -685,11 +685,11 @@ TEST_F(MultipartTest, ReopenAfterCrashSweepsLeftovers) {
   EXPECT_EQ(DataFileCount(), 3u);
   store_.reset();
 
-  auto path_of = [&](const data::FileId& id) {
+  auto path_of = [&](const blobs::BlobId& id) {
     return dir_.path() + "/.cairn/data/" + id.Hex().substr(0, 2) + "/" + id.Hex();
   };
-  std::vector<data::FileId> old_files;
-  data::FileId orphan = *data::FileId::Random();
+  std::vector<blobs::BlobId> old_files;
+  blobs::BlobId orphan = *blobs::BlobId::Random();
   {
     auto db = meta::MetaDb::Open(dir_.path() + "/.cairn/meta", {});
     ASSERT_TRUE(db.ok());

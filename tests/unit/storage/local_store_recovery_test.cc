@@ -25,7 +25,7 @@ void WriteFile(const std::string& path, const std::string& data) {
   ASSERT_TRUE((*f)->Close().ok());
 }
 
-std::string DataPath(const std::string& dir, const data::FileId& id) {
+std::string DataPath(const std::string& dir, const blobs::BlobId& id) {
   return dir + "/.cairn/data/" + id.Hex().substr(0, 2) + "/" + id.Hex();
 }
 
@@ -66,16 +66,16 @@ TEST(RecoveryTest, ReopenSeesEverything) {
 TEST(RecoveryTest, LeftoversAreSweptAtOpen) {
   TempDir dir;
   std::string kept = Bytes(200000, 5);
-  data::FileId live;
+  blobs::BlobId live;
   {
     auto store = testing::OpenOrDie(dir.path());
     ASSERT_TRUE(store->CreateBucket("b", "").ok());
     ASSERT_TRUE(PutString(*store, "b", "kept", kept).ok());
   }
   // Find the live object's data file id through the record.
-  auto intent = data::FileId::Random();
-  auto garbage = data::FileId::Random();
-  auto unrelated = data::FileId::Random();
+  auto intent = blobs::BlobId::Random();
+  auto garbage = blobs::BlobId::Random();
+  auto unrelated = blobs::BlobId::Random();
   {
     auto db = meta::MetaDb::Open(dir.path() + "/.cairn/meta", {});
     ASSERT_TRUE(db.ok());

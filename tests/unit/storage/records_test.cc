@@ -22,7 +22,7 @@ ObjectRecord Sample(bool is_inline) {
     r.size = 4;
   } else {
     r.size = 1ull << 40;
-    r.file_id = *data::FileId::FromHex("00112233445566778899aabbccddeeff");
+    r.file_id = *blobs::BlobId::FromHex("00112233445566778899aabbccddeeff");
   }
   return r;
 }
@@ -421,7 +421,7 @@ TEST(RecordsTest, KeysSortPerBucketInByteOrder) {
   // A bucket's prefix never covers another bucket's keys.
   EXPECT_NE(ObjectKey("ab", "c").rfind(ObjectPrefix("a"), 0), 0u);
   EXPECT_LT(ObjectKey("b", "a"), ObjectKey("b", "\xc3\xa9"));
-  EXPECT_EQ(IntentKey(*data::FileId::FromHex("00112233445566778899aabbccddeeff")),
+  EXPECT_EQ(IntentKey(*blobs::BlobId::FromHex("00112233445566778899aabbccddeeff")),
             "t/00112233445566778899aabbccddeeff");
 }
 
@@ -431,9 +431,9 @@ ObjectRecord MultipartSample() {
   r.etag = "0123456789abcdef0123456789abcdef-2";
   r.checksum_type = "COMPOSITE";
   r.parts.push_back(ObjectPart{PartSummary{1, 5 << 20, "aa", {{"crc32", "AAAAAA=="}}},
-                               *data::FileId::FromHex("00112233445566778899aabbccddeeff"), ""});
+                               *blobs::BlobId::FromHex("00112233445566778899aabbccddeeff"), ""});
   r.parts.push_back(ObjectPart{PartSummary{7, 3, "bb", {}},
-                               *data::FileId::FromHex("ffeeddccbbaa99887766554433221100"), ""});
+                               *blobs::BlobId::FromHex("ffeeddccbbaa99887766554433221100"), ""});
   r.size = (5 << 20) + 3;
   return r;
 }
@@ -520,7 +520,7 @@ TEST(RecordsTest, UploadAndPartRoundTrip) {
   part.etag = "0123456789abcdef0123456789abcdef";
   part.modified = FromUnixNanos(5);
   part.checksums = {{"sha256", "xyz="}};
-  part.file_id = *data::FileId::FromHex("00112233445566778899aabbccddeeff");
+  part.file_id = *blobs::BlobId::FromHex("00112233445566778899aabbccddeeff");
   enc = EncodePartRecord(part);
   PartRecord part2;
   ASSERT_TRUE(DecodePartRecord(enc, &part2).ok());
@@ -616,7 +616,7 @@ TEST(RecordsTest, EncryptedUploadIsVersion4AndPartsVersion2) {
   PartRecord part;
   part.size = 9;
   part.etag = "aa";
-  part.file_id = *data::FileId::FromHex("00112233445566778899aabbccddeeff");
+  part.file_id = *blobs::BlobId::FromHex("00112233445566778899aabbccddeeff");
   EXPECT_EQ(EncodePartRecord(part)[0], 1);
   part.nonce_base = std::string(12, 'q');
   std::string penc = EncodePartRecord(part);

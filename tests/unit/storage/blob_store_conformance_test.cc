@@ -1,0 +1,149 @@
+// The blob store conformance suite (DESIGN.md, "Storage as it grows"): what the engine relies
+// on from any blob back end. Each back end adds itself to kBackEnds; the same tests run on all.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "storage/blobs/blob_store.h"
+#include "storage/data/data_dir.h"
+#include "test_util.h"
+
+namespace cairn::storage::blobs {
+namespace {
+
+struct BackEnd {
+  std::string name;
+  std::function<Result<std::unique_ptr<BlobStore>>(const std::string& dir)> open;
+};
+
+const std::vector<BackEnd>& BackEnds() {
+  static const std::vector<BackEnd> kBackEnds = {
+      {"local_drive",
+       [](const std::string& dir) -> Result<std::unique_ptr<BlobStore>> {
+         CAIRN_ASSIGN_OR_RETURN(auto store, data::DataDir::Open(platform::Env::Default(), dir));
+         return std::unique_ptr<BlobStore>(std::move(store));
+       }},
+  };
+  return kBackEnds;
+}
+
+class BlobStoreConformance : public ::testing::TestWithParam<size_t> {
+ protected:
+  void SetUp() override {
+    auto store = BackEnds()[GetParam()].open(dir_.path());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(*store);
+  }
+
+  // Writes `body` in `chunk`-byte appends, finishes and publishes it.
+  BlobId Put(const std::string& body, size_t chunk = 100000) {
+    auto writer = store_->Create();
+    EXPECT_TRUE(writer.ok()) << writer.status().ToString();
+    for (size_t at = 0; at < body.size(); at += chunk) {
+      size_t n = std::min(chunk, body.size() - at);
+      EXPECT_TRUE((*writer)->Append(body.data() + at, n).ok());
+    }
+    EXPECT_EQ((*writer)->size(), body.size());
+    EXPECT_TRUE((*writer)->Finish().ok());
+    EXPECT_TRUE(store_->Publish(**writer).ok());
+    return (*writer)->id();
+  }
+
+  std::string ReadRange(const BlobId& id, uint64_t offset, uint64_t length) {
+    auto blob = store_->Open(id);
+    EXPECT_TRUE(blob.ok()) << blob.status().ToString();
+    auto source = Blob::OpenRange(*blob, offset, length);
+    EXPECT_TRUE(source.ok()) << source.status().ToString();
+    auto out = testing::Drain(**source);
+    EXPECT_TRUE(out.ok()) << out.status().ToString();
+    return out.ok() ? *out : std::string();
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<BlobStore> store_;
+};
+
+TEST_P(BlobStoreConformance, RoundTripsAtEdgeSizesAndEveryKindOfRange) {
+  for (size_t size : {size_t{0}, size_t{1}, size_t{65535}, size_t{65536}, size_t{1} << 20,
+                      (size_t{1} << 20) + 1, size_t{3} << 20}) {
+    std::string body = testing::Bytes(size, static_cast<uint32_t>(size));
+    BlobId id = Put(body, 65536 + 7);  // appends that straddle any internal block size
+    auto blob = store_->Open(id);
+    ASSERT_TRUE(blob.ok());
+    EXPECT_EQ((*blob)->size(), size);
+    EXPECT_EQ(ReadRange(id, 0, size), body) << size;
+    if (size < 2) continue;
+    EXPECT_EQ(ReadRange(id, size - 1, 1), body.substr(size - 1));
+    EXPECT_EQ(ReadRange(id, 1, size - 2), body.substr(1, size - 2));
+    EXPECT_EQ(ReadRange(id, size / 3, size / 3), body.substr(size / 3, size / 3));
+    EXPECT_EQ(ReadRange(id, size, 0), "");
+  }
+}
+
+TEST_P(BlobStoreConformance, RangesPastTheEndAreRefused) {
+  BlobId id = Put(testing::Bytes(1000));
+  auto blob = store_->Open(id);
+  ASSERT_TRUE(blob.ok());
+  EXPECT_EQ(Blob::OpenRange(*blob, 1001, 0).status().code(), Code::kInvalidRange);
+  EXPECT_EQ(Blob::OpenRange(*blob, 999, 2).status().code(), Code::kInvalidRange);
+  EXPECT_EQ(Blob::OpenRange(*blob, 0, UINT64_MAX).status().code(), Code::kInvalidRange);
+}
+
+TEST_P(BlobStoreConformance, UnpublishedBlobsAreInvisibleAndDiscarded) {
+  BlobId id;
+  {
+    auto writer = store_->Create();
+    ASSERT_TRUE(writer.ok());
+    id = (*writer)->id();
+    ASSERT_TRUE((*writer)->Append("abc", 3).ok());
+    ASSERT_TRUE((*writer)->Finish().ok());
+    EXPECT_EQ(store_->Open(id).status().code(), Code::kNotFound);
+  }  // destroyed unpublished
+  EXPECT_EQ(store_->Open(id).status().code(), Code::kNotFound);
+}
+
+TEST_P(BlobStoreConformance, IdsAreFreshAndRemoveIsFinal) {
+  BlobId a = Put("first");
+  BlobId b = Put("second");
+  EXPECT_NE(a, b);
+  EXPECT_EQ(ReadRange(a, 0, 5), "first");
+  EXPECT_TRUE(store_->Remove(a).ok());
+  EXPECT_EQ(store_->Open(a).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->Remove(a).code(), Code::kNotFound);
+  EXPECT_EQ(ReadRange(b, 0, 6), "second");
+}
+
+TEST_P(BlobStoreConformance, AnOpenBlobOutlivesItsRemoval) {
+  std::string body = testing::Bytes(200000);
+  BlobId id = Put(body);
+  auto blob = store_->Open(id);
+  ASSERT_TRUE(blob.ok());
+  auto source = Blob::OpenRange(*blob, 0, body.size());
+  ASSERT_TRUE(source.ok());
+  blob->reset();  // the stream alone keeps it
+  ASSERT_TRUE(store_->Remove(id).ok());
+  auto out = testing::Drain(**source);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(*out, body);
+}
+
+TEST_P(BlobStoreConformance, PublishedBlobsSurviveReopening) {
+  std::string body = testing::Bytes(150000, 9);
+  BlobId id = Put(body);
+  store_.reset();
+  auto store = BackEnds()[GetParam()].open(dir_.path());
+  ASSERT_TRUE(store.ok());
+  store_ = std::move(*store);
+  EXPECT_EQ(ReadRange(id, 0, body.size()), body);
+}
+
+INSTANTIATE_TEST_SUITE_P(BackEnds, BlobStoreConformance,
+                         ::testing::Range(size_t{0}, BackEnds().size()),
+                         [](const ::testing::TestParamInfo<size_t>& info) {
+                           return BackEnds()[info.param].name;
+                         });
+
+}  // namespace
+}  // namespace cairn::storage::blobs
