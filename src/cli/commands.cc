@@ -456,8 +456,10 @@ void RegisterRm(CLI::App& app) {
           if (!o->recursive) {
             if (t->key.empty())
               return Status(Code::kInvalidArgument, "to remove a bucket's objects use -r --force");
+            // Only a missing object stops here; any other refusal of the HEAD (an SSE-C object
+            // read without its key, no s3:GetObject) leaves the DELETE to answer for itself.
             auto stat = client->HeadObject(t->bucket, t->key);
-            if (!stat.ok()) return stat.status();
+            if (!stat.ok() && stat.status().code() == Code::kNoSuchKey) return stat.status();
             Status s = client->DeleteObject(t->bucket, t->key);
             if (s.ok()) ctx.out.Info({{"key", t->Display()}}, "Removed `" + t->Display() + "`.");
             return s;

@@ -159,6 +159,34 @@ class CliEncryptionTest(CliTestCase):
         self.assertS3Error(self.client_error(self.s3.head_object, Bucket=self.bucket,
                                              Key="s3/nokey.txt"), "404", 404)
 
+    def test_copy_between_two_aliases_through_the_client(self):
+        # A second alias of the same server: the copy goes through a local file, read with the
+        # source's key and written with the target's rule.
+        self.cairn("alias", "set", "second", self.url, "minioadmin", "minioadmin123")
+        data = b"lecture recording " * 5000
+        self.s3.put_object(Bucket=self.bucket, Key="c/rec.bin", Body=data, **ssec())
+        self.cairn("cp", "--enc-c", f"{self.base}/c/={raw_b64(CUSTOMER_KEY)}",
+                   "--enc-kms", f"second/{self.bucket}/k/={KEY_NAME}",
+                   f"{self.base}/c/rec.bin", f"second/{self.bucket}/k/rec.bin")
+        self.assertMode(self.head("k/rec.bin"), "sse-kms")
+        self.assertEqual(self.body("k/rec.bin"), data)
+        # The rule names an alias: the same bucket under the other alias is not covered.
+        self.cairn("cp", "--enc-s3", f"{self.base}/k/", f"second/{self.bucket}/k/rec.bin",
+                   f"{self.base}/k/rec2.bin")
+        self.assertMode(self.head("k/rec2.bin"), "sse-s3")
+        p = self.cairn("cp", "--enc-s3", f"second/{self.bucket}/x/", f"{self.base}/k/rec.bin",
+                       f"{self.base}/x/rec3.bin", check=False)
+        self.assertOneLineError(p, "SSE prefixes do not match any object paths.")
+
+    def test_rm_of_an_ssec_object_needs_no_key(self):
+        self.s3.put_object(Bucket=self.bucket, Key="c/gone.txt", Body=b"x", **ssec())
+        self.cairn("rm", f"{self.base}/c/gone.txt")
+        err = self.client_error(self.s3.head_object, Bucket=self.bucket, Key="c/gone.txt",
+                                **ssec())
+        self.assertS3Error(err, "404", 404)
+        p = self.cairn("rm", f"{self.base}/c/gone.txt", check=False)
+        self.assertOneLineError(p, "NoSuchKey")
+
     def test_multipart_server_side_copy_from_ssec(self):
         d = self.tmpdir()
         digest = write_random_file(d / "big.bin", 12 << 20, seed=3)
