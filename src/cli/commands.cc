@@ -535,9 +535,21 @@ void RegisterInspect(CLI::App& app) {
               if (a.ok()) access = std::string(AccessName(*a));
               if (!policy->empty() && a.ok() && *a == Access::kNone) access = "custom";
             }
-            ctx.out.Result(
-                {{"name", t->bucket}, {"type", "bucket"}, {"anonymous", access}},
-                "Name      : " + t->bucket + "\nType      : bucket\nAnonymous : " + access);
+            Json json = {{"name", t->bucket}, {"type", "bucket"}, {"anonymous", access}};
+            std::string text =
+                "Name      : " + t->bucket + "\nType      : bucket\nAnonymous : " + access;
+            // The default encryption, as mc's bucket stat shows it (when the caller may read it).
+            auto encryption = client->GetBucketEncryption(t->bucket);
+            if (encryption.ok() && encryption->has_value()) {
+              const BucketEncryption& e = **encryption;
+              json["encryption"] = {{"algorithm", e.algorithm}};
+              text += "\nEncryption: " + e.algorithm;
+              if (!e.kms_key_id.empty()) {
+                json["encryption"]["keyId"] = e.kms_key_id;
+                text += " (" + e.kms_key_id + ")";
+              }
+            }
+            ctx.out.Result(json, text);
             return Status::Ok();
           }
           auto st = client->HeadObject(t->bucket, t->key);

@@ -186,12 +186,12 @@ void SetAll(Headers& to, const Headers& from) {
 
 // The client's word for a read of an SSE-C object without its key: the server's message says
 // what is wrong, not which flag fixes it.
-Status ExplainSseError(Status error, bool sent_customer_key) {
+Status ExplainSseError(Status error, bool sent_customer_key, std::string_view what) {
   if (!sent_customer_key && ErrorCodeName(error) == "InvalidRequest" &&
       error.message().find("Server Side Encryption") != std::string::npos) {
-    return Status(error.code(),
-                  "The object is encrypted with SSE-C: give its key with --enc-c "
-                  "\"ALIAS/BUCKET/PREFIX=KEY\" (InvalidRequest)");
+    return Status(error.code(), "Object `" + std::string(what) +
+                                    "` is encrypted with SSE-C: give its key with --enc-c "
+                                    "\"ALIAS/BUCKET/PREFIX=KEY\" (InvalidRequest)");
   }
   return error;
 }
@@ -468,7 +468,8 @@ Status S3Client::HeadObjectError(const HttpRequest& head, const HttpResponse& re
   if (probe.ok() && (probe->status < 200 || probe->status >= 300) && !probe->body.empty()) {
     error = ErrorFromResponse(probe->status, probe->body, what);
   }
-  return ExplainSseError(error, head.headers.Has("x-amz-server-side-encryption-customer-key"));
+  return ExplainSseError(error, head.headers.Has("x-amz-server-side-encryption-customer-key"),
+                         what);
 }
 
 const SseRule* S3Client::SseFor(std::string_view bucket, std::string_view key) const {
@@ -485,8 +486,9 @@ Status S3Client::GetObject(std::string_view bucket, std::string_view key,
   req.headers = SseReadHeaders(SseFor(bucket, key));
   if (!range.empty()) req.headers.Set("range", range);
   req.sink = sink;
-  Status s = Send(req, std::string(bucket) + "/" + std::string(key)).status();
-  return ExplainSseError(s, req.headers.Has("x-amz-server-side-encryption-customer-key"));
+  std::string what = std::string(bucket) + "/" + std::string(key);
+  Status s = Send(req, what).status();
+  return ExplainSseError(s, req.headers.Has("x-amz-server-side-encryption-customer-key"), what);
 }
 
 Status S3Client::PutObject(std::string_view bucket, std::string_view key,

@@ -123,7 +123,8 @@ class CliEncryptionTest(CliTestCase):
                      ["head", target]):
             with self.subTest(cmd=args[0]):
                 p = self.cairn(*args, check=False)
-                self.assertOneLineError(p, "encrypted with SSE-C", "--enc-c")
+                self.assertOneLineError(p, f"Object `{self.bucket}/c/a.txt` is encrypted "
+                                        "with SSE-C", "--enc-c")
         self.assertFalse((d / "out.txt").exists())
 
         wrong = ["--enc-c", f"{self.base}/c/={raw_b64(OTHER_KEY)}"]
@@ -314,6 +315,12 @@ class CliEncryptionTest(CliTestCase):
         (obj,) = self.json_lines(self.cairn("--json", "encrypt", "info", self.base))
         self.assertEqual(obj["encryption"], {"algorithm": "aws:kms",
                                              "keyId": got["KMSMasterKeyID"]})
+        # A bucket's stat shows its default, as mc's does.
+        lines = self.cairn("stat", self.base).stdout.decode().splitlines()
+        self.assertIn(f"Encryption: aws:kms ({got['KMSMasterKeyID']})", lines)
+        (obj,) = self.json_lines(self.cairn("--json", "stat", self.base))
+        self.assertEqual(obj["encryption"], {"algorithm": "aws:kms",
+                                             "keyId": got["KMSMasterKeyID"]})
 
         p = self.cairn("encrypt", "clear", self.base)
         self.assertEqual(
@@ -325,6 +332,7 @@ class CliEncryptionTest(CliTestCase):
         self.assertEqual(obj, {"op": "clear", "status": "success", "url": self.base})
         p = self.cairn("encrypt", "info", self.base)
         self.assertIn("not enabled", p.stdout.decode())
+        self.assertNotIn("Encryption", self.cairn("stat", self.base).stdout.decode())
 
     def test_encrypt_errors(self):
         for args, fragment in (
