@@ -322,6 +322,10 @@ class CliEncryptionTest(CliTestCase):
         self.assertEqual(obj["encryption"], {"algorithm": "aws:kms",
                                              "keyId": got["KMSMasterKeyID"]})
 
+        # sse-kms without a key id: the KMS's default key, as mc allows.
+        self.cairn("encrypt", "set", "sse-kms", self.base)
+        self.assertEqual(self.bucket_default()["SSEAlgorithm"], "aws:kms")
+
         p = self.cairn("encrypt", "clear", self.base)
         self.assertEqual(
             p.stdout.decode().strip(),
@@ -385,6 +389,13 @@ class CliEncryptionTest(CliTestCase):
         p = self.cairn("cat", "--enc-c", "local/no-such-ecli/=c2hvcnQ", "local/no-such-ecli/a",
                        check=False)
         self.assertOneLineError(p, "should be 32 bytes")
+        # With --json the refusal is a JSON error line.
+        p = self.cairn("--json", "cp", "--enc-c", f"{b}/x/=c2hvcnQ", str(d / "a.txt"), dst,
+                       check=False)
+        self.assertNotEqual(p.returncode, 0)
+        (obj,) = self.json_lines(p)
+        self.assertEqual(obj["status"], "error")
+        self.assertIn("should be 32 bytes", obj["error"]["message"])
         # Reads take only --enc-c, as mc's cat/head/stat do.
         p = self.cairn("cat", "--enc-s3", f"{b}/x/", f"{b}/x/a.txt", check=False)
         self.assertNotEqual(p.returncode, 0)
