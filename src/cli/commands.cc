@@ -315,35 +315,47 @@ bool WriteAll(int fd, std::string_view data) {
 }
 
 void RegisterStreams(CLI::App& app) {
-  auto cat = std::make_shared<std::vector<std::string>>();
-  CLI::App* cmd = AddCommand(app, "cat", "Print objects to stdout",
-                             "  cairn cat local/docs/readme.txt", [cat](Context& ctx) {
-                               return ForEach(ctx, *cat, [&](const std::string& arg) -> Status {
-                                 Result<Target> t = ctx.Remote(arg);
-                                 if (!t.ok()) return t.status();
-                                 auto client = ctx.Client(*t);
-                                 if (!client.ok()) return client.status();
-                                 bool write_failed = false;
-                                 Status s =
-                                     client->GetObject(t->bucket, t->key, [&](std::string_view d) {
-                                       write_failed = !WriteAll(STDOUT_FILENO, d);
-                                       return !write_failed;
-                                     });
-                                 if (s.ok() && write_failed)
-                                   s = Status(Code::kIOError, "cannot write to stdout");
-                                 return s;
-                               });
-                             });
-  cmd->add_option("TARGET", *cat, "ALIAS/BUCKET/KEY")->required();
+  struct CatOpts {
+    std::vector<std::string> targets;
+    SseFlags enc;
+  };
+  auto cat = Opts<CatOpts>();
+  CLI::App* cmd =
+      AddCommand(app, "cat", "Print objects to stdout",
+                 "  cairn cat local/docs/readme.txt\n  cairn cat --enc-c \"local/vault/=KEY\" "
+                 "local/vault/a.txt",
+                 [cat](Context& ctx) {
+                   Status s = UseEncryption(ctx, cat->enc, cat->targets);
+                   if (!s.ok()) return ctx.out.Fail(s);
+                   return ForEach(ctx, cat->targets, [&](const std::string& arg) -> Status {
+                     Result<Target> t = ctx.Remote(arg);
+                     if (!t.ok()) return t.status();
+                     auto client = ctx.Client(*t);
+                     if (!client.ok()) return client.status();
+                     bool write_failed = false;
+                     Status s = client->GetObject(t->bucket, t->key, [&](std::string_view d) {
+                       write_failed = !WriteAll(STDOUT_FILENO, d);
+                       return !write_failed;
+                     });
+                     if (s.ok() && write_failed)
+                       s = Status(Code::kIOError, "cannot write to stdout");
+                     return s;
+                   });
+                 });
+  cmd->add_option("TARGET", cat->targets, "ALIAS/BUCKET/KEY")->required();
+  AddEncryptionFlags(cmd, cat->enc, /*writes=*/false);
 
   struct HeadOpts {
     std::string target;
     int64_t lines = 10;
+    SseFlags enc;
   };
   auto head = Opts<HeadOpts>();
   cmd = AddCommand(app, "head", "Print the first lines of an object",
                    "  cairn head local/logs/app.log\n  cairn head -n 3 local/logs/app.log",
                    [head](Context& ctx) {
+                     Status used = UseEncryption(ctx, head->enc, {head->target});
+                     if (!used.ok()) return ctx.out.Fail(used);
                      Result<Target> t = ctx.Remote(head->target);
                      if (!t.ok()) return ctx.out.Fail(t.status(), head->target);
                      auto client = ctx.Client(*t);
@@ -363,15 +375,21 @@ void RegisterStreams(CLI::App& app) {
                    });
   cmd->add_option("TARGET", head->target, "ALIAS/BUCKET/KEY")->required();
   cmd->add_option("-n,--lines", head->lines, "number of lines (default 10)");
+  AddEncryptionFlags(cmd, head->enc, /*writes=*/false);
 
   struct PipeOpts {
     std::string target;
     std::string attr;
+    SseFlags enc;
   };
   auto pipe = Opts<PipeOpts>();
   cmd = AddCommand(
       app, "pipe", "Stream stdin to an object",
-      "  tar c photos | cairn pipe local/backup/photos.tar", [pipe](Context& ctx) {
+      "  tar c photos | cairn pipe local/backup/photos.tar\n"
+      "  tar c photos | cairn pipe --enc-s3 local/backup/ local/backup/photos.tar",
+      [pipe](Context& ctx) {
+        Status used = UseEncryption(ctx, pipe->enc, {pipe->target});
+        if (!used.ok()) return ctx.out.Fail(used);
         Result<Target> t = ctx.Remote(pipe->target);
         if (!t.ok()) return ctx.out.Fail(t.status(), pipe->target);
         if (t->key.empty()) {
@@ -396,6 +414,7 @@ void RegisterStreams(CLI::App& app) {
       });
   cmd->add_option("TARGET", pipe->target, "ALIAS/BUCKET/KEY")->required();
   cmd->add_option("--attr", pipe->attr, "metadata \"key=value;key2=value2\"");
+  AddEncryptionFlags(cmd, pipe->enc, /*writes=*/true);
 }
 
 // ---- rm -------------------------------------------------------------------------------------
@@ -437,8 +456,10 @@ void RegisterRm(CLI::App& app) {
           if (!o->recursive) {
             if (t->key.empty())
               return Status(Code::kInvalidArgument, "to remove a bucket's objects use -r --force");
+            // Only a missing object stops here; any other refusal of the HEAD (an SSE-C object
+            // read without its key, no s3:GetObject) leaves the DELETE to answer for itself.
             auto stat = client->HeadObject(t->bucket, t->key);
-            if (!stat.ok()) return stat.status();
+            if (!stat.ok() && stat.status().code() == Code::kNoSuchKey) return stat.status();
             Status s = client->DeleteObject(t->bucket, t->key);
             if (s.ok()) ctx.out.Info({{"key", t->Display()}}, "Removed `" + t->Display() + "`.");
             return s;
@@ -486,11 +507,19 @@ void RegisterRm(CLI::App& app) {
 // ---- stat / du / find -----------------------------------------------------------------------
 
 void RegisterInspect(CLI::App& app) {
-  auto stat_targets = std::make_shared<std::vector<std::string>>();
+  struct StatOpts {
+    std::vector<std::string> targets;
+    SseFlags enc;
+  };
+  auto stat_opts = Opts<StatOpts>();
   CLI::App* cmd = AddCommand(
       app, "stat", "Show object or bucket details",
-      "  cairn stat local/photos/a.jpg\n  cairn stat local/photos", [stat_targets](Context& ctx) {
-        return ForEach(ctx, *stat_targets, [&](const std::string& arg) -> Status {
+      "  cairn stat local/photos/a.jpg\n  cairn stat local/photos\n"
+      "  cairn stat --enc-c \"local/vault/=KEY\" local/vault/a.txt",
+      [stat_opts](Context& ctx) {
+        Status used = UseEncryption(ctx, stat_opts->enc, stat_opts->targets);
+        if (!used.ok()) return ctx.out.Fail(used);
+        return ForEach(ctx, stat_opts->targets, [&](const std::string& arg) -> Status {
           Result<Target> t = ctx.Remote(arg);
           if (!t.ok()) return t.status();
           if (t->bucket.empty()) return Status(Code::kInvalidArgument, "name a bucket or object");
@@ -506,9 +535,21 @@ void RegisterInspect(CLI::App& app) {
               if (a.ok()) access = std::string(AccessName(*a));
               if (!policy->empty() && a.ok() && *a == Access::kNone) access = "custom";
             }
-            ctx.out.Result(
-                {{"name", t->bucket}, {"type", "bucket"}, {"anonymous", access}},
-                "Name      : " + t->bucket + "\nType      : bucket\nAnonymous : " + access);
+            Json json = {{"name", t->bucket}, {"type", "bucket"}, {"anonymous", access}};
+            std::string text =
+                "Name      : " + t->bucket + "\nType      : bucket\nAnonymous : " + access;
+            // The default encryption, as mc's bucket stat shows it (when the caller may read it).
+            auto encryption = client->GetBucketEncryption(t->bucket);
+            if (encryption.ok() && encryption->has_value()) {
+              const BucketEncryption& e = **encryption;
+              json["encryption"] = {{"algorithm", e.algorithm}};
+              text += "\nEncryption: " + e.algorithm;
+              if (!e.kms_key_id.empty()) {
+                json["encryption"]["keyId"] = e.kms_key_id;
+                text += " (" + e.kms_key_id + ")";
+              }
+            }
+            ctx.out.Result(json, text);
             return Status::Ok();
           }
           auto st = client->HeadObject(t->bucket, t->key);
@@ -519,22 +560,33 @@ void RegisterInspect(CLI::App& app) {
             meta[k] = v;
             meta_text += "\n  " + k + ": " + v;
           }
+          Json json = {{"name", t->key},
+                       {"type", "file"},
+                       {"size", st->size},
+                       {"etag", st->etag},
+                       {"lastModified", FormatIso8601(st->last_modified)},
+                       {"contentType", st->content_type},
+                       {"metadata", meta}};
+          std::string encryption = EncryptionText(st->encryption);
+          if (!encryption.empty()) {
+            Json enc = {{"algorithm", st->encryption.kind}};
+            if (!st->encryption.kms_key_id.empty()) enc["keyId"] = st->encryption.kms_key_id;
+            if (!st->encryption.customer_key_md5.empty()) {
+              enc["customerKeyMD5"] = st->encryption.customer_key_md5;
+            }
+            json["encryption"] = enc;
+          }
           ctx.out.Result(
-              {{"name", t->key},
-               {"type", "file"},
-               {"size", st->size},
-               {"etag", st->etag},
-               {"lastModified", FormatIso8601(st->last_modified)},
-               {"contentType", st->content_type},
-               {"metadata", meta}},
-              "Name      : " + t->key + "\nDate      : " + FormatDate(st->last_modified) +
-                  "\nSize      : " + FormatSize(st->size) + " (" + std::to_string(st->size) +
-                  " bytes)\nETag      : " + st->etag + "\nType      : file\nContent-Type: " +
-                  st->content_type + (meta_text.empty() ? "" : "\nMetadata  :" + meta_text));
+              json, "Name      : " + t->key + "\nDate      : " + FormatDate(st->last_modified) +
+                        "\nSize      : " + FormatSize(st->size) + " (" + std::to_string(st->size) +
+                        " bytes)\nETag      : " + st->etag + "\nType      : file\nContent-Type: " +
+                        st->content_type + (meta_text.empty() ? "" : "\nMetadata  :" + meta_text) +
+                        (encryption.empty() ? "" : "\nEncryption: " + encryption));
           return Status::Ok();
         });
       });
-  cmd->add_option("TARGET", *stat_targets, "ALIAS/BUCKET[/KEY]")->required();
+  cmd->add_option("TARGET", stat_opts->targets, "ALIAS/BUCKET[/KEY]")->required();
+  AddEncryptionFlags(cmd, stat_opts->enc, /*writes=*/false);
 
   auto du_target = std::make_shared<std::string>();
   cmd = AddCommand(
@@ -1005,7 +1057,9 @@ Result<Target> Context::Remote(std::string_view arg) {
 Result<S3Client> Context::Client(const Target& target) {
   auto alias = FindAlias(config_, target.alias);
   if (!alias) return NotAnAliasError(target.alias);
-  return S3Client(*alias);
+  S3Client client(*alias);
+  if (sse_) client.set_encryption(target.alias, sse_);
+  return client;
 }
 
 CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::string& description,
@@ -1101,6 +1155,7 @@ void Register(CLI::App& app) {
   RegisterTagCommands(app);
   RegisterLockCommands(app);
   RegisterIlmCommands(app);
+  RegisterEncryptCommands(app);
   RegisterAdminCommands(app);
   RegisterCompletion(app);
 }

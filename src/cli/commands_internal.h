@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/config.h"
+#include "cli/encryption.h"
 #include "cli/output.h"
 #include "cli/s3_client.h"
 #include "cli/target.h"
@@ -28,12 +29,15 @@ class Context {
   Target Parse(std::string_view arg);
   // A remote target, or the one-line "no alias" error.
   Result<Target> Remote(std::string_view arg);
-  // A client for the target's alias.
+  // A client for the target's alias (carrying the encryption rules, when set).
   Result<S3Client> Client(const Target& target);
+  // Clients made from now on send the rules' encryption headers (--enc-s3/--enc-kms/--enc-c).
+  void set_encryption(std::shared_ptr<const SseRules> rules) { sse_ = std::move(rules); }
 
  private:
   bool loaded_ = false;
   Config config_;
+  std::shared_ptr<const SseRules> sse_;
 };
 
 using Runner = std::function<int(Context&)>;
@@ -51,6 +55,13 @@ void RegisterVersionCommands(CLI::App& app);   // version, undo (commands_versio
 void RegisterTagCommands(CLI::App& app);       // tag set|list|remove (commands_tags.cc)
 void RegisterLockCommands(CLI::App& app);      // retention / legalhold (commands_lock.cc)
 void RegisterIlmCommands(CLI::App& app);       // ilm rule add|ls|rm|export|import (commands_ilm.cc)
+void RegisterEncryptCommands(CLI::App& app);   // encrypt set|info|clear (commands_encrypt.cc)
+
+// --enc-s3 and --enc-kms (with `writes`) and --enc-c on `cmd`, filling `flags`.
+void AddEncryptionFlags(CLI::App* cmd, SseFlags& flags, bool writes);
+// Parses `flags`, checks them against the command's path arguments as mc does, and makes every
+// client of `ctx` send them. A malformed flag fails here, before any request.
+Status UseEncryption(Context& ctx, const SseFlags& flags, const std::vector<std::string>& args);
 
 // `ls --versions ARG`: every version and delete marker under the prefix, mc's way.
 int ListVersionsCommand(Context& ctx, const std::string& arg, bool recursive);

@@ -242,6 +242,7 @@ void RegisterCp(CLI::App& app) {
     std::string attr;
     std::string version_id;
     std::string acl;
+    SseFlags enc;
   };
   auto o = std::make_shared<CpOpts>();
   CLI::App* cmd = AddCommand(
@@ -253,7 +254,10 @@ void RegisterCp(CLI::App& app) {
       "  cairn cp --attr 'Cache-Control=max-age=60;owner=ana' a.txt local/docs/\n"
       "  pg_dump db | cairn cp - local/backup/db.sql      # from stdin\n"
       "  cairn cp --version-id 3f9c... local/docs/a.pdf ./a-old.pdf\n"
-      "  cairn cp --acl public-read logo.png local/www/     # readable by anyone",
+      "  cairn cp --acl public-read logo.png local/www/     # readable by anyone\n"
+      "  cairn cp --enc-s3 local/notes/ a.pdf local/notes/  # SSE-S3\n"
+      "  cairn cp --enc-kms 'local/rec/=my-key' talk.mp4 local/rec/\n"
+      "  cairn cp --enc-c \"local/vault/=$(head -c 32 /dev/urandom | base64)\" a.txt local/vault/",
       [o](Context& ctx) {
         if (o->paths.size() < 2) {
           return ctx.out.Fail(Status(Code::kInvalidArgument, "give a SOURCE and a TARGET"));
@@ -262,6 +266,8 @@ void RegisterCp(CLI::App& app) {
         if (!s.ok()) return ctx.out.Fail(s);
         auto attrs = ParseAttributes(o->attr);
         if (!attrs.ok()) return ctx.out.Fail(attrs.status());
+        s = UseEncryption(ctx, o->enc, o->paths);
+        if (!s.ok()) return ctx.out.Fail(s);
         if (!o->acl.empty() && !IsCannedAcl(o->acl)) {
           return ctx.out.Fail(Status(Code::kInvalidArgument,
                                      "--acl takes a canned ACL: private, public-read, "
@@ -313,6 +319,7 @@ void RegisterCp(CLI::App& app) {
   cmd->add_option("--attr", o->attr, "metadata \"key=value;key2=value2\" for the new objects");
   cmd->add_option("--version-id", o->version_id, "copy this version of the source object");
   cmd->add_option("--acl", o->acl, "canned ACL for the new objects (public-read, private, ...)");
+  AddEncryptionFlags(cmd, o->enc, /*writes=*/true);
 }
 
 struct Entry {
@@ -360,6 +367,7 @@ void RegisterMirror(CLI::App& app) {
   struct MirrorOpts {
     std::string src, dst;
     bool overwrite = false, remove = false, dry_run = false;
+    SseFlags enc;
   };
   auto o = std::make_shared<MirrorOpts>();
   CLI::App* cmd = AddCommand(
@@ -370,6 +378,8 @@ void RegisterMirror(CLI::App& app) {
       "  cairn mirror --dry-run ./site local/www        # only show what would change",
       [o](Context& ctx) {
         Status s = ctx.LoadConfigOnce();
+        if (!s.ok()) return ctx.out.Fail(s);
+        s = UseEncryption(ctx, o->enc, {o->src, o->dst});
         if (!s.ok()) return ctx.out.Fail(s);
         Target src = ctx.Parse(o->src);
         Target dst = ctx.Parse(o->dst);
@@ -486,6 +496,7 @@ void RegisterMirror(CLI::App& app) {
   cmd->add_flag("--overwrite", o->overwrite, "replace targets that differ from the source");
   cmd->add_flag("--remove", o->remove, "delete targets that are not in the source");
   cmd->add_flag("--dry-run", o->dry_run, "show what would be done, change nothing");
+  AddEncryptionFlags(cmd, o->enc, /*writes=*/true);
 }
 
 }  // namespace

@@ -179,6 +179,23 @@ Result<std::string> ReadFully(int fd, uint64_t max, bool* eof) {
   return buf;
 }
 
+// Sets every field of `from` on `to`.
+void SetAll(Headers& to, const Headers& from) {
+  for (const auto& [name, value] : from.fields()) to.Set(name, value);
+}
+
+// The client's word for a read of an SSE-C object without its key: the server's message says
+// what is wrong, not which flag fixes it.
+Status ExplainSseError(Status error, bool sent_customer_key, std::string_view what) {
+  if (!sent_customer_key && ErrorCodeName(error) == "InvalidRequest" &&
+      error.message().find("Server Side Encryption") != std::string::npos) {
+    return Status(error.code(), "Object `" + std::string(what) +
+                                    "` is encrypted with SSE-C: give its key with --enc-c "
+                                    "\"ALIAS/BUCKET/PREFIX=KEY\" (InvalidRequest)");
+  }
+  return error;
+}
+
 }  // namespace
 
 void InitHttp() {
@@ -403,8 +420,12 @@ Result<ObjectStat> S3Client::HeadObject(std::string_view bucket, std::string_vie
   req.method = "HEAD";
   req.path = ObjectPath(bucket, key);
   if (!version_id.empty()) req.query.emplace_back("versionId", std::string(version_id));
+  req.headers = SseReadHeaders(SseFor(bucket, key));
   std::string what = std::string(bucket) + "/" + std::string(key);
-  auto resp = Send(req, what);
+  Result<HttpResponse> resp = SendRaw(req);
+  if (resp.ok() && (resp->status < 200 || resp->status >= 300)) {
+    resp = HeadObjectError(req, *resp, what);
+  }
   if (!resp.ok()) {
     if (resp.status().code() == Code::kNotFound && !version_id.empty()) {
       return Status(Code::kNoSuchVersion, "Version `" + std::string(version_id) + "` of `" + what +
@@ -432,7 +453,28 @@ Result<ObjectStat> S3Client::HeadObject(std::string_view bucket, std::string_vie
       stat.stored_headers.Add(name, value);
     }
   }
+  stat.encryption = EncryptionFromHeaders(h);
   return stat;
+}
+
+Status S3Client::HeadObjectError(const HttpRequest& head, const HttpResponse& response,
+                                 const std::string& what) const {
+  Status error = ErrorFromResponse(response.status, response.body, what);
+  if (response.status != 400 && response.status != 403) return error;
+  HttpRequest get = head;
+  get.method = "GET";
+  get.sink = [](std::string_view) { return false; };  // a 2xx body is not wanted
+  auto probe = SendRaw(get);
+  if (probe.ok() && (probe->status < 200 || probe->status >= 300) && !probe->body.empty()) {
+    error = ErrorFromResponse(probe->status, probe->body, what);
+  }
+  return ExplainSseError(error, head.headers.Has("x-amz-server-side-encryption-customer-key"),
+                         what);
+}
+
+const SseRule* S3Client::SseFor(std::string_view bucket, std::string_view key) const {
+  if (!sse_rules_) return nullptr;
+  return sse_rules_->Find(sse_alias_, bucket, key);
 }
 
 Status S3Client::GetObject(std::string_view bucket, std::string_view key,
@@ -441,9 +483,12 @@ Status S3Client::GetObject(std::string_view bucket, std::string_view key,
   HttpRequest req;
   req.path = ObjectPath(bucket, key);
   if (!version_id.empty()) req.query.emplace_back("versionId", std::string(version_id));
+  req.headers = SseReadHeaders(SseFor(bucket, key));
   if (!range.empty()) req.headers.Set("range", range);
   req.sink = sink;
-  return Send(req, std::string(bucket) + "/" + std::string(key)).status();
+  std::string what = std::string(bucket) + "/" + std::string(key);
+  Status s = Send(req, what).status();
+  return ExplainSseError(s, req.headers.Has("x-amz-server-side-encryption-customer-key"), what);
 }
 
 Status S3Client::PutObject(std::string_view bucket, std::string_view key,
@@ -453,6 +498,7 @@ Status S3Client::PutObject(std::string_view bucket, std::string_view key,
   req.method = "PUT";
   req.path = ObjectPath(bucket, key);
   req.headers = headers;
+  SetAll(req.headers, SseWriteHeaders(SseFor(bucket, key)));
   req.reader = std::move(reader);
   req.content_length = size;
   return Send(req, std::string(bucket) + "/" + std::string(key)).status();
@@ -464,6 +510,7 @@ Status S3Client::PutSmallObject(std::string_view bucket, std::string_view key, s
   req.method = "PUT";
   req.path = ObjectPath(bucket, key);
   req.headers = headers;
+  SetAll(req.headers, SseWriteHeaders(SseFor(bucket, key)));
   req.body = std::move(body);
   return Send(req, std::string(bucket) + "/" + std::string(key)).status();
 }
@@ -480,6 +527,8 @@ Status S3Client::CopyObject(std::string_view src_bucket, std::string_view src_ke
   if (!src_version_id.empty()) source += "?versionId=" + UriEncode(src_version_id, true);
   req.headers.Set("x-amz-copy-source", source);
   if (replace_metadata) req.headers.Set("x-amz-metadata-directive", "REPLACE");
+  SetAll(req.headers, SseWriteHeaders(SseFor(dst_bucket, dst_key)));
+  SetAll(req.headers, SseCopySourceHeaders(SseFor(src_bucket, src_key)));
   req.body = std::string();
   std::string what = std::string(src_bucket) + "/" + std::string(src_key);
   HttpResponse resp;
@@ -586,6 +635,7 @@ Result<std::string> S3Client::CreateMultipartUpload(std::string_view bucket, std
   req.path = ObjectPath(bucket, key);
   req.query = {{"uploads", ""}};
   req.headers = headers;
+  SetAll(req.headers, SseWriteHeaders(SseFor(bucket, key)));
   req.body = std::string();
   HttpResponse resp;
   { CAIRN_ASSIGN_OR_RETURN(resp, Send(req, std::string(bucket) + "/" + std::string(key))); }
@@ -604,6 +654,7 @@ Result<std::string> S3Client::UploadPart(std::string_view bucket, std::string_vi
   req.method = "PUT";
   req.path = ObjectPath(bucket, key);
   req.query = {{"partNumber", std::to_string(part_number)}, {"uploadId", std::string(upload_id)}};
+  req.headers = SseReadHeaders(SseFor(bucket, key));  // an SSE-C upload's parts bring its key
   req.reader = std::move(reader);
   req.content_length = size;
   HttpResponse resp;
@@ -622,6 +673,8 @@ Result<std::string> S3Client::UploadPartCopy(std::string_view bucket, std::strin
   req.method = "PUT";
   req.path = ObjectPath(bucket, key);
   req.query = {{"partNumber", std::to_string(part_number)}, {"uploadId", std::string(upload_id)}};
+  req.headers = SseReadHeaders(SseFor(bucket, key));
+  SetAll(req.headers, SseCopySourceHeaders(SseFor(src_bucket, src_key)));
   req.headers.Set("x-amz-copy-source", ObjectPath(src_bucket, src_key));
   if (!range.empty()) req.headers.Set("x-amz-copy-source-range", range);
   if (!src_etag.empty())
@@ -988,6 +1041,46 @@ Status S3Client::ListVersions(std::string_view bucket, std::string_view prefix,
     version_id_marker = page.next_version_id_marker;
   }
   return Status::Ok();
+}
+
+Result<std::optional<BucketEncryption>> S3Client::GetBucketEncryption(
+    std::string_view bucket) const {
+  HttpRequest req;
+  req.path = ObjectPath(bucket);
+  req.query = {{"encryption", ""}};
+  HttpResponse resp;
+  { CAIRN_ASSIGN_OR_RETURN(resp, SendRaw(req)); }
+  if (resp.status == 404 &&
+      resp.body.find("<Code>ServerSideEncryptionConfigurationNotFoundError</Code>") !=
+          std::string::npos) {
+    return std::optional<BucketEncryption>();
+  }
+  if (resp.status < 200 || resp.status >= 300) {
+    return ErrorFromResponse(resp.status, resp.body, bucket);
+  }
+  BucketEncryption config;
+  { CAIRN_ASSIGN_OR_RETURN(config, ParseBucketEncryptionXml(resp.body)); }
+  return std::optional<BucketEncryption>(std::move(config));
+}
+
+Status S3Client::PutBucketEncryption(std::string_view bucket,
+                                     const BucketEncryption& config) const {
+  HttpRequest req;
+  req.method = "PUT";
+  req.path = ObjectPath(bucket);
+  req.query = {{"encryption", ""}};
+  req.body = BucketEncryptionXml(config);
+  req.headers.Set("content-type", "application/xml");
+  req.headers.Set("content-md5", Base64Encode(Md5(*req.body)));  // AWS requires it on this call
+  return Send(req, bucket).status();
+}
+
+Status S3Client::DeleteBucketEncryption(std::string_view bucket) const {
+  HttpRequest req;
+  req.method = "DELETE";
+  req.path = ObjectPath(bucket);
+  req.query = {{"encryption", ""}};
+  return Send(req, bucket).status();
 }
 
 Result<std::string> S3Client::GetBucketPolicy(std::string_view bucket) const {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "cli/config.h"
+#include "cli/encryption.h"
 #include "cli/tags.h"
 #include "cli/versions.h"
 #include "common/headers.h"
@@ -84,6 +86,7 @@ struct ObjectStat {
   // What a copy keeps: content-type, cache-control, content-disposition, content-encoding,
   // content-language, expires and x-amz-meta-*, as the server answered them.
   Headers stored_headers;
+  ObjectEncryption encryption;  // as the answer shows it
 };
 
 // Progress reporting: called with the count of bytes just moved, from any thread.
@@ -114,6 +117,14 @@ class S3Client {
                          std::string_view subresource, const std::string& xml) const;
   // Deletes and retention changes sent from now on carry x-amz-bypass-governance-retention.
   void set_bypass_governance(bool on) { bypass_governance_ = on; }
+  // Object requests sent from now on carry the encryption headers of the rule matching their
+  // object (`alias_name` is this client's alias as the rules name it): writes (PUT, multipart,
+  // copy targets) SSE-S3/SSE-KMS/SSE-C, reads and parts of SSE-C objects the customer key, copies
+  // from an SSE-C source the copy-source customer key.
+  void set_encryption(std::string alias_name, std::shared_ptr<const SseRules> rules) {
+    sse_alias_ = std::move(alias_name);
+    sse_rules_ = std::move(rules);
+  }
   Status RemoveBucket(std::string_view bucket) const;
   Status HeadBucket(std::string_view bucket) const;  // kNoSuchBucket when it is not there
 
@@ -214,6 +225,12 @@ class S3Client {
   Status PutBucketLifecycle(std::string_view bucket, const std::string& xml) const;
   Status DeleteBucketLifecycle(std::string_view bucket) const;
 
+  // Bucket default encryption; nullopt when the bucket has none
+  // (ServerSideEncryptionConfigurationNotFoundError).
+  Result<std::optional<BucketEncryption>> GetBucketEncryption(std::string_view bucket) const;
+  Status PutBucketEncryption(std::string_view bucket, const BucketEncryption& config) const;
+  Status DeleteBucketEncryption(std::string_view bucket) const;
+
   Result<std::string> GetBucketPolicy(std::string_view bucket) const;
   Status PutBucketPolicy(std::string_view bucket, const std::string& policy) const;
   Status DeleteBucketPolicy(std::string_view bucket) const;
@@ -225,8 +242,17 @@ class S3Client {
                       std::chrono::seconds expires) const;
 
  private:
+  // The encryption rule for an object, or nullptr.
+  const SseRule* SseFor(std::string_view bucket, std::string_view key) const;
+  // A failed HEAD answer of an object as an error; HEAD answers carry no body, so the reason is
+  // asked with a GET that reads nothing.
+  Status HeadObjectError(const HttpRequest& head, const HttpResponse& response,
+                         const std::string& what) const;
+
   Alias alias_;
   bool bypass_governance_ = false;
+  std::string sse_alias_;
+  std::shared_ptr<const SseRules> sse_rules_;
 };
 
 // libcurl's global state, once per process.
