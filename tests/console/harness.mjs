@@ -49,7 +49,9 @@ process.on("exit", () => {
 });
 
 export class CairnServer {
-  constructor() {
+  /** `env`: variables the server gets on top of the root credentials (MINIO_KMS_SECRET_KEY). */
+  constructor({ env = {} } = {}) {
+    this.extraEnv = env;
     this.root = mkdtempSync(path.join(tmpdir(), "cairn-console-"));
     this.dataDir = path.join(this.root, "data");
     this.log = [];
@@ -94,6 +96,7 @@ export class CairnServer {
     env.HOME = this.root;
     env.MINIO_ROOT_USER = ROOT_USER;
     env.MINIO_ROOT_PASSWORD = ROOT_PASSWORD;
+    Object.assign(env, this.extraEnv);
     const args = ["server", "--address", `127.0.0.1:${this.port}`, "--console-address", `127.0.0.1:${this.consolePort}`, this.dataDir];
     this.proc = spawn(bin, args, { env, cwd: this.root, stdio: ["ignore", "pipe", "pipe"] });
     const proc = this.proc;

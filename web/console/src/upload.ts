@@ -1,7 +1,8 @@
 // Uploads from the browser through /api/s3: one PUT for small files, S3 multipart
 // (CreateMultipartUpload, UploadPart, CompleteMultipartUpload) above 16 MiB. XMLHttpRequest is
 // used because fetch() reports no upload progress. The server streams each body through to the
-// store unbuffered.
+// store unbuffered. `headers` (the encryption asked for) go on the PUT or the
+// CreateMultipartUpload only: the parts of an SSE-S3/SSE-KMS upload carry none.
 
 import { currentSession, parseError, s3Path, xmlEscape, ApiError } from "./api";
 
@@ -23,6 +24,7 @@ export class Upload {
     public key: string,
     public file: Blob,
     private onProgress: (p: UploadProgress) => void,
+    private headers: Record<string, string> = {},
   ) {}
 
   cancel(): void {
@@ -50,8 +52,9 @@ export class Upload {
       if (csrf) xhr.setRequestHeader("X-Cairn-CSRF", csrf);
       if (body instanceof Blob) {
         const type = (this.file as File).type;
-        if (type && method === "PUT" && offset === 0 && !path.includes("uploadId=")) {
-          xhr.setRequestHeader("Content-Type", type);
+        if (method === "PUT" && offset === 0 && !path.includes("uploadId=")) {
+          if (type) xhr.setRequestHeader("Content-Type", type);
+          for (const [name, value] of Object.entries(this.headers)) xhr.setRequestHeader(name, value);
         }
         xhr.upload.onprogress = (e) => this.onProgress({ loaded: offset + e.loaded, total: this.file.size });
       } else {
@@ -107,6 +110,7 @@ export class Upload {
       const csrf = currentSession()?.csrfToken;
       if (csrf) xhr.setRequestHeader("X-Cairn-CSRF", csrf);
       if (type) xhr.setRequestHeader("Content-Type", type);
+      for (const [name, value] of Object.entries(this.headers)) xhr.setRequestHeader(name, value);
       xhr.onload = () => {
         if (xhr.status < 200 || xhr.status >= 300) {
           reject(parseError(xhr.status, xhr.statusText, xhr.responseText));

@@ -1,6 +1,7 @@
 import { ApiError, call, children, childText, errorText, getBucketTags, getObjectLock, getVersioning, LockConfiguration, putBucketTags, putObjectLock, putVersioning, RetentionMode, s3Path, s3Xml, VersioningState, xmlEscape } from "../api";
 import { bucketAccessSection } from "../acl";
 import { Access, PolicyDoc, readAnonymous, setAnonymous } from "../anonymous";
+import { bucketEncryptionSection } from "../encryption";
 import { contentMd5 } from "../md5";
 import { field, h, notify, replace } from "../dom";
 import { lifecycleEditor } from "../lifecycle";
@@ -419,7 +420,7 @@ export async function renderBucketSettings(page: HTMLElement, bucket: string): P
     save: (t) => putBucketTags(bucket, t),
     savedMessage: `Tags of ${bucket} saved.`,
   });
-  replace(page, ...header, versioningSlot, lockSlot, lifecycleEditor(bucket), anonymousSection(bucket, reload, policyText), policySection(bucket, reload, policyText), bucketAccessSection(bucket), corsSlot, tags);
+  replace(page, ...header, versioningSlot, lockSlot, bucketEncryptionSection(bucket), lifecycleEditor(bucket), anonymousSection(bucket, reload, policyText), policySection(bucket, reload, policyText), bucketAccessSection(bucket), corsSlot, tags);
   let lock: LockState;
   let lockError = "";
   try {

@@ -1,6 +1,7 @@
-import { call, callJson, deleteObject, deleteVersion, errorText, getObjectLock, getObjectTags, jsonBody, listObjects, lockFromHeaders, ObjectEntry, putObjectTags, s3Path, versionQuery } from "../api";
+import { ApiError, call, callJson, deleteObject, deleteVersion, errorText, getObjectLock, getObjectTags, jsonBody, listObjects, lockFromHeaders, ObjectEntry, putObjectTags, s3Path, versionQuery } from "../api";
 import { Child, field, formatBytes, formatDate, h, notify, replace } from "../dom";
 import { objectAclView } from "../acl";
+import { CustomerKey, customerKeyForm, customerKeyHeaders, describeEncryption, downloadWith, encryptionFromHeaders, headExplained, needsCustomerKey, ObjectEncryption, UPLOAD_ENCRYPTION_CHOICES, UploadEncryption, uploadEncryptionHeaders } from "../encryption";
 import { deleteLockedVersion } from "../lock";
 import { tagEditor } from "../tags";
 import { Upload } from "../upload";
@@ -37,27 +38,33 @@ function previewKind(type: string, key: string): "image" | "text" | "pdf" | "aud
   return null;
 }
 
-async function preview(bucket: string, key: string, versionId: string | undefined, type: string, box: HTMLElement): Promise<void> {
+/**
+ * Shows a preview in `box`. With `headers` (an SSE-C key) media cannot be given to the element as
+ * a URL, which would send no headers: the body is fetched and shown from a blob.
+ */
+async function preview(bucket: string, key: string, versionId: string | undefined, type: string, box: HTMLElement, headers: Record<string, string> = {}): Promise<void> {
   const kind = previewKind(type, key);
   const url = s3Path(bucket, key, versionQuery(versionId));
+  const keyed = Object.keys(headers).length > 0;
+  const mediaUrl = async () => (keyed ? URL.createObjectURL(await (await call(url, { headers })).blob()) : url);
   switch (kind) {
     case "image":
-      replace(box, h("img", { src: url, alt: `Preview of ${baseName(key)}`, class: "preview-media" }));
+      replace(box, h("img", { src: await mediaUrl(), alt: `Preview of ${baseName(key)}`, class: "preview-media" }));
       return;
     case "audio":
-      replace(box, h("audio", { src: url, controls: true, "aria-label": `Audio ${baseName(key)}` }));
+      replace(box, h("audio", { src: await mediaUrl(), controls: true, "aria-label": `Audio ${baseName(key)}` }));
       return;
     case "video":
-      replace(box, h("video", { src: url, controls: true, class: "preview-media", "aria-label": `Video ${baseName(key)}` }));
+      replace(box, h("video", { src: await mediaUrl(), controls: true, class: "preview-media", "aria-label": `Video ${baseName(key)}` }));
       return;
     case "text": {
-      const r = await call(url, { headers: { Range: `bytes=0-${TEXT_PREVIEW_BYTES - 1}` } });
+      const r = await call(url, { headers: { ...headers, Range: `bytes=0-${TEXT_PREVIEW_BYTES - 1}` } });
       const text = await r.text();
       replace(box, h("pre", { class: "preview-text", tabindex: "0" }, text), r.status === 206 ? h("small", {}, "First 256 KiB shown.") : null);
       return;
     }
     case "pdf": {
-      const r = await call(url);
+      const r = await call(url, { headers });
       const blob = new Blob([await r.arrayBuffer()], { type: "application/pdf" });
       const blobUrl = URL.createObjectURL(blob);
       replace(box, h("iframe", { src: blobUrl, title: `PDF ${baseName(key)}`, class: "preview-pdf" }), h("a", { href: blobUrl, target: "_blank", rel: "noopener" }, "Open PDF in a new tab"));
@@ -115,36 +122,53 @@ function shareForm(bucket: string, key: string): HTMLElement {
 /**
  * The details of an object in the side panel: of its latest version, or of `versionId`. Shows
  * the HEAD answer, download/preview/delete, its tags, its ACL and the key's version history.
+ * An SSE-C version answers no read without its key: the panel then says so and asks for the key
+ * (`customerKey`), which it sends with its HEAD, preview and download.
  */
-async function showDetails(panel: HTMLElement, bucket: string, key: string, onChanged: () => void, versionId?: string, lock = false): Promise<void> {
+async function showDetails(panel: HTMLElement, bucket: string, key: string, onChanged: () => void, versionId?: string, lock = false, customerKey: CustomerKey | null = null): Promise<void> {
   panel.hidden = false;
   replace(panel, h("p", {}, "Loading…"));
-  const reopen = (v?: string) => void showDetails(panel, bucket, key, onChanged, v, lock);
-  let response: Response;
+  const reopen = (v?: string, withKey: CustomerKey | null = null) => void showDetails(panel, bucket, key, onChanged, v, lock, withKey);
+  const keyHeaders = customerKeyHeaders(customerKey);
+  const objectPath = s3Path(bucket, key, versionQuery(versionId));
+  // null: an SSE-C version whose key was not given, or not the right one (`keyProblem`).
+  let response: Response | null = null;
+  let keyProblem = "";
   try {
-    response = await call(s3Path(bucket, key, versionQuery(versionId)), { method: "HEAD", headers: { "x-amz-checksum-mode": "ENABLED" } });
+    response = await headExplained(objectPath, { "x-amz-checksum-mode": "ENABLED", ...keyHeaders });
   } catch (err) {
-    replace(panel, h("p", { class: "error", role: "alert" }, errorText(err)));
-    return;
+    if (customerKey && err instanceof ApiError && (err.status === 400 || err.status === 403)) keyProblem = errorText(err);
+    else if (!needsCustomerKey(err)) {
+      replace(panel, h("p", { class: "error", role: "alert" }, errorText(err)));
+      return;
+    }
   }
-  const get = (n: string) => response.headers.get(n) ?? "";
+  const get = (n: string) => response?.headers.get(n) ?? "";
   const type = get("content-type");
   const version = get("x-amz-version-id");
-  const rows: [string, string][] = [
-    ["Key", key],
-    ...(version ? ([["Version ID", versionId ? version : `${version} (latest)`]] as [string, string][]) : []),
-    ["Size", `${formatBytes(Number(get("content-length")))} (${get("content-length")} bytes)`],
-    ["ETag", get("etag")],
-    ["Content type", type],
-    ["Last modified", get("last-modified")],
-  ];
-  const lockState = lockFromHeaders(response.headers);
-  if (lockState.mode) rows.push(["Retention", `${lockState.mode} until ${formatDate(lockState.retainUntil)}`]);
-  if (response.headers.has("x-amz-object-lock-legal-hold")) rows.push(["Legal hold", lockState.legalHold ? "ON" : "OFF"]);
-  response.headers.forEach((value, name) => {
-    if (name.startsWith("x-amz-checksum-") && name !== "x-amz-checksum-mode") rows.push([`Checksum ${name.slice(15).toUpperCase()}`, value]);
-    if (name.startsWith("x-amz-meta-")) rows.push([`Metadata ${name.slice(11)}`, value]);
-  });
+  const encryption: ObjectEncryption = response ? encryptionFromHeaders(response.headers) : { mode: "SSE-C", kmsKeyId: "" };
+  const sseC = encryption.mode === "SSE-C";
+  const rows: [string, string][] = [["Key", key]];
+  if (!response) {
+    if (versionId) rows.push(["Version ID", versionId]);
+    rows.push(["Encryption", "SSE-C (customer-provided key)"]);
+  } else {
+    if (version) rows.push(["Version ID", versionId ? version : `${version} (latest)`]);
+    rows.push(
+      ["Size", `${formatBytes(Number(get("content-length")))} (${get("content-length")} bytes)`],
+      ["ETag", get("etag")],
+      ["Content type", type],
+      ["Last modified", get("last-modified")],
+      ["Encryption", sseC ? `SSE-C (key MD5 ${get("x-amz-server-side-encryption-customer-key-md5")})` : describeEncryption(encryption)],
+    );
+    const lockState = lockFromHeaders(response.headers);
+    if (lockState.mode) rows.push(["Retention", `${lockState.mode} until ${formatDate(lockState.retainUntil)}`]);
+    if (response.headers.has("x-amz-object-lock-legal-hold")) rows.push(["Legal hold", lockState.legalHold ? "ON" : "OFF"]);
+    response.headers.forEach((value, name) => {
+      if (name.startsWith("x-amz-checksum-") && name !== "x-amz-checksum-mode") rows.push([`Checksum ${name.slice(15).toUpperCase()}`, value]);
+      if (name.startsWith("x-amz-meta-")) rows.push([`Metadata ${name.slice(11)}`, value]);
+    });
+  }
   const previewBox = h("div", { class: "preview" });
   const history = versionTable({
     bucket,
@@ -154,7 +178,7 @@ async function showDetails(panel: HTMLElement, bucket: string, key: string, onCh
     onDetails: (_k, v) => reopen(v),
     lock,
     // The details list the lock headers of the version shown: read them again.
-    onLockChanged: () => reopen(versionId),
+    onLockChanged: () => reopen(versionId, customerKey),
     // The version shown may be the one just deleted: show the (new) latest instead.
     onChanged: () => {
       onChanged();
@@ -202,11 +226,23 @@ async function showDetails(panel: HTMLElement, bucket: string, key: string, onCh
     ),
     versionId ? h("p", {}, `Version ${versionId}. `, h("button", { type: "button", class: "link", onclick: () => reopen() }, "Show the latest version")) : null,
     h("dl", { class: "details" }, rows.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
+    response
+      ? null
+      : h(
+          "div",
+          { class: "sse-c-locked", id: "sse-c-locked" },
+          h("p", {}, "This object is encrypted with a customer-provided key (SSE-C). The server reads it only with that key: enter it to see its details, preview or download it."),
+          customerKeyForm((k) => reopen(versionId, k), keyProblem),
+        ),
     h(
       "div",
       { class: "actions" },
-      h("a", { class: "button", href: s3Path(bucket, key, versionQuery(versionId)), download: baseName(key) }, "Download"),
-      h("button", { type: "button", class: "secondary", onclick: () => void preview(bucket, key, versionId, type, previewBox).catch((err) => replace(previewBox, h("p", { class: "error", role: "alert" }, errorText(err)))) }, "Preview"),
+      !response
+        ? null
+        : sseC
+          ? h("button", { type: "button", onclick: () => void downloadWith(objectPath, keyHeaders, baseName(key)).catch((err) => notify(errorText(err), "error")) }, "Download")
+          : h("a", { class: "button", href: objectPath, download: baseName(key) }, "Download"),
+      response ? h("button", { type: "button", class: "secondary", onclick: () => void preview(bucket, key, versionId, type, previewBox, keyHeaders).catch((err) => replace(previewBox, h("p", { class: "error", role: "alert" }, errorText(err)))) }, "Preview") : null,
       versionId
         ? h("button", { type: "button", class: "danger", onclick: deleteThisVersion }, "Delete version")
         : h("button", { type: "button", class: "danger", onclick: deleteLatest }, "Delete"),
@@ -222,7 +258,7 @@ async function showDetails(panel: HTMLElement, bucket: string, key: string, onCh
     }),
     objectAclView(bucket, key, versionId),
     h("section", { class: "versions-card", "aria-labelledby": "object-versions-title" }, h("h3", { id: "object-versions-title" }, "Versions"), history.element),
-    versionId ? null : shareForm(bucket, key),
+    versionId ? null : sseC ? h("p", { class: "hint" }, "No share link for an SSE-C object: a link cannot carry its key.") : shareForm(bucket, key),
   );
   await history.load();
 }
@@ -255,6 +291,8 @@ export async function renderObjects(page: HTMLElement, bucket: string, prefix: s
   fileInput.addEventListener("change", () => onFiles(fileInput));
   folderInput.addEventListener("change", () => onFiles(folderInput));
 
+  // The encryption uploads ask for; "Bucket default" sends none, so the bucket's default applies.
+  const uploadEncryption = h("select", { name: "upload-encryption" }, UPLOAD_ENCRYPTION_CHOICES.map(([value, label]) => h("option", { value }, label)));
   const newFolder = h("input", { name: "folder", autocomplete: "off", placeholder: "folder name" });
   const toolbar = h(
     "div",
@@ -263,6 +301,7 @@ export async function renderObjects(page: HTMLElement, bucket: string, prefix: s
     fileInput,
     h("label", { for: "upload-folder", class: "button secondary", tabindex: "0", role: "button", onkeydown: (e: Event) => { const k = (e as KeyboardEvent).key; if (k === "Enter" || k === " ") { e.preventDefault(); folderInput.click(); } } }, "Upload folder"),
     folderInput,
+    h("div", { class: "inline-form upload-encryption" }, field("Upload encryption", uploadEncryption)),
     h(
       "form",
       {
@@ -333,7 +372,7 @@ export async function renderObjects(page: HTMLElement, bucket: string, prefix: s
         bar.value = p;
         percent.textContent = `${p}%`;
         status.textContent = "uploading";
-      });
+      }, uploadEncryptionHeaders(uploadEncryption.value as UploadEncryption));
       cancel.addEventListener("click", () => upload.cancel());
       try {
         status.textContent = "uploading";
