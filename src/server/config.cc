@@ -1,6 +1,7 @@
 #include "server/config.h"
 
 #include "storage/crypto/kms.h"
+#include "storage/drives/volumes.h"
 
 #include <charconv>
 #include <cmath>
@@ -119,9 +120,13 @@ Status ResolveConfig(ServerConfig& config, bool address_flag, bool console_flag,
     return Status(Code::kInvalidArgument,
                   "name a data folder: cairn server DIR (or set MINIO_VOLUMES)");
   }
+  // MinIO's ellipses (/mnt/d{1...4}) expand here, on the command line's and MINIO_VOLUMES'.
+  CAIRN_ASSIGN_OR_RETURN(config.data_dirs, storage::drives::ExpandVolumes(config.data_dirs));
   if (config.data_dirs.size() > 1) {
     return Status(Code::kInvalidArgument,
-                  "several data folders (erasure coding) are not supported yet; give one folder");
+                  std::to_string(config.data_dirs.size()) +
+                      " data folders: erasure sets over several drives are not served yet; give "
+                      "one folder");
   }
   if (!address_flag) {
     CAIRN_ASSIGN_OR_RETURN(std::string address, Setting(env, "ADDRESS"));

@@ -206,3 +206,24 @@ TEST_F(FrontDoorConfigTest, KmsSecretKeyIsReadAndChecked) {
 }
 
 }  // namespace cairn::server
+
+namespace cairn::server {
+namespace {
+
+TEST_F(FrontDoorConfigTest, DataFoldersExpandMinioEllipses) {
+  ServerConfig one;
+  one.data_dirs = {"/data{1...1}"};
+  ASSERT_TRUE(ResolveConfig(one, false, false, false, Lookup).ok());
+  EXPECT_EQ(one.data_dirs, std::vector<std::string>{"/data1"});
+  FakeEnv()["MINIO_VOLUMES"] = "/mnt/d{1...4}";
+  ServerConfig from_env;
+  Status several = ResolveConfig(from_env, false, false, false, Lookup);
+  EXPECT_EQ(several.code(), Code::kInvalidArgument);
+  EXPECT_NE(several.message().find("4 data folders"), std::string::npos) << several.message();
+  FakeEnv()["MINIO_VOLUMES"] = "/mnt/d{4...1}";
+  ServerConfig bad;
+  EXPECT_EQ(ResolveConfig(bad, false, false, false, Lookup).code(), Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace cairn::server
