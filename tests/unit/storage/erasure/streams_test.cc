@@ -1,0 +1,409 @@
+// The encoder, decoder and healer over in-memory shards: every byte comes back, whatever is
+// missing or corrupt up to parity; one more is an error, never wrong bytes.
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "storage/erasure/decoder.h"
+#include "storage/erasure/encoder.h"
+#include "storage/erasure/heal.h"
+#include "test_shards.h"
+
+namespace cairn::storage::erasure {
+namespace {
+
+using testing::ChunkySource;
+using testing::Drain;
+using testing::MemoryShardSource;
+using testing::MemorySink;
+using testing::RandomBytes;
+
+ErasureParams Params(int data, int parity, uint64_t block_size) {
+  ErasureParams params{.data = data, .parity = parity, .block_size = block_size};
+  params.stream_id.fill(0x5c);
+  return params;
+}
+
+std::vector<std::string> Encode(const ErasureParams& params, const std::string& body,
+                                uint64_t size_hint = 0, size_t chunk = 4093) {
+  auto encoder = ErasureEncoder::Create(params);
+  EXPECT_TRUE(encoder.ok());
+  std::vector<std::unique_ptr<MemorySink>> sinks;
+  for (int i = 0; i < params.data + params.parity; ++i) {
+    sinks.push_back(std::make_unique<MemorySink>());
+  }
+  ChunkySource source(body, chunk);
+  auto result =
+      encoder->Encode(source, size_hint == 0 ? body.size() : size_hint, testing::Pointers(sinks));
+  EXPECT_TRUE(result.ok()) << result.status().ToString();
+  std::vector<std::string> shards;
+  for (auto& s : sinks) {
+    EXPECT_TRUE(s->finished);
+    EXPECT_EQ(s->bytes.size(), ShardFileSize(params, body.size()));
+    shards.push_back(s->bytes);
+  }
+  return shards;
+}
+
+// How a shard is damaged.
+enum class Damage { kAbsent, kFailingIO, kFlippedByte, kWrongHeader, kTruncated };
+
+struct DamagedShards {
+  std::vector<std::unique_ptr<MemoryShardSource>> sources;
+  std::vector<ShardSource*> pointers;
+};
+
+// Sources over `shards` with the shards in `mask` damaged as `damage` says.
+DamagedShards Damaged(const ErasureParams& params, std::vector<std::string> shards, uint32_t mask,
+                      Damage damage) {
+  DamagedShards out;
+  for (size_t i = 0; i < shards.size(); ++i) {
+    bool hit = mask & (1u << i);
+    std::string bytes = shards[i];
+    bool fail = false;
+    if (hit) {
+      switch (damage) {
+        case Damage::kAbsent: break;
+        case Damage::kFailingIO: fail = true; break;
+        case Damage::kFlippedByte: {  // in the first shard block
+          size_t at = kShardHeaderSize + BitrotHashSize(params.algorithm);
+          if (bytes.size() > at) bytes[at] ^= 0x40;
+          break;
+        }
+        case Damage::kWrongHeader: bytes[8] ^= 1; break;
+        case Damage::kTruncated: bytes.resize(bytes.size() / 2); break;
+      }
+    }
+    if (hit && damage == Damage::kAbsent) {
+      out.sources.push_back(nullptr);
+    } else {
+      out.sources.push_back(std::make_unique<MemoryShardSource>(bytes, fail));
+    }
+  }
+  out.pointers = testing::Pointers(out.sources);
+  return out;
+}
+
+Result<std::string> ReadRange(const ErasureParams& params, uint64_t size, uint64_t offset,
+                              uint64_t length, std::span<ShardSource* const> sources,
+                              ShardReport* report = nullptr) {
+  CAIRN_ASSIGN_OR_RETURN(auto decoder, ErasureDecoder::Open(params, size, offset, length, sources));
+  auto bytes = Drain(*decoder, 1500);
+  if (report) *report = decoder->report();
+  return bytes;
+}
+
+std::vector<uint32_t> MasksUpTo(int n, int max_bits) {
+  std::vector<uint32_t> out;
+  for (uint32_t m = 0; m < (1u << n); ++m) {
+    if (std::popcount(m) <= max_bits) out.push_back(m);
+  }
+  return out;
+}
+
+std::vector<int> Indices(uint32_t mask) {
+  std::vector<int> out;
+  for (int i = 0; i < 32; ++i) {
+    if (mask & (1u << i)) out.push_back(i);
+  }
+  return out;
+}
+
+TEST(ErasureStreams, EveryRangeOfSmallObjectsReadsBack) {
+  for (auto [d, p] : std::vector<std::pair<int, int>>{{2, 2}, {4, 2}, {3, 3}, {1, 0}}) {
+    ErasureParams params = Params(d, p, 16);
+    for (size_t size : {size_t{0}, size_t{1}, size_t{15}, size_t{16}, size_t{17}, size_t{61}}) {
+      std::string body = RandomBytes(size, static_cast<uint32_t>(size + d));
+      auto shards = Encode(params, body);
+      auto intact = Damaged(params, shards, 0, Damage::kAbsent);
+      for (uint64_t off = 0; off <= size; ++off) {
+        for (uint64_t len = 0; off + len <= size; ++len) {
+          auto got = ReadRange(params, size, off, len, intact.pointers);
+          ASSERT_TRUE(got.ok()) << got.status().ToString();
+          ASSERT_EQ(*got, body.substr(off, len)) << d << "+" << p << " " << off << "/" << len;
+        }
+      }
+    }
+  }
+}
+
+// Whole and ranged reads of a few-MiB object (small blocks) and of 1 MiB + 1 (MinIO's 1 MiB
+// blocks), with every pattern of up to parity shards damaged, each kind of damage.
+TEST(ErasureStreams, ReadsBackWithUpToParityShardsDamaged) {
+  struct Case {
+    int data, parity;
+    uint64_t block, size;
+  };
+  for (Case c : {Case{2, 2, 64 << 10, 3 * (1 << 20) + 17}, Case{4, 2, 1 << 20, (1 << 20) + 1},
+                 Case{6, 3, 100 << 10, (1 << 20) + 5}}) {
+    ErasureParams params = Params(c.data, c.parity, c.block);
+    std::string body = RandomBytes(c.size, c.data * 31 + c.parity);
+    auto shards = Encode(params, body);
+    const uint64_t ranges[][2] = {{0, c.size},      {1, c.size - 2},
+                                  {c.block - 1, 2}, {c.block, std::min(c.block, c.size - c.block)},
+                                  {c.size - 1, 1},  {c.size / 3, c.size / 3}};
+    for (Damage damage : {Damage::kAbsent, Damage::kFailingIO, Damage::kFlippedByte,
+                          Damage::kWrongHeader, Damage::kTruncated}) {
+      for (uint32_t mask : MasksUpTo(c.data + c.parity, c.parity)) {
+        auto sources = Damaged(params, shards, mask, damage);
+        for (const auto& r : ranges) {
+          ShardReport report;
+          auto got = ReadRange(params, c.size, r[0], r[1], sources.pointers, &report);
+          ASSERT_TRUE(got.ok()) << got.status().ToString() << " mask " << mask << " damage "
+                                << static_cast<int>(damage);
+          ASSERT_EQ(got->size(), r[1]);
+          ASSERT_TRUE(*got == body.substr(r[0], r[1]))
+              << c.data << "+" << c.parity << " mask " << mask << " range " << r[0];
+          // Only damaged shards are reported, each under the right heading.
+          bool missing_kind = damage == Damage::kAbsent || damage == Damage::kFailingIO;
+          const auto& named = missing_kind ? report.missing : report.corrupt;
+          const auto& other = missing_kind ? report.corrupt : report.missing;
+          ASSERT_TRUE(other.empty());
+          uint32_t named_mask = 0;
+          for (int i : named) named_mask |= 1u << i;
+          ASSERT_EQ(named_mask & ~mask, 0u);
+          // A whole read touches every data shard of the first (full) block, so every damaged
+          // data shard is named.
+          uint32_t data_mask = (1u << c.data) - 1;
+          if (r[1] == c.size) {
+            ASSERT_EQ(named_mask & data_mask, mask & data_mask)
+                << "mask " << mask << " damage " << static_cast<int>(damage);
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(ErasureStreams, ReadsOnlyDataShardsWhenAllAreGood) {
+  ErasureParams params = Params(4, 2, 1024);
+  std::string body = RandomBytes(10000, 3);
+  auto sources = Damaged(params, Encode(params, body), 0, Damage::kAbsent);
+  auto got = ReadRange(params, body.size(), 0, body.size(), sources.pointers);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(*got, body);
+  EXPECT_EQ(sources.sources[4]->reads, 0);
+  EXPECT_EQ(sources.sources[5]->reads, 0);
+  // A range inside one data shard block of one block reads that shard only.
+  auto narrow = Damaged(params, Encode(params, body), 0, Damage::kAbsent);
+  got = ReadRange(params, body.size(), 2048 + 300, 10, narrow.pointers);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(*got, body.substr(2348, 10));
+  EXPECT_EQ(narrow.sources[1]->reads, 2);  // header, one block
+  EXPECT_EQ(narrow.sources[0]->reads + narrow.sources[2]->reads + narrow.sources[3]->reads, 0);
+}
+
+TEST(ErasureStreams, OneMoreThanParityDamagedIsAnErrorNeverWrongBytes) {
+  for (auto [d, p] : std::vector<std::pair<int, int>>{{2, 2}, {4, 2}, {6, 3}, {3, 0}}) {
+    ErasureParams params = Params(d, p, 4096);
+    std::string body = RandomBytes(50000, 8);
+    auto shards = Encode(params, body);
+    for (Damage damage : {Damage::kAbsent, Damage::kFailingIO, Damage::kWrongHeader}) {
+      for (uint32_t mask = 0; mask < (1u << (d + p)); ++mask) {
+        if (std::popcount(mask) != p + 1) continue;
+        auto sources = Damaged(params, shards, mask, damage);
+        auto got = ReadRange(params, body.size(), 0, body.size(), sources.pointers);
+        ASSERT_FALSE(got.ok()) << d << "+" << p << " mask " << mask;
+        EXPECT_EQ(got.status().code(), Code::kUnavailable);
+      }
+    }
+  }
+}
+
+TEST(ErasureStreams, QuorumLostInALaterBlockFailsThatRead) {
+  ErasureParams params = Params(4, 2, 1000);
+  std::string body = RandomBytes(10000, 4);
+  auto shards = Encode(params, body);
+  // Corrupt block 7 of three data shards: blocks 0..6 read, then the read fails.
+  for (int i : {0, 1, 2}) shards[i][ShardFileOffsetOf(params, 7) + 40] ^= 1;
+  auto sources = Damaged(params, shards, 0, Damage::kAbsent);
+  auto decoder = ErasureDecoder::Open(params, body.size(), 0, body.size(), sources.pointers);
+  ASSERT_TRUE(decoder.ok());
+  std::string got;
+  std::string buf(600, '\0');
+  Status error;
+  for (int guard = 0; guard < 100; ++guard) {
+    auto n = (*decoder)->Read(buf.data(), buf.size());
+    if (!n.ok()) {
+      error = n.status();
+      break;
+    }
+    ASSERT_NE(*n, 0u) << "ended without the error";
+    got.append(buf.data(), *n);
+  }
+  EXPECT_EQ(error.code(), Code::kUnavailable);
+  EXPECT_EQ(got, body.substr(0, 7000));
+  EXPECT_FALSE((*decoder)->Read(buf.data(), buf.size()).ok());  // sticky
+  EXPECT_EQ((*decoder)->report().corrupt, (std::vector<int>{0, 1, 2}));
+}
+
+TEST(ErasureStreams, OpenRefusesARangeOutsideTheObject) {
+  ErasureParams params = Params(2, 1, 64);
+  auto sources = Damaged(params, Encode(params, "hello"), 0, Damage::kAbsent);
+  EXPECT_EQ(ErasureDecoder::Open(params, 5, 3, 3, sources.pointers).status().code(),
+            Code::kInvalidArgument);
+  EXPECT_EQ(ErasureDecoder::Open(params, 5, 6, 0, sources.pointers).status().code(),
+            Code::kInvalidArgument);
+  EXPECT_TRUE(ErasureDecoder::Open(params, 5, 5, 0, sources.pointers).ok());
+}
+
+TEST(ErasureEncoder, UnknownSizeWritesTheSameShards) {
+  ErasureParams params = Params(4, 2, 4096);
+  for (size_t size : {size_t{0}, size_t{1}, size_t{4096}, size_t{4097}, size_t{3 * 4096}}) {
+    std::string body = RandomBytes(size, 6);
+    EXPECT_EQ(Encode(params, body, kUnknownSize, 1000), Encode(params, body)) << size;
+  }
+}
+
+TEST(ErasureEncoder, ABodyShorterThanItsSizeIsIncomplete) {
+  ErasureParams params = Params(2, 1, 64);
+  auto encoder = ErasureEncoder::Create(params);
+  ASSERT_TRUE(encoder.ok());
+  std::vector<std::unique_ptr<MemorySink>> sinks;
+  for (int i = 0; i < 3; ++i) sinks.push_back(std::make_unique<MemorySink>());
+  ChunkySource body(RandomBytes(100, 1), 30);
+  auto result = encoder->Encode(body, 101, testing::Pointers(sinks));
+  EXPECT_EQ(result.status().code(), Code::kIncompleteBody);
+}
+
+TEST(ErasureEncoder, NeverReadsPastAKnownSize) {
+  ErasureParams params = Params(2, 1, 64);
+  auto encoder = ErasureEncoder::Create(params);
+  ASSERT_TRUE(encoder.ok());
+  std::vector<std::unique_ptr<MemorySink>> sinks;
+  for (int i = 0; i < 3; ++i) sinks.push_back(std::make_unique<MemorySink>());
+  std::string data = RandomBytes(300, 1);
+  MemorySource body(data.data(), data.size());
+  auto result = encoder->Encode(body, 200, testing::Pointers(sinks));
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->size, 200u);
+  EXPECT_EQ(body.RemainingMemory()->size(), 100u);
+}
+
+// Sinks that fail (at the header, mid-stream, at Finish) or are absent: the encode goes on
+// while write quorum holds, and names the lost shards; below quorum it fails.
+TEST(ErasureEncoder, FailingSinksAreLostUntilWriteQuorumIsLost) {
+  struct Case {
+    int data, parity;
+  };
+  for (Case c : {Case{4, 2}, Case{2, 2}, Case{6, 3}, Case{3, 0}}) {
+    ErasureParams params = Params(c.data, c.parity, 1000);
+    std::string body = RandomBytes(5500, 2);
+    const int total = c.data + c.parity;
+    const int quorum = WriteQuorum(c.data, c.parity);
+    EXPECT_EQ(quorum, c.data + (c.data == c.parity ? 1 : 0));
+    for (uint32_t mask = 0; mask < (1u << total); ++mask) {
+      std::vector<std::unique_ptr<MemorySink>> sinks;
+      int failed = 0;
+      for (int i = 0; i < total; ++i) {
+        int kind = failed % 4;
+        if (!(mask & (1u << i))) {
+          sinks.push_back(std::make_unique<MemorySink>());
+          continue;
+        }
+        ++failed;
+        if (kind == 0) {
+          sinks.push_back(nullptr);
+        } else if (kind == 1) {
+          sinks.push_back(std::make_unique<MemorySink>(/*fail_after=*/0));
+        } else if (kind == 2) {  // mid-stream: shard files here are ~1.7 KB
+          sinks.push_back(std::make_unique<MemorySink>(/*fail_after=*/700));
+        } else {
+          sinks.push_back(std::make_unique<MemorySink>(UINT64_MAX, /*fail_finish=*/true));
+        }
+      }
+      auto encoder = ErasureEncoder::Create(params);
+      ASSERT_TRUE(encoder.ok());
+      MemorySource source(body.data(), body.size());
+      auto result = encoder->Encode(source, body.size(), testing::Pointers(sinks));
+      if (total - std::popcount(mask) < quorum) {
+        ASSERT_EQ(result.status().code(), Code::kUnavailable) << "mask " << mask;
+        continue;
+      }
+      ASSERT_TRUE(result.ok()) << result.status().ToString() << " mask " << mask;
+      EXPECT_EQ(result->lost, Indices(mask));
+      // What survived decodes.
+      std::vector<std::unique_ptr<MemoryShardSource>> sources;
+      for (int i = 0; i < total; ++i) {
+        sources.push_back(mask & (1u << i) ? nullptr
+                                           : std::make_unique<MemoryShardSource>(sinks[i]->bytes));
+      }
+      auto pointers = testing::Pointers(sources);
+      auto got = ReadRange(params, body.size(), 0, body.size(), pointers);
+      ASSERT_TRUE(got.ok()) << got.status().ToString();
+      EXPECT_EQ(*got, body);
+    }
+  }
+}
+
+TEST(HealShards, RebuildsByteIdenticalShards) {
+  for (auto [d, p] : std::vector<std::pair<int, int>>{{2, 2}, {4, 2}, {6, 3}}) {
+    ErasureParams params = Params(d, p, 2048);
+    for (size_t size : {size_t{0}, size_t{1}, size_t{2048 * 5 + 3}}) {
+      std::string body = RandomBytes(size, 9);
+      auto shards = Encode(params, body);
+      for (uint32_t targets : MasksUpTo(d + p, p)) {
+        if (targets == 0) continue;
+        // The targets are unreadable (wiped drives); one more shard is corrupt when parity allows.
+        uint32_t corrupt = 0;
+        if (std::popcount(targets) < p && size > 0) {
+          for (int i = 0; i < d + p; ++i) {
+            if (!(targets & (1u << i))) {
+              corrupt = 1u << i;
+              break;
+            }
+          }
+        }
+        auto sources = Damaged(params, shards, corrupt, Damage::kFlippedByte);
+        for (int i : Indices(targets)) {
+          sources.sources[i].reset();
+          sources.pointers[i] = nullptr;
+        }
+        std::vector<std::unique_ptr<MemorySink>> sinks(d + p);
+        for (int i : Indices(targets)) sinks[i] = std::make_unique<MemorySink>();
+        auto report = HealShards(params, size, sources.pointers, testing::Pointers(sinks));
+        ASSERT_TRUE(report.ok()) << report.status().ToString();
+        for (int i : Indices(targets)) {
+          ASSERT_TRUE(sinks[i]->finished);
+          ASSERT_TRUE(sinks[i]->bytes == shards[i]) << "shard " << i << " targets " << targets;
+        }
+        // Targets are not reported; a corrupt source met on the way is.
+        for (int i : report->corrupt) ASSERT_EQ(1u << i, corrupt);
+        ASSERT_TRUE(report->missing.empty());
+      }
+    }
+  }
+}
+
+TEST(HealShards, TooFewGoodSourcesIsAnError) {
+  ErasureParams params = Params(4, 2, 1024);
+  std::string body = RandomBytes(5000, 1);
+  auto shards = Encode(params, body);
+  auto sources = Damaged(params, shards, 0b000011, Damage::kAbsent);
+  std::vector<std::unique_ptr<MemorySink>> sinks(6);
+  sinks[0] = std::make_unique<MemorySink>();
+  sinks[1] = std::make_unique<MemorySink>();
+  sinks[2] = std::make_unique<MemorySink>();  // a third target: only 3 sources left
+  sources.pointers[2] = nullptr;
+  EXPECT_EQ(
+      HealShards(params, body.size(), sources.pointers, testing::Pointers(sinks)).status().code(),
+      Code::kUnavailable);
+}
+
+TEST(HealShards, AFailingTargetIsAnError) {
+  ErasureParams params = Params(2, 1, 64);
+  std::string body = RandomBytes(500, 1);
+  auto sources = Damaged(params, Encode(params, body), 0b001, Damage::kAbsent);
+  std::vector<std::unique_ptr<MemorySink>> sinks(3);
+  sinks[0] = std::make_unique<MemorySink>(/*fail_after=*/100);
+  EXPECT_EQ(
+      HealShards(params, body.size(), sources.pointers, testing::Pointers(sinks)).status().code(),
+      Code::kIOError);
+}
+
+}  // namespace
+}  // namespace cairn::storage::erasure
