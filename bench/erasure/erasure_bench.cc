@@ -113,6 +113,59 @@ void Print(const char* kind, const std::string& name, double mib_per_s) {
   std::fflush(stdout);
 }
 
+const char* AlgorithmName(BitrotAlgorithm algorithm) {
+  return algorithm == BitrotAlgorithm::kXxh3_128 ? "xxh3-128" : "highwayhash-256";
+}
+
+// The streaming encoder on a 16 MiB body (1 MiB blocks, sinks that discard), then decoding it
+// back from shards in memory with none missing and, with `missing_too`, one data shard and
+// `parity` data shards missing (the worst case: every block rebuilt from parity).
+void BenchStreams(int data, int parity, BitrotAlgorithm algorithm, bool missing_too,
+                  double min_seconds, const std::string& pattern) {
+  const int drives = data + parity;
+  const std::string name = std::to_string(drives) + " drives EC:" + std::to_string(parity);
+  const std::string hash = AlgorithmName(algorithm);
+  ErasureParams params{.data = data, .parity = parity, .block_size = kMiB, .algorithm = algorithm};
+  auto encoder = ErasureEncoder::Create(params);
+  if (!encoder.ok()) std::abort();
+  const uint64_t body_size = 16 * kMiB;
+  Print(("encode " + hash).c_str(), name, Measure(body_size, min_seconds, [&] {
+          std::vector<NullSink> sinks(drives);
+          std::vector<ShardSink*> sp;
+          for (auto& s : sinks) sp.push_back(&s);
+          RepeatSource body(pattern, body_size);
+          if (!encoder->Encode(body, body_size, sp).ok()) std::abort();
+        }));
+
+  std::vector<StringSink> stored(drives);
+  {
+    std::vector<ShardSink*> sp;
+    for (auto& s : stored) sp.push_back(&s);
+    RepeatSource body(pattern, body_size);
+    if (!encoder->Encode(body, body_size, sp).ok()) std::abort();
+  }
+  std::vector<StringSource> sources;
+  for (auto& s : stored) sources.emplace_back(s.data);
+  std::string out(256 << 10, '\0');
+  std::vector<int> missing_counts = {0};
+  if (missing_too) missing_counts.push_back(1);
+  if (missing_too && parity > 1) missing_counts.push_back(parity);
+  for (int missing : missing_counts) {
+    std::vector<ShardSource*> sp;
+    for (int i = 0; i < drives; ++i) sp.push_back(i < missing ? nullptr : &sources[i]);
+    Print(("decode-" + std::to_string(missing) + "-missing " + hash).c_str(), name,
+          Measure(body_size, min_seconds, [&] {
+            auto decoder = ErasureDecoder::Open(params, body_size, 0, body_size, sp);
+            if (!decoder.ok()) std::abort();
+            for (int guard = 0; guard < 1 << 20; ++guard) {
+              auto n = (*decoder)->Read(out.data(), out.size());
+              if (!n.ok()) std::abort();
+              if (*n == 0) break;
+            }
+          }));
+  }
+}
+
 void BenchGeometry(int drives, int parity, double min_seconds, const std::string& pattern) {
   const int data = drives - parity;
   const std::string name = std::to_string(drives) + " drives EC:" + std::to_string(parity);
@@ -131,46 +184,10 @@ void BenchGeometry(int drives, int parity, double min_seconds, const std::string
   Print("rs-encode", name,
         Measure(kMiB, min_seconds, [&] { codec->Encode(ptrs, shard).IgnoreError(); }));
 
-  // The streaming encoder: 16 MiB body, 1 MiB blocks, HighwayHash-256, sinks that discard.
-  ErasureParams params{.data = data, .parity = parity, .block_size = kMiB};
-  auto encoder = ErasureEncoder::Create(params);
-  const uint64_t body_size = 16 * kMiB;
-  Print("encode", name, Measure(body_size, min_seconds, [&] {
-          std::vector<NullSink> sinks(drives);
-          std::vector<ShardSink*> sp;
-          for (auto& s : sinks) sp.push_back(&s);
-          RepeatSource body(pattern, body_size);
-          encoder->Encode(body, body_size, sp).status().IgnoreError();
-        }));
-
-  // Decoding that body back from shards in memory, with shards missing: none, one data shard,
-  // `parity` data shards (the worst case: every block rebuilt from parity).
-  std::vector<StringSink> stored(drives);
-  {
-    std::vector<ShardSink*> sp;
-    for (auto& s : stored) sp.push_back(&s);
-    RepeatSource body(pattern, body_size);
-    encoder->Encode(body, body_size, sp).status().IgnoreError();
-  }
-  std::vector<StringSource> sources;
-  for (auto& s : stored) sources.emplace_back(s.data);
-  std::string out(256 << 10, '\0');
-  std::vector<int> missing_counts = {0, 1};
-  if (parity > 1) missing_counts.push_back(parity);
-  for (int missing : missing_counts) {
-    std::vector<ShardSource*> sp;
-    for (int i = 0; i < drives; ++i) sp.push_back(i < missing ? nullptr : &sources[i]);
-    Print(("decode-" + std::to_string(missing) + "-missing").c_str(), name,
-          Measure(body_size, min_seconds, [&] {
-            auto decoder = ErasureDecoder::Open(params, body_size, 0, body_size, sp);
-            if (!decoder.ok()) std::abort();
-            for (int guard = 0; guard < 1 << 20; ++guard) {
-              auto n = (*decoder)->Read(out.data(), out.size());
-              if (!n.ok()) std::abort();
-              if (*n == 0) break;
-            }
-          }));
-  }
+  BenchStreams(data, parity, BitrotAlgorithm::kXxh3_128, /*missing_too=*/true, min_seconds,
+               pattern);
+  BenchStreams(data, parity, BitrotAlgorithm::kHighwayHash256, /*missing_too=*/false, min_seconds,
+               pattern);
 }
 
 void BenchHashes(double min_seconds, const std::string& pattern) {

@@ -2,6 +2,7 @@
 
 #include <highwayhash/highwayhash_target.h>
 #include <highwayhash/instruction_sets.h>
+#include <xxh_x86dispatch.h>  // XXH3 with the widest vectors the CPU has
 #include <xxhash.h>
 
 #include <cstring>
@@ -58,7 +59,7 @@ void ComputeBitrotHash(BitrotAlgorithm algorithm, const uint8_t* data, size_t si
       return;
     case BitrotAlgorithm::kXxh3_128: {
       XXH128_canonical_t canonical;
-      XXH128_canonicalFromHash(&canonical, XXH3_128bits(data, size));
+      XXH128_canonicalFromHash(&canonical, XXH3_128bits_dispatch(data, size));
       std::memcpy(out, canonical.digest, sizeof(canonical.digest));
       return;
     }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <xxhash.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,6 +43,25 @@ TEST(Bitrot, MinioKeyIsHighwayHashOfPi) {
   EXPECT_EQ(Hex(out, 32), "4be734fa8e238acd263e83e6bb968552040f935da39f441497e09d1322de36a0");
 }
 
+// The SIMD-dispatched XXH3 the shards use gives the portable function's bytes (so shards do not
+// depend on the CPU that wrote them), in canonical big-endian order.
+TEST(Bitrot, Xxh3IsThePortableXxh3InCanonicalForm) {
+  for (size_t size :
+       {size_t{0}, size_t{1}, size_t{17}, size_t{240}, size_t{4096}, size_t{100003}}) {
+    std::string data = RandomBytes(size, static_cast<uint32_t>(size));
+    uint8_t got[16];
+    ComputeBitrotHash(BitrotAlgorithm::kXxh3_128, reinterpret_cast<const uint8_t*>(data.data()),
+                      size, got);
+    XXH128_hash_t want = XXH3_128bits(data.data(), size);
+    uint8_t expected[16];
+    for (int i = 0; i < 8; ++i) {
+      expected[i] = static_cast<uint8_t>(want.high64 >> (56 - 8 * i));
+      expected[8 + i] = static_cast<uint8_t>(want.low64 >> (56 - 8 * i));
+    }
+    EXPECT_EQ(Hex(got, 16), Hex(expected, 16)) << size;
+  }
+}
+
 TEST(Bitrot, HashesDifferOnAnyFlippedBit) {
   std::string data = RandomBytes(4096, 1);
   for (BitrotAlgorithm alg : {BitrotAlgorithm::kHighwayHash256, BitrotAlgorithm::kXxh3_128}) {
@@ -61,7 +82,8 @@ TEST(Bitrot, HashesDifferOnAnyFlippedBit) {
 }
 
 TEST(ShardHeader, RoundTripsAndRefusesOthers) {
-  ErasureParams params{.data = 4, .parity = 2, .block_size = 1 << 20};
+  ErasureParams params{
+      .data = 4, .parity = 2, .block_size = 1 << 20, .algorithm = BitrotAlgorithm::kHighwayHash256};
   params.stream_id[0] = 0x42;
   auto header = EncodeShardHeader(params, 3);
   EXPECT_EQ(std::string(header.begin(), header.begin() + 4), "CRNS");
