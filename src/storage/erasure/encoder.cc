@@ -35,6 +35,7 @@ class SinkSet {
                                           " shards writable, write quorum is " +
                                           std::to_string(quorum_));
   }
+  bool alive(int i) const { return sinks_[i] != nullptr; }
   // Appends to shard i unless it is lost; a failure loses it.
   void Append(int i, std::span<const uint8_t> bytes) {
     if (sinks_[i] != nullptr && !sinks_[i]->Append(bytes).ok()) sinks_[i] = nullptr;
@@ -101,6 +102,7 @@ Result<EncodeResult> ErasureEncoder::Encode(ByteSource& body, uint64_t size,
       shards[i] = stripe.data() + static_cast<size_t>(i) * shard_block;
     CAIRN_RETURN_IF_ERROR(codec_.Encode(shards, shard_block));
     for (int i = 0; i < total; ++i) {
+      if (!set.alive(i)) continue;
       ComputeBitrotHash(params_.algorithm, shards[i], shard_block, hash.data());
       set.Append(i, std::span<const uint8_t>(hash.data(), hash_size));
       set.Append(i, std::span<const uint8_t>(shards[i], shard_block));

@@ -197,6 +197,21 @@ TEST(ErasureStreams, ReadsOnlyDataShardsWhenAllAreGood) {
   EXPECT_EQ(narrow.sources[0]->reads + narrow.sources[2]->reads + narrow.sources[3]->reads, 0);
 }
 
+// With one data shard gone, each block reaches for one parity shard, the first, and no more.
+TEST(ErasureStreams, ReachesForOneParityShardPerLostDataShard) {
+  ErasureParams params = Params(4, 2, 1024);
+  std::string body = RandomBytes(10000, 3);
+  auto sources = Damaged(params, Encode(params, body), 0b000100, Damage::kAbsent);
+  ShardReport report;
+  auto got = ReadRange(params, body.size(), 0, body.size(), sources.pointers, &report);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(*got, body);
+  EXPECT_EQ(report.missing, std::vector<int>{2});
+  EXPECT_TRUE(report.corrupt.empty());
+  EXPECT_EQ(sources.sources[4]->reads, 1 + 10);  // header + every block
+  EXPECT_EQ(sources.sources[5]->reads, 0);
+}
+
 TEST(ErasureStreams, OneMoreThanParityDamagedIsAnErrorNeverWrongBytes) {
   for (auto [d, p] : std::vector<std::pair<int, int>>{{2, 2}, {4, 2}, {6, 3}, {3, 0}}) {
     ErasureParams params = Params(d, p, 4096);
