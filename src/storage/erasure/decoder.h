@@ -2,7 +2,9 @@
 // It reads only the blocks holding the range and, within them, only the data shards holding
 // the range; parity is read only for a block where one of those shards is missing or corrupt.
 // Every shard block read is checked against its bitrot hash; a failing one is treated as
-// missing (for the rest of the read) and reported. Memory: one stripe (block + parity).
+// missing for that block and its shard reported corrupt. A shard that is absent, unreadable,
+// short or whose header is refused is dropped for the rest of the read and reported. Memory:
+// one stripe (block + parity).
 #pragma once
 
 #include <cstdint>

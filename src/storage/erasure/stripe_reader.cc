@@ -62,8 +62,9 @@ bool StripeReader::ReadShard(int i, uint64_t block) {
   uint8_t hash[kMaxBitrotHashSize];
   ComputeBitrotHash(params_.algorithm, slot + hash_size_, shard_block_size_, hash);
   if (std::memcmp(hash, slot, hash_size_) != 0) {
-    // One bad block condemns the shard: its drive is suspect and the shard gets healed whole.
-    states_[i] = State::kCorrupt;
+    // Bitrot spoils a block, not the shard: its other blocks stay usable, so blocks rotten on
+    // different shards still decode as long as each block has data good shards.
+    rotten_ |= 1u << i;
     return false;
   }
   return true;
@@ -96,8 +97,12 @@ Status StripeReader::Load(uint64_t block, uint32_t needed) {
 ShardReport StripeReader::Report() const {
   ShardReport report;
   for (size_t i = 0; i < states_.size(); ++i) {
-    if (states_[i] == State::kMissing) report.missing.push_back(static_cast<int>(i));
-    if (states_[i] == State::kCorrupt) report.corrupt.push_back(static_cast<int>(i));
+    bool corrupt = states_[i] == State::kCorrupt || (rotten_ & (1u << i));
+    if (corrupt) {
+      report.corrupt.push_back(static_cast<int>(i));
+    } else if (states_[i] == State::kMissing) {
+      report.missing.push_back(static_cast<int>(i));
+    }
   }
   return report;
 }

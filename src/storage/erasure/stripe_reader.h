@@ -46,7 +46,10 @@ class StripeReader {
   ErasureLayout layout_;
   uint64_t object_size_;
   std::vector<ShardSource*> sources_;
+  // A shard whose header was refused, that is short (kCorruption) or unreadable is not read
+  // again; one with a block failing its hash is (rotten_), only that block is treated as missing.
   std::vector<State> states_;
+  uint32_t rotten_ = 0;  // shards with at least one block failing its hash
   size_t hash_size_;
   size_t stride_;                  // slot bytes per shard: hash, then a full shard block
   std::vector<uint8_t> slots_;     // one slot per shard

@@ -197,6 +197,29 @@ TEST(ErasureStreams, ReadsOnlyDataShardsWhenAllAreGood) {
   EXPECT_EQ(narrow.sources[0]->reads + narrow.sources[2]->reads + narrow.sources[3]->reads, 0);
 }
 
+// Rot is per block: a block failing its hash on one shard leaves that shard's other blocks
+// usable, so more shards than parity may each have a rotten block as long as no block has more
+// than parity of them.
+TEST(ErasureStreams, RotInDifferentBlocksOfMoreShardsThanParityStillDecodes) {
+  ErasureParams params = Params(4, 2, 1000);
+  std::string body = RandomBytes(10000, 12);
+  auto shards = Encode(params, body);
+  // Blocks 1, 4, 7, 9 rot on shards 0, 1, 2, 3 (all data shards), two on block 9.
+  const int rot[][2] = {{0, 1}, {1, 4}, {2, 7}, {3, 9}, {5, 9}};
+  for (auto [shard, block] : rot) shards[shard][ShardFileOffsetOf(params, block) + 20] ^= 4;
+  auto sources = Damaged(params, shards, 0, Damage::kAbsent);
+  ShardReport report;
+  auto got = ReadRange(params, body.size(), 0, body.size(), sources.pointers, &report);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(*got, body);
+  // Shard 5 rotted only in block 9 where shard 4 was enough: never read there, not named.
+  EXPECT_EQ(report.corrupt, (std::vector<int>{0, 1, 2, 3}));
+  EXPECT_TRUE(report.missing.empty());
+  auto verified = VerifyShards(params, body.size(), sources.pointers);
+  ASSERT_TRUE(verified.ok());
+  EXPECT_EQ(verified->corrupt, (std::vector<int>{0, 1, 2, 3, 5}));
+}
+
 // With one data shard gone, each block reaches for one parity shard, the first, and no more.
 TEST(ErasureStreams, ReachesForOneParityShardPerLostDataShard) {
   ErasureParams params = Params(4, 2, 1024);
