@@ -80,7 +80,11 @@ Result<EncodeResult> ErasureEncoder::Encode(ByteSource& body, uint64_t size,
   const ErasureLayout layout = LayoutOf(params_);
   const size_t hash_size = BitrotHashSize(params_.algorithm);
   // The block's bytes are the data shard blocks back to back; parity follows.
-  std::vector<uint8_t> stripe(static_cast<size_t>(total) * layout.shard_block_size());
+  // (A body of known size smaller than a block gets a stripe of its size.)
+  const uint64_t largest_block =
+      size == kUnknownSize ? params_.block_size : layout.BlockSizeOf(size, 0);
+  std::vector<uint8_t> stripe(static_cast<size_t>(total) *
+                              ErasureLayout::CeilDiv(largest_block, params_.data));
   std::vector<uint8_t> hash(kMaxBitrotHashSize);
   std::vector<uint8_t*> shards(total);
   uint64_t done = 0;

@@ -15,7 +15,8 @@ StripeReader::StripeReader(const ErasureParams& params, ErasureCodec codec, uint
       sources_(sources.begin(), sources.end()),
       states_(sources.size(), State::kUnchecked),
       hash_size_(BitrotHashSize(params.algorithm)),
-      stride_(hash_size_ + layout_.shard_block_size()),
+      // The first block is the largest: a small object gets a small stripe.
+      stride_(hash_size_ + layout_.ShardBlockSizeOf(object_size, 0)),
       slots_(stride_ * sources.size()) {
   for (size_t i = 0; i < sources_.size(); ++i) {
     if (excluded & (1u << i)) {

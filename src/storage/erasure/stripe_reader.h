@@ -51,7 +51,7 @@ class StripeReader {
   std::vector<State> states_;
   uint32_t rotten_ = 0;  // shards with at least one block failing its hash
   size_t hash_size_;
-  size_t stride_;                  // slot bytes per shard: hash, then a full shard block
+  size_t stride_;                  // slot bytes per shard: hash, then the largest shard block
   std::vector<uint8_t> slots_;     // one slot per shard
   uint64_t shard_block_size_ = 0;  // of the last loaded block
 };
