@@ -41,6 +41,8 @@ Status ValidateParams(const ErasureParams& params);
 // Shards that must be written durably for a write to count: data, +1 when data == parity (so
 // two halves of a split set can never both accept a write).
 int WriteQuorum(int data, int parity);
+// Good shards a read needs: data (any data of them decode).
+inline int ReadQuorum(int data, int /*parity*/) { return data; }
 
 ErasureLayout LayoutOf(const ErasureParams& params);
 // Bytes of one shard file of an object of `object_size` bytes: header, hashes and payload.

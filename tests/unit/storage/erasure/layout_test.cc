@@ -54,6 +54,20 @@ TEST(ErasureLayout, ShardFileSizeAddsHeaderAndOneHashPerBlock) {
   EXPECT_EQ(ShardFileSize(params, B + 1), kShardHeaderSize + 2 * 16 + B / 2 + 1);
 }
 
+// MinIO's quorums: 4 drives EC:2 write with 3 (data == parity), read with 2; 6 EC:2 with 4/4;
+// 16 EC:4 with 12/12; one drive (no parity) with 1/1.
+TEST(ErasureQuorum, AsMinioDecides) {
+  EXPECT_EQ(WriteQuorum(2, 2), 3);
+  EXPECT_EQ(ReadQuorum(2, 2), 2);
+  EXPECT_EQ(WriteQuorum(4, 2), 4);
+  EXPECT_EQ(ReadQuorum(4, 2), 4);
+  EXPECT_EQ(WriteQuorum(3, 3), 4);
+  EXPECT_EQ(WriteQuorum(12, 4), 12);
+  EXPECT_EQ(ReadQuorum(12, 4), 12);
+  EXPECT_EQ(WriteQuorum(1, 0), 1);
+  EXPECT_EQ(WriteQuorum(1, 1), 2);
+}
+
 TEST(ErasureLayout, BlocksOfARange) {
   ErasureLayout layout(4, B);
   uint64_t size = 5 * B + 10;

@@ -220,6 +220,54 @@ TEST(ErasureStreams, RotInDifferentBlocksOfMoreShardsThanParityStillDecodes) {
   EXPECT_EQ(verified->corrupt, (std::vector<int>{0, 1, 2, 3, 5}));
 }
 
+// Random damage anywhere (flipped bytes, truncation, garbage shards, failing drives), in any
+// amount: a read gives exactly the right bytes or an error, never anything else.
+TEST(ErasureStreams, RandomDamageNeverYieldsWrongBytes) {
+  std::mt19937 rng(2026);
+  ErasureParams params = Params(4, 2, 512);
+  std::string body = RandomBytes(5000, 77);
+  auto shards = Encode(params, body);
+  int right = 0, refused = 0;
+  for (int trial = 0; trial < 2000; ++trial) {
+    auto damaged = shards;
+    uint32_t failing = 0, touched = 0;
+    int hits = static_cast<int>(rng() % 6);
+    for (int h = 0; h < hits; ++h) {
+      int shard = static_cast<int>(rng() % 6);
+      touched |= 1u << shard;
+      std::string& bytes = damaged[shard];
+      switch (rng() % 4) {
+        case 0:
+          if (!bytes.empty()) bytes[rng() % bytes.size()] ^= static_cast<char>(1 + rng() % 255);
+          break;
+        case 1: bytes.resize(rng() % (bytes.size() + 1)); break;
+        case 2: bytes = RandomBytes(bytes.size(), static_cast<uint32_t>(rng())); break;
+        case 3: failing |= 1u << shard; break;
+      }
+    }
+    std::vector<std::unique_ptr<MemoryShardSource>> sources;
+    for (int i = 0; i < 6; ++i) {
+      sources.push_back(std::make_unique<MemoryShardSource>(damaged[i], failing & (1u << i)));
+    }
+    auto pointers = testing::Pointers(sources);
+    uint64_t off = rng() % body.size();
+    uint64_t len = rng() % (body.size() - off + 1);
+    ShardReport report;
+    auto got = ReadRange(params, body.size(), off, len, pointers, &report);
+    if (got.ok()) {
+      ASSERT_TRUE(*got == body.substr(off, len)) << "trial " << trial;
+      for (int i : report.missing) ASSERT_TRUE(touched & (1u << i)) << "trial " << trial;
+      for (int i : report.corrupt) ASSERT_TRUE(touched & (1u << i)) << "trial " << trial;
+      ++right;
+    } else {
+      ASSERT_EQ(got.status().code(), Code::kUnavailable) << got.status().ToString();
+      ++refused;
+    }
+  }
+  EXPECT_GT(right, 500);
+  EXPECT_GT(refused, 50);
+}
+
 // With one data shard gone, each block reaches for one parity shard, the first, and no more.
 TEST(ErasureStreams, ReachesForOneParityShardPerLostDataShard) {
   ErasureParams params = Params(4, 2, 1024);
