@@ -6,117 +6,148 @@
 
 namespace cairn::storage::erasure {
 
-namespace {
-
-// Reads until `want` bytes or the end of `body`; the count read.
-Result<size_t> ReadFull(ByteSource& body, uint8_t* buf, size_t want) {
-  size_t got = 0;
-  while (got < want) {
-    CAIRN_ASSIGN_OR_RETURN(size_t n, body.Read(reinterpret_cast<char*>(buf) + got, want - got));
-    if (n == 0) break;
-    got += n;
+Result<std::unique_ptr<ErasureWriter>> ErasureWriter::Open(const ErasureParams& params,
+                                                           std::span<ShardSink* const> sinks,
+                                                           uint64_t size_hint) {
+  CAIRN_RETURN_IF_ERROR(ValidateParams(params));
+  if (sinks.size() != static_cast<size_t>(params.data + params.parity)) {
+    return Status(Code::kInternal, "erasure: writer given the wrong number of sinks");
   }
-  return got;
+  CAIRN_ASSIGN_OR_RETURN(ErasureCodec codec, ErasureCodec::Create(params.data, params.parity));
+  std::unique_ptr<ErasureWriter> writer(
+      new ErasureWriter(params, std::move(codec), sinks, size_hint));
+  CAIRN_RETURN_IF_ERROR(writer->CheckQuorum());
+  for (int i = 0; i < writer->codec_.total(); ++i) {
+    writer->AppendTo(i, EncodeShardHeader(params, i));
+  }
+  CAIRN_RETURN_IF_ERROR(writer->CheckQuorum());
+  return writer;
 }
 
-// The sinks still alive, with the quorum they must keep.
-class SinkSet {
- public:
-  SinkSet(std::span<ShardSink* const> sinks, int quorum)
-      : sinks_(sinks.begin(), sinks.end()), quorum_(quorum) {}
+ErasureWriter::ErasureWriter(const ErasureParams& params, ErasureCodec codec,
+                             std::span<ShardSink* const> sinks, uint64_t size_hint)
+    : params_(params),
+      codec_(std::move(codec)),
+      sinks_(sinks.begin(), sinks.end()),
+      hash_size_(BitrotHashSize(params.algorithm)),
+      room_(static_cast<size_t>(std::max<uint64_t>(1, std::min(params.block_size, size_hint)))) {
+  stripe_.resize(static_cast<size_t>(codec_.total()) * ErasureLayout::CeilDiv(room_, params.data));
+}
 
-  int alive() const {
-    return static_cast<int>(
-        std::count_if(sinks_.begin(), sinks_.end(), [](ShardSink* s) { return s != nullptr; }));
-  }
-  Status CheckQuorum() const {
-    if (alive() >= quorum_) return Status::Ok();
-    return Status(Code::kUnavailable, "erasure: " + std::to_string(alive()) +
-                                          " shards writable, write quorum is " +
-                                          std::to_string(quorum_));
-  }
-  bool alive(int i) const { return sinks_[i] != nullptr; }
-  // Appends to shard i unless it is lost; a failure loses it.
-  void Append(int i, std::span<const uint8_t> bytes) {
-    if (sinks_[i] != nullptr && !sinks_[i]->Append(bytes).ok()) sinks_[i] = nullptr;
-  }
-  void FinishAll() {
-    for (ShardSink*& sink : sinks_) {
-      if (sink != nullptr && !sink->Finish().ok()) sink = nullptr;
-    }
-  }
-  std::vector<int> Lost() const {
-    std::vector<int> lost;
-    for (size_t i = 0; i < sinks_.size(); ++i) {
-      if (sinks_[i] == nullptr) lost.push_back(static_cast<int>(i));
-    }
-    return lost;
-  }
+Status ErasureWriter::CheckQuorum() const {
+  int alive = static_cast<int>(
+      std::count_if(sinks_.begin(), sinks_.end(), [](ShardSink* s) { return s != nullptr; }));
+  int quorum = WriteQuorum(params_.data, params_.parity);
+  if (alive >= quorum) return Status::Ok();
+  return Status(Code::kUnavailable, "erasure: " + std::to_string(alive) +
+                                        " shards writable, write quorum is " +
+                                        std::to_string(quorum));
+}
 
- private:
-  std::vector<ShardSink*> sinks_;
-  int quorum_;
-};
+void ErasureWriter::AppendTo(int i, std::span<const uint8_t> bytes) {
+  if (sinks_[i] != nullptr && !sinks_[i]->Append(bytes).ok()) sinks_[i] = nullptr;
+}
 
-}  // namespace
+std::vector<int> ErasureWriter::Lost() const {
+  std::vector<int> lost;
+  for (size_t i = 0; i < sinks_.size(); ++i) {
+    if (sinks_[i] == nullptr) lost.push_back(static_cast<int>(i));
+  }
+  return lost;
+}
+
+std::span<uint8_t> ErasureWriter::Room() {
+  if (fill_ == room_ && room_ < params_.block_size) {
+    // The body outgrew its size hint: a full block's stripe from here on.
+    room_ = static_cast<size_t>(params_.block_size);
+    stripe_.resize(static_cast<size_t>(codec_.total()) *
+                   ErasureLayout::CeilDiv(room_, params_.data));
+  }
+  return std::span<uint8_t>(stripe_.data() + fill_, room_ - fill_);
+}
+
+Status ErasureWriter::Commit(size_t n) {
+  if (!failed_.ok()) return failed_;
+  if (finished_ || n > room_ - fill_) {
+    return Status(Code::kInternal, "erasure: commit past the room given");
+  }
+  fill_ += n;
+  size_ += n;
+  if (fill_ == params_.block_size) return EncodeBlock();
+  return Status::Ok();
+}
+
+Status ErasureWriter::Append(const char* data, size_t n) {
+  while (n > 0) {
+    if (!failed_.ok()) return failed_;
+    std::span<uint8_t> room = Room();
+    size_t count = std::min(n, room.size());
+    std::memcpy(room.data(), data, count);
+    CAIRN_RETURN_IF_ERROR(Commit(count));
+    data += count;
+    n -= count;
+  }
+  return failed_;
+}
+
+Status ErasureWriter::EncodeBlock() {
+  const int total = codec_.total();
+  const size_t shard_block = static_cast<size_t>(ErasureLayout::CeilDiv(fill_, params_.data));
+  std::memset(stripe_.data() + fill_, 0, shard_block * params_.data - fill_);
+  uint8_t* shards[kMaxShards];
+  for (int i = 0; i < total; ++i) shards[i] = stripe_.data() + static_cast<size_t>(i) * shard_block;
+  Status encoded = codec_.Encode(std::span<uint8_t* const>(shards, total), shard_block);
+  if (!encoded.ok()) return failed_ = encoded;
+  uint8_t hash[kMaxBitrotHashSize];
+  for (int i = 0; i < total; ++i) {
+    if (sinks_[i] == nullptr) continue;
+    ComputeBitrotHash(params_.algorithm, shards[i], shard_block, hash);
+    AppendTo(i, std::span<const uint8_t>(hash, hash_size_));
+    AppendTo(i, std::span<const uint8_t>(shards[i], shard_block));
+  }
+  fill_ = 0;
+  return failed_ = CheckQuorum();
+}
+
+Result<EncodeResult> ErasureWriter::Finish() {
+  if (!failed_.ok()) return failed_;
+  if (finished_) return Status(Code::kInternal, "erasure: writer finished twice");
+  finished_ = true;
+  if (fill_ > 0) CAIRN_RETURN_IF_ERROR(EncodeBlock());
+  for (ShardSink*& sink : sinks_) {
+    if (sink != nullptr && !sink->Finish().ok()) sink = nullptr;
+  }
+  CAIRN_RETURN_IF_ERROR(failed_ = CheckQuorum());
+  return EncodeResult{size_, Lost()};
+}
 
 Result<ErasureEncoder> ErasureEncoder::Create(const ErasureParams& params) {
   CAIRN_RETURN_IF_ERROR(ValidateParams(params));
-  CAIRN_ASSIGN_OR_RETURN(ErasureCodec codec, ErasureCodec::Create(params.data, params.parity));
-  return ErasureEncoder(params, std::move(codec));
+  return ErasureEncoder(params);
 }
 
 Result<EncodeResult> ErasureEncoder::Encode(ByteSource& body, uint64_t size,
                                             std::span<ShardSink* const> sinks) const {
-  const int total = codec_.total();
-  if (sinks.size() != static_cast<size_t>(total)) {
-    return Status(Code::kInternal, "erasure: encode given the wrong number of sinks");
-  }
-  SinkSet set(sinks, WriteQuorum(params_.data, params_.parity));
-  CAIRN_RETURN_IF_ERROR(set.CheckQuorum());
-  for (int i = 0; i < total; ++i) set.Append(i, EncodeShardHeader(params_, i));
-  CAIRN_RETURN_IF_ERROR(set.CheckQuorum());
-
-  const ErasureLayout layout = LayoutOf(params_);
-  const size_t hash_size = BitrotHashSize(params_.algorithm);
-  // The block's bytes are the data shard blocks back to back; parity follows.
-  // (A body of known size smaller than a block gets a stripe of its size.)
-  const uint64_t largest_block =
-      size == kUnknownSize ? params_.block_size : layout.BlockSizeOf(size, 0);
-  std::vector<uint8_t> stripe(static_cast<size_t>(total) *
-                              ErasureLayout::CeilDiv(largest_block, params_.data));
-  std::vector<uint8_t> hash(kMaxBitrotHashSize);
-  std::vector<uint8_t*> shards(total);
-  uint64_t done = 0;
+  CAIRN_ASSIGN_OR_RETURN(auto writer, ErasureWriter::Open(params_, sinks, size));
+  // Reads straight into the stripe: no copy between the body and the codec.
   for (;;) {
-    size_t want = static_cast<size_t>(
-        size == kUnknownSize ? params_.block_size : std::min(params_.block_size, size - done));
-    if (want == 0) break;
-    CAIRN_ASSIGN_OR_RETURN(size_t got, ReadFull(body, stripe.data(), want));
-    if (got < want && size != kUnknownSize) {
-      return Status(Code::kIncompleteBody, "erasure: the body ended after " +
-                                               std::to_string(done + got) + " of " +
-                                               std::to_string(size) + " bytes");
+    std::span<uint8_t> room = writer->Room();
+    if (size != kUnknownSize) {
+      uint64_t left = size - writer->size();
+      if (left == 0) break;
+      room = room.first(static_cast<size_t>(std::min<uint64_t>(room.size(), left)));
     }
+    CAIRN_ASSIGN_OR_RETURN(size_t got,
+                           body.Read(reinterpret_cast<char*>(room.data()), room.size()));
     if (got == 0) break;
-    done += got;
-    const size_t shard_block = static_cast<size_t>(ErasureLayout::CeilDiv(got, params_.data));
-    std::memset(stripe.data() + got, 0, shard_block * params_.data - got);
-    for (int i = 0; i < total; ++i)
-      shards[i] = stripe.data() + static_cast<size_t>(i) * shard_block;
-    CAIRN_RETURN_IF_ERROR(codec_.Encode(shards, shard_block));
-    for (int i = 0; i < total; ++i) {
-      if (!set.alive(i)) continue;
-      ComputeBitrotHash(params_.algorithm, shards[i], shard_block, hash.data());
-      set.Append(i, std::span<const uint8_t>(hash.data(), hash_size));
-      set.Append(i, std::span<const uint8_t>(shards[i], shard_block));
-    }
-    CAIRN_RETURN_IF_ERROR(set.CheckQuorum());
-    if (got < params_.block_size) break;  // a short block is the last one
+    CAIRN_RETURN_IF_ERROR(writer->Commit(got));
   }
-  set.FinishAll();
-  CAIRN_RETURN_IF_ERROR(set.CheckQuorum());
-  return EncodeResult{done, set.Lost()};
+  if (size != kUnknownSize && writer->size() < size) {
+    return Status(Code::kIncompleteBody, "erasure: the body ended after " +
+                                             std::to_string(writer->size()) + " of " +
+                                             std::to_string(size) + " bytes");
+  }
+  return writer->Finish();
 }
 
 }  // namespace cairn::storage::erasure

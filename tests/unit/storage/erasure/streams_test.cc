@@ -345,6 +345,54 @@ TEST(ErasureEncoder, UnknownSizeWritesTheSameShards) {
   }
 }
 
+// The push form writes the same shards as the pull form, whatever the append sizes, and a body
+// longer than its size hint is fine (the hint only sizes the stripe).
+TEST(ErasureWriter, AppendsWriteTheSameShards) {
+  ErasureParams params = Params(4, 2, 4096);
+  for (size_t size : {size_t{0}, size_t{1}, size_t{4095}, size_t{4096}, size_t{4096 * 3 + 5}}) {
+    std::string body = RandomBytes(size, 21);
+    for (uint64_t hint : {kUnknownSize, uint64_t{size}, uint64_t{1}}) {
+      for (size_t chunk : {size_t{1}, size_t{1000}, size_t{5000}}) {
+        if (chunk == 1 && size > 5000) continue;
+        std::vector<std::unique_ptr<MemorySink>> sinks;
+        for (int i = 0; i < 6; ++i) sinks.push_back(std::make_unique<MemorySink>());
+        auto writer = ErasureWriter::Open(params, testing::Pointers(sinks), hint);
+        ASSERT_TRUE(writer.ok());
+        for (size_t at = 0; at < size; at += chunk) {
+          ASSERT_TRUE((*writer)->Append(body.data() + at, std::min(chunk, size - at)).ok());
+        }
+        EXPECT_EQ((*writer)->size(), size);
+        auto result = (*writer)->Finish();
+        ASSERT_TRUE(result.ok());
+        EXPECT_EQ(result->size, size);
+        EXPECT_TRUE(result->lost.empty());
+        std::vector<std::string> shards;
+        for (auto& sink : sinks) shards.push_back(sink->bytes);
+        ASSERT_EQ(shards, Encode(params, body)) << size << " " << hint << " " << chunk;
+      }
+    }
+  }
+}
+
+TEST(ErasureWriter, BelowWriteQuorumEveryCallFails) {
+  ErasureParams params = Params(2, 1, 64);
+  std::vector<std::unique_ptr<MemorySink>> sinks;
+  sinks.push_back(std::make_unique<MemorySink>());
+  sinks.push_back(std::make_unique<MemorySink>(/*fail_after=*/100));
+  sinks.push_back(std::make_unique<MemorySink>(/*fail_after=*/150));
+  auto writer = ErasureWriter::Open(params, testing::Pointers(sinks));
+  ASSERT_TRUE(writer.ok());
+  std::string body = RandomBytes(1000, 3);
+  Status s = (*writer)->Append(body.data(), body.size());
+  EXPECT_EQ(s.code(), Code::kUnavailable);
+  EXPECT_EQ((*writer)->Append(body.data(), 1).code(), Code::kUnavailable);
+  EXPECT_EQ((*writer)->Finish().status().code(), Code::kUnavailable);
+  EXPECT_FALSE(sinks[0]->finished);
+  // Open itself refuses a set already below quorum.
+  std::vector<ShardSink*> two_missing = {sinks[0].get(), nullptr, nullptr};
+  EXPECT_EQ(ErasureWriter::Open(params, two_missing).status().code(), Code::kUnavailable);
+}
+
 TEST(ErasureEncoder, ABodyShorterThanItsSizeIsIncomplete) {
   ErasureParams params = Params(2, 1, 64);
   auto encoder = ErasureEncoder::Create(params);
