@@ -72,18 +72,35 @@ bool StripeReader::ReadShard(int i, uint64_t block) {
 }
 
 Status StripeReader::Load(uint64_t block, uint32_t needed) {
-  shard_block_size_ = layout_.ShardBlockSizeOf(object_size_, block);
+  if (block != loaded_block_) {
+    loaded_block_ = block;
+    valid_ = 0;
+    failed_here_ = 0;
+    shard_block_size_ = layout_.ShardBlockSizeOf(object_size_, block);
+  }
+  if ((valid_ & needed) == needed) return Status::Ok();
   const int total = codec_.total();
-  uint32_t good = 0;
+  // Shards already read or rebuilt for this block serve again, as sources too.
+  uint32_t good = valid_;
+  auto try_read = [&](int i) {
+    const uint32_t bit = 1u << i;
+    if ((good | failed_here_) & bit) return;
+    if (ReadShard(i, block)) {
+      good |= bit;
+    } else {
+      failed_here_ |= bit;
+    }
+  };
   for (int i = 0; i < total; ++i) {
-    if ((needed & (1u << i)) && ReadShard(i, block)) good |= 1u << i;
+    if (needed & (1u << i)) try_read(i);
   }
+  if ((good & needed) != needed) {
+    // Reach for the other shards (the rest of the data shards first, then parity) until
+    // data() good ones can rebuild what failed.
+    for (int i = 0; i < total && std::popcount(good) < codec_.data(); ++i) try_read(i);
+  }
+  valid_ = good;
   if ((good & needed) == needed) return Status::Ok();
-  // Reach for the other shards (the rest of the data shards first, then parity) until data()
-  // good ones can rebuild what failed.
-  for (int i = 0; i < total && std::popcount(good) < codec_.data(); ++i) {
-    if (!(needed & (1u << i)) && ReadShard(i, block)) good |= 1u << i;
-  }
   if (std::popcount(good) < codec_.data()) {
     return Status(Code::kUnavailable, "erasure: block " + std::to_string(block) + " has " +
                                           std::to_string(std::popcount(good)) + " good shards, " +
@@ -92,7 +109,9 @@ Status StripeReader::Load(uint64_t block, uint32_t needed) {
   }
   std::vector<uint8_t*> shards(total);
   for (int i = 0; i < total; ++i) shards[i] = shard(i);
-  return codec_.Reconstruct(shards, good, needed & ~good, shard_block_size_);
+  CAIRN_RETURN_IF_ERROR(codec_.Reconstruct(shards, good, needed & ~good, shard_block_size_));
+  valid_ = good | needed;
+  return Status::Ok();
 }
 
 ShardReport StripeReader::Report() const {

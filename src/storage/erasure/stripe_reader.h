@@ -22,7 +22,8 @@ class StripeReader {
                std::span<ShardSource* const> sources, uint32_t excluded);
 
   // Makes shard blocks `needed` (bit i = shard i) of block `block` available through shard().
-  // kUnavailable when fewer than data shards of the block are good.
+  // Shard blocks already read or rebuilt for the same block are kept, so successive loads of
+  // one block read each shard once. kUnavailable when fewer than data shards of it are good.
   Status Load(uint64_t block, uint32_t needed);
   // Reads and checks the headers of shards `which` not checked yet (Load does it on first use).
   void CheckHeaders(uint32_t which);
@@ -54,6 +55,9 @@ class StripeReader {
   size_t stride_;                  // slot bytes per shard: hash, then the largest shard block
   std::vector<uint8_t> slots_;     // one slot per shard
   uint64_t shard_block_size_ = 0;  // of the last loaded block
+  uint64_t loaded_block_ = UINT64_MAX;
+  uint32_t valid_ = 0;        // slots holding the loaded block's shard blocks (read or rebuilt)
+  uint32_t failed_here_ = 0;  // shards that failed for the loaded block
 };
 
 }  // namespace cairn::storage::erasure

@@ -220,6 +220,48 @@ TEST(ErasureStreams, RotInDifferentBlocksOfMoreShardsThanParityStillDecodes) {
   EXPECT_EQ(verified->corrupt, (std::vector<int>{0, 1, 2, 3, 5}));
 }
 
+// Positional reads, in pieces and out of order, give the object's bytes; reading a block in
+// small pieces reads each of its shard blocks once.
+TEST(ErasureReader, PositionalReadsInPiecesReadEachShardBlockOnce) {
+  ErasureParams params = Params(4, 2, 4096);
+  std::string body = RandomBytes(4096 * 3 + 100, 5);
+  auto sources = Damaged(params, Encode(params, body), 0b000010, Damage::kAbsent);
+  auto reader = ErasureReader::Open(params, body.size(), sources.pointers);
+  ASSERT_TRUE(reader.ok());
+  std::string got;
+  char buf[300];
+  for (uint64_t pos = 0; pos < 4096;) {  // block 0 in 300-byte pieces
+    auto n = (*reader)->ReadAt(pos, buf, sizeof(buf));
+    ASSERT_TRUE(n.ok());
+    ASSERT_GT(*n, 0u);
+    got.append(buf, *n);
+    pos += *n;
+  }
+  EXPECT_EQ(got, body.substr(0, 4096));
+  EXPECT_EQ(sources.sources[0]->reads, 2);  // header + block 0
+  EXPECT_EQ(sources.sources[4]->reads, 2);  // the parity shard standing in for shard 1
+  EXPECT_EQ(sources.sources[5]->reads, 0);
+  // A read stops at its block's end; out of order reads are right too.
+  auto n = (*reader)->ReadAt(4000, buf, sizeof(buf));
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 96u);
+  std::mt19937 rng(3);
+  for (int i = 0; i < 200; ++i) {
+    uint64_t pos = rng() % (body.size() + 1);
+    auto r = (*reader)->ReadAt(pos, buf, sizeof(buf));
+    ASSERT_TRUE(r.ok());
+    ASSERT_EQ(std::string(buf, *r), body.substr(pos, *r));
+    if (pos < body.size()) {
+      ASSERT_GT(*r, 0u);
+    }
+  }
+  auto end = (*reader)->ReadAt(body.size(), buf, sizeof(buf));
+  ASSERT_TRUE(end.ok());
+  EXPECT_EQ(*end, 0u);
+  EXPECT_EQ((*reader)->ReadAt(body.size() + 1, buf, 1).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ((*reader)->report().missing, std::vector<int>{1});
+}
+
 // Random damage anywhere (flipped bytes, truncation, garbage shards, failing drives), in any
 // amount: a read gives exactly the right bytes or an error, never anything else.
 TEST(ErasureStreams, RandomDamageNeverYieldsWrongBytes) {
