@@ -47,37 +47,24 @@ Result<std::shared_ptr<FileTarget>> FileTarget::Start(std::string path, std::str
 FileTarget::FileTarget(std::string path, std::string deployment_id, size_t inbox_size, int fd)
     : path_(std::move(path)),
       deployment_id_(std::move(deployment_id)),
-      inbox_size_(inbox_size),
-      fd_(fd) {}
+      fd_(fd),
+      inbox_(inbox_size) {}
 
 FileTarget::~FileTarget() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
+  inbox_.Close();
   if (writer_.joinable()) writer_.join();
   if (fd_ >= 0) ::close(fd_);
 }
 
 void FileTarget::Consume(const RecordPtr& record) {
   total_.fetch_add(1, std::memory_order_relaxed);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (inbox_.size() < inbox_size_) {
-      inbox_.push_back(record);
-      cv_.notify_one();
-      return;
-    }
-  }
-  failed_.fetch_add(1, std::memory_order_relaxed);
+  if (!inbox_.Push(record)) failed_.fetch_add(1, std::memory_order_relaxed);
 }
 
 TargetStats FileTarget::stats() const {
   TargetStats s;
   s.total_messages = total_.load(std::memory_order_relaxed);
   s.failed_messages = failed_.load(std::memory_order_relaxed);
-  std::lock_guard<std::mutex> lock(mu_);
   s.queue_length = inbox_.size();
   return s;
 }
@@ -100,13 +87,7 @@ void FileTarget::ReopenIfRotated() {
 void FileTarget::Run() {
   for (;;) {
     std::deque<RecordPtr> batch;
-    bool stopping = false;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !inbox_.empty(); });
-      batch.swap(inbox_);
-      stopping = stopping_;
-    }
+    const bool stopping = inbox_.TakeAll(batch);
     if (!batch.empty()) {
       ReopenIfRotated();
       std::string text;

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -13,6 +12,7 @@
 #include <thread>
 
 #include "audit/audit_target.h"
+#include "audit/record_inbox.h"
 #include "common/status.h"
 
 namespace cairn::audit {
@@ -36,12 +36,8 @@ class FileTarget final : public AuditTarget {
   const std::string path_;
   const std::string deployment_id_;
   const std::string id_ = "file";
-  const size_t inbox_size_;
   int fd_;  // the writer thread's
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<RecordPtr> inbox_;  // guarded by mu_
-  bool stopping_ = false;        // guarded by mu_
+  RecordInbox inbox_;
   std::atomic<uint64_t> total_{0};
   std::atomic<uint64_t> failed_{0};
   std::thread writer_;

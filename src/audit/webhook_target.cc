@@ -34,41 +34,28 @@ Result<std::shared_ptr<WebhookTarget>> WebhookTarget::Start(WebhookConfig config
 }
 
 WebhookTarget::WebhookTarget(WebhookConfig config, std::unique_ptr<DiskQueue> queue)
-    : config_(std::move(config)), queue_(std::move(queue)) {
+    : config_(std::move(config)), queue_(std::move(queue)), inbox_(config_.inbox_size) {
   queued_.store(queue_->size());
 }
 
 WebhookTarget::~WebhookTarget() { Stop(); }
 
 void WebhookTarget::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_ && !sender_.joinable()) return;
-    stopping_ = true;
-  }
-  stop_flag_.store(true);
-  cv_.notify_all();
+  std::lock_guard<std::mutex> lock(stop_mu_);
+  stop_flag_.store(true);  // first: an attempt in flight is cut
+  inbox_.Close();
   if (sender_.joinable()) sender_.join();
 }
 
 void WebhookTarget::Consume(const RecordPtr& record) {
   total_.fetch_add(1, std::memory_order_relaxed);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!stopping_ && inbox_.size() < config_.inbox_size) {
-      inbox_.push_back(record);
-      cv_.notify_one();
-      return;
-    }
-  }
-  failed_.fetch_add(1, std::memory_order_relaxed);
+  if (!inbox_.Push(record)) failed_.fetch_add(1, std::memory_order_relaxed);
 }
 
 TargetStats WebhookTarget::stats() const {
   TargetStats s;
   s.total_messages = total_.load(std::memory_order_relaxed);
   s.failed_messages = failed_.load(std::memory_order_relaxed);
-  std::lock_guard<std::mutex> lock(mu_);
   s.queue_length = queued_.load(std::memory_order_relaxed) + inbox_.size();
   return s;
 }
@@ -80,14 +67,8 @@ void WebhookTarget::Run() {
   bool logged_failure = false;
   for (;;) {
     std::deque<RecordPtr> incoming;
-    bool stopping = false;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      auto wake = queue_->size() > 0 ? next_attempt : SteadyClock::now() + std::chrono::seconds(1);
-      cv_.wait_until(lock, wake, [&] { return stopping_ || !inbox_.empty(); });
-      incoming.swap(inbox_);
-      stopping = stopping_;
-    }
+    auto wake = queue_->size() > 0 ? next_attempt : SteadyClock::now() + std::chrono::seconds(1);
+    const bool stopping = inbox_.TakeAll(incoming, wake);
     if (!incoming.empty()) {
       // Serialized here, off the request threads; one fsync per batch.
       std::vector<std::string> entries;

@@ -7,7 +7,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -17,6 +16,7 @@
 
 #include "audit/audit_target.h"
 #include "audit/disk_queue.h"
+#include "audit/record_inbox.h"
 #include "platform/env.h"
 
 namespace cairn::audit {
@@ -64,10 +64,8 @@ class WebhookTarget final : public AuditTarget {
 
   const WebhookConfig config_;
   std::unique_ptr<DiskQueue> queue_;  // the sender thread's
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<RecordPtr> inbox_;  // guarded by mu_
-  bool stopping_ = false;        // guarded by mu_
+  RecordInbox inbox_;
+  std::mutex stop_mu_;  // Stop() against Stop()
   std::atomic<bool> stop_flag_{false};
   std::atomic<uint64_t> total_{0};
   std::atomic<uint64_t> failed_{0};
