@@ -5,7 +5,7 @@
 
 import { ApiError, call, children, childText, errorText, s3Path, s3Xml, versionQuery } from "./api";
 import { contentMd5 } from "./md5";
-import { field, h, notify, replace } from "./dom";
+import { field, h, notify, replace, settingsRunner } from "./dom";
 
 const S3_NS = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"';
 const GROUPS = "http://acs.amazonaws.com/groups/";
@@ -256,16 +256,7 @@ function ownershipView(bucket: string): HTMLElement {
       error.textContent = errorText(err);
     }
   };
-  const run = async (what: () => Promise<void>, message: string) => {
-    error.textContent = "";
-    try {
-      await what();
-      notify(message);
-      await show();
-    } catch (err) {
-      error.textContent = errorText(err);
-    }
-  };
+  const run = settingsRunner(error, show, errorText);
   remove.addEventListener("click", () => void run(() => putOwnership(bucket, null), `Ownership controls of ${bucket} removed.`));
   void show();
   return h(
@@ -309,16 +300,7 @@ function publicAccessBlockView(bucket: string): HTMLElement {
       error.textContent = errorText(err);
     }
   };
-  const run = async (what: () => Promise<void>, message: string) => {
-    error.textContent = "";
-    try {
-      await what();
-      notify(message);
-      await show();
-    } catch (err) {
-      error.textContent = errorText(err);
-    }
-  };
+  const run = settingsRunner(error, show, errorText);
   remove.addEventListener("click", () => void run(() => putPublicAccessBlock(bucket, null), `Block public access of ${bucket} removed.`));
   void show();
   return h(

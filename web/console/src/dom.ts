@@ -87,6 +87,27 @@ export function notify(message: string, kind: "ok" | "error" = "ok"): void {
   if (kind === "ok") setTimeout(() => item.remove(), 6000);
 }
 
+/**
+ * A settings card's change runner: clears the card's error line, runs the change, and on success
+ * announces `message` and redraws the card (`refresh`); on failure shows why (`describe`).
+ */
+export function settingsRunner(
+  error: HTMLElement,
+  refresh: () => Promise<void>,
+  describe: (err: unknown) => string,
+): (what: () => Promise<void>, message: string) => Promise<void> {
+  return async (what, message) => {
+    error.textContent = "";
+    try {
+      await what();
+      notify(message);
+      await refresh();
+    } catch (err) {
+      error.textContent = describe(err);
+    }
+  };
+}
+
 export function formatBytes(n: number): string {
   if (!Number.isFinite(n)) return "";
   const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];

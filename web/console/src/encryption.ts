@@ -6,7 +6,7 @@
 
 import { ApiError, call, childText, errorText, s3Path, s3Xml, xmlEscape } from "./api";
 import { contentMd5, md5 } from "./md5";
-import { field, h, notify } from "./dom";
+import { field, h, settingsRunner } from "./dom";
 
 const S3_NS = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"';
 
@@ -214,16 +214,7 @@ export function bucketEncryptionSection(bucket: string): HTMLElement {
       error.textContent = errorText(err);
     }
   };
-  const run = async (what: () => Promise<void>, message: string) => {
-    error.textContent = "";
-    try {
-      await what();
-      notify(message);
-      await show();
-    } catch (err) {
-      error.textContent = refusalText(err);
-    }
-  };
+  const run = settingsRunner(error, show, refusalText);
   remove.addEventListener("click", () => void run(() => putBucketEncryption(bucket, null), `Default encryption of ${bucket} removed.`));
   void show();
   return h(
