@@ -105,6 +105,8 @@ int RunServer(const ServerConfig& config) {
   // Before the API that counts into it, so it outlives every request.
   s3::S3Metrics request_metrics;
   std::atomic<s3::S3Api*> api{nullptr};
+  // Set with `api`: the health checks ask it for the drives.
+  std::atomic<storage::LocalStore*> open_store{nullptr};
   // Published before `api`, as admin_api.
   std::atomic<MetricsEndpoint*> metrics{nullptr};
   // Published before `api`, so a request that sees the S3 API ready sees this one too.
@@ -139,11 +141,15 @@ int RunServer(const ServerConfig& config) {
   SetFrontDoor(config, options);
   options.tls = tls;
   // The API port's handler; the console dispatches its signed calls to this same function.
-  http::Handler api_handler = [&api, &admin_api, &metrics, &console_port](
+  http::Handler api_handler = [&api, &open_store, &admin_api, &metrics, &console_port](
                                   const http::Request& request, ByteSource& body,
                                   http::ResponseWriter& out) {
     s3::S3Api* ready = api.load();
-    if (ServeHealth(request, out, ready != nullptr)) return;
+    if (request.path.starts_with("/minio/health/")) {
+      std::optional<storage::StoreHealth> health;
+      if (storage::LocalStore* open = open_store.load()) health = open->Health();
+      if (ServeHealth(request, out, health ? &*health : nullptr)) return;
+    }
     if (ready != nullptr && MetricsEndpoint::Handles(request)) {
       return metrics.load()->Handle(request, out);
     }
@@ -255,6 +261,7 @@ int RunServer(const ServerConfig& config) {
                                         *services.store, *services.iam, *services.authorizer);
   metrics.store(services.metrics.get());
   admin_api.store(services.admin_api.get());
+  open_store.store(services.store.get());
   api.store(services.api.get());
   services.scanner->Start();
 
@@ -338,6 +345,7 @@ int RunServer(const ServerConfig& config) {
     console_serving.join();
   }
   api.store(nullptr);
+  open_store.store(nullptr);
   admin_api.store(nullptr);
   metrics.store(nullptr);
   services.scanner->Stop();  // before the store closes

@@ -17,7 +17,14 @@ Result<std::unique_ptr<LocalStore>> OpenLocalStore(const std::string& dir,
   // The metadata opens first: its lock keeps a second process from sweeping our tmp/.
   CAIRN_ASSIGN_OR_RETURN(auto db, MetaDb::Open(platform::JoinPath(root, "meta"), options.meta));
   CAIRN_ASSIGN_OR_RETURN(auto data, DataDir::Open(env, root));
-  auto store = std::make_unique<LocalStoreImpl>(options, env, std::move(db), std::move(data));
+  // One drive: it is online while the store is open (a failing drive fails requests).
+  auto health = [dir] {
+    StoreHealth h;
+    h.drives.push_back({dir, DriveHealthState::kOnline, ""});
+    return h;
+  };
+  auto store = std::make_unique<LocalStoreImpl>(options, env, std::move(db), std::move(data),
+                                                std::move(health));
   CAIRN_RETURN_IF_ERROR(store->Recover());
   return std::unique_ptr<LocalStore>(std::move(store));
 }

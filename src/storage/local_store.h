@@ -16,6 +16,7 @@
 #include "storage/meta/meta_db.h"
 #include "storage/multipart_store.h"
 #include "storage/object_store.h"
+#include "storage/store_health.h"
 #include "storage/system_store.h"
 
 namespace cairn::storage {
@@ -39,6 +40,8 @@ struct LocalStoreOptions {
 class LocalStore : public ObjectStore, public MultipartStore, public SystemStore {
  public:
   ~LocalStore() override = default;
+  // The drives and quorums now (one drive: itself, quorum 1).
+  virtual StoreHealth Health() const = 0;
 };
 
 // Opens the store kept under `dir` (creating `dir/.cairn/...` when absent), then sweeps what an

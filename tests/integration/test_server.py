@@ -10,6 +10,7 @@ from botocore.auth import S3SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 import os
+import subprocess
 import time
 import unittest
 
@@ -41,6 +42,18 @@ class HealthTest(CairnTestCase):
                     self.assertTrue(r.header("x-amz-request-id"), r.headers)
                     if method == "HEAD":
                         self.assertEqual(r.body, b"")
+
+    def test_cluster_checks_report_the_quorums_as_minio_does(self):
+        r = self.server.anonymous("GET", "/minio/health/cluster")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.header("x-minio-write-quorum"), "1")
+        self.assertIsNone(r.header("x-minio-healing-drives"))
+        r = self.server.anonymous("GET", "/minio/health/cluster/read")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.header("x-minio-read-quorum"), "1")
+        # One node: taking it down for maintenance always loses quorum.
+        r = self.server.anonymous("GET", "/minio/health/cluster", query={"maintenance": "true"})
+        self.assertEqual(r.status, 412)
 
     def test_request_id_on_every_kind_of_response(self):
         bucket = self.make_bucket()
@@ -166,6 +179,20 @@ class StartupTest(unittest.TestCase):
         self.assertEqual(s3.get_object(Bucket="volumes-test", Key="k")["Body"].read(), b"v")
         # the data went into MINIO_VOLUMES
         self.assertTrue(any(s.data_dir.iterdir()), "nothing written to the MINIO_VOLUMES dir")
+
+    def test_data_folder_ellipses_expand(self):
+        # One folder through MinIO's ellipses serves; several are refused until the erasure
+        # store serves them, with the count.
+        s = self.new_server(pass_dir_arg=False)
+        s.extra_args = [str(s.data_dir) + "{1...1}"]
+        s.start()
+        s.client().create_bucket(Bucket="ellipses-one")
+        self.assertTrue((s.root / "data1" / ".cairn").is_dir())
+        s.stop()
+        p = subprocess.run([cairn_bin(), "server", str(s.root / "d{1...4}")],
+                           env=s.environment(), capture_output=True, text=True, timeout=30)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("4 data folders", p.stderr + p.stdout)
 
     def test_sigterm_exits_zero(self):
         s = self.new_server()

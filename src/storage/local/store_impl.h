@@ -53,8 +53,14 @@ Status NoSuchUpload();
 class LocalStoreImpl final : public LocalStore {
  public:
   LocalStoreImpl(const LocalStoreOptions& options, platform::Env* env, std::unique_ptr<MetaDb> db,
-                 std::unique_ptr<BlobStore> data)
-      : options_(options), env_(env), db_(std::move(db)), data_(std::move(data)) {}
+                 std::unique_ptr<BlobStore> data, std::function<StoreHealth()> health)
+      : options_(options),
+        env_(env),
+        db_(std::move(db)),
+        data_(std::move(data)),
+        health_(std::move(health)) {}
+
+  StoreHealth Health() const override { return health_(); }
 
   Status Recover();
 
@@ -260,6 +266,8 @@ class LocalStoreImpl final : public LocalStore {
   platform::Env* const env_;
   const std::unique_ptr<MetaDb> db_;
   const std::unique_ptr<BlobStore> data_;
+  // Who reports the drives: the back end that knows them.
+  const std::function<StoreHealth()> health_;
   // Object commits hold it shared; CreateBucket/DeleteBucket exclusive, so a bucket cannot be
   // deleted between an object commit's bucket check and its write.
   std::shared_mutex buckets_mu_;
