@@ -11,6 +11,11 @@ using erasure_blobs::HealReport;
 
 namespace {
 
+// A refill whose walk left blobs unhealed walks again, at most this many times in all; then the
+// drive is online with the count of what could not be healed (those blobs lack quorum).
+constexpr int kRefillAttempts = 3;
+constexpr std::chrono::milliseconds kRefillRetryPause{2000};
+
 bool Damaged(const HealReport& r) { return !r.missing.empty() || !r.corrupt.empty(); }
 
 }  // namespace
@@ -162,6 +167,7 @@ void SetKeeper::CheckDrive(int i) {
       s.refill = true;
       s.meta_current = false;
       s.checked = s.rebuilt = s.failed = 0;
+      s.attempts = 0;
       ++s.generation;
     }
     spdlog::info("erasure set: drive {} ({}): {}; refilling", i + 1, root, why);
@@ -277,7 +283,14 @@ void SetKeeper::Refill(int i) {
     DriveStatus& s = drives_[i];
     ++s.checked;
     if (healed.ok()) {
-      s.rebuilt += std::count(healed->rebuilt.begin(), healed->rebuilt.end(), i);
+      auto has = [i](const std::vector<int>& v) {
+        return std::find(v.begin(), v.end(), i) != v.end();
+      };
+      if (has(healed->rebuilt)) {
+        ++s.rebuilt;
+      } else if (has(healed->missing) || has(healed->corrupt)) {
+        ++s.failed;  // the drive refused the rebuilt shard
+      }
     } else if (healed.status().code() != Code::kNotFound) {
       ++s.failed;
     }
@@ -294,10 +307,27 @@ void SetKeeper::Refill(int i) {
     std::lock_guard lock(mu_);
     DriveStatus& s = drives_[i];
     if (s.generation != generation || s.state != State::kHealing) return;
-    s.refill = false;
     checked = s.checked;
     rebuilt = s.rebuilt;
     failed = s.failed;
+    if (failed > 0 && ++s.attempts < kRefillAttempts) {
+      // Walked again after a pause: the drive (or too many others) may have been busy.
+      s.detail = "walk " + std::to_string(s.attempts) + ": " + std::to_string(failed) +
+                 " blobs not healed; walking again";
+      s.checked = s.rebuilt = s.failed = 0;
+    } else {
+      s.refill = false;
+      s.attempts = 0;
+    }
+  }
+  bool again;
+  {
+    std::lock_guard lock(mu_);
+    again = drives_[i].refill;
+  }
+  if (again) {
+    Sleep(kRefillRetryPause);
+    return;
   }
   std::string done = "refilled: " + std::to_string(checked) + " blobs checked, " +
                      std::to_string(rebuilt) + " shards rebuilt";

@@ -56,6 +56,7 @@ class SetKeeper final : public local::StoreCompanion {
     uint64_t rebuilt = 0;       // shards it rebuilt
     uint64_t failed = 0;        // blobs it could not heal
     uint64_t generation = 0;    // bumped when a refill (re)starts: an older walk stops
+    int attempts = 0;           // walks of this refill that left blobs unhealed
   };
 
   void MonitorLoop();
