@@ -191,11 +191,17 @@ void SetKeeper::CheckDrive(int i) {
     return;
   }
   if (format.status().code() != Code::kNotFound) return go_offline(format.status().ToString());
-  // The folder is there and readable, but its drive's record is gone: wiped or replaced.
+  // The folder is there and readable, but its drive's record is gone: wiped or replaced. It
+  // is healing from now on, before its new record is written (so nobody sees it online again).
+  SetState(i, State::kHealing, "an emptied folder: formatting it");
+  {
+    std::lock_guard lock(mu_);
+    ++drives_[i].generation;  // a refill walking the old folder stops
+  }
+  current = State::kHealing;
   (void)db_->MarkStale(i, "drive wiped");
   (void)blobs_->SetDriveRoot(i, std::nullopt);
   if (Status formatted = drives::FormatDrive(env_, root, set_, i); !formatted.ok()) {
-    current = State::kHealing;  // force the state change
     return go_offline("cannot format it: " + formatted.ToString());
   }
   start_refill("an emptied folder took this drive's place");
