@@ -239,6 +239,9 @@ class FourDrives(ErasureTestBase):
         away = self.server.root / "d2.away"
         os.rename(self.server.drives[1], away)
         wait_until("drive 2 offline", lambda: self.drive_states()[1] == "offline")
+        info = self.cairn("admin", "info", "local").stdout
+        self.assertIn(f"Drive {self.server.drives[1]}: offline", info)
+        self.assertIn(f"Drive {self.server.drives[0]}: online", info)
         written = {f"while-missing-{i}": payload(200_000 + i, 10 + i) for i in range(5)}
         for key, body in written.items():
             self.s3.put_object(Bucket=bucket, Key=key, Body=body)

@@ -94,6 +94,18 @@ int SetKeeper::CountUsable(bool for_write) const {
 }
 
 StoreHealth SetKeeper::Health() const {
+  // A replica found behind (a failed write) makes its drive healing at once, before the
+  // monitor's next look starts its refill.
+  std::vector<std::string> stale(drives_.size());
+  for (const meta::ReplicaState& r : db_->ReplicaStates()) {
+    if (r.status != meta::ReplicaStatus::kOnline && r.index >= 0 &&
+        static_cast<size_t>(r.index) < stale.size()) {
+      stale[r.index] =
+          "metadata replica " +
+          std::string(r.status == meta::ReplicaStatus::kResyncing ? "resyncing" : "behind") +
+          (r.reason.empty() ? "" : ": " + r.reason);
+    }
+  }
   StoreHealth h;
   h.data_drives = geometry_.data;
   h.parity_drives = geometry_.parity;
@@ -106,7 +118,10 @@ StoreHealth SetKeeper::Health() const {
     d.path = set_.drives[i].root;
     d.detail = s.detail;
     switch (s.state) {
-      case State::kOnline: d.state = DriveHealthState::kOnline; break;
+      case State::kOnline:
+        d.state = stale[i].empty() ? DriveHealthState::kOnline : DriveHealthState::kHealing;
+        if (!stale[i].empty()) d.detail = stale[i];
+        break;
       case State::kOffline: d.state = DriveHealthState::kOffline; break;
       case State::kHealing:
         d.state = DriveHealthState::kHealing;
