@@ -256,6 +256,7 @@ int RunServer(const ServerConfig& config) {
                                         *services.authorizer, *services.iam, *services.store);
   MetricsOptions metrics_options;
   metrics_options.drive_paths = config.data_dirs;
+  metrics_options.store_health = [store = services.store.get()] { return store->Health(); };
   metrics_options.started = started;
   metrics_options.public_access = config.prometheus_public;
   metrics_options.audit_stats = [audit = audit.get()] {

@@ -25,12 +25,13 @@ import botocore
 
 from harness import CairnServer, cairn_bin, base_env, unique_bucket
 from signing import send, sign_v4_headers
+from test_metrics import parse_exposition, value
 
 BLOCK = 64 << 10
 MIB = 1 << 20
 # Fast drive checks and no pause between healed blobs, unless a test slows the heal on purpose.
 FAST = {"CAIRN_DRIVE_CHECK_MS": "200", "CAIRN_HEAL_PAUSE_MS": "0",
-        "CAIRN_ERASURE_BLOCK_SIZE": str(BLOCK)}
+        "CAIRN_ERASURE_BLOCK_SIZE": str(BLOCK), "MINIO_PROMETHEUS_AUTH_TYPE": "public"}
 
 
 def payload(size: int, seed: int) -> bytes:
@@ -251,6 +252,11 @@ class FourDrives(ErasureTestBase):
         os.rename(self.server.drives[2], away3)
         wait_until("drive 3 offline", lambda: self.drive_states()[2] == "offline")
         self.assertEqual(self.server.health("/minio/health/cluster").status, 503)
+        metrics = parse_exposition(send(self.server.port, "GET",
+                                        "/minio/v2/metrics/cluster").body.decode())
+        self.assertEqual(value(metrics, "minio_cluster_drive_offline_total"), 2)
+        self.assertEqual(value(metrics, "minio_cluster_drive_online_total"), 2)
+        self.assertEqual(value(metrics, "minio_cluster_drive_total"), 4)
         read = self.server.health("/minio/health/cluster/read")
         self.assertEqual(read.status, 200)
         self.assertEqual(read.header("X-Minio-Read-Quorum"), "2")
