@@ -221,6 +221,29 @@ TEST_F(ErasureStoreTest, BelowReadQuorumReadsAreUnavailable) {
   EXPECT_TRUE(*got == Bytes(9000, 1));
 }
 
+TEST_F(ErasureStoreTest, OpensWithADriveOfflineAndTakesItBackWhenReplaced) {
+  ASSERT_TRUE(PutString(*store_, "bkt", "before", Bytes(9000, 1)).ok());
+  store_.reset();
+  // Drive 4's folder is now a plain file: unreadable, so offline, and the set still serves.
+  fs::remove_all(dirs_[3]);
+  std::ofstream(dirs_[3]) << "not a folder";
+  Open();
+  StoreHealth h = store_->Health();
+  EXPECT_EQ(h.drives[3].state, DriveHealthState::kOffline);
+  EXPECT_EQ(h.Count(DriveHealthState::kOnline), 3);
+  EXPECT_TRUE(h.CanWrite());
+  auto got = GetString(*store_, "bkt", "before");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_TRUE(*got == Bytes(9000, 1));
+  ASSERT_TRUE(PutString(*store_, "bkt", "while-offline", Bytes(9000, 2)).ok());
+  // Replaced by an empty folder: formatted into position 4 and refilled with both objects.
+  fs::remove(dirs_[3]);
+  fs::create_directories(dirs_[3]);
+  ASSERT_TRUE(WaitFor([&] { return AllOnline(); }));
+  EXPECT_EQ(ShardNames(dirs_[3]), ShardNames(dirs_[0]));
+  EXPECT_EQ(ShardNames(dirs_[3]).size(), 2u);
+}
+
 TEST_F(ErasureStoreTest, TheDeepPassFindsRotWithoutAnyRead) {
   options_.heal.deep_interval = std::chrono::milliseconds(20);
   options_.heal.deep_share = 2;  // a share per pass: the cursor must move on to reach them all
