@@ -244,6 +244,23 @@ TEST_F(ErasureStoreTest, OpensWithADriveOfflineAndTakesItBackWhenReplaced) {
   EXPECT_EQ(ShardNames(dirs_[3]).size(), 2u);
 }
 
+TEST_F(ErasureStoreTest, OpensBelowWriteQuorumAndRefusesWritesOnly) {
+  ASSERT_TRUE(PutString(*store_, "bkt", "k", Bytes(9000, 3)).ok());
+  store_.reset();
+  for (int i : {2, 3}) {
+    fs::remove_all(dirs_[i]);
+    std::ofstream(dirs_[i]) << "not a folder";
+  }
+  Open();  // MinIO starts too, and answers 503 to writes
+  EXPECT_FALSE(store_->Health().CanWrite());
+  EXPECT_TRUE(store_->Health().CanRead());
+  EXPECT_EQ(PutString(*store_, "bkt", "new", Bytes(9000, 4)).status().code(), Code::kUnavailable);
+  EXPECT_EQ(PutString(*store_, "bkt", "tiny", "x").status().code(), Code::kUnavailable);
+  auto got = GetString(*store_, "bkt", "k");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_TRUE(*got == Bytes(9000, 3));
+}
+
 TEST_F(ErasureStoreTest, TheDeepPassFindsRotWithoutAnyRead) {
   options_.heal.deep_interval = std::chrono::milliseconds(20);
   options_.heal.deep_share = 2;  // a share per pass: the cursor must move on to reach them all
