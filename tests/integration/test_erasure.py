@@ -279,6 +279,25 @@ class FourDrives(ErasureTestBase):
         self.server.wipe(3, recreate=False)
         self.check_set(bucket, written)
 
+    def test_starts_below_write_quorum_and_answers_503(self):
+        bucket = unique_bucket("ec-start")
+        self.s3.create_bucket(Bucket=bucket)
+        body = payload(300_000, 5)
+        self.s3.put_object(Bucket=bucket, Key="k", Body=body)
+        self.server.stop()
+        for drive in (2, 3):  # unreadable: a plain file where the folder was
+            self.server.wipe(drive, recreate=False)
+            self.server.drives[drive].write_text("not a folder")
+        self.server.start()
+        self.assertIn("WARNING: fewer drives than the write quorum", self.server.log_text())
+        self.assertEqual(self.server.health("/minio/health/cluster").status, 503)
+        self.assertEqual(self.server.health("/minio/health/cluster/read").status, 200)
+        self.assertEqual(self.s3.get_object(Bucket=bucket, Key="k")["Body"].read(), body)
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.s3.put_object(Bucket=bucket, Key="new", Body=b"x")
+        self.assertEqual(ctx.exception.response["ResponseMetadata"]["HTTPStatusCode"], 503)
+        self.assertEqual(ctx.exception.response["Error"]["Code"], "ServiceUnavailable")
+
     def test_corrupt_shards_read_right_and_heal(self):
         bucket = unique_bucket("ec-corrupt")
         self.s3.create_bucket(Bucket=bucket)
