@@ -144,9 +144,10 @@ Result<std::unique_ptr<ReplicaSet>> ReplicaSet::Open(const std::vector<std::stri
         if (j >= 0 && j < n) marked.emplace_back(j, "marked stale: " + it->value().ToString());
       }
     }
+    // The mark's reason (the first cause) is kept over a count or an empty folder (effects).
     for (auto& [j, reason] : marked) {
       Replica& r = *set->replicas_[j];
-      if (r.status == ReplicaStatus::kOnline) {
+      if (r.status == ReplicaStatus::kOnline || r.status == ReplicaStatus::kStale) {
         r.status = ReplicaStatus::kStale;
         r.reason = reason;
       }
@@ -252,9 +253,13 @@ Status ReplicaSet::WriteLocked(rocksdb::WriteBatch* batch, bool sync) {
   }
   Track(*batch);
   // Each replica counts the batches it applied, so a start after a crash between a write and
-  // its stale mark still finds the replica that missed it.
-  batch->SetSavePoint();
-  batch->Merge(ToSlice(kAppliedKey), ToSlice(EncodeCounters({1}))).PermitUncheckedError();
+  // its stale mark still finds the replica that missed it. One replica has nobody to be
+  // compared with: it stores exactly what Open would.
+  const bool count = replicas_.size() > 1;
+  if (count) {
+    batch->SetSavePoint();
+    batch->Merge(ToSlice(kAppliedKey), ToSlice(EncodeCounters({1}))).PermitUncheckedError();
+  }
   int applied = 0;
   Status first_error;
   std::vector<std::pair<int, std::string>> failed;
@@ -267,7 +272,7 @@ Status ReplicaSet::WriteLocked(rocksdb::WriteBatch* batch, bool sync) {
       if (first_error.ok()) first_error = std::move(s);
     }
   }
-  batch->RollbackToSavePoint().PermitUncheckedError();
+  if (count) batch->RollbackToSavePoint().PermitUncheckedError();
   // Failing everywhere leaves the replicas agreeing (none has it): nobody is behind.
   if (applied == 0) return first_error;
   if (!failed.empty()) MarkStaleLocked(std::move(failed));
