@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <latch>
 #include <thread>
 #include <utility>
 
@@ -55,8 +56,13 @@ bool FolderHoldsDatabase(const std::string& path) {
 
 std::string StaleKey(int index) { return std::string(kStaleKeyPrefix) + std::to_string(index); }
 
-ReplicaSet::ReplicaSet(rocksdb::Options options, int write_quorum)
-    : options_(std::move(options)), write_quorum_(write_quorum) {}
+ReplicaSet::ReplicaSet(rocksdb::Options options, int write_quorum, int replicas)
+    : options_(std::move(options)),
+      write_quorum_(write_quorum),
+      // Two threads per other replica, so concurrent synced writers still meet in one group
+      // commit per replica.
+      pool_(replicas > 1 ? std::make_unique<WritePool>(std::min(2 * (replicas - 1), 16))
+                         : nullptr) {}
 
 ReplicaSet::~ReplicaSet() = default;
 
@@ -79,7 +85,7 @@ Result<std::unique_ptr<ReplicaSet>> ReplicaSet::Open(const std::vector<std::stri
   }
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);  // one for every replica
   std::unique_ptr<ReplicaSet> set(
-      new ReplicaSet(MakeRocksOptions(options, cache, n), write_quorum));
+      new ReplicaSet(MakeRocksOptions(options, cache, n), write_quorum, n));
 
   std::vector<bool> empty(n, false);
   bool any_data = false;
@@ -234,8 +240,11 @@ Status ReplicaSet::Write(rocksdb::WriteBatch* batch, bool sync) {
   return WriteLocked(batch, sync);
 }
 
-// The replicas are written in turn, each with the caller's sync flag; concurrent callers still
-// group-commit within each replica.
+// Every current replica gets the batch with the caller's sync flag: synced ones in parallel
+// (measured with 3 replicas on one disk, 300 synced puts in a row: 0.61-0.75 ms a put in turn,
+// 0.35-0.43 in parallel, against 0.18-0.20 for one replica), unsynced ones in turn (a thread
+// per replica made them 127 us a put; in turn they take 21-24 us, one replica 5 us). Concurrent
+// callers still group-commit within each replica.
 //
 // Below quorum: the write fails with kUnavailable, but the replicas that applied it keep it (a
 // RocksDB batch cannot be taken back), so a later read from one of them may see it. That is
@@ -263,8 +272,27 @@ Status ReplicaSet::WriteLocked(rocksdb::WriteBatch* batch, bool sync) {
   int applied = 0;
   Status first_error;
   std::vector<std::pair<int, std::string>> failed;
-  for (const Handle& h : targets) {
-    Status s = ApplyOne(h, batch, sync);
+  std::vector<Status> results(targets.size());
+  if (sync && targets.size() > 1) {
+    // Synced: the fsyncs overlap (the pool takes the others, this thread the first).
+    // RocksDB writes the sequence number into the batch it applies: each thread needs its own.
+    std::vector<rocksdb::WriteBatch> copies(targets.size() - 1, *batch);
+    std::latch done(static_cast<std::ptrdiff_t>(targets.size() - 1));
+    for (size_t k = 1; k < targets.size(); ++k) {
+      pool_->Run([&, k] {
+        results[k] = ApplyOne(targets[k], &copies[k - 1], sync);
+        done.count_down();
+      });
+    }
+    results[0] = ApplyOne(targets[0], batch, sync);
+    done.wait();
+  } else {
+    // Unsynced writes take microseconds: handing them to threads costs more than it saves.
+    for (size_t k = 0; k < targets.size(); ++k) results[k] = ApplyOne(targets[k], batch, sync);
+  }
+  for (size_t k = 0; k < targets.size(); ++k) {
+    const Handle& h = targets[k];
+    Status s = std::move(results[k]);
     if (s.ok()) {
       ++applied;
     } else {

@@ -19,6 +19,7 @@
 
 #include "common/status.h"
 #include "storage/meta/meta_db.h"
+#include "storage/meta/write_pool.h"
 
 namespace cairn::storage::meta {
 
@@ -69,7 +70,7 @@ class ReplicaSet {
     std::atomic<bool> fail_reads{false};
   };
 
-  ReplicaSet(rocksdb::Options options, int write_quorum);
+  ReplicaSet(rocksdb::Options options, int write_quorum, int replicas);
   Result<std::shared_ptr<rocksdb::DB>> OpenDb(const std::string& path) const;
   std::vector<Handle> Online() const;
   Status ApplyOne(const Handle& h, rocksdb::WriteBatch* batch, bool sync) const;
@@ -87,6 +88,7 @@ class ReplicaSet {
 
   rocksdb::Options options_;
   const int write_quorum_;
+  std::unique_ptr<WritePool> pool_;                 // null for one replica
   std::vector<std::unique_ptr<Replica>> replicas_;  // fixed size; fields guarded by mu_
   mutable std::mutex mu_;
   // Writes hold it shared; the last step of a resync holds it exclusively, so no write lands
