@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <latch>
 #include <thread>
 #include <utility>
@@ -47,9 +46,11 @@ Result<uint64_t> AppliedCount(rocksdb::DB* db) {
   return counters.empty() ? uint64_t{0} : static_cast<uint64_t>(counters[0]);
 }
 
-bool FolderHoldsDatabase(const std::string& path) {
-  std::error_code ec;
-  return std::filesystem::exists(std::filesystem::path(path) / "CURRENT", ec);
+// A database without a single key: a new or replaced drive (or one a failed open created).
+bool HoldsNoKey(rocksdb::DB* db) {
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+  it->SeekToFirst();
+  return !it->Valid() && it->status().ok();
 }
 
 }  // namespace
@@ -92,18 +93,26 @@ Result<std::unique_ptr<ReplicaSet>> ReplicaSet::Open(const std::vector<std::stri
   for (int i = 0; i < n; ++i) {
     auto r = std::make_unique<Replica>();
     r->path = paths[i];
-    empty[i] = !FolderHoldsDatabase(paths[i]);
     auto db = set->OpenDb(paths[i]);
     if (!db.ok()) {
       r->status = ReplicaStatus::kOffline;
       r->reason = "open failed: " + db.status().message();
     } else {
       r->db = std::move(*db);
+      empty[i] = HoldsNoKey(r->db.get());
       any_data = any_data || !empty[i];
     }
     set->replicas_.push_back(std::move(r));
   }
 
+  // Empty folders beside unopenable ones may be the survivors of a set whose data is on the
+  // drives that failed: serving them would show an empty store. Only a set that opens whole
+  // and empty is taken as new.
+  bool any_offline = false;
+  for (const auto& r : set->replicas_) any_offline = any_offline || r->db == nullptr;
+  if (!any_data && any_offline) {
+    return Unavailable("every replica that opened is empty and some did not open: not a new set");
+  }
   // Who is behind. All empty: a new set, every replica current. Otherwise an empty folder is a
   // replaced drive; a replica that counted fewer writes than the most missed some (a crash
   // between a write and the stale mark it would have caused); and the stale marks the

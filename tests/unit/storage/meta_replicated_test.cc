@@ -137,8 +137,14 @@ TEST(MetaReplicatedTest, OpenRefusesBadQuorumAndNoCurrentReplica) {
   EXPECT_EQ(MetaDb::OpenReplicated(paths, MetaOptions{}, 4).status().code(),
             Code::kInvalidArgument);
   EXPECT_EQ(MetaDb::OpenReplicated({}, MetaOptions{}, 1).status().code(), Code::kInvalidArgument);
+  // An empty folder beside one that does not open: maybe the data was on the lost drive.
+  std::ofstream(paths[1]) << "not a database";
+  EXPECT_EQ(MetaDb::OpenReplicated(paths, MetaOptions{}, 1).status().code(), Code::kUnavailable);
   // Every folder a plain file: nothing opens.
-  for (const auto& p : paths) std::ofstream(p) << "not a database";
+  for (const auto& p : paths) {
+    std::filesystem::remove_all(p);
+    std::ofstream(p) << "not a database";
+  }
   EXPECT_EQ(MetaDb::OpenReplicated(paths, MetaOptions{}, 1).status().code(), Code::kUnavailable);
 }
 
@@ -438,6 +444,44 @@ TEST(MetaReplicatedTest, ConcurrentSyncedWritersAgreeOnEveryReplica) {
   EXPECT_GT(first.size(), 400u);
   EXPECT_EQ(DumpReplica(paths[1]), first);
   EXPECT_EQ(DumpReplica(paths[2]), first);
+}
+
+TEST(MetaReplicatedTest, SingleDriveStoreBecomesTheSourceOfNewReplicas) {
+  // Today's one-drive index, opened with two new drives: they are empty, hence stale, and are
+  // filled from it. A failed attempt before (the old drive missing) left databases in the new
+  // folders; without a key they still count as empty.
+  testing::TempDir dir;
+  auto paths = Paths(dir, 3);
+  std::filesystem::create_directory(dir.path() + "/elsewhere");
+  {
+    auto plain = MetaDb::Open(paths[0], MetaOptions{});
+    ASSERT_TRUE(plain.ok());
+    ASSERT_TRUE((*plain)->Put("m/format", "cairn-2", true).ok());
+    WriteBatch batch;
+    batch.AddCounters("c/b", {2, 2});
+    ASSERT_TRUE((*plain)->Write(batch, true).ok());
+  }
+  std::filesystem::rename(paths[0], dir.path() + "/elsewhere/meta");
+  std::ofstream(paths[0]) << "the drive is not mounted";
+  EXPECT_EQ(MetaDb::OpenReplicated(paths, MetaOptions{}, 2).status().code(), Code::kUnavailable);
+  std::filesystem::remove(paths[0]);
+  std::filesystem::rename(dir.path() + "/elsewhere/meta", paths[0]);
+
+  auto opened = MetaDb::OpenReplicated(paths, MetaOptions{}, 2);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  EXPECT_EQ(Statuses(**opened), (std::vector<ReplicaStatus>{kOn, kStale, kStale}));
+  EXPECT_EQ(Value(**opened, "m/format"), "cairn-2");
+  ASSERT_TRUE((*opened)->ResyncReplica(1).ok());
+  ASSERT_TRUE((*opened)->ResyncReplica(2).ok());
+  WriteBatch more;
+  more.AddCounters("c/b", {1, 1});
+  ASSERT_TRUE((*opened)->Write(more, true).ok());
+  opened->reset();
+  Dump first = DumpReplica(paths[0]);
+  EXPECT_EQ(DumpReplica(paths[1]), first);
+  EXPECT_EQ(DumpReplica(paths[2]), first);
+  EXPECT_EQ(DecodeCounters(Value(**MetaDb::Open(paths[2], MetaOptions{}), "c/b")),
+            (std::vector<int64_t>{3, 3}));
 }
 
 }  // namespace
