@@ -269,7 +269,6 @@ Status ReplicaSet::WriteLocked(rocksdb::WriteBatch* batch, bool sync) {
     return Unavailable(std::to_string(targets.size()) + " current replicas, write quorum " +
                        std::to_string(write_quorum_));
   }
-  Track(*batch);
   // Each replica counts the batches it applied, so a start after a crash between a write and
   // its stale mark still finds the replica that missed it. One replica has nobody to be
   // compared with: it stores exactly what Open would.
@@ -310,6 +309,8 @@ Status ReplicaSet::WriteLocked(rocksdb::WriteBatch* batch, bool sync) {
     }
   }
   if (count) batch->RollbackToSavePoint().PermitUncheckedError();
+  // After applying: a resync's catch-up pass that misses this key's new value sees it tracked.
+  Track(*batch);
   // Failing everywhere leaves the replicas agreeing (none has it): nobody is behind.
   if (applied == 0) return first_error;
   if (!failed.empty()) MarkStaleLocked(std::move(failed));
@@ -347,7 +348,6 @@ void ReplicaSet::MarkStaleLocked(std::vector<std::pair<int, std::string>> marks)
     for (auto& [i, reason] : marks) {
       batch.Put(ToSlice(StaleKey(i)), ToSlice(reason)).PermitUncheckedError();
     }
-    Track(batch);
     std::vector<std::pair<int, std::string>> next;
     int applied = 0;
     for (const Handle& h : Online()) {
@@ -358,6 +358,7 @@ void ReplicaSet::MarkStaleLocked(std::vector<std::pair<int, std::string>> marks)
         next.emplace_back(h.index, "writing a stale mark failed: " + s.message());
       }
     }
+    Track(batch);
     if (applied == 0) return;
     marks = std::move(next);
   }
@@ -499,15 +500,9 @@ Status ReplicaSet::CopySnapshot(int i, const Handle& source, const rocksdb::Snap
   return flush();
 }
 
-Status ReplicaSet::Finish(int i, const Handle& source, rocksdb::DB* target) {
+Status ReplicaSet::CopyKeys(int i, const Handle& source, rocksdb::DB* target,
+                            const std::set<std::string>& keys, bool last) {
   Replica& r = *replicas_[i];
-  std::unique_lock gate(write_gate_);  // writes wait for the few keys written meanwhile
-  std::set<std::string> keys;
-  {
-    std::lock_guard lock(touched_mu_);
-    keys.swap(touched_);
-    tracking_ = false;
-  }
   const std::string own_mark = StaleKey(i);
   rocksdb::WriteBatch batch;
   for (const std::string& key : keys) {
@@ -524,7 +519,7 @@ Status ReplicaSet::Finish(int i, const Handle& source, rocksdb::DB* target) {
       return failed;
     }
   }
-  batch.Delete(ToSlice(own_mark)).PermitUncheckedError();  // copied from the snapshot
+  if (last) batch.Delete(ToSlice(own_mark)).PermitUncheckedError();  // copied from the snapshot
   {
     std::lock_guard lock(mu_);
     if (r.status != ReplicaStatus::kResyncing ||
@@ -532,18 +527,40 @@ Status ReplicaSet::Finish(int i, const Handle& source, rocksdb::DB* target) {
       return Unavailable("resync interrupted");
     }
   }
-  Status s = r.fail_writes.load() ? InjectedIOError(i)
-                                  : FromRocks(target->Write(
-                                        [] {
-                                          rocksdb::WriteOptions wo;
-                                          wo.sync = true;
-                                          return wo;
-                                        }(),
-                                        &batch));
+  if (r.fail_writes.load()) return InjectedIOError(i);
+  rocksdb::WriteOptions wo;
+  wo.sync = last;  // makes every copied batch before it durable too (one WAL)
+  Status s = FromRocks(target->Write(wo, &batch));
+  if (s.ok()) r.keys_copied.fetch_add(batch.Count());
+  return s;
+}
+
+Status ReplicaSet::Finish(int i, const Handle& source, rocksdb::DB* target) {
+  // Catch up without holding writes while many keys were written meanwhile: each pass copies
+  // the keys written since the last one (their values read after the writes applied, as a
+  // write is tracked only once applied), so the pass with writes held is short.
+  for (int pass = 0; pass < 4; ++pass) {
+    std::set<std::string> keys;
+    {
+      std::lock_guard lock(touched_mu_);
+      if (touched_.size() < 256) break;
+      keys.swap(touched_);
+    }
+    Status s = CopyKeys(i, source, target, keys, false);
+    if (!s.ok()) return s;
+  }
+  std::unique_lock gate(write_gate_);
+  std::set<std::string> keys;
+  {
+    std::lock_guard lock(touched_mu_);
+    keys.swap(touched_);
+    tracking_ = false;
+  }
+  Status s = CopyKeys(i, source, target, keys, true);
   if (!s.ok()) return s;
-  r.keys_copied.fetch_add(batch.Count());
   // Clear the mark in every current replica; the replica turns current only after, so a crash
   // in between leaves it marked (stale again at the next start: safe).
+  const std::string own_mark = StaleKey(i);
   rocksdb::WriteBatch clear;
   clear.Delete(ToSlice(own_mark)).PermitUncheckedError();
   std::vector<std::pair<int, std::string>> failed;
@@ -553,8 +570,8 @@ Status ReplicaSet::Finish(int i, const Handle& source, rocksdb::DB* target) {
   }
   if (!failed.empty()) MarkStaleLocked(std::move(failed));
   std::lock_guard lock(mu_);
-  r.status = ReplicaStatus::kOnline;
-  r.reason.clear();
+  replicas_[i]->status = ReplicaStatus::kOnline;
+  replicas_[i]->reason.clear();
   return Status::Ok();
 }
 

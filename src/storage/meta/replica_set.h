@@ -79,10 +79,14 @@ class ReplicaSet {
   // Marks `indexes` stale in memory, then writes their marks to every online replica (a
   // replica failing that write is marked too).
   void MarkStaleLocked(std::vector<std::pair<int, std::string>> marks);
-  // Remembers the keys of `batch` while a resync copies.
+  // Remembers the keys of `batch` while a resync copies; called after the batch applied.
   void Track(const rocksdb::WriteBatch& batch);
   Status CopySnapshot(int i, const Handle& source, const rocksdb::Snapshot* snapshot,
                       rocksdb::DB* target, const ResyncOptions& options);
+  // Copies `keys`' current values (or absence) from `source`; `last` also drops the replica's
+  // own stale mark and syncs.
+  Status CopyKeys(int i, const Handle& source, rocksdb::DB* target,
+                  const std::set<std::string>& keys, bool last);
   Status Finish(int i, const Handle& source, rocksdb::DB* target);
   void EndResync(int i, const Status& outcome);
 
