@@ -36,6 +36,12 @@ int StaleKeyIndex(std::string_view key) {
   return n;
 }
 
+rocksdb::WriteOptions SyncedWrite() {
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return wo;
+}
+
 // Writes counted by a replica (one per write batch applied); absent = 0.
 Result<uint64_t> AppliedCount(rocksdb::DB* db) {
   std::string value;
@@ -54,6 +60,10 @@ bool HoldsNoKey(rocksdb::DB* db) {
 }
 
 }  // namespace
+
+void CountWrite(rocksdb::WriteBatch* batch) {
+  batch->Merge(ToSlice(kAppliedKey), ToSlice(EncodeCounters({1}))).PermitUncheckedError();
+}
 
 std::string StaleKey(int index) { return std::string(kStaleKeyPrefix) + std::to_string(index); }
 
@@ -156,7 +166,7 @@ Result<std::unique_ptr<ReplicaSet>> ReplicaSet::Open(const std::vector<std::stri
       for (it->Seek(ToSlice(kStaleKeyPrefix));
            it->Valid() && it->key().starts_with(ToSlice(kStaleKeyPrefix)); it->Next()) {
         int j = StaleKeyIndex(ToView(it->key()));
-        if (j >= 0 && j < n) marked.emplace_back(j, "marked stale: " + it->value().ToString());
+        if (j >= 0 && j < n) marked.emplace_back(j, it->value().ToString());
       }
     }
     // The mark's reason (the first cause) is kept over a count or an empty folder (effects).
@@ -275,7 +285,7 @@ Status ReplicaSet::WriteLocked(rocksdb::WriteBatch* batch, bool sync) {
   const bool count = replicas_.size() > 1;
   if (count) {
     batch->SetSavePoint();
-    batch->Merge(ToSlice(kAppliedKey), ToSlice(EncodeCounters({1}))).PermitUncheckedError();
+    CountWrite(batch);
   }
   int applied = 0;
   Status first_error;
@@ -348,6 +358,7 @@ void ReplicaSet::MarkStaleLocked(std::vector<std::pair<int, std::string>> marks)
     for (auto& [i, reason] : marks) {
       batch.Put(ToSlice(StaleKey(i)), ToSlice(reason)).PermitUncheckedError();
     }
+    CountWrite(&batch);
     std::vector<std::pair<int, std::string>> next;
     int applied = 0;
     for (const Handle& h : Online()) {
@@ -536,6 +547,7 @@ Status ReplicaSet::CopyKeys(int i, const Handle& source, rocksdb::DB* target,
 }
 
 Status ReplicaSet::Finish(int i, const Handle& source, rocksdb::DB* target) {
+  Replica& r = *replicas_[i];
   // Catch up without holding writes while many keys were written meanwhile: each pass copies
   // the keys written since the last one (their values read after the writes applied, as a
   // write is tracked only once applied), so the pass with writes held is short.
@@ -560,9 +572,15 @@ Status ReplicaSet::Finish(int i, const Handle& source, rocksdb::DB* target) {
   if (!s.ok()) return s;
   // Clear the mark in every current replica; the replica turns current only after, so a crash
   // in between leaves it marked (stale again at the next start: safe).
+  // The clearing is counted, in the replica too: a replica already stale misses it, so the old
+  // marks it holds (this one among them) are outvoted by its count at the next start.
   const std::string own_mark = StaleKey(i);
   rocksdb::WriteBatch clear;
   clear.Delete(ToSlice(own_mark)).PermitUncheckedError();
+  CountWrite(&clear);
+  if (r.fail_writes.load()) return InjectedIOError(i);
+  s = FromRocks(target->Write(SyncedWrite(), &clear));
+  if (!s.ok()) return s;
   std::vector<std::pair<int, std::string>> failed;
   for (const Handle& h : Online()) {
     Status c = ApplyOne(h, &clear, true);

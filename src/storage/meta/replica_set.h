@@ -27,6 +27,8 @@ namespace cairn::storage::meta {
 inline constexpr std::string_view kStaleKeyPrefix("\0meta/stale/", 12);
 inline constexpr std::string_view kAppliedKey("\0meta/applied", 13);
 std::string StaleKey(int index);
+// Adds one to the batch's count of applied writes (kAppliedKey).
+void CountWrite(rocksdb::WriteBatch* batch);
 
 class ReplicaSet {
  public:
