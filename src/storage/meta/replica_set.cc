@@ -255,7 +255,7 @@ Status ReplicaSet::ApplyOne(const Handle& h, rocksdb::WriteBatch* batch, bool sy
 }
 
 Status ReplicaSet::Write(rocksdb::WriteBatch* batch, bool sync) {
-  std::shared_lock gate(write_gate_);
+  WriteGate::Pass gate(write_gate_);
   return WriteLocked(batch, sync);
 }
 
@@ -335,7 +335,7 @@ Status ReplicaSet::MarkStale(int i, std::string_view reason) {
   if (i < 0 || i >= static_cast<int>(replicas_.size())) {
     return Status(Code::kInvalidArgument, "metadata: no replica " + std::to_string(i));
   }
-  std::shared_lock gate(write_gate_);
+  WriteGate::Pass gate(write_gate_);
   MarkStaleLocked({{i, std::string(reason)}});
   return Status::Ok();
 }
@@ -453,7 +453,7 @@ Status ReplicaSet::Resync(int i, const ResyncOptions& options) {
   const rocksdb::Snapshot* snapshot = nullptr;
   {
     // Tracking starts with the snapshot, writes held: every write after it is remembered.
-    std::unique_lock gate(write_gate_);
+    WriteGate::Closed gate(write_gate_);
     std::lock_guard lock(touched_mu_);
     tracking_ = true;
     touched_.clear();
@@ -487,6 +487,10 @@ Status ReplicaSet::CopySnapshot(int i, const Handle& source, const rocksdb::Snap
     {
       std::lock_guard lock(mu_);
       if (r.status != ReplicaStatus::kResyncing) return Unavailable("resync interrupted");
+    }
+    if (ReadFaultForTest(source.index)) {
+      ReadFailed(source.index, InjectedIOError(source.index));
+      return InjectedIOError(source.index);
     }
     if (r.fail_writes.load(std::memory_order_relaxed)) return InjectedIOError(i);
     Status s = FromRocks(target->Write(rocksdb::WriteOptions(), &batch));
@@ -526,7 +530,15 @@ Status ReplicaSet::CopyKeys(int i, const Handle& source, rocksdb::DB* target,
       batch.Delete(key).PermitUncheckedError();
     } else {
       Status failed = FromRocks(s);
-      ReadFailed(source.index, failed);
+      if (failed.code() == Code::kIOError) {
+        // The last pass holds the gate closed: mark directly (MarkStale would wait for it).
+        std::string reason = "read failed: " + failed.message();
+        if (last) {
+          MarkStaleLocked({{source.index, std::move(reason)}});
+        } else {
+          MarkStale(source.index, reason).IgnoreError();
+        }
+      }
       return failed;
     }
   }
@@ -561,7 +573,7 @@ Status ReplicaSet::Finish(int i, const Handle& source, rocksdb::DB* target) {
     Status s = CopyKeys(i, source, target, keys, false);
     if (!s.ok()) return s;
   }
-  std::unique_lock gate(write_gate_);
+  WriteGate::Closed gate(write_gate_);
   std::set<std::string> keys;
   {
     std::lock_guard lock(touched_mu_);

@@ -509,5 +509,29 @@ TEST(MetaReplicatedTest, OldMarksOnAStaleReplicaDoNotOutvoteAResync) {
   EXPECT_EQ(Value(**opened, "k"), "v");
 }
 
+TEST(MetaReplicatedTest, ResyncFailsWhenItsSourceFailsAndWorksFromTheNext) {
+  testing::TempDir dir;
+  auto paths = Paths(dir, 3);
+  {
+    auto opened = MetaDb::OpenReplicated(paths, MetaOptions{}, 1);
+    ASSERT_TRUE(opened.ok());
+    MetaDb& db = **opened;
+    for (int i = 0; i < 50; ++i) ASSERT_TRUE(db.Put("k/" + std::to_string(i), "v", false).ok());
+    ASSERT_TRUE(db.MarkStale(2, "replaced").ok());
+    db.SetReplicaFaultForTest(0, false, true);  // the primary's reads fail during the copy
+    EXPECT_FALSE(db.ResyncReplica(2, ResyncOptions{10, std::chrono::microseconds(0)}).ok());
+    EXPECT_EQ(Statuses(db), (std::vector<ReplicaStatus>{kStale, kOn, kStale}));
+    db.SetReplicaFaultForTest(0, false, false);
+    ASSERT_TRUE(db.ResyncReplica(2).ok());  // from replica 1
+    ASSERT_TRUE(db.Put("after", "x", true).ok());
+    ASSERT_TRUE(db.ResyncReplica(0).ok());
+    EXPECT_EQ(Statuses(db), std::vector<ReplicaStatus>(3, kOn));
+  }
+  Dump first = DumpReplica(paths[0]);
+  EXPECT_EQ(UserKeys(first).size(), 51u);
+  EXPECT_EQ(DumpReplica(paths[1]), first);
+  EXPECT_EQ(DumpReplica(paths[2]), first);
+}
+
 }  // namespace
 }  // namespace cairn::storage::meta
