@@ -533,5 +533,43 @@ TEST(MetaReplicatedTest, ResyncFailsWhenItsSourceFailsAndWorksFromTheNext) {
   EXPECT_EQ(DumpReplica(paths[2]), first);
 }
 
+TEST(MetaReplicatedTest, ResyncUnderSeveralWritersSyncedAndNot) {
+  // Four replicas, one resyncing while three writers (synced, unsynced, mixed) share keys.
+  testing::TempDir dir;
+  auto paths = Paths(dir, 4);
+  auto opened = MetaDb::OpenReplicated(paths, MetaOptions{}, 3);
+  ASSERT_TRUE(opened.ok());
+  MetaDb& db = **opened;
+  for (int base = 0; base < 8000; base += 500) {
+    WriteBatch batch;
+    for (int i = base; i < base + 500; ++i) batch.Put("k/" + std::to_string(i), "v");
+    ASSERT_TRUE(db.Write(batch, false).ok());
+  }
+  ASSERT_TRUE(db.MarkStale(3, "replaced").ok());
+  std::atomic<int> failures{0};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 3; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < 1500; ++i) {
+        WriteBatch batch;
+        batch.Put("s/" + std::to_string(i % 300), std::to_string(t) + ":" + std::to_string(i));
+        batch.Delete("k/" + std::to_string((i * 7 + t) % 8000));
+        batch.AddCounters("c/all", {1});
+        const bool sync = t == 0 || (t == 2 && i % 2 == 0);
+        if (!db.Write(batch, sync).ok()) failures.fetch_add(1);
+      }
+    });
+  }
+  Status resynced = db.ResyncReplica(3, ResyncOptions{200, std::chrono::microseconds(500)});
+  for (auto& w : writers) w.join();
+  ASSERT_TRUE(resynced.ok()) << resynced.ToString();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(Statuses(db), std::vector<ReplicaStatus>(4, kOn));
+  EXPECT_EQ(DecodeCounters(Value(db, "c/all")), std::vector<int64_t>{4500});
+  opened->reset();
+  Dump first = DumpReplica(paths[0]);
+  for (int i = 1; i < 4; ++i) EXPECT_EQ(DumpReplica(paths[i]), first) << "replica " << i;
+}
+
 }  // namespace
 }  // namespace cairn::storage::meta
