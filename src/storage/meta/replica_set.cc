@@ -254,16 +254,22 @@ Status ReplicaSet::ApplyOne(const Handle& h, rocksdb::WriteBatch* batch, bool sy
   return FromRocks(h.db->Write(wo, batch));
 }
 
+Status ReplicaSet::SyncOne(const Handle& h) const {
+  if (replicas_[h.index]->fail_writes.load(std::memory_order_relaxed)) {
+    return InjectedIOError(h.index);
+  }
+  return FromRocks(h.db->SyncWAL());
+}
+
 Status ReplicaSet::Write(rocksdb::WriteBatch* batch, bool sync) {
   WriteGate::Pass gate(write_gate_);
   return WriteLocked(batch, sync);
 }
 
-// Every current replica gets the batch with the caller's sync flag: synced ones in parallel
-// (measured with 3 replicas on one disk, 300 synced puts in a row: 0.61-0.75 ms a put in turn,
-// 0.35-0.43 in parallel, against 0.18-0.20 for one replica), unsynced ones in turn (a thread
-// per replica made them 127 us a put; in turn they take 21-24 us, one replica 5 us). Concurrent
-// callers still group-commit within each replica.
+// Every current replica gets the batch, in one order for all (see below). A synced write is
+// applied unsynced and then made durable with a WAL sync per replica, in parallel: as with
+// sync=true it has reached the disk when this returns, but other readers may see it during the
+// sync (a power loss then loses a write that was read, though never one that was acknowledged).
 //
 // Below quorum: the write fails with kUnavailable, but the replicas that applied it keep it (a
 // RocksDB batch cannot be taken back), so a later read from one of them may see it. That is
@@ -291,22 +297,29 @@ Status ReplicaSet::WriteLocked(rocksdb::WriteBatch* batch, bool sync) {
   Status first_error;
   std::vector<std::pair<int, std::string>> failed;
   std::vector<Status> results(targets.size());
-  if (sync && targets.size() > 1) {
-    // Synced: the fsyncs overlap (the pool takes the others, this thread the first).
-    // RocksDB writes the sequence number into the batch it applies: each thread needs its own.
-    std::vector<rocksdb::WriteBatch> copies(targets.size() - 1, *batch);
+  {
+    // Every replica must apply concurrent batches in one order, or two writes of one key
+    // could leave different values on different replicas: the batches are applied under one
+    // lock, without sync (microseconds each), and made durable after it.
+    std::lock_guard order(order_mu_);
+    for (size_t k = 0; k < targets.size(); ++k) results[k] = ApplyOne(targets[k], batch, false);
+  }
+  if (sync) {
+    // The WAL syncs overlap (the pool takes the others, this thread the first); concurrent
+    // writers share a replica's sync when they meet in it.
     std::latch done(static_cast<std::ptrdiff_t>(targets.size() - 1));
     for (size_t k = 1; k < targets.size(); ++k) {
+      if (!results[k].ok()) {
+        done.count_down();
+        continue;
+      }
       pool_->Run([&, k] {
-        results[k] = ApplyOne(targets[k], &copies[k - 1], sync);
+        results[k] = SyncOne(targets[k]);
         done.count_down();
       });
     }
-    results[0] = ApplyOne(targets[0], batch, sync);
+    if (results[0].ok()) results[0] = SyncOne(targets[0]);
     done.wait();
-  } else {
-    // Unsynced writes take microseconds: handing them to threads costs more than it saves.
-    for (size_t k = 0; k < targets.size(); ++k) results[k] = ApplyOne(targets[k], batch, sync);
   }
   for (size_t k = 0; k < targets.size(); ++k) {
     const Handle& h = targets[k];

@@ -76,6 +76,7 @@ class ReplicaSet {
   Result<std::shared_ptr<rocksdb::DB>> OpenDb(const std::string& path) const;
   std::vector<Handle> Online() const;
   Status ApplyOne(const Handle& h, rocksdb::WriteBatch* batch, bool sync) const;
+  Status SyncOne(const Handle& h) const;
   // Write and MarkStale while holding a pass of write_gate_.
   Status WriteLocked(rocksdb::WriteBatch* batch, bool sync);
   // Marks `indexes` stale in memory, then writes their marks to every online replica (a
@@ -101,6 +102,7 @@ class ReplicaSet {
   // for its last pass, so no write lands between copying the keys written meanwhile and the
   // replica turning current. Code holding it closed must not call MarkStale or Write.
   WriteGate write_gate_;
+  std::mutex order_mu_;   // held while a batch is applied to the replicas: one order for all
   std::mutex resync_mu_;  // one resync at a time
   std::mutex touched_mu_;
   bool tracking_ = false;          // guarded by touched_mu_

@@ -571,5 +571,30 @@ TEST(MetaReplicatedTest, ResyncUnderSeveralWritersSyncedAndNot) {
   for (int i = 1; i < 4; ++i) EXPECT_EQ(DumpReplica(paths[i]), first) << "replica " << i;
 }
 
+TEST(MetaReplicatedTest, ConcurrentWritesOfOneKeyLeaveOneValueOnEveryReplica) {
+  // Two batches writing one key at once must land in the same order on every replica.
+  testing::TempDir dir;
+  auto paths = Paths(dir, 3);
+  {
+    auto db = MetaDb::OpenReplicated(paths, MetaOptions{}, 3);
+    ASSERT_TRUE(db.ok());
+    std::vector<std::thread> writers;
+    for (int t = 0; t < 8; ++t) {
+      writers.emplace_back([&, t] {
+        for (int i = 0; i < 2500; ++i) {
+          const std::string key = "same/" + std::to_string(i % 8);
+          const std::string value = std::to_string(t) + ":" + std::to_string(i);
+          if (!(*db)->Put(key, value, t == 3 && i % 10 == 0).ok()) ADD_FAILURE();
+        }
+      });
+    }
+    for (auto& w : writers) w.join();
+  }
+  Dump first = DumpReplica(paths[0]);
+  EXPECT_EQ(UserKeys(first).size(), 8u);
+  EXPECT_EQ(DumpReplica(paths[1]), first);
+  EXPECT_EQ(DumpReplica(paths[2]), first);
+}
+
 }  // namespace
 }  // namespace cairn::storage::meta
