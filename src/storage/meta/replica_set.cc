@@ -70,8 +70,7 @@ std::string StaleKey(int index) { return std::string(kStaleKeyPrefix) + std::to_
 ReplicaSet::ReplicaSet(rocksdb::Options options, int write_quorum, int replicas)
     : options_(std::move(options)),
       write_quorum_(write_quorum),
-      // Two threads per other replica, so concurrent synced writers still meet in one group
-      // commit per replica.
+      // Two threads per other replica, so the syncs of concurrent synced writers overlap.
       pool_(replicas > 1 ? std::make_unique<WritePool>(std::min(2 * (replicas - 1), 16))
                          : nullptr) {}
 
@@ -297,14 +296,16 @@ Status ReplicaSet::WriteLocked(rocksdb::WriteBatch* batch, bool sync) {
   Status first_error;
   std::vector<std::pair<int, std::string>> failed;
   std::vector<Status> results(targets.size());
-  {
+  if (replicas_.size() == 1) {
+    results[0] = ApplyOne(targets[0], batch, sync);  // exactly what Open's database does
+  } else {
     // Every replica must apply concurrent batches in one order, or two writes of one key
     // could leave different values on different replicas: the batches are applied under one
     // lock, without sync (microseconds each), and made durable after it.
     std::lock_guard order(order_mu_);
     for (size_t k = 0; k < targets.size(); ++k) results[k] = ApplyOne(targets[k], batch, false);
   }
-  if (sync) {
+  if (sync && replicas_.size() > 1) {
     // The WAL syncs overlap (the pool takes the others, this thread the first); concurrent
     // writers share a replica's sync when they meet in it.
     std::latch done(static_cast<std::ptrdiff_t>(targets.size() - 1));
