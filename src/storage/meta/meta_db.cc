@@ -2,15 +2,15 @@
 
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
-#include <rocksdb/filter_policy.h>
-#include <rocksdb/merge_operator.h>
+#include <rocksdb/iterator.h>
 #include <rocksdb/options.h>
-#include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
 #include <atomic>
 
+#include "storage/meta/replica_set.h"
+#include "storage/meta/rocks_common.h"
 #include "storage/meta/value_cache.h"
 
 namespace cairn::storage::meta {
@@ -18,78 +18,6 @@ namespace cairn::storage::meta {
 namespace {
 
 std::atomic<uint64_t> g_iterator_steps{0};
-
-rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
-std::string_view ToView(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
-
-Status FromRocks(const rocksdb::Status& s) {
-  if (s.ok()) return Status::Ok();
-  Code code = Code::kIOError;
-  if (s.IsNotFound()) {
-    code = Code::kNotFound;
-  } else if (s.IsCorruption()) {
-    code = Code::kCorruption;
-  } else if (s.IsNoSpace()) {
-    code = Code::kNoSpace;
-  } else if (s.IsInvalidArgument()) {
-    code = Code::kInvalidArgument;
-  } else if (s.IsBusy() || s.IsTryAgain()) {
-    code = Code::kUnavailable;
-  } else if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
-    code = Code::kUnavailable;  // LOCK held by another process
-  }
-  return Status(code, "metadata: " + s.ToString());
-}
-
-// The one merge operator of the database: AddCounters' field-wise sum. Associative, so RocksDB
-// may fold operands in any grouping (memtable, compaction, read).
-class CounterAddOperator final : public rocksdb::AssociativeMergeOperator {
- public:
-  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
-             std::string* new_value, rocksdb::Logger*) const override {
-    std::vector<int64_t> sum =
-        existing != nullptr ? DecodeCounters(ToView(*existing)) : std::vector<int64_t>();
-    std::vector<int64_t> add = DecodeCounters(ToView(value));
-    if (sum.size() < add.size()) sum.resize(add.size(), 0);
-    for (size_t i = 0; i < add.size(); ++i) {
-      // Wrapping add: defined behaviour whatever the stored bytes say.
-      sum[i] = static_cast<int64_t>(static_cast<uint64_t>(sum[i]) + static_cast<uint64_t>(add[i]));
-    }
-    *new_value = EncodeCounters(sum);
-    return true;
-  }
-  const char* Name() const override { return "cairn.CounterAdd"; }
-};
-
-rocksdb::Options MakeOptions(const MetaOptions& o) {
-  rocksdb::Options options;
-  options.create_if_missing = true;
-  options.max_background_jobs = o.max_background_jobs;
-  options.write_buffer_size = o.write_buffer_bytes;
-  options.max_write_buffer_number = 2;
-  options.max_total_wal_size = 4 * o.write_buffer_bytes;
-  options.level_compaction_dynamic_level_bytes = true;
-  options.bytes_per_sync = 1 << 20;
-  options.max_open_files = 512;
-  // RocksDB's own info log: a few small files, not an ever-growing LOG.
-  options.keep_log_file_num = 3;
-  options.max_log_file_size = 4 << 20;
-  options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
-  options.merge_operator = std::make_shared<CounterAddOperator>();
-  // Folds a hot counter's operands in the memtable, so reading it never merges more than this.
-  options.max_successive_merges = 64;
-
-  rocksdb::BlockBasedTableOptions table;
-  table.block_cache = rocksdb::NewLRUCache(o.block_cache_bytes);
-  // Index and filter blocks live in the block cache, so memory stays bounded as data grows.
-  table.cache_index_and_filter_blocks = true;
-  table.pin_l0_filter_and_index_blocks_in_cache = true;
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));  // point reads (GET, HEAD)
-  table.block_size = 16 << 10;
-  table.format_version = 5;
-  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  return options;
-}
 
 }  // namespace
 
@@ -124,13 +52,26 @@ void Iterator::Next() {
 }
 std::string_view Iterator::key() const { return ToView(it_->key()); }
 std::string_view Iterator::value() const { return ToView(it_->value()); }
-Status Iterator::status() const { return FromRocks(it_->status()); }
+Status Iterator::status() const {
+  Status s = FromRocks(it_->status());
+  if (owner_ != nullptr && !s.ok()) owner_->ReadFailed(replica_, s);
+  return s;
+}
 
 Result<std::unique_ptr<MetaDb>> MetaDb::Open(const std::string& path, const MetaOptions& options) {
   rocksdb::DB* db = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(MakeOptions(options), path, &db);
+  rocksdb::Status s = rocksdb::DB::Open(
+      MakeRocksOptions(options, rocksdb::NewLRUCache(options.block_cache_bytes), 1), path, &db);
   if (!s.ok()) return FromRocks(s);
   return std::unique_ptr<MetaDb>(new MetaDb(db, options));
+}
+
+Result<std::unique_ptr<MetaDb>> MetaDb::OpenReplicated(const std::vector<std::string>& paths,
+                                                       const MetaOptions& options,
+                                                       int write_quorum) {
+  auto replicas = ReplicaSet::Open(paths, options, write_quorum);
+  if (!replicas.ok()) return replicas.status();
+  return std::unique_ptr<MetaDb>(new MetaDb(std::move(*replicas), options));
 }
 
 MetaDb::MetaDb(rocksdb::DB* db, const MetaOptions& options)
@@ -138,19 +79,36 @@ MetaDb::MetaDb(rocksdb::DB* db, const MetaOptions& options)
       cache_(
           std::make_unique<ValueCache>(options.value_cache_bytes, options.value_cache_max_value)) {}
 
+MetaDb::MetaDb(std::unique_ptr<ReplicaSet> replicas, const MetaOptions& options)
+    : db_(nullptr),
+      cache_(
+          std::make_unique<ValueCache>(options.value_cache_bytes, options.value_cache_max_value)),
+      replicas_(std::move(replicas)) {}
+
 MetaDb::~MetaDb() {
-  db_->Close().PermitUncheckedError();
-  delete db_;
+  if (db_ != nullptr) {
+    db_->Close().PermitUncheckedError();
+    delete db_;
+  }
 }
 
 Status MetaDb::Get(std::string_view key, std::string* value) const {
+  // The one branch the single-drive read path pays for replication.
+  if (replicas_ != nullptr) [[unlikely]] {
+    return replicas_->Get(rocksdb::ReadOptions(), key, value);
+  }
   return FromRocks(db_->Get(rocksdb::ReadOptions(), ToSlice(key), value));
 }
 
 Status MetaDb::Get(std::string_view key, std::string* value, const Snapshot& snapshot) const {
+  if (snapshot.db_ == nullptr) return Status(Code::kUnavailable, "metadata: no current replica");
   rocksdb::ReadOptions ro;
   ro.snapshot = snapshot.snapshot_;
-  return FromRocks(db_->Get(ro, ToSlice(key), value));
+  Status s = FromRocks(snapshot.db_->Get(ro, ToSlice(key), value));
+  if (snapshot.replica_ >= 0 && s.code() == Code::kIOError) {
+    replicas_->ReadFailed(snapshot.replica_, s);
+  }
+  return s;
 }
 
 Status MetaDb::GetCached(std::string_view key, std::shared_ptr<const std::string>* value) const {
@@ -168,6 +126,11 @@ Status MetaDb::GetCached(std::string_view key, std::shared_ptr<const std::string
 }
 
 Status MetaDb::Put(std::string_view key, std::string_view value, bool sync) {
+  if (replicas_ != nullptr) {
+    WriteBatch batch;
+    batch.Put(key, value);
+    return Write(batch, sync);
+  }
   rocksdb::WriteOptions wo;
   wo.sync = sync;
   Status s = FromRocks(db_->Put(wo, ToSlice(key), ToSlice(value)));
@@ -176,6 +139,11 @@ Status MetaDb::Put(std::string_view key, std::string_view value, bool sync) {
 }
 
 Status MetaDb::Delete(std::string_view key, bool sync) {
+  if (replicas_ != nullptr) {
+    WriteBatch batch;
+    batch.Delete(key);
+    return Write(batch, sync);
+  }
   rocksdb::WriteOptions wo;
   wo.sync = sync;
   Status s = FromRocks(db_->Delete(wo, ToSlice(key)));
@@ -184,9 +152,14 @@ Status MetaDb::Delete(std::string_view key, bool sync) {
 }
 
 Status MetaDb::Write(WriteBatch& batch, bool sync) {
-  rocksdb::WriteOptions wo;
-  wo.sync = sync;
-  Status s = FromRocks(db_->Write(wo, batch.rep_.get()));
+  Status s;
+  if (replicas_ != nullptr) {
+    s = replicas_->Write(batch.rep_.get(), sync);
+  } else {
+    rocksdb::WriteOptions wo;
+    wo.sync = sync;
+    s = FromRocks(db_->Write(wo, batch.rep_.get()));
+  }
   DropCached(batch);
   return s;
 }
@@ -222,10 +195,20 @@ void MetaDb::DropCached(const WriteBatch& batch) {
   if (!batch.rep_->Iterate(&dropper).ok()) cache_->DropAll();
 }
 
-Snapshot::~Snapshot() { db_->ReleaseSnapshot(snapshot_); }
+Snapshot::~Snapshot() {
+  if (db_ != nullptr) db_->ReleaseSnapshot(snapshot_);
+}
 
 std::shared_ptr<const Snapshot> MetaDb::NewSnapshot() const {
-  return std::shared_ptr<const Snapshot>(new Snapshot(db_, db_->GetSnapshot()));
+  if (replicas_ == nullptr) {
+    return std::shared_ptr<const Snapshot>(new Snapshot(db_, db_->GetSnapshot()));
+  }
+  auto from = replicas_->ReadReplica();
+  if (!from.ok()) return std::shared_ptr<const Snapshot>(new Snapshot(nullptr, nullptr));
+  auto snapshot = std::shared_ptr<Snapshot>(new Snapshot(from->db.get(), from->db->GetSnapshot()));
+  snapshot->keep_open_ = from->db;
+  snapshot->replica_ = from->index;
+  return snapshot;
 }
 
 std::unique_ptr<Iterator> MetaDb::NewIterator(std::string upper_bound) const {
@@ -234,20 +217,69 @@ std::unique_ptr<Iterator> MetaDb::NewIterator(std::string upper_bound) const {
 
 std::unique_ptr<Iterator> MetaDb::NewIterator(std::string upper_bound,
                                               const Snapshot& snapshot) const {
-  return NewIterator(std::move(upper_bound), snapshot.snapshot_);
+  return NewIterator(std::move(upper_bound), &snapshot);
 }
 
 std::unique_ptr<Iterator> MetaDb::NewIterator(std::string upper_bound,
-                                              const rocksdb::Snapshot* snapshot) const {
+                                              const Snapshot* snapshot) const {
   rocksdb::ReadOptions ro;
-  ro.snapshot = snapshot;
+  rocksdb::DB* db = db_;
+  std::shared_ptr<void> keep_open;
+  int replica = -1;
+  if (snapshot != nullptr) {
+    ro.snapshot = snapshot->snapshot_;
+    db = snapshot->db_;
+    keep_open = snapshot->keep_open_;
+    replica = snapshot->replica_;
+  } else if (replicas_ != nullptr) {
+    auto from = replicas_->ReadReplica();
+    if (from.ok()) {
+      db = from->db.get();
+      keep_open = from->db;
+      replica = from->index;
+    }
+  }
   std::unique_ptr<Iterator::Bound> bound;
   if (!upper_bound.empty()) {
     bound = std::make_unique<Iterator::Bound>(std::move(upper_bound));
     ro.iterate_upper_bound = &bound->slice;
   }
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
-  return std::unique_ptr<Iterator>(new Iterator(std::move(it), std::move(bound)));
+  if (db == nullptr) {
+    std::unique_ptr<rocksdb::Iterator> failed(
+        rocksdb::NewErrorIterator(rocksdb::Status::Busy("no current replica")));
+    return std::unique_ptr<Iterator>(new Iterator(std::move(failed), std::move(bound)));
+  }
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro));
+  auto out = std::unique_ptr<Iterator>(new Iterator(std::move(it), std::move(bound)));
+  if (replica >= 0) {
+    out->keep_open_ = std::move(keep_open);
+    out->owner_ = replicas_.get();
+    out->replica_ = replica;
+  }
+  return out;
+}
+
+std::vector<ReplicaState> MetaDb::ReplicaStates() const {
+  if (replicas_ == nullptr) return {ReplicaState{}};
+  return replicas_->States();
+}
+
+Status MetaDb::MarkStale(int i, std::string_view reason) {
+  if (replicas_ == nullptr) {
+    return Status(Code::kInvalidArgument, "metadata: a single replica cannot be marked stale");
+  }
+  return replicas_->MarkStale(i, reason);
+}
+
+Status MetaDb::ResyncReplica(int i, const ResyncOptions& options) {
+  if (replicas_ == nullptr) {
+    return Status(Code::kInvalidArgument, "metadata: a single replica has nothing to resync");
+  }
+  return replicas_->Resync(i, options);
+}
+
+void MetaDb::SetReplicaFaultForTest(int i, bool fail_writes, bool fail_reads) {
+  if (replicas_ != nullptr) replicas_->SetFaultForTest(i, fail_writes, fail_reads);
 }
 
 uint64_t MetaDb::IteratorStepsForTest() { return g_iterator_steps.load(); }

@@ -7,8 +7,14 @@
 // a process crash but not power loss.
 // Thread-safety: MetaDb is safe for concurrent use; a WriteBatch or Iterator is used by one
 // thread at a time.
+//
+// Replicas (OpenReplicated): one RocksDB per drive holding the same keys; writes go to every
+// current replica and need a write quorum, reads come from the first current one (the primary).
+// The rules and the reserved keys ("\x00meta/...") are in docs/storage-format.md, "Metadata on
+// every drive".
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -28,6 +34,7 @@ class WriteBatch;
 namespace cairn::storage::meta {
 
 class ValueCache;
+class ReplicaSet;
 
 struct MetaOptions {
   // Sized for a small machine: the whole server stays under ~256 MiB RSS.
@@ -82,6 +89,11 @@ class Iterator {
   struct Bound;
   Iterator(std::unique_ptr<rocksdb::Iterator> it, std::unique_ptr<Bound> upper_bound);
   std::unique_ptr<Bound> upper_bound_;  // outlives it_, which points at it
+  // Replicated only: keeps the replica's database open while the iterator lives, and the set
+  // to tell when the scan fails with an I/O error (that replica is then marked stale).
+  std::shared_ptr<void> keep_open_;
+  ReplicaSet* owner_ = nullptr;
+  int replica_ = -1;
   std::unique_ptr<rocksdb::Iterator> it_;
 };
 
@@ -96,8 +108,34 @@ class Snapshot {
  private:
   friend class MetaDb;
   Snapshot(rocksdb::DB* db, const rocksdb::Snapshot* snapshot) : db_(db), snapshot_(snapshot) {}
+  // Null db_ when no replica was current: reads through it fail with kUnavailable.
   rocksdb::DB* db_;
   const rocksdb::Snapshot* snapshot_;
+  // Replicated only: a snapshot belongs to one replica, which stays open while it lives.
+  std::shared_ptr<void> keep_open_;
+  int replica_ = -1;
+};
+
+// One replica's state as ReplicaStates reports it.
+enum class ReplicaStatus {
+  kOnline,     // current: receives every write; the first online one serves reads
+  kOffline,    // its database could not be opened (drive missing or failing)
+  kStale,      // open but behind (missed a write, failed a read, or an empty folder)
+  kResyncing,  // being rebuilt from the primary by ResyncReplica
+};
+
+struct ReplicaState {
+  int index = 0;  // position in the paths given to OpenReplicated
+  std::string path;
+  ReplicaStatus status = ReplicaStatus::kOnline;
+  std::string reason;        // why it is not online ("" when it is)
+  uint64_t keys_copied = 0;  // by the running or last resync
+};
+
+// Pacing of ResyncReplica: copy `batch_keys` keys per write, then sleep `pause`.
+struct ResyncOptions {
+  size_t batch_keys = 1000;
+  std::chrono::microseconds pause{500};
 };
 
 class MetaDb {
@@ -105,6 +143,15 @@ class MetaDb {
   // Opens or creates the database in directory `path` (its parent must exist).
   // Another process holding it open gives kUnavailable.
   static Result<std::unique_ptr<MetaDb>> Open(const std::string& path, const MetaOptions& options);
+  // Opens one replica per entry of `paths` (each one drive's database folder; parents must
+  // exist). The replicas share one block cache and the value cache and divide the write
+  // buffers, so N replicas use about the memory of one. A write succeeds when at least
+  // `write_quorum` (1..N) replicas applied it. Which replicas are current is decided from the
+  // stale marks and write counts the replicas hold; an unopenable replica is offline, an empty
+  // folder (a replaced drive) is stale. kUnavailable unless at least one replica is current.
+  static Result<std::unique_ptr<MetaDb>> OpenReplicated(const std::vector<std::string>& paths,
+                                                        const MetaOptions& options,
+                                                        int write_quorum);
   ~MetaDb();
   MetaDb(const MetaDb&) = delete;
   MetaDb& operator=(const MetaDb&) = delete;
@@ -126,17 +173,29 @@ class MetaDb {
   std::unique_ptr<Iterator> NewIterator(std::string upper_bound, const Snapshot& snapshot) const;
   std::shared_ptr<const Snapshot> NewSnapshot() const;
 
+  // Replicas. A database from Open reports one online replica and refuses the rest.
+  std::vector<ReplicaState> ReplicaStates() const;
+  // Takes replica `i` out of reads and writes at once and records it as stale in the current
+  // replicas, so a restart knows it is behind (the caller's drive monitor calls this).
+  Status MarkStale(int i, std::string_view reason);
+  // Rebuilds stale or offline replica `i` from the primary while reads and writes go on, then
+  // makes it current. Blocks until done; one resync at a time. A failure leaves it stale.
+  Status ResyncReplica(int i, const ResyncOptions& options = {});
+  // Makes replica `i`'s writes and/or reads fail with kIOError, as a failing drive would.
+  void SetReplicaFaultForTest(int i, bool fail_writes, bool fail_reads);
+
   // Iterator moves (Seek + Next) made by this process, to prove scans skip in tests.
   static uint64_t IteratorStepsForTest();
 
  private:
   MetaDb(rocksdb::DB* db, const MetaOptions& options);
-  std::unique_ptr<Iterator> NewIterator(std::string upper_bound,
-                                        const rocksdb::Snapshot* snapshot) const;
+  MetaDb(std::unique_ptr<ReplicaSet> replicas, const MetaOptions& options);
+  std::unique_ptr<Iterator> NewIterator(std::string upper_bound, const Snapshot* snapshot) const;
   // Drops the keys a write touched from the cache, after the write (whatever its outcome).
   void DropCached(const WriteBatch& batch);
-  rocksdb::DB* db_;
+  rocksdb::DB* db_;  // the one database of Open; null when replicated
   std::unique_ptr<ValueCache> cache_;
+  std::unique_ptr<ReplicaSet> replicas_;  // set by OpenReplicated only
 };
 
 // Counter vectors: the value of a key written by AddCounters is a sequence of little-endian
