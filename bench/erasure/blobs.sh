@@ -34,8 +34,9 @@ section="<!-- erasure-blobs-bench:begin -->
   store's own cost, not 4 spindles); PUT = Create, 256 KiB appends, Finish (fdatasync of each
   shard), Publish (rename + fsync of the fan-out directory per shard); GET = Open + a full range
   stream in 256 KiB reads, from the page cache; wall-clock MiB/s of body, process CPU ms per MiB;
-  median of $ROUNDS interleaved rounds (min–max); 1 MiB erasure blocks, XXH3-128, drives written
-  and read one after the other (no thread per drive)
+  median of $ROUNDS interleaved rounds (min–max); 1 MiB erasure blocks, XXH3-128, shards written
+  and read one after the other; \"syncs at once\": the shards' fdatasyncs at Finish from a thread
+  each (\`parallel_sync\`), \"one by one\": from the writer's thread (the default)
 
 $table
 <!-- erasure-blobs-bench:end -->"

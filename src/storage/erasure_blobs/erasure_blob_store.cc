@@ -4,6 +4,7 @@
 #include <atomic>
 #include <map>
 #include <span>
+#include <thread>
 #include <utility>
 
 #include "storage/erasure/decoder.h"
@@ -222,7 +223,8 @@ class ErasureBlobWriter final : public blobs::BlobWriter {
       auto file = store_->env_->NewWritableFile(TmpShardPath(*roots_[i], id_.Hex()));
       if (!file.ok()) continue;  // this drive loses its shard
       tmp_created_[i] = true;
-      sinks_[i] = std::make_unique<FileShardSink>(std::move(*file), params_, static_cast<int>(i));
+      sinks_[i] = std::make_unique<FileShardSink>(std::move(*file), params_, static_cast<int>(i),
+                                                  /*defer_sync=*/true);
       pointers[i] = sinks_[i].get();
     }
     CAIRN_ASSIGN_OR_RETURN(erasure_,
@@ -248,11 +250,43 @@ class ErasureBlobWriter final : public blobs::BlobWriter {
     for (int i : result.lost) {
       if (sinks_[i]) sinks_[i].reset();
     }
+    CAIRN_RETURN_IF_ERROR(SyncShards());
     finished_ok_ = true;
     return Status::Ok();
   }
 
  private:
+  // fdatasync + close of every shard still alive; a failing one is lost. kUnavailable below
+  // write quorum.
+  Status SyncShards() {
+    std::vector<Status> synced(sinks_.size());
+    if (store_->options_.parallel_sync) {
+      std::vector<std::thread> threads;
+      for (size_t i = 0; i < sinks_.size(); ++i) {
+        if (sinks_[i]) threads.emplace_back([&, i] { synced[i] = sinks_[i]->SyncAndClose(); });
+      }
+      for (auto& thread : threads) thread.join();
+    } else {
+      for (size_t i = 0; i < sinks_.size(); ++i) {
+        if (sinks_[i]) synced[i] = sinks_[i]->SyncAndClose();
+      }
+    }
+    int alive = 0;
+    for (size_t i = 0; i < sinks_.size(); ++i) {
+      if (!sinks_[i]) continue;
+      if (synced[i].ok()) {
+        ++alive;
+      } else {
+        sinks_[i].reset();
+      }
+    }
+    const int quorum = erasure::WriteQuorum(params_.data, params_.parity);
+    if (alive >= quorum) return Status::Ok();
+    return Status(Code::kUnavailable, "erasure blobs: " + std::to_string(alive) +
+                                          " shards durable, write quorum is " +
+                                          std::to_string(quorum));
+  }
+
   friend class ErasureBlobStore;
   ErasureBlobStore* store_;
   BlobId id_;
