@@ -422,18 +422,15 @@ TEST_P(ErasureBlobStoreTest, ForeignMovedOrPaddedShardsAreRefusedAsCorrupt) {
   BlobId a = Put(body_a);
   BlobId b = Put(body_b);
   // Shard 0 of another blob in a's place (another stream id); a's own shard 2 moved to drive
-  // 1 (another position); bytes appended to a's shard 3 (only the length shows it).
+  // 1 (another position); with parity 3, 100 bytes cut from the middle of a's shard 3, its
+  // header and footer intact (only the file's length shows it).
   WriteFile(ShardPath(a, 0), ReadFile(ShardPath(b, 0)));
   WriteFile(ShardPath(a, 1), ReadFile(ShardPath(a, 2)));
-  {
-    std::ofstream out(ShardPath(a, 3), std::ios::binary | std::ios::app);
-    out << "extra";
-  }
-  std::vector<int> bad = {0, 1, 3};
-  if (parity() < 3) {
-    bad = {0, 1};
+  std::vector<int> bad = {0, 1};
+  if (parity() >= 3) {
     std::string shard3 = ReadFile(ShardPath(a, 3));
-    WriteFile(ShardPath(a, 3), shard3.substr(0, shard3.size() - 5));
+    WriteFile(ShardPath(a, 3), shard3.erase(shard3.size() / 2, 100));
+    bad.push_back(3);
   }
   ExpectReadsBack(a, body_a);
   EXPECT_GT(damage_.load(), 0);
@@ -444,6 +441,29 @@ TEST_P(ErasureBlobStoreTest, ForeignMovedOrPaddedShardsAreRefusedAsCorrupt) {
   ExpectVerifiedClean(a);
   ExpectVerifiedClean(b);
   ExpectReadsBack(b, body_b);
+
+  // Bytes cut from the middle of a shard, its header and footer intact: a normal heal (no
+  // block reads) sees it by the file's length alone.
+  std::string body_c = testing::Bytes(150000, 3);
+  BlobId c = Put(body_c);
+  std::string shard1 = ReadFile(ShardPath(c, 1));
+  WriteFile(ShardPath(c, 1), shard1.erase(shard1.size() / 2, 64));
+  auto cut = store_->Heal(c, HealMode::kNormal);
+  ASSERT_TRUE(cut.ok()) << cut.status().ToString();
+  EXPECT_EQ(cut->corrupt, std::vector<int>{1});
+  EXPECT_EQ(cut->rebuilt, std::vector<int>{1});
+  ExpectVerifiedClean(c);
+
+  // Bytes appended behind b's shard 2 (after its footer).
+  {
+    std::ofstream out(ShardPath(b, 2), std::ios::binary | std::ios::app);
+    out << "extra";
+  }
+  auto padded = store_->Heal(b, HealMode::kNormal);
+  ASSERT_TRUE(padded.ok()) << padded.status().ToString();
+  EXPECT_EQ(padded->corrupt, std::vector<int>{2});
+  EXPECT_EQ(padded->rebuilt, std::vector<int>{2});
+  ExpectVerifiedClean(b);
 }
 
 TEST_P(ErasureBlobStoreTest, OpenEmptiesTmpAndReadAtServesManyThreads) {
