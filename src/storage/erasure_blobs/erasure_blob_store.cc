@@ -447,7 +447,8 @@ Result<HealReport> ErasureBlobStore::Heal(const BlobId& id, HealMode mode) {
   const int total = drives();
   uint32_t rebuilt = 0;
   // A source found bad while healing the others is rebuilt in the next pass.
-  for (int pass = 0; pass < total; ++pass) {
+  uint32_t refused = 0;  // drives whose rebuilt shard failed to write: not retried by this heal
+  for (int pass = 0; pass <= total; ++pass) {
     const uint32_t bad = (MaskOf(report.missing) | MaskOf(report.corrupt)) & ~rebuilt;
     for (int i = 0; i < total; ++i) {
       if (bad & (1u << i)) shards.sources[i].reset();
@@ -456,11 +457,16 @@ Result<HealReport> ErasureBlobStore::Heal(const BlobId& id, HealMode mode) {
     std::vector<erasure::ShardSink*> targets(total, nullptr);
     std::vector<std::string> tmp_paths(total);
     for (int i = 0; i < total; ++i) {
-      if (!(bad & (1u << i)) || !roots[i]) continue;
+      if (!(bad & ~refused & (1u << i)) || !roots[i]) continue;
       tmp_paths[i] = TmpShardPath(*roots[i], hex) + ".heal";
       auto file = env_->NewWritableFile(tmp_paths[i]);
+      if (!file.ok() && file.status().code() == Code::kNotFound &&
+          PrepareDrive(env_, *roots[i]).ok()) {
+        file = env_->NewWritableFile(tmp_paths[i]);  // the drive was wiped while online
+      }
       if (!file.ok()) {
         tmp_paths[i].clear();
+        refused |= 1u << i;
         continue;  // this drive refuses; a later heal retries
       }
       sinks[i] = std::make_unique<FileShardSink>(std::move(*file), params, i);
@@ -469,12 +475,19 @@ Result<HealReport> ErasureBlobStore::Heal(const BlobId& id, HealMode mode) {
     }
     if (std::none_of(targets.begin(), targets.end(), [](auto* t) { return t != nullptr; })) break;
     auto healed = erasure::HealShards(params, shards.size, shards.pointers(), targets);
+    uint32_t failed_targets = 0;
+    for (int i = 0; i < total; ++i) {
+      if (sinks[i] && !sinks[i]->ok()) failed_targets |= 1u << i;
+    }
     sinks.clear();
     if (!healed.ok()) {
       for (const auto& path : tmp_paths) {
         if (!path.empty()) (void)env_->RemoveFile(path);
       }
-      return healed.status();
+      // A drive failing under its rebuilt shard must not keep the others from being healed.
+      if (failed_targets == 0) return healed.status();
+      refused |= failed_targets;
+      continue;
     }
     for (int i = 0; i < total; ++i) {
       if (tmp_paths[i].empty()) continue;
@@ -485,6 +498,7 @@ Result<HealReport> ErasureBlobStore::Heal(const BlobId& id, HealMode mode) {
         report.rebuilt.push_back(i);
       } else {
         (void)env_->RemoveFile(tmp_paths[i]);
+        refused |= 1u << i;
       }
     }
     const uint32_t before = MaskOf(report.missing) | MaskOf(report.corrupt);

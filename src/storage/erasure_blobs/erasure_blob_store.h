@@ -71,8 +71,9 @@ class ErasureBlobStore final : public blobs::BlobStore {
   Status Remove(const blobs::BlobId& id) override;
 
   // Checks (and with kDeep verifies) the shards of `id` on the online drives and rebuilds the
-  // bad ones from the good ones. kNotFound as Open; kUnavailable when the good shards cannot
-  // decode the blob.
+  // bad ones from the good ones (a drive folder wiped while online is prepared again). A drive
+  // that fails to take its rebuilt shard is skipped: the shard stays reported, not rebuilt.
+  // kNotFound as Open; kUnavailable when the good shards cannot decode the blob.
   Result<HealReport> Heal(const blobs::BlobId& id, HealMode mode);
   // Drive `drive` goes offline (nullopt) or comes back / is replaced at `root` (prepared as
   // at Open; an empty folder is refilled by later heals). Writers already open keep theirs.

@@ -56,6 +56,8 @@ class FileShardSink final : public erasure::ShardSink {
   Status Append(std::span<const uint8_t> bytes) override;
   Status Finish() override;
   Status SyncAndClose();
+  // False once an append, sync or close failed.
+  bool ok() const { return failed_.ok(); }
 
  private:
   std::unique_ptr<platform::WritableFile> file_;

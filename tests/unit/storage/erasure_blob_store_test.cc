@@ -33,9 +33,21 @@ class FaultyEnv final : public platform::Env {
     std::lock_guard<std::mutex> lock(mu_);
     failing_.insert(prefix);
   }
+  // Files under `prefix` are still created, but every write to them fails.
+  void FailWrites(const std::string& prefix) {
+    std::lock_guard<std::mutex> lock(mu_);
+    failing_writes_.insert(prefix);
+  }
   bool Failing(const std::string& path) {
     std::lock_guard<std::mutex> lock(mu_);
-    for (const auto& p : failing_) {
+    return Under(failing_, path);
+  }
+  bool FailingWrites(const std::string& path) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return Under(failing_, path) || Under(failing_writes_, path);
+  }
+  static bool Under(const std::set<std::string>& prefixes, const std::string& path) {
+    for (const auto& p : prefixes) {
       if (path.compare(0, p.size(), p) == 0) return true;
     }
     return false;
@@ -75,11 +87,11 @@ class FaultyEnv final : public platform::Env {
     File(FaultyEnv* env, std::string path, std::unique_ptr<platform::WritableFile> file)
         : env_(env), path_(std::move(path)), file_(std::move(file)) {}
     Status Append(const char* data, size_t n) override {
-      if (env_->Failing(path_)) return Status(Code::kIOError, "injected write error");
+      if (env_->FailingWrites(path_)) return Status(Code::kIOError, "injected write error");
       return file_->Append(data, n);
     }
     Status Sync() override {
-      if (env_->Failing(path_)) return Status(Code::kIOError, "injected sync error");
+      if (env_->FailingWrites(path_)) return Status(Code::kIOError, "injected sync error");
       return file_->Sync();
     }
     Status Close() override { return file_->Close(); }
@@ -92,7 +104,8 @@ class FaultyEnv final : public platform::Env {
 
   platform::Env* base_ = platform::Env::Default();
   std::mutex mu_;
-  std::set<std::string> failing_;
+  std::set<std::string> failing_;         // guarded by mu_
+  std::set<std::string> failing_writes_;  // guarded by mu_
 };
 
 struct Geometry {
@@ -277,6 +290,38 @@ TEST_P(ErasureBlobStoreTest, WipedDriveFoldersAreMissingShardsAndRefilledByHeal)
   }
   // With the refilled drives the blob survives losing every other drive's shard but data.
   for (int i = 0; i < parity(); ++i) std::filesystem::remove_all(roots_[i]);
+  ExpectReadsBack(id, body);
+}
+
+TEST_P(ErasureBlobStoreTest, ADriveWipedWhileOnlineIsRefilledWithoutBeingSetAgain) {
+  std::string body = testing::Bytes(300000, 12);
+  BlobId id = Put(body);
+  std::filesystem::remove_all(roots_[2]);  // no shards/, no tmp/: the store was not told
+  ExpectReadsBack(id, body);
+  auto report = store_->Heal(id, HealMode::kNormal);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->missing, std::vector<int>{2});
+  EXPECT_EQ(report->rebuilt, std::vector<int>{2});
+  ExpectVerifiedClean(id);
+}
+
+TEST_P(ErasureBlobStoreTest, ADriveRefusingItsRebuiltShardDoesNotStopTheOthersHealing) {
+  std::string body = testing::Bytes((1 << 20) + 1, 13);
+  BlobId id = Put(body);
+  // Shards 0 and 2 lost, and with parity 3 shard 1 too (healable).
+  std::vector<int> lost = {0, 2};
+  if (parity() >= 3) lost = {0, 1, 2};
+  for (int i : lost) ASSERT_EQ(std::remove(ShardPath(id, i).c_str()), 0);
+  env_.Fail(roots_[0] + "/");        // refuses the new file
+  env_.FailWrites(roots_[2] + "/");  // takes it, then fails writing it
+  auto report = store_->Heal(id, HealMode::kNormal);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->missing, lost);
+  EXPECT_EQ(report->rebuilt, parity() >= 3 ? std::vector<int>{1} : std::vector<int>{});
+  EXPECT_FALSE(std::filesystem::exists(ShardPath(id, 0)));
+  EXPECT_FALSE(std::filesystem::exists(ShardPath(id, 2)));
+  EXPECT_TRUE(std::filesystem::is_empty(roots_[0] + "/tmp"));
+  EXPECT_TRUE(std::filesystem::is_empty(roots_[2] + "/tmp"));
   ExpectReadsBack(id, body);
 }
 
