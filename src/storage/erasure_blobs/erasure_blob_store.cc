@@ -116,14 +116,16 @@ class ErasureBlob final : public blobs::Blob {
       CAIRN_ASSIGN_OR_RETURN(reader_, erasure::ErasureReader::Open(params_, size_, pointers_));
     }
     auto got = reader_->ReadAt(pos, buf, n);
-    NoteReport(reader_->report(), got.ok());
+    NoteReport(reader_->report(), got.status());
     return got;
   }
 
-  // Any shard found bad beyond those known at open, or a failed read, is damage.
-  void NoteReport(const erasure::ShardReport& report, bool ok) const {
+  // Any shard found bad beyond those known at open, or a read failing on the shards (not on
+  // the caller's arguments), is damage.
+  void NoteReport(const erasure::ShardReport& report, const Status& read) const {
     uint32_t found = MaskOf(report.missing) | MaskOf(report.corrupt);
-    if (!ok || (found & ~known_bad_) != 0) ReportDamage();
+    bool failed = !read.ok() && read.code() != Code::kInvalidArgument;
+    if (failed || (found & ~known_bad_) != 0) ReportDamage();
   }
 
  protected:
@@ -155,23 +157,20 @@ class ErasureRangeSource final : public ByteSource {
   ErasureRangeSource(std::shared_ptr<const ErasureBlob> blob,
                      std::unique_ptr<erasure::ErasureDecoder> decoder)
       : blob_(std::move(blob)), decoder_(std::move(decoder)) {}
-  ~ErasureRangeSource() override { Note(true); }
+  ~ErasureRangeSource() override { Note(Status::Ok()); }
 
   Result<size_t> Read(char* buf, size_t n) override {
     auto got = decoder_->Read(buf, n);
-    if (!got.ok()) {
-      Note(false);
-    } else if (*got == 0) {
-      Note(true);
-    }
+    if (!got.ok() || *got == 0) Note(got.status());
     return got;
   }
 
  private:
-  void Note(bool ok) {
+  // Once: at the end, at the first error, or when dropped early.
+  void Note(const Status& read) {
     if (noted_) return;
     noted_ = true;
-    blob_->NoteReport(decoder_->report(), ok);
+    blob_->NoteReport(decoder_->report(), read);
   }
 
   std::shared_ptr<const ErasureBlob> blob_;
@@ -184,7 +183,7 @@ Result<std::unique_ptr<ByteSource>> ErasureBlob::NewRangeSource(std::shared_ptr<
                                                                 uint64_t length) const {
   auto decoder = erasure::ErasureDecoder::Open(params_, size_, offset, length, pointers_);
   if (!decoder.ok()) {
-    NoteReport({}, false);
+    NoteReport({}, decoder.status());
     return decoder.status();
   }
   return std::unique_ptr<ByteSource>(new ErasureRangeSource(
