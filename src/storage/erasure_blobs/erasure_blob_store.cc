@@ -386,6 +386,13 @@ Status ErasureBlobStore::Publish(blobs::BlobWriter& blob_writer) {
                                           std::to_string(quorum));
   }
   writer.published_ = true;
+  // What did not make it (a lost shard, a refused rename) is of no use: free its space now.
+  for (size_t i = 0; i < writer.roots_.size(); ++i) {
+    if (!writer.tmp_created_[i]) continue;
+    writer.sinks_[i].reset();
+    (void)env_->RemoveFile(TmpShardPath(*writer.roots_[i], hex));
+    writer.tmp_created_[i] = false;
+  }
   if (static_cast<int>(published.size()) < drives()) ReportDamage(writer.id_);
   return Status::Ok();
 }

@@ -434,6 +434,36 @@ TEST_P(ErasureBlobStoreTest, ADriveFailingMidWriteLosesOnlyItsShard) {
   ExpectReadsBack(id, body);
 }
 
+TEST_P(ErasureBlobStoreTest, PublishNeedsWriteQuorumOfRenamesAndReportsTheOthers) {
+  const int quorum = erasure::WriteQuorum(data(), parity());
+  std::string body = testing::Bytes(200000, 14);
+  auto finished = [&]() {
+    auto writer = store_->Create();
+    EXPECT_TRUE(writer.ok());
+    EXPECT_TRUE((*writer)->Append(body.data(), body.size()).ok());
+    EXPECT_TRUE((*writer)->Finish().ok());
+    return std::move(*writer);
+  };
+  // One drive refuses the rename: published, reported.
+  auto one = finished();
+  env_.Fail(roots_[0] + "/");
+  ASSERT_TRUE(store_->Publish(*one).ok());
+  EXPECT_EQ(damage_.load(), 1);
+  EXPECT_FALSE(std::filesystem::exists(ShardPath(one->id(), 0)));
+  ExpectReadsBack(one->id(), body);
+  // Too many refuse: nothing is visible, not even the shards that were renamed.
+  auto two = finished();
+  for (int i = 1; i < drives() - quorum + 1; ++i) env_.Fail(roots_[i] + "/");
+  EXPECT_EQ(store_->Publish(*two).code(), Code::kUnavailable);
+  BlobId id = two->id();
+  two.reset();
+  EXPECT_EQ(store_->Open(id).status().code(), Code::kNotFound);
+  for (const auto& root : roots_) {
+    EXPECT_FALSE(std::filesystem::exists(erasure_blobs::ShardPath(root, id.Hex())));
+    EXPECT_TRUE(std::filesystem::is_empty(root + "/tmp")) << root;
+  }
+}
+
 TEST_P(ErasureBlobStoreTest, BelowWriteQuorumTheWriteFailsAndNothingIsVisible) {
   // Drives failing mid-write until fewer than write quorum remain.
   const int quorum = erasure::WriteQuorum(data(), parity());
