@@ -68,7 +68,13 @@ Result<std::unique_ptr<ByteSource>> Blob::OpenRange(std::shared_ptr<const Blob> 
   if (offset > blob->size() || length > blob->size() - offset) {
     return Status(Code::kInvalidRange, "range beyond the end of the data file");
   }
-  return std::unique_ptr<ByteSource>(new BlobRangeSource(std::move(blob), offset, length));
+  const Blob* self = blob.get();
+  return self->NewRangeSource(std::move(blob), offset, length);
+}
+
+Result<std::unique_ptr<ByteSource>> Blob::NewRangeSource(std::shared_ptr<const Blob> self,
+                                                         uint64_t offset, uint64_t length) const {
+  return std::unique_ptr<ByteSource>(new BlobRangeSource(std::move(self), offset, length));
 }
 
 }  // namespace cairn::storage::blobs

@@ -63,6 +63,13 @@ class Blob {
   // handle; it offers RemainingFileRegion() when fd() is a descriptor.
   static Result<std::unique_ptr<ByteSource>> OpenRange(std::shared_ptr<const Blob> blob,
                                                        uint64_t offset, uint64_t length);
+
+ protected:
+  // The stream OpenRange returns, the range already checked; `self` is this blob. The default
+  // one reads through ReadAt; a coded blob gives each stream its own decoder instead.
+  virtual Result<std::unique_ptr<ByteSource>> NewRangeSource(std::shared_ptr<const Blob> self,
+                                                             uint64_t offset,
+                                                             uint64_t length) const;
 };
 
 class BlobStore {

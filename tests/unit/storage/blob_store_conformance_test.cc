@@ -8,6 +8,7 @@
 
 #include "storage/blobs/blob_store.h"
 #include "storage/data/data_dir.h"
+#include "storage/erasure_blobs/erasure_blob_store.h"
 #include "test_util.h"
 
 namespace cairn::storage::blobs {
@@ -18,6 +19,27 @@ struct BackEnd {
   std::function<Result<std::unique_ptr<BlobStore>>(const std::string& dir)> open;
 };
 
+// An erasure set of `drives` folders under `dir` with `parity` parity shards.
+BackEnd ErasureSet(int drives, int parity, uint64_t block_size, bool parallel_sync = false) {
+  std::string name = "erasure_" + std::to_string(drives) + "_drives_ec" + std::to_string(parity) +
+                     "_block_" + std::to_string(block_size) +
+                     (parallel_sync ? "_parallel_sync" : "");
+  return {name, [=](const std::string& dir) -> Result<std::unique_ptr<BlobStore>> {
+            std::vector<std::optional<std::string>> roots;
+            for (int i = 0; i < drives; ++i) roots.push_back(dir + "/drive" + std::to_string(i));
+            erasure::ErasureParams geometry;
+            geometry.data = drives - parity;
+            geometry.parity = parity;
+            geometry.block_size = block_size;
+            erasure_blobs::ErasureBlobStoreOptions options;
+            options.parallel_sync = parallel_sync;
+            CAIRN_ASSIGN_OR_RETURN(
+                auto store, erasure_blobs::ErasureBlobStore::Open(platform::Env::Default(), roots,
+                                                                  geometry, options));
+            return std::unique_ptr<BlobStore>(std::move(store));
+          }};
+}
+
 const std::vector<BackEnd>& BackEnds() {
   static const std::vector<BackEnd> kBackEnds = {
       {"local_drive",
@@ -25,6 +47,10 @@ const std::vector<BackEnd>& BackEnds() {
          CAIRN_ASSIGN_OR_RETURN(auto store, data::DataDir::Open(platform::Env::Default(), dir));
          return std::unique_ptr<BlobStore>(std::move(store));
        }},
+      // Small blocks keep the many-block cases fast; one set at MinIO's 1 MiB.
+      ErasureSet(4, 2, 4096),
+      ErasureSet(6, 3, 10000),
+      ErasureSet(4, 2, 1 << 20, /*parallel_sync=*/true),
   };
   return kBackEnds;
 }
