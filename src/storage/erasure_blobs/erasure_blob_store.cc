@@ -4,6 +4,7 @@
 #include <atomic>
 #include <map>
 #include <span>
+#include <thread>
 #include <utility>
 
 #include "storage/erasure/decoder.h"
@@ -115,14 +116,16 @@ class ErasureBlob final : public blobs::Blob {
       CAIRN_ASSIGN_OR_RETURN(reader_, erasure::ErasureReader::Open(params_, size_, pointers_));
     }
     auto got = reader_->ReadAt(pos, buf, n);
-    NoteReport(reader_->report(), got.ok());
+    NoteReport(reader_->report(), got.status());
     return got;
   }
 
-  // Any shard found bad beyond those known at open, or a failed read, is damage.
-  void NoteReport(const erasure::ShardReport& report, bool ok) const {
+  // Any shard found bad beyond those known at open, or a read failing on the shards (not on
+  // the caller's arguments), is damage.
+  void NoteReport(const erasure::ShardReport& report, const Status& read) const {
     uint32_t found = MaskOf(report.missing) | MaskOf(report.corrupt);
-    if (!ok || (found & ~known_bad_) != 0) ReportDamage();
+    bool failed = !read.ok() && read.code() != Code::kInvalidArgument;
+    if (failed || (found & ~known_bad_) != 0) ReportDamage();
   }
 
  protected:
@@ -154,23 +157,20 @@ class ErasureRangeSource final : public ByteSource {
   ErasureRangeSource(std::shared_ptr<const ErasureBlob> blob,
                      std::unique_ptr<erasure::ErasureDecoder> decoder)
       : blob_(std::move(blob)), decoder_(std::move(decoder)) {}
-  ~ErasureRangeSource() override { Note(true); }
+  ~ErasureRangeSource() override { Note(Status::Ok()); }
 
   Result<size_t> Read(char* buf, size_t n) override {
     auto got = decoder_->Read(buf, n);
-    if (!got.ok()) {
-      Note(false);
-    } else if (*got == 0) {
-      Note(true);
-    }
+    if (!got.ok() || *got == 0) Note(got.status());
     return got;
   }
 
  private:
-  void Note(bool ok) {
+  // Once: at the end, at the first error, or when dropped early.
+  void Note(const Status& read) {
     if (noted_) return;
     noted_ = true;
-    blob_->NoteReport(decoder_->report(), ok);
+    blob_->NoteReport(decoder_->report(), read);
   }
 
   std::shared_ptr<const ErasureBlob> blob_;
@@ -183,7 +183,7 @@ Result<std::unique_ptr<ByteSource>> ErasureBlob::NewRangeSource(std::shared_ptr<
                                                                 uint64_t length) const {
   auto decoder = erasure::ErasureDecoder::Open(params_, size_, offset, length, pointers_);
   if (!decoder.ok()) {
-    NoteReport({}, false);
+    NoteReport({}, decoder.status());
     return decoder.status();
   }
   return std::unique_ptr<ByteSource>(new ErasureRangeSource(
@@ -222,7 +222,8 @@ class ErasureBlobWriter final : public blobs::BlobWriter {
       auto file = store_->env_->NewWritableFile(TmpShardPath(*roots_[i], id_.Hex()));
       if (!file.ok()) continue;  // this drive loses its shard
       tmp_created_[i] = true;
-      sinks_[i] = std::make_unique<FileShardSink>(std::move(*file), params_, static_cast<int>(i));
+      sinks_[i] = std::make_unique<FileShardSink>(std::move(*file), params_, static_cast<int>(i),
+                                                  /*defer_sync=*/true);
       pointers[i] = sinks_[i].get();
     }
     CAIRN_ASSIGN_OR_RETURN(erasure_,
@@ -248,11 +249,43 @@ class ErasureBlobWriter final : public blobs::BlobWriter {
     for (int i : result.lost) {
       if (sinks_[i]) sinks_[i].reset();
     }
+    CAIRN_RETURN_IF_ERROR(SyncShards());
     finished_ok_ = true;
     return Status::Ok();
   }
 
  private:
+  // fdatasync + close of every shard still alive; a failing one is lost. kUnavailable below
+  // write quorum.
+  Status SyncShards() {
+    std::vector<Status> synced(sinks_.size());
+    if (store_->options_.parallel_sync) {
+      std::vector<std::thread> threads;
+      for (size_t i = 0; i < sinks_.size(); ++i) {
+        if (sinks_[i]) threads.emplace_back([&, i] { synced[i] = sinks_[i]->SyncAndClose(); });
+      }
+      for (auto& thread : threads) thread.join();
+    } else {
+      for (size_t i = 0; i < sinks_.size(); ++i) {
+        if (sinks_[i]) synced[i] = sinks_[i]->SyncAndClose();
+      }
+    }
+    int alive = 0;
+    for (size_t i = 0; i < sinks_.size(); ++i) {
+      if (!sinks_[i]) continue;
+      if (synced[i].ok()) {
+        ++alive;
+      } else {
+        sinks_[i].reset();
+      }
+    }
+    const int quorum = erasure::WriteQuorum(params_.data, params_.parity);
+    if (alive >= quorum) return Status::Ok();
+    return Status(Code::kUnavailable, "erasure blobs: " + std::to_string(alive) +
+                                          " shards durable, write quorum is " +
+                                          std::to_string(quorum));
+  }
+
   friend class ErasureBlobStore;
   ErasureBlobStore* store_;
   BlobId id_;
@@ -353,6 +386,13 @@ Status ErasureBlobStore::Publish(blobs::BlobWriter& blob_writer) {
                                           std::to_string(quorum));
   }
   writer.published_ = true;
+  // What did not make it (a lost shard, a refused rename) is of no use: free its space now.
+  for (size_t i = 0; i < writer.roots_.size(); ++i) {
+    if (!writer.tmp_created_[i]) continue;
+    writer.sinks_[i].reset();
+    (void)env_->RemoveFile(TmpShardPath(*writer.roots_[i], hex));
+    writer.tmp_created_[i] = false;
+  }
   if (static_cast<int>(published.size()) < drives()) ReportDamage(writer.id_);
   return Status::Ok();
 }
@@ -413,7 +453,8 @@ Result<HealReport> ErasureBlobStore::Heal(const BlobId& id, HealMode mode) {
   const int total = drives();
   uint32_t rebuilt = 0;
   // A source found bad while healing the others is rebuilt in the next pass.
-  for (int pass = 0; pass < total; ++pass) {
+  uint32_t refused = 0;  // drives whose rebuilt shard failed to write: not retried by this heal
+  for (int pass = 0; pass <= total; ++pass) {
     const uint32_t bad = (MaskOf(report.missing) | MaskOf(report.corrupt)) & ~rebuilt;
     for (int i = 0; i < total; ++i) {
       if (bad & (1u << i)) shards.sources[i].reset();
@@ -422,11 +463,16 @@ Result<HealReport> ErasureBlobStore::Heal(const BlobId& id, HealMode mode) {
     std::vector<erasure::ShardSink*> targets(total, nullptr);
     std::vector<std::string> tmp_paths(total);
     for (int i = 0; i < total; ++i) {
-      if (!(bad & (1u << i)) || !roots[i]) continue;
+      if (!(bad & ~refused & (1u << i)) || !roots[i]) continue;
       tmp_paths[i] = TmpShardPath(*roots[i], hex) + ".heal";
       auto file = env_->NewWritableFile(tmp_paths[i]);
+      if (!file.ok() && file.status().code() == Code::kNotFound &&
+          PrepareDrive(env_, *roots[i]).ok()) {
+        file = env_->NewWritableFile(tmp_paths[i]);  // the drive was wiped while online
+      }
       if (!file.ok()) {
         tmp_paths[i].clear();
+        refused |= 1u << i;
         continue;  // this drive refuses; a later heal retries
       }
       sinks[i] = std::make_unique<FileShardSink>(std::move(*file), params, i);
@@ -435,12 +481,19 @@ Result<HealReport> ErasureBlobStore::Heal(const BlobId& id, HealMode mode) {
     }
     if (std::none_of(targets.begin(), targets.end(), [](auto* t) { return t != nullptr; })) break;
     auto healed = erasure::HealShards(params, shards.size, shards.pointers(), targets);
+    uint32_t failed_targets = 0;
+    for (int i = 0; i < total; ++i) {
+      if (sinks[i] && !sinks[i]->ok()) failed_targets |= 1u << i;
+    }
     sinks.clear();
     if (!healed.ok()) {
       for (const auto& path : tmp_paths) {
         if (!path.empty()) (void)env_->RemoveFile(path);
       }
-      return healed.status();
+      // A drive failing under its rebuilt shard must not keep the others from being healed.
+      if (failed_targets == 0) return healed.status();
+      refused |= failed_targets;
+      continue;
     }
     for (int i = 0; i < total; ++i) {
       if (tmp_paths[i].empty()) continue;
@@ -451,6 +504,7 @@ Result<HealReport> ErasureBlobStore::Heal(const BlobId& id, HealMode mode) {
         report.rebuilt.push_back(i);
       } else {
         (void)env_->RemoveFile(tmp_paths[i]);
+        refused |= 1u << i;
       }
     }
     const uint32_t before = MaskOf(report.missing) | MaskOf(report.corrupt);

@@ -5,9 +5,9 @@
 // publish are reported through `on_damage` so the engine can queue a Heal().
 //
 // Durability follows DataDir: every shard is written in its drive's tmp/, fdatasynced, renamed
-// into shards/ and the fan-out directory fsynced. Drives are I/O'd one after the other (on two
-// cores a thread per drive did not pay; bench/RESULTS.md). Thread-safe; a writer is used by
-// one thread at a time.
+// into shards/ and the fan-out directory fsynced. Appends and reads go to the drives one after
+// the other (page-cache copies), and so do the syncs at Finish unless options say otherwise.
+// Thread-safe; a writer is used by one thread at a time.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +30,10 @@ struct ErasureBlobStoreOptions {
   // corrupt; may be called from any reading thread, and must be cheap and never block (the
   // engine queues the id for Heal). Copied into open blobs, which may outlive the store.
   std::function<void(const blobs::BlobId&)> on_damage;
+  // A writer's Finish fdatasyncs its shard files from a thread each at once rather than one
+  // after the other. Off: with the drive folders on one (virtual) disk it did not pay
+  // (bench/RESULTS.md, "Blob stores on drive folders"); worth measuring on separate disks.
+  bool parallel_sync = false;
 };
 
 enum class HealMode {
@@ -67,8 +71,9 @@ class ErasureBlobStore final : public blobs::BlobStore {
   Status Remove(const blobs::BlobId& id) override;
 
   // Checks (and with kDeep verifies) the shards of `id` on the online drives and rebuilds the
-  // bad ones from the good ones. kNotFound as Open; kUnavailable when the good shards cannot
-  // decode the blob.
+  // bad ones from the good ones (a drive folder wiped while online is prepared again). A drive
+  // that fails to take its rebuilt shard is skipped: the shard stays reported, not rebuilt.
+  // kNotFound as Open; kUnavailable when the good shards cannot decode the blob.
   Result<HealReport> Heal(const blobs::BlobId& id, HealMode mode);
   // Drive `drive` goes offline (nullopt) or comes back / is replaced at `root` (prepared as
   // at Open; an empty folder is refilled by later heals). Writers already open keep theirs.

@@ -104,6 +104,12 @@ Status FileShardSink::Finish() {
   auto footer = EncodeShardFooter(params_, index_, *object_size_);
   CAIRN_RETURN_IF_ERROR(
       failed_ = file_->Append(reinterpret_cast<const char*>(footer.data()), footer.size()));
+  if (defer_sync_) return Status::Ok();
+  return SyncAndClose();
+}
+
+Status FileShardSink::SyncAndClose() {
+  if (!failed_.ok()) return failed_;
   CAIRN_RETURN_IF_ERROR(failed_ = file_->Sync());
   return failed_ = file_->Close();
 }

@@ -45,20 +45,25 @@ std::string TmpShardPath(const std::string& root, const std::string& id_hex);
 std::string ShardDir(const std::string& root, const std::string& id_hex);
 
 // Writes one shard file in tmp/: appends, then at Finish the footer (SetObjectSize first),
-// fdatasync and close. The first error sticks (the shard is lost).
+// fdatasync and close (with `defer_sync`, Finish only appends the footer and SyncAndClose() is
+// left to the caller, so the drives of a set can sync at once). The first error sticks.
 class FileShardSink final : public erasure::ShardSink {
  public:
   FileShardSink(std::unique_ptr<platform::WritableFile> file, erasure::ErasureParams params,
-                int index)
-      : file_(std::move(file)), params_(params), index_(index) {}
+                int index, bool defer_sync = false)
+      : file_(std::move(file)), params_(params), index_(index), defer_sync_(defer_sync) {}
   void SetObjectSize(uint64_t size) { object_size_ = size; }
   Status Append(std::span<const uint8_t> bytes) override;
   Status Finish() override;
+  Status SyncAndClose();
+  // False once an append, sync or close failed.
+  bool ok() const { return failed_.ok(); }
 
  private:
   std::unique_ptr<platform::WritableFile> file_;
   erasure::ErasureParams params_;
   int index_;
+  bool defer_sync_;
   std::optional<uint64_t> object_size_;
   Status failed_;
 };

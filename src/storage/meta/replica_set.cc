@@ -36,6 +36,12 @@ int StaleKeyIndex(std::string_view key) {
   return n;
 }
 
+rocksdb::WriteOptions SyncedWrite() {
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return wo;
+}
+
 // Writes counted by a replica (one per write batch applied); absent = 0.
 Result<uint64_t> AppliedCount(rocksdb::DB* db) {
   std::string value;
@@ -55,13 +61,16 @@ bool HoldsNoKey(rocksdb::DB* db) {
 
 }  // namespace
 
+void CountWrite(rocksdb::WriteBatch* batch) {
+  batch->Merge(ToSlice(kAppliedKey), ToSlice(EncodeCounters({1}))).PermitUncheckedError();
+}
+
 std::string StaleKey(int index) { return std::string(kStaleKeyPrefix) + std::to_string(index); }
 
 ReplicaSet::ReplicaSet(rocksdb::Options options, int write_quorum, int replicas)
     : options_(std::move(options)),
       write_quorum_(write_quorum),
-      // Two threads per other replica, so concurrent synced writers still meet in one group
-      // commit per replica.
+      // Two threads per other replica, so the syncs of concurrent synced writers overlap.
       pool_(replicas > 1 ? std::make_unique<WritePool>(std::min(2 * (replicas - 1), 16))
                          : nullptr) {}
 
@@ -156,7 +165,7 @@ Result<std::unique_ptr<ReplicaSet>> ReplicaSet::Open(const std::vector<std::stri
       for (it->Seek(ToSlice(kStaleKeyPrefix));
            it->Valid() && it->key().starts_with(ToSlice(kStaleKeyPrefix)); it->Next()) {
         int j = StaleKeyIndex(ToView(it->key()));
-        if (j >= 0 && j < n) marked.emplace_back(j, "marked stale: " + it->value().ToString());
+        if (j >= 0 && j < n) marked.emplace_back(j, it->value().ToString());
       }
     }
     // The mark's reason (the first cause) is kept over a count or an empty folder (effects).
@@ -244,16 +253,22 @@ Status ReplicaSet::ApplyOne(const Handle& h, rocksdb::WriteBatch* batch, bool sy
   return FromRocks(h.db->Write(wo, batch));
 }
 
+Status ReplicaSet::SyncOne(const Handle& h) const {
+  if (replicas_[h.index]->fail_writes.load(std::memory_order_relaxed)) {
+    return InjectedIOError(h.index);
+  }
+  return FromRocks(h.db->SyncWAL());
+}
+
 Status ReplicaSet::Write(rocksdb::WriteBatch* batch, bool sync) {
-  std::shared_lock gate(write_gate_);
+  WriteGate::Pass gate(write_gate_);
   return WriteLocked(batch, sync);
 }
 
-// Every current replica gets the batch with the caller's sync flag: synced ones in parallel
-// (measured with 3 replicas on one disk, 300 synced puts in a row: 0.61-0.75 ms a put in turn,
-// 0.35-0.43 in parallel, against 0.18-0.20 for one replica), unsynced ones in turn (a thread
-// per replica made them 127 us a put; in turn they take 21-24 us, one replica 5 us). Concurrent
-// callers still group-commit within each replica.
+// Every current replica gets the batch, in one order for all (see below). A synced write is
+// applied unsynced and then made durable with a WAL sync per replica, in parallel: as with
+// sync=true it has reached the disk when this returns, but other readers may see it during the
+// sync (a power loss then loses a write that was read, though never one that was acknowledged).
 //
 // Below quorum: the write fails with kUnavailable, but the replicas that applied it keep it (a
 // RocksDB batch cannot be taken back), so a later read from one of them may see it. That is
@@ -275,28 +290,37 @@ Status ReplicaSet::WriteLocked(rocksdb::WriteBatch* batch, bool sync) {
   const bool count = replicas_.size() > 1;
   if (count) {
     batch->SetSavePoint();
-    batch->Merge(ToSlice(kAppliedKey), ToSlice(EncodeCounters({1}))).PermitUncheckedError();
+    CountWrite(batch);
   }
   int applied = 0;
   Status first_error;
   std::vector<std::pair<int, std::string>> failed;
   std::vector<Status> results(targets.size());
-  if (sync && targets.size() > 1) {
-    // Synced: the fsyncs overlap (the pool takes the others, this thread the first).
-    // RocksDB writes the sequence number into the batch it applies: each thread needs its own.
-    std::vector<rocksdb::WriteBatch> copies(targets.size() - 1, *batch);
+  if (replicas_.size() == 1) {
+    results[0] = ApplyOne(targets[0], batch, sync);  // exactly what Open's database does
+  } else {
+    // Every replica must apply concurrent batches in one order, or two writes of one key
+    // could leave different values on different replicas: the batches are applied under one
+    // lock, without sync (microseconds each), and made durable after it.
+    std::lock_guard order(order_mu_);
+    for (size_t k = 0; k < targets.size(); ++k) results[k] = ApplyOne(targets[k], batch, false);
+  }
+  if (sync && replicas_.size() > 1) {
+    // The WAL syncs overlap (the pool takes the others, this thread the first); concurrent
+    // writers share a replica's sync when they meet in it.
     std::latch done(static_cast<std::ptrdiff_t>(targets.size() - 1));
     for (size_t k = 1; k < targets.size(); ++k) {
+      if (!results[k].ok()) {
+        done.count_down();
+        continue;
+      }
       pool_->Run([&, k] {
-        results[k] = ApplyOne(targets[k], &copies[k - 1], sync);
+        results[k] = SyncOne(targets[k]);
         done.count_down();
       });
     }
-    results[0] = ApplyOne(targets[0], batch, sync);
+    if (results[0].ok()) results[0] = SyncOne(targets[0]);
     done.wait();
-  } else {
-    // Unsynced writes take microseconds: handing them to threads costs more than it saves.
-    for (size_t k = 0; k < targets.size(); ++k) results[k] = ApplyOne(targets[k], batch, sync);
   }
   for (size_t k = 0; k < targets.size(); ++k) {
     const Handle& h = targets[k];
@@ -325,7 +349,7 @@ Status ReplicaSet::MarkStale(int i, std::string_view reason) {
   if (i < 0 || i >= static_cast<int>(replicas_.size())) {
     return Status(Code::kInvalidArgument, "metadata: no replica " + std::to_string(i));
   }
-  std::shared_lock gate(write_gate_);
+  WriteGate::Pass gate(write_gate_);
   MarkStaleLocked({{i, std::string(reason)}});
   return Status::Ok();
 }
@@ -348,6 +372,7 @@ void ReplicaSet::MarkStaleLocked(std::vector<std::pair<int, std::string>> marks)
     for (auto& [i, reason] : marks) {
       batch.Put(ToSlice(StaleKey(i)), ToSlice(reason)).PermitUncheckedError();
     }
+    CountWrite(&batch);
     std::vector<std::pair<int, std::string>> next;
     int applied = 0;
     for (const Handle& h : Online()) {
@@ -442,7 +467,7 @@ Status ReplicaSet::Resync(int i, const ResyncOptions& options) {
   const rocksdb::Snapshot* snapshot = nullptr;
   {
     // Tracking starts with the snapshot, writes held: every write after it is remembered.
-    std::unique_lock gate(write_gate_);
+    WriteGate::Closed gate(write_gate_);
     std::lock_guard lock(touched_mu_);
     tracking_ = true;
     touched_.clear();
@@ -476,6 +501,10 @@ Status ReplicaSet::CopySnapshot(int i, const Handle& source, const rocksdb::Snap
     {
       std::lock_guard lock(mu_);
       if (r.status != ReplicaStatus::kResyncing) return Unavailable("resync interrupted");
+    }
+    if (ReadFaultForTest(source.index)) {
+      ReadFailed(source.index, InjectedIOError(source.index));
+      return InjectedIOError(source.index);
     }
     if (r.fail_writes.load(std::memory_order_relaxed)) return InjectedIOError(i);
     Status s = FromRocks(target->Write(rocksdb::WriteOptions(), &batch));
@@ -515,7 +544,15 @@ Status ReplicaSet::CopyKeys(int i, const Handle& source, rocksdb::DB* target,
       batch.Delete(key).PermitUncheckedError();
     } else {
       Status failed = FromRocks(s);
-      ReadFailed(source.index, failed);
+      if (failed.code() == Code::kIOError) {
+        // The last pass holds the gate closed: mark directly (MarkStale would wait for it).
+        std::string reason = "read failed: " + failed.message();
+        if (last) {
+          MarkStaleLocked({{source.index, std::move(reason)}});
+        } else {
+          MarkStale(source.index, reason).IgnoreError();
+        }
+      }
       return failed;
     }
   }
@@ -536,6 +573,7 @@ Status ReplicaSet::CopyKeys(int i, const Handle& source, rocksdb::DB* target,
 }
 
 Status ReplicaSet::Finish(int i, const Handle& source, rocksdb::DB* target) {
+  Replica& r = *replicas_[i];
   // Catch up without holding writes while many keys were written meanwhile: each pass copies
   // the keys written since the last one (their values read after the writes applied, as a
   // write is tracked only once applied), so the pass with writes held is short.
@@ -549,7 +587,7 @@ Status ReplicaSet::Finish(int i, const Handle& source, rocksdb::DB* target) {
     Status s = CopyKeys(i, source, target, keys, false);
     if (!s.ok()) return s;
   }
-  std::unique_lock gate(write_gate_);
+  WriteGate::Closed gate(write_gate_);
   std::set<std::string> keys;
   {
     std::lock_guard lock(touched_mu_);
@@ -560,9 +598,15 @@ Status ReplicaSet::Finish(int i, const Handle& source, rocksdb::DB* target) {
   if (!s.ok()) return s;
   // Clear the mark in every current replica; the replica turns current only after, so a crash
   // in between leaves it marked (stale again at the next start: safe).
+  // The clearing is counted, in the replica too: a replica already stale misses it, so the old
+  // marks it holds (this one among them) are outvoted by its count at the next start.
   const std::string own_mark = StaleKey(i);
   rocksdb::WriteBatch clear;
   clear.Delete(ToSlice(own_mark)).PermitUncheckedError();
+  CountWrite(&clear);
+  if (r.fail_writes.load()) return InjectedIOError(i);
+  s = FromRocks(target->Write(SyncedWrite(), &clear));
+  if (!s.ok()) return s;
   std::vector<std::pair<int, std::string>> failed;
   for (const Handle& h : Online()) {
     Status c = ApplyOne(h, &clear, true);

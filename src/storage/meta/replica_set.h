@@ -12,13 +12,13 @@
 #include <memory>
 #include <mutex>
 #include <set>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/status.h"
 #include "storage/meta/meta_db.h"
+#include "storage/meta/write_gate.h"
 #include "storage/meta/write_pool.h"
 
 namespace cairn::storage::meta {
@@ -27,6 +27,8 @@ namespace cairn::storage::meta {
 inline constexpr std::string_view kStaleKeyPrefix("\0meta/stale/", 12);
 inline constexpr std::string_view kAppliedKey("\0meta/applied", 13);
 std::string StaleKey(int index);
+// Adds one to the batch's count of applied writes (kAppliedKey).
+void CountWrite(rocksdb::WriteBatch* batch);
 
 class ReplicaSet {
  public:
@@ -74,7 +76,8 @@ class ReplicaSet {
   Result<std::shared_ptr<rocksdb::DB>> OpenDb(const std::string& path) const;
   std::vector<Handle> Online() const;
   Status ApplyOne(const Handle& h, rocksdb::WriteBatch* batch, bool sync) const;
-  // Write and MarkStale with write_gate_ held shared.
+  Status SyncOne(const Handle& h) const;
+  // Write and MarkStale while holding a pass of write_gate_.
   Status WriteLocked(rocksdb::WriteBatch* batch, bool sync);
   // Marks `indexes` stale in memory, then writes their marks to every online replica (a
   // replica failing that write is marked too).
@@ -95,9 +98,11 @@ class ReplicaSet {
   std::unique_ptr<WritePool> pool_;                 // null for one replica
   std::vector<std::unique_ptr<Replica>> replicas_;  // fixed size; fields guarded by mu_
   mutable std::mutex mu_;
-  // Writes hold it shared; the last step of a resync holds it exclusively, so no write lands
-  // between copying the keys written meanwhile and the replica turning current.
-  std::shared_mutex write_gate_;
+  // Writes (and MarkStale) pass it; a resync closes it to start tracking with its snapshot and
+  // for its last pass, so no write lands between copying the keys written meanwhile and the
+  // replica turning current. Code holding it closed must not call MarkStale or Write.
+  WriteGate write_gate_;
+  std::mutex order_mu_;   // held while a batch is applied to the replicas: one order for all
   std::mutex resync_mu_;  // one resync at a time
   std::mutex touched_mu_;
   bool tracking_ = false;          // guarded by touched_mu_

@@ -1,5 +1,5 @@
-// Internal to storage/meta: a few threads that apply a synced batch to the other replicas while
-// the caller applies it to the first, so N fsyncs overlap instead of adding up.
+// Internal to storage/meta: a few threads that sync the other replicas' WALs for a synced write
+// while the caller syncs the first, so N fsyncs overlap instead of adding up.
 #pragma once
 
 #include <condition_variable>

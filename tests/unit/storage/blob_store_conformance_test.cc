@@ -20,9 +20,10 @@ struct BackEnd {
 };
 
 // An erasure set of `drives` folders under `dir` with `parity` parity shards.
-BackEnd ErasureSet(int drives, int parity, uint64_t block_size) {
+BackEnd ErasureSet(int drives, int parity, uint64_t block_size, bool parallel_sync = false) {
   std::string name = "erasure_" + std::to_string(drives) + "_drives_ec" + std::to_string(parity) +
-                     "_block_" + std::to_string(block_size);
+                     "_block_" + std::to_string(block_size) +
+                     (parallel_sync ? "_parallel_sync" : "");
   return {name, [=](const std::string& dir) -> Result<std::unique_ptr<BlobStore>> {
             std::vector<std::optional<std::string>> roots;
             for (int i = 0; i < drives; ++i) roots.push_back(dir + "/drive" + std::to_string(i));
@@ -30,8 +31,11 @@ BackEnd ErasureSet(int drives, int parity, uint64_t block_size) {
             geometry.data = drives - parity;
             geometry.parity = parity;
             geometry.block_size = block_size;
-            CAIRN_ASSIGN_OR_RETURN(auto store, erasure_blobs::ErasureBlobStore::Open(
-                                                   platform::Env::Default(), roots, geometry));
+            erasure_blobs::ErasureBlobStoreOptions options;
+            options.parallel_sync = parallel_sync;
+            CAIRN_ASSIGN_OR_RETURN(
+                auto store, erasure_blobs::ErasureBlobStore::Open(platform::Env::Default(), roots,
+                                                                  geometry, options));
             return std::unique_ptr<BlobStore>(std::move(store));
           }};
 }
@@ -46,7 +50,7 @@ const std::vector<BackEnd>& BackEnds() {
       // Small blocks keep the many-block cases fast; one set at MinIO's 1 MiB.
       ErasureSet(4, 2, 4096),
       ErasureSet(6, 3, 10000),
-      ErasureSet(4, 2, 1 << 20),
+      ErasureSet(4, 2, 1 << 20, /*parallel_sync=*/true),
   };
   return kBackEnds;
 }
