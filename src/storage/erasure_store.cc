@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
+
 #include "storage/drives/drive_set.h"
 #include "storage/drives/parity.h"
 #include "storage/drives/volumes.h"
@@ -9,6 +11,7 @@
 #include "storage/erasure_set/heal_queue.h"
 #include "storage/erasure_set/set_keeper.h"
 #include "storage/local/store_impl.h"
+#include "storage/records.h"
 
 namespace cairn::storage {
 
@@ -21,6 +24,31 @@ using meta::MetaDb;
 using meta::ReplicaStatus;
 
 namespace {
+
+// "EC:<parity> block:<bytes>", the value of kErasureGeometryKey.
+std::string EncodeGeometry(int parity, uint64_t block_size) {
+  return "EC:" + std::to_string(parity) + " block:" + std::to_string(block_size);
+}
+
+bool DecodeGeometry(const std::string& text, int* parity, uint64_t* block_size) {
+  unsigned long long block = 0;
+  int p = -1;
+  char tail = 0;
+  if (std::sscanf(text.c_str(), "EC:%d block:%llu%c", &p, &block, &tail) != 2) return false;
+  if (p < 0 || block == 0) return false;
+  *parity = p;
+  *block_size = block;
+  return true;
+}
+
+SetGeometry GeometryOf(int drives, int parity) {
+  SetGeometry g;
+  g.parity = parity;
+  g.data = drives - parity;
+  g.read_quorum = erasure::ReadQuorum(g.data, parity);
+  g.write_quorum = erasure::WriteQuorum(g.data, parity);
+  return g;
+}
 
 int CurrentReplicas(const MetaDb& db) {
   int n = 0;
@@ -40,11 +68,8 @@ Result<std::unique_ptr<LocalStore>> OpenErasureStore(const std::vector<std::stri
                                               std::to_string(n));
   }
   CAIRN_ASSIGN_OR_RETURN(int parity, drives::ParityFor(n, options.storage_class));
-  SetGeometry geometry;
-  geometry.parity = parity;
-  geometry.data = n - parity;
-  geometry.read_quorum = erasure::ReadQuorum(geometry.data, parity);
-  geometry.write_quorum = erasure::WriteQuorum(geometry.data, parity);
+  uint64_t block_size = options.block_size;
+  SetGeometry geometry = GeometryOf(n, parity);
 
   CAIRN_ASSIGN_OR_RETURN(drives::DriveSet set, drives::OpenDriveSet(env, dirs));
   std::vector<std::string> meta_paths;
@@ -61,6 +86,39 @@ Result<std::unique_ptr<LocalStore>> OpenErasureStore(const std::vector<std::stri
   // The metadata opens first: its locks keep a second process from sweeping the drives' tmp/.
   CAIRN_ASSIGN_OR_RETURN(
       auto db, MetaDb::OpenReplicated(meta_paths, options.store.meta, geometry.write_quorum));
+  // The shards are read with the set's geometry, so it is the one the set was made with: a
+  // different storage class asked for is refused, an unset one (or block size) follows it.
+  std::string recorded;
+  Status read = db->Get(kErasureGeometryKey, &recorded);
+  bool record = false;
+  if (read.ok()) {
+    int made_parity = 0;
+    uint64_t made_block = 0;
+    if (!DecodeGeometry(recorded, &made_parity, &made_block) || made_parity * 2 > n) {
+      return Status(Code::kCorruption, "erasure set: bad geometry record '" + recorded + "'");
+    }
+    if (made_parity != parity && !options.storage_class.empty()) {
+      return Status(Code::kInvalidArgument,
+                    "the set was made with EC:" + std::to_string(made_parity) +
+                        "; MINIO_STORAGE_CLASS_STANDARD=" + options.storage_class +
+                        " cannot change the parity of existing drives");
+    }
+    if (made_block != block_size) {
+      spdlog::info("erasure set: blocks of {} bytes, as the set was made", made_block);
+    }
+    block_size = made_block;
+    if (made_parity != parity) {
+      parity = made_parity;
+      geometry = GeometryOf(n, parity);
+      db.reset();  // reopened with the set's write quorum
+      CAIRN_ASSIGN_OR_RETURN(
+          db, MetaDb::OpenReplicated(meta_paths, options.store.meta, geometry.write_quorum));
+    }
+  } else if (read.code() == Code::kNotFound) {
+    record = true;  // a new set: written below, once the replicas are current
+  } else {
+    return read;
+  }
   std::vector<bool> meta_current(n, false);
   for (const meta::ReplicaState& r : db->ReplicaStates()) {
     if (set.drives[r.index].state == DriveState::kOffline && r.status == ReplicaStatus::kOnline) {
@@ -80,11 +138,17 @@ Result<std::unique_ptr<LocalStore>> OpenErasureStore(const std::vector<std::stri
     }
   }
 
+  if (record) {
+    Status put = db->Put(kErasureGeometryKey, EncodeGeometry(parity, block_size), /*sync=*/true);
+    // Below write quorum it waits for a start with enough drives (nothing is written before).
+    if (!put.ok() && put.code() != Code::kUnavailable) return put;
+  }
+
   auto queue = std::make_shared<HealQueue>(options.heal.queue_limit);
   erasure::ErasureParams params;
   params.data = geometry.data;
   params.parity = parity;
-  params.block_size = options.block_size;
+  params.block_size = block_size;
   erasure_blobs::ErasureBlobStoreOptions blob_options;
   blob_options.on_damage = [queue](const blobs::BlobId& id) { queue->Push(id); };
   CAIRN_ASSIGN_OR_RETURN(auto blob_store, erasure_blobs::ErasureBlobStore::Open(

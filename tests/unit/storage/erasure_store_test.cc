@@ -261,6 +261,25 @@ TEST_F(ErasureStoreTest, OpensBelowWriteQuorumAndRefusesWritesOnly) {
   EXPECT_TRUE(*got == Bytes(9000, 3));
 }
 
+TEST_F(ErasureStoreTest, TheGeometryIsTheOneTheSetWasMadeWith) {
+  ASSERT_TRUE(PutString(*store_, "bkt", "k", Bytes(30000, 9)).ok());
+  store_.reset();
+  // Another parity asked for is refused: the shards on the drives are EC:2.
+  options_.storage_class = "EC:1";
+  EXPECT_EQ(OpenErasureStore(dirs_, options_).status().code(), Code::kInvalidArgument);
+  // Asked for the same, or not at all (even with another default block size): the set's own.
+  options_.storage_class = "EC:2";
+  options_.block_size = 8192;
+  Open();
+  store_.reset();
+  options_.storage_class = "";
+  Open();
+  EXPECT_EQ(store_->Health().parity_drives, 2);
+  auto got = GetString(*store_, "bkt", "k");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_TRUE(*got == Bytes(30000, 9));
+}
+
 TEST_F(ErasureStoreTest, TheDeepPassFindsRotWithoutAnyRead) {
   options_.heal.deep_interval = std::chrono::milliseconds(20);
   options_.heal.deep_share = 2;  // a share per pass: the cursor must move on to reach them all
