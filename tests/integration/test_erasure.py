@@ -192,6 +192,21 @@ class FourDrives(ErasureTestBase):
         self.assertEqual(info["Backend"]["StandardSCParity"], 2)
         self.assertEqual(info["Backend"]["StandardSCData"], [2])
 
+    def test_another_storage_class_is_refused_on_restart(self):
+        self.server.stop()
+        env = self.server.environment()
+        env["MINIO_STORAGE_CLASS_STANDARD"] = "EC:1"
+        p = subprocess.run(self.server.command(), env=env, capture_output=True, text=True,
+                           timeout=60)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("the set was made with EC:2", p.stdout + p.stderr)
+        env["MINIO_STORAGE_CLASS_STANDARD"] = "EC:3"  # more parity than data: refused first
+        p = subprocess.run(self.server.command(), env=env, capture_output=True, text=True,
+                           timeout=60)
+        self.assertNotEqual(p.returncode, 0)
+        self.server.start()  # without it: the set's own EC:2
+        self.assertIn("EC:2", self.server.log_text().split("Erasure set:")[-1])
+
     def test_wipe_parity_drives_while_stopped_then_refill(self):
         bucket = unique_bucket("ec-stopped")
         objects = self.put_set(bucket)
