@@ -340,10 +340,13 @@ class AuditFileAndLogsTest(unittest.TestCase):
             # Rotated away: the next entries go to a new file at the same path.
             path.rename(srv.root / "audit.jsonl.1")
             s3.head_bucket(Bucket=bucket)
+            # The reopened file exists before its first line is written: wait for the line.
             deadline = time.monotonic() + 10
-            while time.monotonic() < deadline and not path.exists():
+            text = ""
+            while time.monotonic() < deadline and "HeadBucket" not in text:
+                text = path.read_text() if path.exists() else ""
                 time.sleep(0.05)
-            self.assertIn("HeadBucket", path.read_text())
+            self.assertIn("HeadBucket", text)
         finally:
             srv.stop()
         log = srv.log_text().splitlines()
