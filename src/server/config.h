@@ -51,11 +51,11 @@ struct ServerConfig {
   // default parity for the set's size).
   std::string storage_class;
   // The set's background work and geometry, Cairn's knobs (docs/erasure-sets.md):
-  // CAIRN_DRIVE_CHECK_MS, CAIRN_HEAL_PAUSE_MS, CAIRN_HEAL_DEEP_INTERVAL_MS (0 = no deep pass),
+  // CAIRN_DRIVE_CHECK_MS, CAIRN_HEAL_PAUSE_MS, CAIRN_HEAL_DEEP_INTERVAL_MS (hourly; 0 = no deep pass),
   // CAIRN_HEAL_DEEP_SHARE, CAIRN_ERASURE_BLOCK_SIZE (bytes; MinIO's 1 MiB by default).
   int64_t drive_check_ms = 5000;
   int64_t heal_pause_ms = 2;
-  int64_t heal_deep_interval_ms = 0;
+  int64_t heal_deep_interval_ms = 3600000;
   int64_t heal_deep_share = 1000;
   int64_t erasure_block_size = 1 << 20;
 };

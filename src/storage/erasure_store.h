@@ -23,8 +23,9 @@ struct HealOptions {
   // taking the drives from the requests.
   std::chrono::milliseconds pause{2};
   // A deep pass (every block's bitrot hash checked) over `deep_share` blobs each interval,
-  // continuing where the last one stopped; 0 = no deep pass.
-  std::chrono::milliseconds deep_interval{0};
+  // continuing where the last one stopped; 0 = no deep pass. Hourly, as the lifecycle scanner's
+  // passes: rot is found without a read, a paced share at a time.
+  std::chrono::milliseconds deep_interval{std::chrono::hours(1)};
   size_t deep_share = 1000;
   // Blobs a read found damaged, waiting for their heal; more are dropped (a later read or walk
   // finds them again).

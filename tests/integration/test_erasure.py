@@ -385,6 +385,122 @@ class FourDrives(ErasureTestBase):
             self.assertEqual(hashlib.md5(got).hexdigest(), digest, key)
 
 
+    def test_swapped_drives_keep_their_places(self):
+        bucket = unique_bucket("ec-swap")
+        self.s3.create_bucket(Bucket=bucket)
+        objects = {"small": payload(1024, 31), "coded": payload(MIB + 1, 32)}
+        for key, body in objects.items():
+            self.s3.put_object(Bucket=bucket, Key=key, Body=body)
+        shards = [self.server.shard_files(d) for d in range(4)]
+        self.server.stop()
+        # Mount points swapped: d1 now holds drive 2 and d2 drive 1.
+        tmp = self.server.root / "swap"
+        os.rename(self.server.drives[0], tmp)
+        os.rename(self.server.drives[1], self.server.drives[0])
+        os.rename(tmp, self.server.drives[1])
+        self.server.start()
+        self.assertEqual(self.drive_states(), ["online"] * 4)
+        self.check_set(bucket, objects)
+        out = self.cairn("admin", "heal", "-r", "--scan", "deep", "local").stdout
+        self.assertIn("0 damaged, 0 shards rebuilt, 0 failed", out)
+        self.assertEqual(self.server.shard_files(0).keys(), shards[1].keys())
+        self.assertEqual(self.server.shard_files(1).keys(), shards[0].keys())
+
+    def test_foreign_drive_is_refused(self):
+        other = ErasureServer(4)
+        self.addCleanup(other.cleanup)
+        other.start()
+        other.stop()
+        self.server.stop()
+        self.server.wipe(3, recreate=False)
+        shutil.copytree(other.drives[0], self.server.drives[3])
+        p = subprocess.run(self.server.command(), env=self.server.environment(),
+                           capture_output=True, text=True, timeout=60)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn(str(self.server.drives[3]), p.stdout + p.stderr)
+        self.assertIn("another", p.stdout + p.stderr)
+        # A one-drive store is not taken into a set either.
+        one = CairnServer()
+        self.addCleanup(one.cleanup)
+        one.start()
+        one.stop()
+        shutil.rmtree(self.server.drives[3])
+        shutil.copytree(one.data_dir, self.server.drives[3])
+        p = subprocess.run(self.server.command(), env=self.server.environment(),
+                           capture_output=True, text=True, timeout=60)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn(str(self.server.drives[3]), p.stdout + p.stderr)
+
+
+class DeepPass(ErasureTestBase):
+    DRIVES = 4
+    ENV = {"CAIRN_HEAL_DEEP_INTERVAL_MS": "300", "CAIRN_HEAL_DEEP_SHARE": "50"}
+
+    def test_the_deep_pass_rewrites_rot_nobody_read(self):
+        bucket = unique_bucket("ec-deep")
+        self.s3.create_bucket(Bucket=bucket)
+        before = set(self.server.shard_files(2))
+        body = payload(2 * MIB + 3, 41)
+        self.s3.put_object(Bucket=bucket, Key="k", Body=body)
+        (name,) = set(self.server.shard_files(2)) - before
+        path = self.server.shard_files(2)[name]
+        original = path.read_bytes()
+        data = bytearray(original)
+        data[len(data) // 3] ^= 0x01  # one bit in a shard block: only a hash check sees it
+        path.write_bytes(bytes(data))
+        wait_until("the deep pass rewrote the rotten shard",
+                   lambda: path.read_bytes() == original, 30)
+        self.assertIn("deep pass rebuilt", self.server.log_text())
+        self.assertEqual(self.s3.get_object(Bucket=bucket, Key="k")["Body"].read(), body)
+
+
+class TwoDrivesListed(ErasureTestBase):
+    """Two folders as a plain list in MINIO_VOLUMES: EC:1, write quorum 2."""
+    DRIVES = 2
+
+    def setUp(self):
+        self.ENV = {}
+        super().setUp()
+
+    def test_plain_list_one_parity_drive(self):
+        self.server.stop()
+        self.server.extra_args = []
+        self.server.env_overrides["MINIO_VOLUMES"] = \
+            f"{self.server.drives[0]} {self.server.drives[1]}"
+        self.server.start()
+        self.assertIn("Erasure set: 2 drives, EC:1 (read quorum 1, write quorum 2)",
+                      self.server.log_text())
+        bucket = unique_bucket("ec-two")
+        objects = self.put_set(bucket)
+        self.server.wipe(0)
+        self.check_set(bucket, objects)
+        self.wait_all_online()
+        self.server.wipe(1)
+        self.check_set(bucket, objects)
+
+
+class SixteenDrives(ErasureTestBase):
+    DRIVES = 16
+
+    def test_sixteen_drives_four_lost_while_stopped(self):
+        self.assertIn("Erasure set: 16 drives, EC:4 (read quorum 12, write quorum 12)",
+                      self.server.log_text())
+        bucket = unique_bucket("ec-sixteen")
+        self.s3.create_bucket(Bucket=bucket)
+        objects = {"small": payload(1024, 51), "mib-plus-one": payload(MIB + 1, 52),
+                   "coded": payload(7 * MIB + 9, 53)}
+        for key, body in objects.items():
+            self.s3.put_object(Bucket=bucket, Key=key, Body=body)
+        self.server.stop()
+        for drive in (0, 5, 10, 15):
+            self.server.wipe(drive)
+        self.server.start()
+        self.check_set(bucket, objects)
+        self.wait_all_online()
+        for drive in (0, 5, 10, 15):
+            self.assertEqual(len(self.server.shard_files(drive)), 2)
+
+
 class SixDrives(ErasureTestBase):
     DRIVES = 6
     # Refills crawl, so drives wiped here stay healing while the test looks at them.

@@ -233,9 +233,21 @@ Result<DriveSet> OpenDriveSet(platform::Env* env, const std::vector<std::string>
   }
 
   if (votes.size() > 1) {
-    return Refuse(
-        "the formatted drives belong to different sets or disagree on the drives; "
-        "give the folders of one set");
+    // Name the folders outside the largest group, so the foreign disk is the one named.
+    auto largest = votes.begin();
+    for (auto it = votes.begin(); it != votes.end(); ++it) {
+      if (it->second > largest->second) largest = it;
+    }
+    std::string odd;
+    for (size_t i = 0; i < n; ++i) {
+      if (probes[i].kind != Probe::kFormatted) continue;
+      if (std::pair(probes[i].format.set_id, probes[i].format.drives) == largest->first) continue;
+      odd += (odd.empty() ? "" : ", ") + roots[i];
+    }
+    return Refuse("the formatted drives belong to different sets or disagree on the drives (" +
+                  odd +
+                  " holds another set's drive or another drive list); give the folders "
+                  "of one set");
   }
   const auto& [reference, count] = *votes.begin();
   const auto& [set_id, drive_ids] = reference;

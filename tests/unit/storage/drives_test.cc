@@ -178,7 +178,10 @@ TEST_F(DriveSetTest, RefusesForeignDrivesStoresAndGuesses) {
   Strings set1(a.begin(), a.begin() + 4), set2(a.begin() + 4, a.end());
   ASSERT_TRUE(Open(set1).ok());
   ASSERT_TRUE(Open(set2).ok());
-  EXPECT_EQ(Open({set1[0], set1[1], set1[2], set2[0]}).status().code(), Code::kInvalidArgument);
+  Status foreign = Open({set1[0], set1[1], set1[2], set2[0]}).status();
+  EXPECT_EQ(foreign.code(), Code::kInvalidArgument);
+  EXPECT_NE(foreign.message().find("(" + set2[0] + " holds another set's drive"), std::string::npos)
+      << foreign.message();
   EXPECT_EQ(Open({set1[0], set1[1], set1[2]}).status().code(), Code::kInvalidArgument);
   EXPECT_EQ(Open({set1[0], set1[0] + "/../d1", set1[2], set1[3]}).status().code(),
             Code::kInvalidArgument)
