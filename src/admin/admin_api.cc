@@ -102,6 +102,7 @@ Result<Reply> Dispatch(Endpoint endpoint, AdminContext& ctx) {
     case Endpoint::kV3SetConfigKV: return V3SetConfigKV(ctx);
     case Endpoint::kV3DelConfigKV: return V3DelConfigKV(ctx);
     case Endpoint::kV3HelpConfigKV: return V3HelpConfigKV(ctx);
+    case Endpoint::kV3Heal: return V3Heal(ctx);
     case Endpoint::kV3Trace: break;  // a stream: AdminApi::Handle serves it
   }
   return Status(Code::kInternal, "unrouted admin endpoint");
@@ -171,9 +172,10 @@ void AdminApi::Serve(const http::Request& request, ByteSource& raw_body, http::R
     out.Send(info.http_status, error_headers, text).IgnoreError();
   };
   bool config_call = false;  // set once the endpoint is known
+  bool heal_call = false;
   auto fail = [&](const Status& error) {
     ErrorInfo info = options_.error_table(error.code());
-    if (minio) info = MinioAdminError(error.code(), info, config_call);
+    if (minio) info = MinioAdminError(error.code(), info, config_call, heal_call);
     // NotImplemented is a client asking for what is not there, not a server fault.
     if (info.http_status >= 500 && error.code() != Code::kNotImplemented) {
       spdlog::error("admin {} {}: {} (request {})", request.method, request.path, error.ToString(),
@@ -198,6 +200,7 @@ void AdminApi::Serve(const http::Request& request, ByteSource& raw_body, http::R
   const EndpointSpec& spec = **resolved;
   if (facts != nullptr) facts->api_name = AdminApiName(spec.name);
   config_call = IsConfigEndpoint(spec.endpoint);
+  heal_call = spec.endpoint == Endpoint::kV3Heal;
 
   auto query = ParseQuery(request.query);
   if (!query) return fail(Status(Code::kInvalidArgument, "The query string is not valid."));

@@ -9,7 +9,9 @@
 #include "audit/record_hub.h"
 #include "common/time.h"
 #include "platform/env.h"
+#include "storage/local_store.h"
 #include "storage/scanner/lifecycle_scanner.h"
+#include "storage/store_health.h"
 
 namespace cairn::admin {
 
@@ -17,6 +19,11 @@ struct AdminOptions {
   std::string region = "us-east-1";
   // The data folders, reported with their capacity by `GET info`.
   std::vector<std::string> drive_paths;
+  // The store's drives with their states and the set's geometry; when set, the info calls
+  // report these drives (in place of drive_paths).
+  std::function<storage::StoreHealth()> store_health;
+  // Heals what a request names (the store's Heal); null: heal answers NotImplemented.
+  std::function<Result<storage::HealSummary>(const storage::HealRequest&)> heal;
   // When the server started, for the uptime `GET info` reports.
   TimePoint started = Now();
   // The S3 error table (s3::ErrorInfoFor, adapted); required.

@@ -77,6 +77,8 @@ constexpr EndpointSpec kMinioEndpoints[] = {
     {"DELETE", "del-config-kv", Endpoint::kV3DelConfigKV, "admin:ConfigUpdate", kV3},
     {"GET", "help-config-kv", Endpoint::kV3HelpConfigKV, "admin:ConfigUpdate", kV3},
     {"GET", "trace", Endpoint::kV3Trace, "admin:ServerTrace", kV3},
+    // heal/{bucket}/{prefix}: every path below heal/ is this call.
+    {"POST", "heal", Endpoint::kV3Heal, "admin:Heal", kV3},
 };
 
 }  // namespace
@@ -97,6 +99,7 @@ Result<const EndpointSpec*> ResolveEndpoint(std::string_view method, std::string
   if (!version) return Status(Code::kNotFound, "not an admin API path");
   bool v1 = *version == AdminApiVersion::kCairnV1;
   std::string_view name = path.substr(v1 ? kBasePath.size() : kMinioBasePath.size());
+  if (!v1 && name.starts_with("heal/")) name = "heal";
   bool known_path = false;
   auto search = [&](const auto& table) -> const EndpointSpec* {
     for (const EndpointSpec& spec : table) {

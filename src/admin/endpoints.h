@@ -79,6 +79,7 @@ enum class Endpoint {
   kV3HelpConfigKV,
   // The live request trace (minio_v3_trace.cc): a stream, answered by the pipeline itself.
   kV3Trace,
+  kV3Heal,
 };
 
 struct EndpointSpec {

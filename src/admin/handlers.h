@@ -64,6 +64,7 @@ Result<Reply> V3InfoAccessKey(AdminContext& ctx);
 Result<Reply> V3ListAccessKeysBulk(AdminContext& ctx);
 Result<Reply> V3ServerInfo(AdminContext& ctx);
 Result<Reply> V3StorageInfo(AdminContext& ctx);
+Result<Reply> V3Heal(AdminContext& ctx);
 Result<Reply> V3DataUsageInfo(AdminContext& ctx);
 Result<Reply> V3PolicyEntities(AdminContext& ctx);
 Result<Reply> V3AccountInfo(AdminContext& ctx);

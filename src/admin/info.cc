@@ -65,7 +65,24 @@ Result<ServerFacts> GatherServerFacts(AdminContext& ctx) {
   facts.region = options.region;
   auto uptime = std::chrono::duration_cast<std::chrono::seconds>(Now() - options.started);
   facts.uptime_seconds = std::max<int64_t>(0, uptime.count());
-  for (const std::string& path : options.drive_paths) facts.drives.push_back(ReadDrive(env, path));
+  if (options.store_health) {
+    storage::StoreHealth health = options.store_health();
+    facts.data_drives = health.data_drives;
+    facts.parity_drives = health.parity_drives;
+    for (const storage::DriveHealth& d : health.drives) {
+      DriveFacts drive = ReadDrive(env, d.path);
+      drive.state = d.state == storage::DriveHealthState::kOnline    ? "online"
+                    : d.state == storage::DriveHealthState::kHealing ? "healing"
+                                                                     : "offline";
+      drive.detail = d.detail;
+      facts.drives.push_back(std::move(drive));
+    }
+  } else {
+    for (const std::string& path : options.drive_paths) {
+      facts.drives.push_back(ReadDrive(env, path));
+    }
+    facts.data_drives = static_cast<int>(facts.drives.size());
+  }
   CAIRN_RETURN_IF_ERROR(CountStore(ctx.services().store, facts));
   facts.users = ctx.iam().ListUsers().size();
   facts.groups = ctx.iam().ListGroups().size();
@@ -78,6 +95,8 @@ Result<Reply> ServerInfo(AdminContext& ctx) {
   Json drives = Json::array();
   for (const DriveFacts& drive : facts.drives) {
     drives.push_back(Json{{"path", drive.path},
+                          {"state", drive.state},
+                          {"detail", drive.detail},
                           {"totalBytes", drive.total},
                           {"freeBytes", drive.free},
                           {"usedBytes", drive.used}});
@@ -95,6 +114,8 @@ Result<Reply> ServerInfo(AdminContext& ctx) {
                         {"uptimeSeconds", facts.uptime_seconds},
                         {"region", facts.region},
                         {"drives", std::move(drives)},
+                        {"dataDrives", facts.data_drives},
+                        {"parityDrives", facts.parity_drives},
                         {"buckets", facts.buckets.size()},
                         {"objects", facts.objects},
                         {"objectBytes", facts.bytes},

@@ -25,9 +25,17 @@ std::string MinioErrorJson(const ErrorInfo& info, std::string_view message,
   return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-ErrorInfo MinioAdminError(Code code, ErrorInfo s3, bool config_call) {
+ErrorInfo MinioAdminError(Code code, ErrorInfo s3, bool config_call, bool heal_call) {
   if (config_call && code == Code::kInvalidArgument) {
     return ErrorInfo{"XMinioConfigError", 400, s3.message};
+  }
+  if (heal_call && code == Code::kNotImplemented) {
+    return ErrorInfo{"XMinioHealNotImplemented", 400,
+                     "This server does not implement heal functionality."};
+  }
+  if (heal_call && code == Code::kInvalidArgument) {
+    return ErrorInfo{"XMinioHealNoSuchProcess", 400,
+                     "No such heal process is running on the server"};
   }
   switch (code) {
     case Code::kNoSuchUser: s3.code = "XMinioAdminNoSuchUser"; break;

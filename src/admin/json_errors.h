@@ -35,6 +35,9 @@ std::string MinioErrorJson(const ErrorInfo& info, std::string_view message,
 // has its own (XMinioAdminNoSuchUser, ...), so mc prints what it prints against MinIO. On the
 // config-kv calls (`config_call`) a refused argument (kInvalidArgument: an unknown sub-system or
 // key, a setting that cannot change at run time) is MinIO's XMinioConfigError, 400.
-ErrorInfo MinioAdminError(Code code, ErrorInfo s3, bool config_call = false);
+// On the heal call (`heal_call`), kNotImplemented (a server without redundancy) is MinIO's
+// XMinioHealNotImplemented, 400.
+ErrorInfo MinioAdminError(Code code, ErrorInfo s3, bool config_call = false,
+                          bool heal_call = false);
 
 }  // namespace cairn::admin

@@ -1,7 +1,7 @@
 // MinIO's server-information calls (madmin-go's info-commands.go): ServerInfo (`info`),
 // StorageInfo and DataUsageInfo, from the same facts v1 `GET info` reports (server_facts.h).
-// Cairn is one server with no parity today: the backend is reported as MinIO reports a
-// single-node deployment without parity, with every configured drive online.
+// Cairn is one server: one drive is reported as MinIO reports a single-node deployment without
+// parity; several as its one erasure set, each drive with its state from the store's health.
 #include "admin/handlers.h"
 #include "admin/iam_ops.h"
 #include "admin/records_json.h"
@@ -20,10 +20,17 @@ std::string HostEndpoint(const AdminContext& ctx) {
 }
 
 // madmin.Disk, fields as madmin names them.
+// An offline drive is "offline"; a healing one "ok" with the Healing flag, as MinIO shows a
+// drive being refilled.
+bool Usable(const DriveFacts& drive) { return drive.readable && drive.state != "offline"; }
+
 Json MinioDisk(const DriveFacts& drive, size_t index) {
   return Json{{"endpoint", drive.path},
               {"path", drive.path},
-              {"state", drive.readable ? "ok" : "faulty"},
+              {"state", drive.state == "offline" ? "offline"
+                        : drive.readable         ? "ok"
+                                                 : "faulty"},
+              {"healing", drive.state == "healing"},
               {"major", 0},
               {"minor", 0},
               {"totalspace", drive.total},
@@ -42,7 +49,7 @@ Json MinioDisks(const ServerFacts& facts) {
 
 size_t Online(const ServerFacts& facts) {
   size_t online = 0;
-  for (const DriveFacts& drive : facts.drives) online += drive.readable ? 1 : 0;
+  for (const DriveFacts& drive : facts.drives) online += Usable(drive) ? 1 : 0;
   return online;
 }
 
@@ -54,10 +61,10 @@ Json MinioBackendInfo(const AdminContext& ctx, const ServerFacts& facts) {
               {"GatewayOnline", false},
               {"OnlineDisks", Json{{endpoint, online}}},
               {"OfflineDisks", Json{{endpoint, facts.drives.size() - online}}},
-              {"StandardSCData", Json::array({facts.drives.size()})},
-              {"StandardSCParity", 0},
-              {"RRSCData", Json::array({facts.drives.size()})},
-              {"RRSCParity", 0},
+              {"StandardSCData", Json::array({facts.data_drives})},
+              {"StandardSCParity", facts.parity_drives},
+              {"RRSCData", Json::array({facts.data_drives})},
+              {"RRSCParity", facts.parity_drives},
               {"TotalSets", Json::array({1})},
               {"DrivesPerSet", Json::array({facts.drives.size()})}};
 }
@@ -87,8 +94,8 @@ Result<Reply> V3ServerInfo(AdminContext& ctx) {
                         {"backend", Json{{"backendType", "Erasure"},
                                          {"onlineDisks", online},
                                          {"offlineDisks", facts.drives.size() - online},
-                                         {"standardSCParity", 0},
-                                         {"rrSCParity", 0}}},
+                                         {"standardSCParity", facts.parity_drives},
+                                         {"rrSCParity", facts.parity_drives}}},
                         {"servers", Json::array({std::move(server)})}});
 }
 

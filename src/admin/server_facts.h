@@ -16,6 +16,9 @@ namespace cairn::admin {
 struct DriveFacts {
   std::string path;
   bool readable = true;  // false: its capacity could not be read (reported as zeros)
+  // From the store's health: "online", "offline" or "healing", and why (or heal progress).
+  std::string state = "online";
+  std::string detail;
   uint64_t total = 0;
   uint64_t free = 0;
   uint64_t used = 0;
@@ -32,6 +35,8 @@ struct BucketFacts {
 
 struct ServerFacts {
   std::string version;
+  int data_drives = 1;  // of the standard storage class
+  int parity_drives = 0;
   int64_t uptime_seconds = 0;
   std::string region;
   std::vector<DriveFacts> drives;

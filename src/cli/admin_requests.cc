@@ -21,7 +21,7 @@ Json Strings(const std::vector<std::string>& v) { return Json(v); }
 HttpRequest Call::ToHttpRequest() const {
   HttpRequest req;
   req.method = method;
-  req.path = std::string(kBasePath) + endpoint;
+  req.path = std::string(base) + endpoint;
   req.query = query;
   if (body) {
     req.body = *body;
@@ -31,6 +31,32 @@ HttpRequest Call::ToHttpRequest() const {
 }
 
 Call ServerInfo() { return Make("GET", "info"); }
+
+namespace {
+std::string HealPath(std::string_view bucket, std::string_view prefix) {
+  std::string path = "heal/" + std::string(bucket);
+  if (!bucket.empty() && !prefix.empty()) path += "/" + std::string(prefix);
+  return path;
+}
+}  // namespace
+
+Call StartHeal(std::string_view bucket, std::string_view prefix, bool recursive, bool deep) {
+  Call call = Make("POST", HealPath(bucket, prefix), {},
+                   Json{{"recursive", recursive},
+                        {"dryRun", false},
+                        {"remove", false},
+                        {"recreate", false},
+                        {"scanMode", deep ? 2 : 1},
+                        {"nolock", false}});
+  call.base = kMinioBasePath;
+  return call;
+}
+
+Call HealStatus(std::string_view bucket, std::string_view prefix, std::string_view token) {
+  Call call = Make("POST", HealPath(bucket, prefix), {{"clientToken", std::string(token)}});
+  call.base = kMinioBasePath;
+  return call;
+}
 Call ScannerStatus() { return Make("GET", "scanner/status"); }
 Call ListUsers() { return Make("GET", "users"); }
 Call GetUser(std::string_view k) { return Make("GET", "user", {{"accessKey", std::string(k)}}); }

@@ -18,10 +18,18 @@ struct Call {
   std::string method;
   std::string endpoint;  // relative to kBasePath: "user"
   QueryParams query;
-  std::optional<std::string> body;  // JSON
+  std::optional<std::string> body;    // JSON
+  std::string_view base = kBasePath;  // MinIO's calls Cairn's v1 has no twin of: kMinioBasePath
 
   HttpRequest ToHttpRequest() const;
 };
+
+constexpr std::string_view kMinioBasePath = "/minio/admin/v3/";
+
+// MinIO's heal (madmin's Heal): POST heal/BUCKET/PREFIX with HealOpts starts it ...
+Call StartHeal(std::string_view bucket, std::string_view prefix, bool recursive, bool deep);
+// ... and the same path with ?clientToken= fetches what it did.
+Call HealStatus(std::string_view bucket, std::string_view prefix, std::string_view token);
 
 Call ServerInfo();
 Call ScannerStatus();  // GET scanner/status

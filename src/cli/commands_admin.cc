@@ -385,15 +385,62 @@ void RegisterAdminCommands(CLI::App& app) {
                              "\nBuckets: " + std::to_string(i.value("buckets", 0)) +
                              "\nObjects: " + std::to_string(i.value("objects", 0)) +
                              "\nUsed: " + FormatSize(i.value("objectBytes", uint64_t{0}));
-          for (const auto& d : i.value("drives", Json::array())) {
-            text += "\nDrive " + Str(d, "path") + ": " +
-                    FormatSize(d.value("usedBytes", uint64_t{0})) + " used, " +
+          const Json drives = i.value("drives", Json::array());
+          if (drives.size() > 1) {
+            text += "\nErasure set: " + std::to_string(drives.size()) + " drives, EC:" +
+                    std::to_string(i.value("parityDrives", 0));
+          }
+          for (const auto& d : drives) {
+            text += "\nDrive " + Str(d, "path") + ": ";
+            if (d.contains("state")) text += Str(d, "state");
+            if (!Str(d, "detail").empty()) text += " (" + Str(d, "detail") + ")";
+            text += ", " + FormatSize(d.value("usedBytes", uint64_t{0})) + " used, " +
                     FormatSize(d.value("freeBytes", uint64_t{0})) + " free";
           }
           ctx.out.Result(i, text);
         });
       });
   cmd->add_option("ALIAS", *alias)->required();
+
+  // As `mc admin heal -r ALIAS[/BUCKET[/PREFIX]]`: starts a heal, then fetches its result.
+  struct HealCliOpts {
+    std::string target;
+    bool recursive = false;
+    bool deep = false;
+  };
+  auto heal = std::make_shared<HealCliOpts>();
+  cmd = AddCommand(*admin, "heal",
+                   "Heal the objects of an erasure set (rebuild missing and corrupt shards)",
+                   "  cairn admin heal -r local\n  cairn admin heal -r --scan deep local/photos",
+                   [heal](Context& ctx) {
+                     Result<Target> t = ctx.Remote(heal->target);
+                     if (!t.ok()) return ctx.out.Fail(t.status(), heal->target);
+                     std::string token;
+                     int rc = Send(ctx, heal->target,
+                                   admin::StartHeal(t->bucket, t->key, heal->recursive, heal->deep),
+                                   [&](const Json& start) { token = Str(start, "clientToken"); });
+                     if (rc != 0) return rc;
+                     return Send(ctx, heal->target, admin::HealStatus(t->bucket, t->key, token),
+                                 [&](const Json& s) {
+                                   std::string text;
+                                   for (const auto& item : s.value("items", Json::array())) {
+                                     text += Str(item, "bucket") + "/" + Str(item, "object") +
+                                             ": " + Str(item, "detail") + "\n";
+                                   }
+                                   text += "Healed " + t->Display() + ": " + Str(s, "detail");
+                                   ctx.out.Result(s, text);
+                                 });
+                   });
+  cmd->add_option("TARGET", heal->target, "ALIAS[/BUCKET[/PREFIX]]")->required();
+  cmd->add_flag("-r,--recursive", heal->recursive, "heal every object below the target");
+  cmd->add_option_function<std::string>(
+      "--scan",
+      [heal](const std::string& mode) {
+        if (mode != "normal" && mode != "deep")
+          throw CLI::ValidationError("--scan", "normal or deep");
+        heal->deep = mode == "deep";
+      },
+      "normal (default: shards present and whole) or deep (every block's bitrot hash)");
 
   // As `mc admin prometheus generate`: a bearer token signed with the alias's own secret (no
   // server call), valid 100 years, in a scrape config Prometheus takes as it is.

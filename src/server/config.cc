@@ -1,6 +1,7 @@
 #include "server/config.h"
 
 #include "storage/crypto/kms.h"
+#include "storage/drives/parity.h"
 #include "storage/drives/volumes.h"
 
 #include <charconv>
@@ -122,11 +123,36 @@ Status ResolveConfig(ServerConfig& config, bool address_flag, bool console_flag,
   }
   // MinIO's ellipses (/mnt/d{1...4}) expand here, on the command line's and MINIO_VOLUMES'.
   CAIRN_ASSIGN_OR_RETURN(config.data_dirs, storage::drives::ExpandVolumes(config.data_dirs));
+  CAIRN_ASSIGN_OR_RETURN(config.storage_class, Setting(env, "STORAGE_CLASS_STANDARD"));
   if (config.data_dirs.size() > 1) {
-    return Status(Code::kInvalidArgument,
-                  std::to_string(config.data_dirs.size()) +
-                      " data folders: erasure sets over several drives are not served yet; give "
-                      "one folder");
+    // Refused here, before anything opens, with MinIO's rules (at most half the drives). One
+    // drive has no parity to choose: the variable is not read there.
+    CAIRN_RETURN_IF_ERROR(
+        storage::drives::ParityFor(static_cast<int>(config.data_dirs.size()), config.storage_class)
+            .status());
+  }
+  struct Knob {
+    const char* name;
+    int64_t* value;
+    int64_t min, max;
+  };
+  for (const Knob& knob :
+       {Knob{"CAIRN_DRIVE_CHECK_MS", &config.drive_check_ms, 50, 3600000},
+        Knob{"CAIRN_HEAL_PAUSE_MS", &config.heal_pause_ms, 0, 60000},
+        Knob{"CAIRN_HEAL_DEEP_INTERVAL_MS", &config.heal_deep_interval_ms, 0,
+             int64_t{30} * 86400 * 1000},
+        Knob{"CAIRN_HEAL_DEEP_SHARE", &config.heal_deep_share, 1, 100000000},
+        Knob{"CAIRN_ERASURE_BLOCK_SIZE", &config.erasure_block_size, 4096, int64_t{64} << 20}}) {
+    std::string text = env(knob.name);
+    if (text.empty()) continue;
+    int64_t v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size() || v < knob.min || v > knob.max) {
+      return Status(Code::kInvalidArgument, std::string(knob.name) + " must be a number from " +
+                                                std::to_string(knob.min) + " to " +
+                                                std::to_string(knob.max) + ": " + text);
+    }
+    *knob.value = v;
   }
   if (!address_flag) {
     CAIRN_ASSIGN_OR_RETURN(std::string address, Setting(env, "ADDRESS"));

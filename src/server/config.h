@@ -47,6 +47,17 @@ struct ServerConfig {
   // MINIO_KMS_SECRET_KEY (or _FILE): "<key-name>:<base64 of 32 bytes>", the built-in KMS for
   // SSE-S3 and SSE-KMS; "" = no KMS.
   std::string kms_secret_key;
+  // Several data folders: one erasure set. MINIO_STORAGE_CLASS_STANDARD ("EC:n"; "" = MinIO's
+  // default parity for the set's size).
+  std::string storage_class;
+  // The set's background work and geometry, Cairn's knobs (docs/erasure-sets.md):
+  // CAIRN_DRIVE_CHECK_MS, CAIRN_HEAL_PAUSE_MS, CAIRN_HEAL_DEEP_INTERVAL_MS (hourly; 0 = no deep pass),
+  // CAIRN_HEAL_DEEP_SHARE, CAIRN_ERASURE_BLOCK_SIZE (bytes; MinIO's 1 MiB by default).
+  int64_t drive_check_ms = 5000;
+  int64_t heal_pause_ms = 2;
+  int64_t heal_deep_interval_ms = 3600000;
+  int64_t heal_deep_share = 1000;
+  int64_t erasure_block_size = 1 << 20;
 };
 
 // A Go-style duration as MinIO takes it: "30s", "500ms", "1m", "1h", "1m30s", "1.5s"; a bare

@@ -119,20 +119,39 @@ struct Drive {
   uint64_t free = 0;
 };
 
-std::vector<Drive> ReadDrives(platform::Env& env, const std::vector<std::string>& paths) {
+struct Drives {
   std::vector<Drive> drives;
-  for (const std::string& path : paths) {
+  double usable_share = 1.0;  // data / (data + parity)
+};
+
+Drives ReadDrives(platform::Env& env, const MetricsOptions& options) {
+  Drives out;
+  std::vector<std::string> paths = options.drive_paths;
+  std::vector<bool> offline(paths.size(), false);
+  if (options.store_health) {
+    storage::StoreHealth health = options.store_health();
+    paths.clear();
+    offline.clear();
+    for (const storage::DriveHealth& d : health.drives) {
+      paths.push_back(d.path);
+      offline.push_back(d.state == storage::DriveHealthState::kOffline);
+    }
+    out.usable_share = static_cast<double>(health.data_drives) /
+                       std::max(1, health.data_drives + health.parity_drives);
+  }
+  for (size_t i = 0; i < paths.size(); ++i) {
     Drive d;
-    d.path = path;
-    auto space = env.GetDiskSpace(path);
+    d.path = paths[i];
+    auto space = offline[i] ? Result<platform::DiskSpace>(Status(Code::kUnavailable, "offline"))
+                            : env.GetDiskSpace(paths[i]);
     if (space.ok()) {
       d.online = true;
       d.total = space->total;
       d.free = space->available;
     }
-    drives.push_back(std::move(d));
+    out.drives.push_back(std::move(d));
   }
-  return drives;
+  return out;
 }
 
 void BucketUsageMetrics(Exposition& x, const Usage& usage) {
@@ -155,22 +174,25 @@ void BucketUsageMetrics(Exposition& x, const Usage& usage) {
   }
 }
 
-void ClusterMetrics(Exposition& x, const Usage& usage, const std::vector<Drive>& drives) {
+void ClusterMetrics(Exposition& x, const Usage& usage, const Drives& set) {
+  const std::vector<Drive>& drives = set.drives;
   uint64_t total = 0, free = 0, online = 0;
   for (const Drive& d : drives) {
     total += d.total;
     free += d.free;
     online += d.online ? 1 : 0;
   }
-  // One drive, no parity: raw and usable capacity are the same.
+  // One drive, no parity: raw and usable capacity are the same; a set keeps data / all of it.
   x.One("minio_cluster_capacity_raw_total_bytes", "gauge", "Total capacity online in the cluster",
         static_cast<double>(total));
   x.One("minio_cluster_capacity_raw_free_bytes", "gauge",
         "Total free capacity online in the cluster", static_cast<double>(free));
   x.One("minio_cluster_capacity_usable_total_bytes", "gauge",
-        "Total usable capacity online in the cluster", static_cast<double>(total));
+        "Total usable capacity online in the cluster",
+        static_cast<double>(total) * set.usable_share);
   x.One("minio_cluster_capacity_usable_free_bytes", "gauge",
-        "Total free usable capacity online in the cluster", static_cast<double>(free));
+        "Total free usable capacity online in the cluster",
+        static_cast<double>(free) * set.usable_share);
   x.One("minio_cluster_drive_online_total", "gauge", "Total drives online in this cluster",
         static_cast<double>(online));
   x.One("minio_cluster_drive_offline_total", "gauge", "Total drives offline in this cluster",
@@ -354,19 +376,19 @@ std::string MetricsEndpoint::Render(std::string_view group) const {
   Exposition x(options_.server_name);
   if (group == "cluster") {
     Usage usage = ReadUsage(store_);
-    std::vector<Drive> drives = ReadDrives(env, options_.drive_paths);
+    Drives drives = ReadDrives(env, options_);
     ClusterMetrics(x, usage, drives);
     BucketUsageMetrics(x, usage);
     S3RequestMetrics(x, requests_.Read());
-    NodeMetrics(x, drives, options_.started);
+    NodeMetrics(x, drives.drives, options_.started);
     if (options_.audit_stats) AuditMetrics(x, options_.audit_stats());
   } else if (group == "node") {
     S3RequestMetrics(x, requests_.Read());
-    NodeMetrics(x, ReadDrives(env, options_.drive_paths), options_.started);
+    NodeMetrics(x, ReadDrives(env, options_).drives, options_.started);
   } else if (group == "bucket") {
     BucketUsageMetrics(x, ReadUsage(store_));
   } else if (group == "resource") {
-    NodeMetrics(x, ReadDrives(env, options_.drive_paths), options_.started);
+    NodeMetrics(x, ReadDrives(env, options_).drives, options_.started);
   } else {
     return "";
   }

@@ -22,11 +22,15 @@
 #include "platform/env.h"
 #include "s3/metrics.h"
 #include "storage/object_store.h"
+#include "storage/store_health.h"
 
 namespace cairn::server {
 
 struct MetricsOptions {
   std::vector<std::string> drive_paths;
+  // The store's drives with their states and geometry; when set, these drives are reported
+  // (an offline one as offline, usable capacity scaled by data / (data + parity)).
+  std::function<storage::StoreHealth()> store_health;
   TimePoint started;
   bool public_access = false;    // MINIO_PROMETHEUS_AUTH_TYPE=public
   std::string server_name;       // the `server` label: host:port of this node

@@ -26,6 +26,7 @@
 #include "server/audit_setup.h"
 #include "server/health.h"
 #include "server/metrics_endpoint.h"
+#include "server/store_setup.h"
 #include "storage/local_store.h"
 #include "storage/scanner/lifecycle_scanner.h"
 
@@ -186,8 +187,12 @@ int RunServer(const ServerConfig& config) {
     if (!kms.ok()) return fail_start("cannot use MINIO_KMS_SECRET_KEY for", kms.status());
     store_options.kms = std::move(kms).value();
   }
-  auto store = storage::OpenLocalStore(dir, store_options);
-  if (!store.ok()) return fail_start("cannot open the data folder", store.status());
+  auto store = OpenStore(config, store_options);
+  if (!store.ok()) {
+    return fail_start(config.data_dirs.size() > 1 ? "cannot open the erasure set of"
+                                                  : "cannot open the data folder",
+                      store.status());
+  }
   services.store = std::move(store).value();
   auto iam = iam::IamStore::Open(*services.store, {config.root_user, config.root_password});
   if (!iam.ok()) return fail_start("cannot load IAM records from", iam.status());
@@ -235,6 +240,10 @@ int RunServer(const ServerConfig& config) {
       services.bucket_policies.get(), services.bucket_cors.get());
   admin::AdminOptions admin_options;
   admin_options.drive_paths = config.data_dirs;
+  admin_options.store_health = [store = services.store.get()] { return store->Health(); };
+  admin_options.heal = [store = services.store.get()](const storage::HealRequest& request) {
+    return store->Heal(request);
+  };
   admin_options.region = config.region;
   admin_options.started = started;
   admin_options.error_table = AdminErrorInfo;
@@ -247,6 +256,7 @@ int RunServer(const ServerConfig& config) {
                                         *services.authorizer, *services.iam, *services.store);
   MetricsOptions metrics_options;
   metrics_options.drive_paths = config.data_dirs;
+  metrics_options.store_health = [store = services.store.get()] { return store->Health(); };
   metrics_options.started = started;
   metrics_options.public_access = config.prometheus_public;
   metrics_options.audit_stats = [audit = audit.get()] {
@@ -306,7 +316,7 @@ int RunServer(const ServerConfig& config) {
     std::printf("Cairn console listening on %s%s:%u\n", scheme,
                 DisplayHost(config.console_address.host).c_str(), console_server->port());
   }
-  std::printf("Data folder: %s\n", dir.c_str());
+  std::printf("%s", DescribeDrives(services.store->Health()).c_str());
   if (tls) std::printf("TLS certificates: %s (reloaded on SIGHUP)\n", tls->dir().c_str());
   if (config.default_credentials) {
     std::printf(

@@ -36,12 +36,42 @@ struct LocalStoreOptions {
   std::shared_ptr<const crypto::Kms> kms;
 };
 
+// What a heal walks: every blob of `bucket` ("" = every bucket) whose object key starts with
+// `prefix`, versions, multipart objects and uploads in progress included.
+struct HealRequest {
+  std::string bucket;
+  std::string prefix;
+  bool deep = false;  // also read and verify every block (bitrot), not only presence and size
+};
+
+// One blob a heal found damaged (and what it did about it). Shard positions are drive positions.
+struct HealedBlob {
+  std::string bucket;
+  std::string key;   // the object's key ("" for a part of an upload in progress)
+  std::string blob;  // its id, hex
+  uint64_t size = 0;
+  std::vector<int> missing, corrupt, offline, rebuilt;
+  std::string error;  // "" unless the heal failed (e.g. too few good shards)
+};
+
+struct HealSummary {
+  uint64_t blobs_checked = 0;
+  uint64_t blobs_damaged = 0;  // found with a missing or corrupt shard
+  uint64_t shards_rebuilt = 0;
+  uint64_t blobs_failed = 0;
+  std::vector<HealedBlob> items;  // the damaged ones, at most kMaxHealItems
+  static constexpr size_t kMaxHealItems = 1000;
+};
+
 // One object serves both seams (multipart objects are ordinary objects once completed).
 class LocalStore : public ObjectStore, public MultipartStore, public SystemStore {
  public:
   ~LocalStore() override = default;
   // The drives and quorums now (one drive: itself, quorum 1).
   virtual StoreHealth Health() const = 0;
+  // Checks and repairs the blobs `request` names. kNotImplemented on a store without
+  // redundancy (one drive): there is nothing to heal from.
+  virtual Result<HealSummary> Heal(const HealRequest& request) = 0;
 };
 
 // Opens the store kept under `dir` (creating `dir/.cairn/...` when absent), then sweeps what an

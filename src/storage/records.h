@@ -27,6 +27,8 @@ inline constexpr std::string_view kIntentPrefix = "t/";                // t/<fil
 inline constexpr std::string_view kGarbagePrefix = "g/";               // g/<file id hex>
 inline constexpr std::string_view kPartPrefix = "p/";    // p/<upload id>/<part number>
 inline constexpr std::string_view kSystemPrefix = "s/";  // s/<SystemStore key>: Cairn's own
+// An erasure set's geometry, fixed when the set is made: "EC:<parity> block:<bytes>".
+inline constexpr std::string_view kErasureGeometryKey = "m/erasure";
 
 std::string BucketKey(std::string_view bucket);
 // "o/<bucket>/": every object of a bucket, in key byte order, under this prefix.

@@ -181,18 +181,18 @@ class StartupTest(unittest.TestCase):
         self.assertTrue(any(s.data_dir.iterdir()), "nothing written to the MINIO_VOLUMES dir")
 
     def test_data_folder_ellipses_expand(self):
-        # One folder through MinIO's ellipses serves; several are refused until the erasure
-        # store serves them, with the count.
+        # One folder through MinIO's ellipses serves; more than one erasure set's 16 drives
+        # are refused, with the count.
         s = self.new_server(pass_dir_arg=False)
         s.extra_args = [str(s.data_dir) + "{1...1}"]
         s.start()
         s.client().create_bucket(Bucket="ellipses-one")
         self.assertTrue((s.root / "data1" / ".cairn").is_dir())
         s.stop()
-        p = subprocess.run([cairn_bin(), "server", str(s.root / "d{1...4}")],
+        p = subprocess.run([cairn_bin(), "server", str(s.root / "d{1...17}")],
                            env=s.environment(), capture_output=True, text=True, timeout=30)
         self.assertNotEqual(p.returncode, 0)
-        self.assertIn("4 data folders", p.stderr + p.stdout)
+        self.assertIn("17 data folders", p.stderr + p.stdout)
 
     def test_sigterm_exits_zero(self):
         s = self.new_server()

@@ -101,6 +101,28 @@ Probe ProbeFolder(platform::Env* env, const std::string& root) {
 
 std::string CairnDirOf(const std::string& root) { return platform::JoinPath(root, ".cairn"); }
 
+Result<DriveFormat> ReadDriveFormat(platform::Env* env, const std::string& root) {
+  const std::string path = FormatPath(root);
+  if (!env->FileExists(path)) {
+    // A missing or unreadable folder is not an empty one (it may be an unmounted drive).
+    if (auto listed = env->ListDir(root); !listed.ok()) {
+      return Status(Code::kIOError, root + ": " + listed.status().message());
+    }
+    return Status(Code::kNotFound, root + " holds no drive format record");
+  }
+  CAIRN_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(env, path));
+  return DecodeDriveFormat(text);
+}
+
+Status FormatDrive(platform::Env* env, const std::string& root, const DriveSet& set, int position) {
+  if (position < 0 || static_cast<size_t>(position) >= set.drives.size()) {
+    return Status(Code::kInvalidArgument, "no drive position " + std::to_string(position));
+  }
+  DriveFormat format{kFormatVersion, set.set_id, set.drives[position].id, {}};
+  for (const Drive& d : set.drives) format.drives.push_back(d.id);
+  return WriteFormat(env, root, format);
+}
+
 std::string_view DriveStateName(DriveState state) {
   switch (state) {
     case DriveState::kOnline: return "online";
@@ -211,9 +233,21 @@ Result<DriveSet> OpenDriveSet(platform::Env* env, const std::vector<std::string>
   }
 
   if (votes.size() > 1) {
-    return Refuse(
-        "the formatted drives belong to different sets or disagree on the drives; "
-        "give the folders of one set");
+    // Name the folders outside the largest group, so the foreign disk is the one named.
+    auto largest = votes.begin();
+    for (auto it = votes.begin(); it != votes.end(); ++it) {
+      if (it->second > largest->second) largest = it;
+    }
+    std::string odd;
+    for (size_t i = 0; i < n; ++i) {
+      if (probes[i].kind != Probe::kFormatted) continue;
+      if (std::pair(probes[i].format.set_id, probes[i].format.drives) == largest->first) continue;
+      odd += (odd.empty() ? "" : ", ") + roots[i];
+    }
+    return Refuse("the formatted drives belong to different sets or disagree on the drives (" +
+                  odd +
+                  " holds another set's drive or another drive list); give the folders "
+                  "of one set");
   }
   const auto& [reference, count] = *votes.begin();
   const auto& [set_id, drive_ids] = reference;

@@ -56,6 +56,14 @@ struct DriveSet {
 // has drives.
 Result<DriveSet> OpenDriveSet(platform::Env* env, const std::vector<std::string>& roots);
 
+// The format record in `root`: kNotFound when it has none, kCorruption when it does not decode,
+// another error when the folder cannot be read (a drive monitor's check of a running drive).
+Result<DriveFormat> ReadDriveFormat(platform::Env* env, const std::string& root);
+
+// Writes the format record of position `position` of `set` into `root` (an emptied folder
+// taking back its drive's place while the server runs, as OpenDriveSet does at start).
+Status FormatDrive(platform::Env* env, const std::string& root, const DriveSet& set, int position);
+
 // Where drive `root` keeps the set's files.
 std::string CairnDirOf(const std::string& root);
 

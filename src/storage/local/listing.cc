@@ -5,6 +5,7 @@
 namespace cairn::storage::local {
 
 Result<ListResult> LocalStoreImpl::ListObjects(const std::string& bucket, const ListQuery& query) {
+  CAIRN_RETURN_IF_ERROR(CheckRead());
   CAIRN_ASSIGN_OR_RETURN(Versioning state, BucketState(bucket));
   ListResult result;
   const int max_keys = std::max(query.max_keys, 0);

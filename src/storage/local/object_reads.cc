@@ -8,6 +8,7 @@ Status LocalStoreImpl::ReadVersion(const std::string& bucket, const std::string&
                                    const std::string& version_id,
                                    std::shared_ptr<const std::string>* value, ObjectRecord* rec,
                                    Versioning* state) {
+  CAIRN_RETURN_IF_ERROR(CheckRead());
   CAIRN_ASSIGN_OR_RETURN(*state, BucketState(bucket));
   Status s;
   if (version_id.empty()) {

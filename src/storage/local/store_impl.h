@@ -50,6 +50,25 @@ bool IsVersion(const ObjectRecord& rec, std::string_view version_id);
 bool IsUploadId(std::string_view id);
 Status NoSuchUpload();
 
+// What a back end of several drives adds beside the engine, which never learns about drives:
+// their health, a gate for reads, heals, and the background work behind them. The engine
+// destroys it (stopping its threads) before its index and blobs.
+class StoreCompanion {
+ public:
+  virtual ~StoreCompanion() = default;
+  virtual StoreHealth Health() const = 0;
+  // kUnavailable when too few drives answer for a read (metadata alone would still answer).
+  virtual Status CheckRead() const = 0;
+  virtual Result<HealSummary> Heal(const HealRequest& request) = 0;
+};
+
+// One blob a record refers to, as ForEachBlob finds it.
+struct BlobRef {
+  std::string bucket;
+  std::string key;  // "" for a part of an upload in progress
+  FileId id;
+};
+
 class LocalStoreImpl final : public LocalStore {
  public:
   LocalStoreImpl(const LocalStoreOptions& options, platform::Env* env, std::unique_ptr<MetaDb> db,
@@ -60,7 +79,18 @@ class LocalStoreImpl final : public LocalStore {
         data_(std::move(data)),
         health_(std::move(health)) {}
 
-  StoreHealth Health() const override { return health_(); }
+  StoreHealth Health() const override { return companion_ ? companion_->Health() : health_(); }
+  Result<HealSummary> Heal(const HealRequest& request) override {
+    if (companion_) return companion_->Heal(request);
+    return Status(Code::kNotImplemented, "heal needs an erasure set: this server has one drive");
+  }
+  // Gives the store its companion (once, right after Recover, before any request).
+  void Attach(std::unique_ptr<StoreCompanion> companion) { companion_ = std::move(companion); }
+
+  // Visits every blob the records of `request.bucket` ("" = all buckets) with keys under
+  // `request.prefix` refer to: live versions, older versions, completed multipart objects' parts
+  // and the parts of uploads in progress. Stops early (OK) when `visit` returns false.
+  Status ForEachBlob(const HealRequest& request, const std::function<bool(const BlobRef&)>& visit);
 
   Status Recover();
 
@@ -157,6 +187,10 @@ class LocalStoreImpl final : public LocalStore {
   Result<BucketUsage> GetBucketUsage(const std::string& bucket) override;
 
  private:
+  Status CheckRead() const { return companion_ ? companion_->CheckRead() : Status::Ok(); }
+  // Every blob of one bucket under `prefix` (ForEachBlob's work); false: `visit` stopped it.
+  Result<bool> ForEachBlobOf(const std::string& bucket, const std::string& prefix,
+                             const std::function<bool(const BlobRef&)>& visit);
   // kNoSuchBucket unless the bucket record exists.
   Status CheckBucket(const std::string& bucket);
   // The bucket's record from the in-memory mirror; kNoSuchBucket.
@@ -281,6 +315,8 @@ class LocalStoreImpl final : public LocalStore {
   // only under buckets_mu_ held exclusively, after the index write.
   mutable std::shared_mutex cache_mu_;
   std::unordered_map<std::string, BucketRecord> bucket_cache_;
+  // Last, so it is destroyed first: its threads use the index and the blobs.
+  std::unique_ptr<StoreCompanion> companion_;
 };
 
 }  // namespace cairn::storage::local

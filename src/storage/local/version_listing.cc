@@ -65,6 +65,7 @@ struct Scan {
 
 Result<VersionListResult> LocalStoreImpl::ListObjectVersions(const std::string& bucket,
                                                              const VersionListQuery& query) {
+  CAIRN_RETURN_IF_ERROR(CheckRead());
   CAIRN_ASSIGN_OR_RETURN(Versioning state, BucketState(bucket));
   VersionListResult result;
   const int max_keys = std::max(query.max_keys, 0);

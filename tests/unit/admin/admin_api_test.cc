@@ -850,7 +850,7 @@ TEST_F(AdminApiTest, V3ErrorsHaveMinioShapeAndUnservedCallsAreNotImplemented) {
   EXPECT_EQ(r.body["Resource"], V3("user-info"));
   EXPECT_EQ(r.body["RequestId"], r.headers.Get("x-amz-request-id").value_or("?"));
 
-  for (const char* name : {"heal/", "config-kv", "top/locks", "no-such-call"}) {
+  for (const char* name : {"config-kv", "top/locks", "no-such-call"}) {
     r = Call("GET", V3(name));
     EXPECT_EQ(r.status, 501) << name;
     EXPECT_EQ(r.code(), "NotImplemented") << name;
@@ -863,6 +863,62 @@ TEST_F(AdminApiTest, V3ErrorsHaveMinioShapeAndUnservedCallsAreNotImplemented) {
   // Anonymous callers are refused the same way.
   r = Call("GET", V3("list-users"), {}, "", "");
   EXPECT_EQ(r.status, 403);
+}
+
+TEST_F(AdminApiTest, V3HealStartsThenAnswersOnItsTokenAndNeedsAnErasureSet) {
+  // No heal (one drive): MinIO's answer for a setup without erasure coding, never a 200.
+  Response r = Call("POST", V3("heal/"), {}, "{}");
+  EXPECT_EQ(r.status, 400) << r.text;
+  EXPECT_EQ(r.code(), "XMinioHealNotImplemented");
+  EXPECT_EQ(Call("GET", V3("heal/")).status, 405);
+
+  storage::HealRequest seen;
+  AdminOptions options;
+  options.error_table = TableForTest;
+  options.heal = [&seen](const storage::HealRequest& request) -> Result<storage::HealSummary> {
+    seen = request;
+    storage::HealSummary summary;
+    summary.blobs_checked = 3;
+    summary.blobs_damaged = 1;
+    summary.shards_rebuilt = 1;
+    summary.items.push_back({"bkt", "a/b", std::string(32, '0'), 100, {1}, {}, {}, {1}, ""});
+    return summary;
+  };
+  options.store_health = [] {
+    storage::StoreHealth h;
+    for (const char* d : {"/d1", "/d2", "/d3", "/d4"})
+      h.drives.push_back({d, storage::DriveHealthState::kOnline, ""});
+    h.data_drives = 2;
+    h.parity_drives = 2;
+    return h;
+  };
+  api_ = std::make_unique<AdminApi>(options, *verifier_, *authorizer_, *iam_, objects_);
+  r = Call("POST", V3("heal/bkt/a/"), {}, R"({"recursive":true,"scanMode":2})");
+  ASSERT_EQ(r.status, 200) << r.text;
+  const std::string token = r.body.value("clientToken", "");
+  EXPECT_FALSE(token.empty());
+  EXPECT_TRUE(r.body.contains("startTime"));
+  EXPECT_EQ(seen.bucket, "bkt");
+  EXPECT_EQ(seen.prefix, "a/");
+  EXPECT_TRUE(seen.deep);
+  r = Call("POST", V3("heal/bkt/a/"), {{"clientToken", token}});
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["summary"], "finished");
+  EXPECT_EQ(r.body["settings"]["scanMode"], 2);
+  ASSERT_EQ(r.body["items"].size(), 1u);
+  const json& item = r.body["items"][0];
+  EXPECT_EQ(item["bucket"], "bkt");
+  EXPECT_EQ(item["object"], "a/b");
+  EXPECT_EQ(item["diskCount"], 4);
+  EXPECT_EQ(item["before"]["drives"][1]["state"], "missing");
+  EXPECT_EQ(item["after"]["drives"][1]["state"], "ok");
+  EXPECT_EQ(item["before"]["drives"][0]["state"], "ok");
+  // A token is answered once; heal needs admin:Heal.
+  r = Call("POST", V3("heal/bkt/a/"), {{"clientToken", token}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.code(), "XMinioHealNoSuchProcess");
+  AddUser("plain", {"readwrite"});
+  EXPECT_EQ(As("plain", "POST", V3("heal/"), {}, "{}").status, 403);
 }
 
 TEST_F(AdminApiTest, V3ServerInfoStorageInfoAndDataUsageReportTheSameFactsAsV1) {

@@ -39,6 +39,21 @@ TEST(AdminRequestsTest, HttpRequestShape) {
   EXPECT_EQ(ServerInfo().ToHttpRequest().path, "/cairn/admin/v1/info");
 }
 
+TEST(AdminRequestsTest, HealIsMinioCallWithTokenPoll) {
+  Call start = StartHeal("photos", "2024/", true, true);
+  EXPECT_EQ(start.method, "POST");
+  EXPECT_EQ(start.ToHttpRequest().path, "/minio/admin/v3/heal/photos/2024/");
+  Json opts = Json::parse(*start.body);
+  EXPECT_EQ(opts["recursive"], true);
+  EXPECT_EQ(opts["scanMode"], 2);  // madmin.HealDeepScan
+  EXPECT_EQ(Json::parse(*StartHeal("", "ignored", true, false).body)["scanMode"], 1);
+  EXPECT_EQ(StartHeal("", "ignored", true, false).ToHttpRequest().path, "/minio/admin/v3/heal/");
+  Call poll = HealStatus("photos", "", "tok");
+  EXPECT_EQ(poll.ToHttpRequest().path, "/minio/admin/v3/heal/photos");
+  EXPECT_EQ(poll.query, (QueryParams{{"clientToken", "tok"}}));
+  EXPECT_FALSE(poll.body.has_value());
+}
+
 TEST(AdminRequestsTest, Groups) {
   Call add = AddGroupMembers("teachers", {"ana", "bob"});
   EXPECT_EQ(add.method, "PUT");

@@ -217,9 +217,23 @@ TEST_F(FrontDoorConfigTest, DataFoldersExpandMinioEllipses) {
   EXPECT_EQ(one.data_dirs, std::vector<std::string>{"/data1"});
   FakeEnv()["MINIO_VOLUMES"] = "/mnt/d{1...4}";
   ServerConfig from_env;
-  Status several = ResolveConfig(from_env, false, false, false, Lookup);
+  ASSERT_TRUE(ResolveConfig(from_env, false, false, false, Lookup).ok());
+  EXPECT_EQ(from_env.data_dirs.size(), 4u);
+  FakeEnv()["MINIO_VOLUMES"] = "/mnt/d{1...17}";
+  ServerConfig too_many;
+  Status several = ResolveConfig(too_many, false, false, false, Lookup);
   EXPECT_EQ(several.code(), Code::kInvalidArgument);
-  EXPECT_NE(several.message().find("4 data folders"), std::string::npos) << several.message();
+  EXPECT_NE(several.message().find("17 data folders"), std::string::npos) << several.message();
+  FakeEnv()["MINIO_VOLUMES"] = "/mnt/d{1...4}";
+  FakeEnv()["MINIO_STORAGE_CLASS_STANDARD"] = "EC:3";  // more parity than data
+  ServerConfig too_much_parity;
+  EXPECT_EQ(ResolveConfig(too_much_parity, false, false, false, Lookup).code(),
+            Code::kInvalidArgument);
+  FakeEnv()["MINIO_STORAGE_CLASS_STANDARD"] = "EC:1";
+  ServerConfig parity_one;
+  ASSERT_TRUE(ResolveConfig(parity_one, false, false, false, Lookup).ok());
+  EXPECT_EQ(parity_one.storage_class, "EC:1");
+  FakeEnv().erase("MINIO_STORAGE_CLASS_STANDARD");
   FakeEnv()["MINIO_VOLUMES"] = "/mnt/d{4...1}";
   ServerConfig bad;
   EXPECT_EQ(ResolveConfig(bad, false, false, false, Lookup).code(), Code::kInvalidArgument);

@@ -135,6 +135,32 @@ TEST_F(DriveSetTest, AWipedDriveTakesBackItsPositionAsFresh) {
   EXPECT_EQ(next->drives[4].state, DriveState::kOnline);
 }
 
+TEST_F(DriveSetTest, ARunningMonitorReadsAndRewritesFormatRecords) {
+  Strings roots = Roots(4);
+  auto set = Open(roots);
+  ASSERT_TRUE(set.ok());
+  platform::Env* env = platform::Env::Default();
+  auto format = ReadDriveFormat(env, roots[2]);
+  ASSERT_TRUE(format.ok()) << format.status().ToString();
+  EXPECT_EQ(format->set_id, set->set_id);
+  EXPECT_EQ(format->drive_id, set->drives[2].id);
+  // Emptied: no record (kNotFound), and formatting it gives back the same position.
+  std::filesystem::remove_all(roots[2]);
+  std::filesystem::create_directories(roots[2]);
+  EXPECT_EQ(ReadDriveFormat(env, roots[2]).status().code(), Code::kNotFound);
+  ASSERT_TRUE(FormatDrive(env, roots[2], *set, 2).ok());
+  auto back = ReadDriveFormat(env, roots[2]);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->drive_id, set->drives[2].id);
+  EXPECT_EQ(back->drives.size(), 4u);
+  // A missing folder is not an empty one: not kNotFound, so it is never formatted.
+  std::filesystem::remove_all(roots[3]);
+  auto missing = ReadDriveFormat(env, roots[3]);
+  EXPECT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().code(), Code::kNotFound);
+  EXPECT_EQ(FormatDrive(env, roots[3], *set, 9).code(), Code::kInvalidArgument);
+}
+
 TEST_F(DriveSetTest, AnUnreadableFolderIsOfflineAndTheRestServe) {
   Strings roots = Roots(4);
   ASSERT_TRUE(Open(roots).ok());
@@ -152,7 +178,10 @@ TEST_F(DriveSetTest, RefusesForeignDrivesStoresAndGuesses) {
   Strings set1(a.begin(), a.begin() + 4), set2(a.begin() + 4, a.end());
   ASSERT_TRUE(Open(set1).ok());
   ASSERT_TRUE(Open(set2).ok());
-  EXPECT_EQ(Open({set1[0], set1[1], set1[2], set2[0]}).status().code(), Code::kInvalidArgument);
+  Status foreign = Open({set1[0], set1[1], set1[2], set2[0]}).status();
+  EXPECT_EQ(foreign.code(), Code::kInvalidArgument);
+  EXPECT_NE(foreign.message().find("(" + set2[0] + " holds another set's drive"), std::string::npos)
+      << foreign.message();
   EXPECT_EQ(Open({set1[0], set1[1], set1[2]}).status().code(), Code::kInvalidArgument);
   EXPECT_EQ(Open({set1[0], set1[0] + "/../d1", set1[2], set1[3]}).status().code(),
             Code::kInvalidArgument)

@@ -1,0 +1,227 @@
+"""Erasure set benchmark for issue 15: PUT and GET of 1 MiB and 64 MiB objects on one drive and
+on 4 drives (EC:2), in one run, and the time to refill a wiped drive.
+
+Two cairn servers run side by side (one drive; 4 drive folders), each on the same disk, so the
+comparison is what coding, 4 shard files with their fsyncs, and the replicated index cost. Each
+round runs every (size, op, setup) once, the setup order alternating between rounds, so both see
+the same machine noise; the report is the median of the rounds with min-max, with the server's
+CPU per MiB (utime+stime from /proc).
+
+Heal: `--heal-gib` GiB of 64 MiB objects are written to the set, one drive's folder is replaced by
+an empty one while the server runs, and the time from the wipe to the drive being online again
+(admin info) is measured, with CAIRN_HEAL_PAUSE_MS=0. The issue asks for 10 GiB; the default is
+scaled down to fit a session (say so when quoting it).
+
+Writes bench/erasure_store/RESULTS.md and a section between markers in bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests" / "integration"))
+
+from harness import CairnServer, cairn_bin, base_env  # noqa: E402
+
+MiB = 1024 * 1024
+BEGIN = "<!-- erasure-store-bench:begin -->"
+END = "<!-- erasure-store-bench:end -->"
+SETUPS = ["1 drive", "4 drives EC:2"]
+
+
+def cpu_ticks(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+class SetServer(CairnServer):
+    def __init__(self, drives: int, env=None):
+        super().__init__(env=env, pass_dir_arg=drives == 1)
+        self.drives = [self.root / f"d{i}" for i in range(1, drives + 1)]
+        if drives > 1:
+            self.extra_args = [str(self.root / f"d{{1...{drives}}}")]
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.servers = {"1 drive": SetServer(1), "4 drives EC:2": SetServer(4)}
+
+    def load(self, setup: str, op: str, size: int, size_name: str, prepare=False) -> dict:
+        server = self.servers[setup]
+        objects, conc = (32, 4) if size <= MiB else (4, 2)
+        cmd = [self.args.s3load, "--endpoint", server.endpoint,
+               "--access-key", server.access_key, "--secret-key", server.secret_key,
+               "--bucket", "bench", "--op", op, "--size", str(size), "--objects", str(objects),
+               "--concurrency", str(conc), "--duration", self.args.duration,
+               "--prefix", f"{size_name}/", "--unsigned-payload", "--timeout", "120s", "--json"]
+        if prepare:
+            cmd[cmd.index("--duration") + 1] = "1ms"
+        elif op == "get":
+            cmd.append("--prepared")
+        before = cpu_ticks(server.proc.pid)
+        run = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        ticks = cpu_ticks(server.proc.pid) - before
+        if run.returncode != 0:
+            raise SystemExit(f"s3load failed: {run.stderr[-2000:]}")
+        summary = json.loads(run.stdout.strip().splitlines()[-1])
+        if summary["errors"]:
+            raise SystemExit(f"s3load errors: {summary}")
+        per = summary["per_op"][op.upper()]
+        mib = summary["ok"] * size / MiB
+        return {"mib_s": summary["mib_per_s"], "p50": per["lat_ms"]["p50"],
+                "p99": per["lat_ms"]["p99"],
+                "cpu_ms_per_mib": ticks * 1000 / os.sysconf("SC_CLK_TCK") / max(mib, 1e-9)}
+
+    def run(self) -> dict:
+        for server in self.servers.values():
+            server.start()
+            server.client().create_bucket(Bucket="bench")
+        results: dict = {}
+        sizes = [(MiB, "1MiB"), (64 * MiB, "64MiB")]
+        for size, size_name in sizes:
+            for setup in SETUPS:
+                self.load(setup, "get", size, size_name, prepare=True)
+        for r in range(self.args.rounds):
+            order = SETUPS if r % 2 == 0 else SETUPS[::-1]
+            for size, size_name in sizes:
+                for op in ("put", "get"):
+                    for setup in order:
+                        cell = self.load(setup, op, size, size_name)
+                        results.setdefault((size_name, op, setup), []).append(cell)
+                        print(f"round {r + 1} {size_name} {op} {setup}: "
+                              f"{cell['mib_s']:.1f} MiB/s p50 {cell['p50']:.1f} ms "
+                              f"cpu {cell['cpu_ms_per_mib']:.2f} ms/MiB", flush=True)
+        for server in self.servers.values():
+            server.cleanup()
+        return results
+
+
+def drive_states(server: CairnServer, env: dict) -> list[str]:
+    out = subprocess.run([cairn_bin(), "--json", "admin", "info", "local"], env=env,
+                         capture_output=True, text=True, timeout=60, check=True).stdout
+    return [d["state"] for d in json.loads(out)["drives"]]
+
+
+def heal_time(args) -> dict:
+    server = SetServer(4, env={"CAIRN_HEAL_PAUSE_MS": "0", "CAIRN_DRIVE_CHECK_MS": "500"})
+    server.start()
+    try:
+        s3 = server.client()
+        s3.create_bucket(Bucket="heal")
+        objects = int(args.heal_gib * 1024 // 64)
+        subprocess.run([args.s3load, "--endpoint", server.endpoint, "--access-key",
+                        server.access_key, "--secret-key", server.secret_key, "--bucket", "heal",
+                        "--op", "get", "--size", str(64 * MiB), "--objects", str(objects),
+                        "--concurrency", "2", "--duration", "1ms", "--unsigned-payload",
+                        "--timeout", "300s", "--json"], check=True, capture_output=True,
+                       timeout=3600)
+        env = base_env()
+        env["CAIRN_CONFIG_DIR"] = str(server.root / "cli")
+        subprocess.run([cairn_bin(), "alias", "set", "local", server.endpoint,
+                        server.access_key, server.secret_key], env=env, check=True,
+                       capture_output=True, timeout=60)
+        victim = server.drives[1]
+        used = sum(p.stat().st_size for p in victim.rglob("*") if p.is_file())
+        start = time.monotonic()
+        os.rename(victim, server.root / "trash")
+        victim.mkdir()
+        shutil.rmtree(server.root / "trash")
+        seen_healing = False
+        for _ in range(36000):
+            states = drive_states(server, env)
+            seen_healing |= states[1] == "healing"
+            if seen_healing and states[1] == "online":
+                break
+            time.sleep(0.1)
+        else:
+            raise SystemExit("the wiped drive did not come back online")
+        seconds = time.monotonic() - start
+        refilled = sum(p.stat().st_size for p in victim.rglob("*") if p.is_file())
+        return {"objects": objects, "gib": args.heal_gib, "drive_bytes": used,
+                "refilled_bytes": refilled, "seconds": seconds}
+    finally:
+        server.cleanup()
+
+
+def med(cells, field):
+    values = [c[field] for c in cells]
+    return statistics.median(values), min(values), max(values)
+
+
+def report(results, heal, args) -> str:
+    model = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo")
+                  if ln.startswith("model name")), "unknown")
+    lines = [
+        f"## Erasure set (issue 15): 4 drives EC:2 beside one drive, {datetime.date.today()}",
+        "",
+        f"Command: `{args.command}` at {args.rev}; {args.rounds} interleaved rounds, "
+        f"{args.duration} per cell; 1 MiB at concurrency 4 over 32 keys, 64 MiB at concurrency 2 "
+        "over 4 keys; s3load with UNSIGNED-PAYLOAD. The 4 drive folders share one disk with "
+        f"each other and with the one-drive server. CPU: {model}. Median (min-max) of the rounds.",
+        "",
+        "| size | op | setup | MiB/s | p50 ms | p99 ms | server CPU ms/MiB |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for (size_name, op, setup), cells in sorted(results.items()):
+        mb, p50, p99, cpu_ms = (med(cells, f) for f in ("mib_s", "p50", "p99", "cpu_ms_per_mib"))
+        lines.append(
+            f"| {size_name} | {op.upper()} | {setup} | {mb[0]:.1f} ({mb[1]:.1f}-{mb[2]:.1f}) | "
+            f"{p50[0]:.1f} ({p50[1]:.1f}-{p50[2]:.1f}) | {p99[0]:.1f} | "
+            f"{cpu_ms[0]:.2f} ({cpu_ms[1]:.2f}-{cpu_ms[2]:.2f}) |")
+    if heal:
+        lines += [
+            "",
+            f"Refill of a wiped drive: {heal['gib']:g} GiB on the set ({heal['objects']} objects "
+            f"of 64 MiB; the drive held {heal['drive_bytes'] / MiB:.0f} MiB), folder replaced "
+            f"while running, back online after {heal['seconds']:.1f} s "
+            f"({heal['refilled_bytes'] / MiB / heal['seconds']:.0f} MiB/s of shards rebuilt; "
+            f"{heal['refilled_bytes'] / MiB:.0f} MiB refilled). Scaled down from the issue's "
+            "10 GiB to fit a session; the walk is linear in the blobs.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def write_section(text: str) -> None:
+    (REPO / "bench" / "erasure_store" / "RESULTS.md").write_text(text)
+    path = REPO / "bench" / "RESULTS.md"
+    body = path.read_text() if path.exists() else ""
+    section = f"{BEGIN}\n{text}{END}\n"
+    if BEGIN in body:
+        body = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END) + "\n", lambda _: section, body,
+                      flags=re.S)
+    else:
+        body = body.rstrip("\n") + "\n\n" + section
+    path.write_text(body)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--s3load", required=True)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--duration", default="5s")
+    p.add_argument("--heal-gib", type=float, default=1.0)
+    p.add_argument("--rev", default="?")
+    p.add_argument("--command", default="bench/erasure_store/run.sh")
+    args = p.parse_args()
+    results = Bench(args).run()
+    heal = heal_time(args) if args.heal_gib > 0 else None
+    text = report(results, heal, args)
+    print(text)
+    write_section(text)
+
+
+if __name__ == "__main__":
+    main()
