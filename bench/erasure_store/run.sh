@@ -2,7 +2,8 @@
 # Erasure set benchmark (issue 15): 1 MiB and 64 MiB PUT/GET on 4 drives (EC:2) beside one drive
 # in the same run, interleaved rounds, and the time to refill a wiped drive; see driver.py.
 #   bench/erasure_store/run.sh   env: CAIRN_BIN (build/cairn), S3LOAD_BIN, ROUNDS (3),
-#                                DURATION (5s), HEAL_GIB (1: data on the set when a drive is wiped)
+#                                DURATION (5s), HEAL_GIB (1: GiB on the set when drives are wiped;
+#                                20 is the issue's drive holding 10 GiB)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CAIRN_BIN=${CAIRN_BIN:-$PWD/build/cairn}
@@ -13,5 +14,5 @@ if [[ ! -x "$S3LOAD_BIN" ]]; then
   cmake --build build/s3load -j"$(nproc)" >/dev/null
 fi
 timeout 3600 "$PY" bench/erasure_store/driver.py --s3load "$S3LOAD_BIN" --rounds "${ROUNDS:-3}" \
-  --duration "${DURATION:-5s}" --heal-gib "${HEAL_GIB:-1}" --rev "$(git rev-parse --short HEAD)" \
+  --duration "${DURATION:-5s}" --heal-gib "${HEAL_GIB:-1}" --heal-rounds "${ROUNDS:-3}" --rev "$(git rev-parse --short HEAD)" \
   --command "ROUNDS=${ROUNDS:-3} DURATION=${DURATION:-5s} HEAL_GIB=${HEAL_GIB:-1} bench/erasure_store/run.sh"
