@@ -25,7 +25,6 @@ import datetime
 import json
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
@@ -33,14 +32,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "integration"))
+sys.path.insert(0, str(REPO / "bench"))
 
 from harness import CairnServer  # noqa: E402
+from results_md import med, write_section  # noqa: E402
 
 MiB = 1024 * 1024
 KEY_NAME = "bench-key"
 MODES = ["plain", "sse-s3", "sse-kms"]
-BEGIN = "<!-- encryption-bench:begin -->"
-END = "<!-- encryption-bench:end -->"
 # OpenSSL's capability mask bit for AES-NI (bit 57 of the first word).
 NO_AESNI = "~0x200000000000000"
 
@@ -134,9 +133,6 @@ class Bench:
         return results
 
 
-def med(cells, field):
-    values = [c[field] for c in cells]
-    return statistics.median(values), min(values), max(values)
 
 
 def report(results, aesni, no_aesni, args) -> str:
@@ -171,17 +167,6 @@ def report(results, aesni, no_aesni, args) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(text: str) -> None:
-    (REPO / "bench" / "encryption" / "RESULTS.md").write_text(text)
-    path = REPO / "bench" / "RESULTS.md"
-    body = path.read_text() if path.exists() else ""
-    section = f"{BEGIN}\n{text}{END}\n"
-    if BEGIN in body:
-        body = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END) + "\n", lambda _: section, body,
-                      flags=re.S)
-    else:
-        body = body.rstrip("\n") + "\n\n" + section
-    path.write_text(body)
 
 
 def main() -> None:
@@ -205,7 +190,7 @@ def main() -> None:
     summary = lambda v: (statistics.median(v), min(v), max(v))  # noqa: E731
     text = report(results, summary(speeds["aesni"]), summary(speeds["none"]), args)
     print(text)
-    write_section(text)
+    write_section(REPO / "bench" / "encryption" / "RESULTS.md", "encryption-bench", text)
 
 
 if __name__ == "__main__":

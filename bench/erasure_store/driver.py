@@ -22,7 +22,6 @@ import argparse
 import datetime
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -32,12 +31,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "integration"))
+sys.path.insert(0, str(REPO / "bench"))
 
 from harness import CairnServer, cairn_bin, base_env  # noqa: E402
+from results_md import med, write_section  # noqa: E402
 
 MiB = 1024 * 1024
-BEGIN = "<!-- erasure-store-bench:begin -->"
-END = "<!-- erasure-store-bench:end -->"
 SETUPS = ["1 drive", "4 drives EC:2"]
 
 
@@ -192,9 +191,6 @@ def heal_time(args) -> dict:
         server.cleanup()
 
 
-def med(cells, field):
-    values = [c[field] for c in cells]
-    return statistics.median(values), min(values), max(values)
 
 
 def report(results, heal, args) -> str:
@@ -238,17 +234,6 @@ def report(results, heal, args) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(text: str) -> None:
-    (REPO / "bench" / "erasure_store" / "RESULTS.md").write_text(text)
-    path = REPO / "bench" / "RESULTS.md"
-    body = path.read_text() if path.exists() else ""
-    section = f"{BEGIN}\n{text}{END}\n"
-    if BEGIN in body:
-        body = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END) + "\n", lambda _: section, body,
-                      flags=re.S)
-    else:
-        body = body.rstrip("\n") + "\n\n" + section
-    path.write_text(body)
 
 
 def main() -> None:
@@ -265,7 +250,7 @@ def main() -> None:
     heal = heal_time(args) if args.heal_gib > 0 else None
     text = report(results, heal, args)
     print(text)
-    write_section(text)
+    write_section(REPO / "bench" / "erasure_store" / "RESULTS.md", "erasure-store-bench", text)
 
 
 if __name__ == "__main__":
