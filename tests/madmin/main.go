@@ -7,6 +7,10 @@
 // built in GOPATH mode from Debian's packages only (no module download).
 //
 // Usage: madmin-check -endpoint 127.0.0.1:PORT -access ROOT -secret ROOTSECRET -data DIR
+//
+//	madmin-check -mode set -endpoint ... -access ... -secret ... -drives D1,D2,D3,D4
+//
+// (the second: a server over four drives, heal.go)
 package main
 
 import (
@@ -32,6 +36,8 @@ var (
 	rootUser = flag.String("access", "", "root access key")
 	rootPass = flag.String("secret", "", "root secret key")
 	dataDir  = flag.String("data", "", "the server's data folder")
+	mode     = flag.String("mode", "one", "one: a one-drive server; set: an erasure set (-drives)")
+	drives   = flag.String("drives", "", "the set's drive folders, comma-separated (-mode set)")
 	failures = 0
 	checks   = 0
 )
@@ -115,8 +121,11 @@ const listOnlyPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
 
 func main() {
 	flag.Parse()
-	if *endpoint == "" || *rootUser == "" || *rootPass == "" || *dataDir == "" {
-		fmt.Println("usage: madmin-check -endpoint HOST:PORT -access AK -secret SK -data DIR")
+	set := *mode == "set"
+	if *endpoint == "" || *rootUser == "" || *rootPass == "" || (!set && *dataDir == "") ||
+		(set && *drives == "") {
+		fmt.Println("usage: madmin-check -endpoint HOST:PORT -access AK -secret SK -data DIR\n" +
+			"       madmin-check -mode set -endpoint HOST:PORT -access AK -secret SK -drives D1,D2,...")
 		os.Exit(2)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -124,6 +133,14 @@ func main() {
 	adm, err := madmin.New(*endpoint, *rootUser, *rootPass, false)
 	must("madmin.New", err)
 	root := s3Client(*rootUser, *rootPass)
+	if set {
+		setChecks(ctx, adm, root, strings.Split(*drives, ","))
+		fmt.Printf("%d checks, %d failed\n", checks, failures)
+		if failures > 0 {
+			os.Exit(1)
+		}
+		return
+	}
 	must("make bucket", root.MakeBucket(ctx, "madmin-it", minio.MakeBucketOptions{}))
 	must("put object", putObject(root, "madmin-it", "hello.txt", []byte("hello madmin")))
 
@@ -424,6 +441,10 @@ func main() {
 	// -- server --------------------------------------------------------------------------------
 	serverChecks(ctx, adm, root, *dataDir)
 	traceChecks(ctx, adm, root, *endpoint)
+	check("Heal on one drive is XMinioHealNotImplemented, as MinIO without erasure", func() error {
+		_, _, err := adm.Heal(ctx, "", "", madmin.HealOpts{Recursive: true}, "", false, false)
+		return adminCode(err, "XMinioHealNotImplemented")
+	}())
 
 	// -- clean up ----------------------------------------------------------------------------
 	check("RemoveUser", adm.RemoveUser(ctx, "bob"))
