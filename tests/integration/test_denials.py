@@ -792,6 +792,10 @@ class DenialMatrixTest(CairnTestCase):
             ("GET", "help-config-kv?subSys=region&key=", None, False, None),
             ("POST", "service?action=restart", None, False, None),
             ("POST", "service?action=stop", None, False, None),
+            # Refused before the one drive's XMinioHealNotImplemented: authorization first.
+            ("POST", "heal/", {"recursive": True, "scanMode": 2}, True, False),
+            ("POST", "heal/den-bucket?clientToken=0123456789abcdef", None, False, None),
+            ("GET", "trace?all=true", None, False, None),
         ]
         for user in ("alice", "reader"):
             for method, name, body, is_write, encrypted in v3:
