@@ -7,6 +7,16 @@ cd "$(dirname "$0")/../.."
 export CEPH_DEV_DIR="$(mktemp -d)/ceph" CEPH_DEV_PORT="${CEPH_DEV_PORT:-16789}" CEPH_DEV_OSD_GIB=2
 trap 'scripts/ceph-dev.sh purge || true; rm -rf "$(dirname "$CEPH_DEV_DIR")"' EXIT
 fail() { echo "ceph dev cluster test: FAIL: $*" >&2; exit 1; }
+# A command failing under set -e says which, with the daemons' last log lines (CI saw a silent 250).
+on_error() {
+  local rc=$? line=$1
+  echo "ceph dev cluster test: FAIL: line $line exited $rc: $BASH_COMMAND" >&2
+  for f in "$CEPH_DEV_DIR"/log/*.log; do
+    [[ -f "$f" ]] && { echo "--- $f" >&2; tail -15 "$f" >&2; }
+  done
+  exit "$rc"
+}
+trap 'on_error $LINENO' ERR
 
 if ! command -v ceph-mon >/dev/null; then
   [[ "${CI:-}" == true ]] && fail "ceph-mon is not installed"
@@ -14,14 +24,18 @@ if ! command -v ceph-mon >/dev/null; then
 fi
 
 t0=$(date +%s)
-conf=$(scripts/ceph-dev.sh start 2>/dev/null)
+conf=$(scripts/ceph-dev.sh start)
 elapsed=$(( $(date +%s) - t0 ))
 (( elapsed < 60 )) || fail "start took ${elapsed}s"
 [[ "$conf" == "$CEPH_DEV_DIR/ceph.conf" ]] || fail "start printed '$conf'"
 grep -q "127.0.0.1:$CEPH_DEV_PORT" "$conf" || fail "the monitor is not on loopback port $CEPH_DEV_PORT"
 
 timeout 30 ceph -c "$conf" health | grep -q HEALTH_OK || fail "health: $(ceph -c "$conf" health)"
-timeout 30 ceph -c "$conf" osd pool create devtest 8 >/dev/null 2>&1
+for try in 1 2 3; do  # the first call after start may meet a monitor still electing itself
+  timeout 30 ceph -c "$conf" osd pool create devtest 8 >/dev/null 2>&1 && break
+  (( try < 3 )) || fail "osd pool create failed 3 times"
+  sleep 2
+done
 body="$(dirname "$CEPH_DEV_DIR")/body"
 head -c 1048577 /dev/urandom >"$body"
 timeout 30 rados -c "$conf" -p devtest put obj "$body"
@@ -29,7 +43,7 @@ cmp <(timeout 30 rados -c "$conf" -p devtest get obj -) "$body" || fail "object 
 
 scripts/ceph-dev.sh stop
 pgrep -f "ceph-(mon|osd) -c $conf" >/dev/null && fail "daemons still running after stop"
-scripts/ceph-dev.sh start >/dev/null 2>&1
+scripts/ceph-dev.sh start >/dev/null
 cmp <(timeout 30 rados -c "$conf" -p devtest get obj -) "$body" || fail "object lost across stop/start"
 
 scripts/ceph-dev.sh purge
