@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ccache pkg-config clang-format
-  libboost-dev libssl-dev librocksdb-dev libisal-dev libhighwayhash-dev libxxhash-dev
+  libboost-dev libssl-dev librocksdb-dev libisal-dev libhighwayhash-dev libxxhash-dev librados-dev
   libpugixml-dev nlohmann-json3-dev
   libcli11-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev zlib1g-dev libargon2-dev
   libgtest-dev libgmock-dev libbenchmark-dev libgoogle-perftools-dev
