@@ -36,8 +36,8 @@ CAIRN_BIN="$PWD/build/cairn" PYTHON="$PY" timeout 2400 examples/run-tests.sh
 
 echo "== one-node Ceph cluster (scripts/ceph-dev.sh start, librados round trip, stop/start, purge)"
 timeout 300 tests/ceph/dev_cluster_test.sh
-echo "== RADOS blob store on a one-node cluster (storage_test's RADOS cases)"
-timeout 300 tests/ceph/rados_blobs_test.sh build
+echo "== RADOS blob store and index on a one-node cluster (storage_test's RADOS cases)"
+timeout 300 tests/ceph/rados_test.sh build
 
 echo "== packaging (image from build/cairn under podman, both examples' compose files, systemd unit)"
 # About a minute with the Debian base cached under /var/cache/cairn-test; a cold cache adds

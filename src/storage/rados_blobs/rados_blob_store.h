@@ -20,9 +20,13 @@
 #include <thread>
 
 #include "storage/blobs/blob_store.h"
-#include "storage/rados_blobs/rados_cluster.h"
+#include "storage/rados/rados_cluster.h"
 
 namespace cairn::storage::rados_blobs {
+
+using rados::RadosCompletion;
+using rados::RadosError;
+using rados::RadosPool;
 
 struct RadosBlobStoreOptions {
   std::string prefix;               // before every object name: several stores share a pool

@@ -53,7 +53,7 @@ BackEnd RadosStripes() {
             options.read_chunk = 16 << 10;
             options.sweep_interval = std::chrono::seconds(0);
             CAIRN_ASSIGN_OR_RETURN(auto store, rados_blobs::RadosBlobStore::Open(
-                                                   rados_blobs::testing::TestPool(), options));
+                                                   rados::testing::TestPool(), options));
             return std::unique_ptr<BlobStore>(std::move(store));
           }};
 }
@@ -71,7 +71,7 @@ const std::vector<BackEnd>& BackEnds() {
         ErasureSet(6, 3, 10000),
         ErasureSet(4, 2, 1 << 20, /*parallel_sync=*/true),
     };
-    if (!rados_blobs::testing::TestCephConf().empty()) all.push_back(RadosStripes());
+    if (!rados::testing::TestCephConf().empty()) all.push_back(RadosStripes());
     return all;
   }();
   return kBackEnds;

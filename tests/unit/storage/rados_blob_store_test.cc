@@ -20,13 +20,13 @@ namespace {
 constexpr uint64_t kStripe = 64 << 10;
 
 std::vector<int> Cases() {
-  return testing::TestCephConf().empty() ? std::vector<int>{} : std::vector<int>{0};
+  return rados::testing::TestCephConf().empty() ? std::vector<int>{} : std::vector<int>{0};
 }
 
 class RadosBlobStoreTest : public ::testing::TestWithParam<int> {
  protected:
   void SetUp() override {
-    pool_ = testing::TestPool();
+    pool_ = rados::testing::TestPool();
     ASSERT_NE(pool_, nullptr);
     options_.prefix = dir_.path().substr(dir_.path().rfind('/') + 1) + "/";
     options_.stripe_size = kStripe;
@@ -176,17 +176,17 @@ TEST_P(RadosBlobStoreTest, AWriterHoldsAtMostItsStripesInFlight) {
 TEST_P(RadosBlobStoreTest, AnUnreachableClusterFailsWithinItsTimeout) {
   std::string conf = dir_.path() + "/dead.conf";
   std::ofstream(conf) << "[global]\nmon host = v1:127.0.0.1:1\nauth client required = none\n";
-  RadosConnectOptions options;
+  rados::RadosConnectOptions options;
   options.conf_path = conf;
   options.timeout = std::chrono::seconds(2);
   auto start = std::chrono::steady_clock::now();
-  auto cluster = RadosCluster::Connect(options);
+  auto cluster = rados::RadosCluster::Connect(options);
   auto took = std::chrono::steady_clock::now() - start;
   EXPECT_FALSE(cluster.ok());
   EXPECT_LT(took, std::chrono::seconds(15));
-  RadosConnectOptions missing;
+  rados::RadosConnectOptions missing;
   missing.conf_path = dir_.path() + "/no-such.conf";
-  EXPECT_FALSE(RadosCluster::Connect(missing).ok());
+  EXPECT_FALSE(rados::RadosCluster::Connect(missing).ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Cluster, RadosBlobStoreTest, ::testing::ValuesIn(Cases()));

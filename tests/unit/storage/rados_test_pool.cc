@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-namespace cairn::storage::rados_blobs::testing {
+namespace cairn::storage::rados::testing {
 
 std::string TestCephConf() {
   const char* conf = std::getenv("CAIRN_TEST_CEPH_CONF");
@@ -35,4 +35,4 @@ std::shared_ptr<RadosPool> TestPool() {
   return pool;
 }
 
-}  // namespace cairn::storage::rados_blobs::testing
+}  // namespace cairn::storage::rados::testing

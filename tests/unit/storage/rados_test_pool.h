@@ -1,5 +1,5 @@
 // The RADOS pool the unit tests use when a cluster is given: CAIRN_TEST_CEPH_CONF names its
-// ceph.conf (tests/ceph/rados_blobs_test.sh starts a one-node cluster and sets it). Without it
+// ceph.conf (tests/ceph/rados_test.sh starts a one-node cluster and sets it). Without it
 // the RADOS cases are not registered at all, so nothing passes or skips silently in plain ctest;
 // that script runs them and fails when they did not run.
 #pragma once
@@ -7,9 +7,9 @@
 #include <memory>
 #include <string>
 
-#include "storage/rados_blobs/rados_cluster.h"
+#include "storage/rados/rados_cluster.h"
 
-namespace cairn::storage::rados_blobs::testing {
+namespace cairn::storage::rados::testing {
 
 // The conf path, or "" when no cluster was given.
 std::string TestCephConf();
@@ -17,4 +17,4 @@ std::string TestCephConf();
 // nullptr with no cluster. A failure to connect to a cluster that was given is fatal.
 std::shared_ptr<RadosPool> TestPool();
 
-}  // namespace cairn::storage::rados_blobs::testing
+}  // namespace cairn::storage::rados::testing

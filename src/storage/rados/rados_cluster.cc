@@ -1,10 +1,10 @@
-#include "storage/rados_blobs/rados_cluster.h"
+#include "storage/rados/rados_cluster.h"
 
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
-namespace cairn::storage::rados_blobs {
+namespace cairn::storage::rados {
 
 Status RadosError(int err, const std::string& what) {
   const int e = err < 0 ? -err : err;
@@ -100,4 +100,4 @@ int RadosCompletion::Wait() {
   return result_;
 }
 
-}  // namespace cairn::storage::rados_blobs
+}  // namespace cairn::storage::rados

@@ -14,7 +14,7 @@
 
 #include "common/status.h"
 
-namespace cairn::storage::rados_blobs {
+namespace cairn::storage::rados {
 
 struct RadosConnectOptions {
   std::string conf_path;              // ceph.conf; "" = $CEPH_CONF, else /etc/ceph/ceph.conf
@@ -87,4 +87,4 @@ class RadosCompletion {
   int result_ = 0;
 };
 
-}  // namespace cairn::storage::rados_blobs
+}  // namespace cairn::storage::rados

@@ -1,0 +1,381 @@
+#include "storage/rados_index/rados_index.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "storage/meta/meta_db.h"
+
+namespace cairn::storage::rados_index {
+
+namespace {
+
+constexpr char kValuePrefix = 'v';  // every stored value starts with it (see the header)
+
+// librados' C API takes omap iteration starts as C strings, so keys are stored without 0 bytes:
+// 0x00 → 0x01 0x01 and 0x01 → 0x01 0x02, which keeps memcmp order (0x01 is the least byte left).
+std::string EncodeKey(std::string_view key) {
+  std::string out;
+  out.reserve(key.size() + 4);
+  for (char c : key) {
+    if (c == '\0' || c == '\x01') {
+      out.push_back('\x01');
+      out.push_back(c == '\0' ? '\x01' : '\x02');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string DecodeKey(std::string_view stored) {
+  std::string out;
+  out.reserve(stored.size());
+  for (size_t i = 0; i < stored.size(); ++i) {
+    if (stored[i] == '\x01' && i + 1 < stored.size()) {
+      out.push_back(stored[++i] == '\x01' ? '\0' : '\x01');
+    } else {
+      out.push_back(stored[i]);
+    }
+  }
+  return out;
+}
+
+std::string StoredValue(std::string_view value) {
+  std::string out(1, kValuePrefix);
+  out.append(value);
+  return out;
+}
+
+using Entries = std::vector<std::pair<std::string, std::string>>;  // stored key, stored value
+
+void Collect(rados_omap_iter_t iter, Entries* out) {
+  for (;;) {
+    char* key = nullptr;
+    char* val = nullptr;
+    size_t key_len = 0, val_len = 0;
+    if (rados_omap_get_next2(iter, &key, &val, &key_len, &val_len) < 0 || key == nullptr) break;
+    out->emplace_back(std::string(key, key_len), std::string(val, val_len));
+  }
+}
+
+// The stored values of `keys` (stored form) in one shard object; absent keys are left out.
+Result<std::map<std::string, std::string>> ReadKeys(rados_ioctx_t io, const std::string& object,
+                                                    const std::vector<std::string>& keys) {
+  std::map<std::string, std::string> out;
+  if (keys.empty()) return out;
+  std::vector<const char*> ptrs;
+  std::vector<size_t> lens;
+  for (const auto& k : keys) {
+    ptrs.push_back(k.data());
+    lens.push_back(k.size());
+  }
+  rados_read_op_t op = rados_create_read_op();
+  rados_omap_iter_t iter = nullptr;
+  int prval = 0;
+  rados_read_op_omap_get_vals_by_keys2(op, ptrs.data(), ptrs.size(), lens.data(), &iter, &prval);
+  int r = rados_read_op_operate(op, io, object.c_str(), 0);
+  Entries entries;
+  if (r >= 0 && prval >= 0) {
+    Collect(iter, &entries);
+    rados_omap_get_end(iter);
+  }
+  rados_release_read_op(op);
+  if (r == -ENOENT) return out;  // the shard was never written
+  if (r < 0) return rados::RadosError(r, "reading " + object);
+  if (prval < 0) return rados::RadosError(prval, "reading " + object);
+  for (auto& [k, v] : entries) out.emplace(std::move(k), std::move(v));
+  return out;
+}
+
+// One shard's entries in order, a page at a time, from a starting key (stored form) on.
+class ShardCursor {
+ public:
+  ShardCursor(rados_ioctx_t io, std::string object, size_t page)
+      : io_(io), object_(std::move(object)), page_(page) {}
+
+  Status Seek(const std::string& target) {
+    entries_.clear();
+    pos_ = 0;
+    done_ = false;
+    // The target itself (omap listing starts strictly after a key), then what follows it.
+    CAIRN_ASSIGN_OR_RETURN(auto exact, ReadKeys(io_, object_, {target}));
+    for (auto& [k, v] : exact) entries_.emplace_back(k, v);
+    return Load(target);
+  }
+
+  bool Valid() const { return pos_ < entries_.size(); }
+  const std::pair<std::string, std::string>& entry() const { return entries_[pos_]; }
+
+  Status Next() {
+    if (++pos_ < entries_.size() || done_) return Status::Ok();
+    std::string last = entries_.empty() ? std::string() : entries_.back().first;
+    entries_.clear();
+    pos_ = 0;
+    return Load(last);
+  }
+
+ private:
+  Status Load(const std::string& after) {
+    rados_read_op_t op = rados_create_read_op();
+    rados_omap_iter_t iter = nullptr;
+    unsigned char more = 0;
+    int prval = 0;
+    rados_read_op_omap_get_vals2(op, after.c_str(), "", page_, &iter, &more, &prval);
+    int r = rados_read_op_operate(op, io_, object_.c_str(), 0);
+    if (r >= 0 && prval >= 0) {
+      Collect(iter, &entries_);
+      rados_omap_get_end(iter);
+    }
+    rados_release_read_op(op);
+    if (r == -ENOENT) {
+      done_ = true;
+      return Status::Ok();
+    }
+    if (r < 0) return rados::RadosError(r, "listing " + object_);
+    if (prval < 0) return rados::RadosError(prval, "listing " + object_);
+    done_ = !more;
+    return Status::Ok();
+  }
+
+  rados_ioctx_t io_;
+  std::string object_;
+  size_t page_;
+  Entries entries_;
+  size_t pos_ = 0;
+  bool done_ = false;
+};
+
+// Every shard's cursor merged into one ordered scan below an upper bound (stored form).
+class RadosIterator final : public index::IndexIterator {
+ public:
+  RadosIterator(const RadosIndex& index, std::string upper_bound)
+      : upper_(upper_bound.empty() ? std::nullopt : std::optional(EncodeKey(upper_bound))) {
+    for (int s = 0; s < index.options().shards; ++s) {
+      cursors_.emplace_back(index.pool().io(), index.ShardObject(s), index.options().page);
+    }
+  }
+
+  bool Valid() const override { return current_ >= 0; }
+
+  void Seek(std::string_view target) override {
+    status_ = Status::Ok();
+    const std::string stored = EncodeKey(target);
+    for (auto& c : cursors_) {
+      if (Status s = c.Seek(stored); !s.ok()) return Stop(s);
+    }
+    Pick();
+  }
+
+  void Next() override {
+    if (current_ < 0) return;
+    if (Status s = cursors_[current_].Next(); !s.ok()) return Stop(s);
+    Pick();
+  }
+
+  std::string_view key() const override { return key_; }
+  std::string_view value() const override {
+    return std::string_view(cursors_[current_].entry().second).substr(1);
+  }
+  Status status() const override { return status_; }
+
+ private:
+  void Pick() {
+    current_ = -1;
+    for (size_t i = 0; i < cursors_.size(); ++i) {
+      if (!cursors_[i].Valid()) continue;
+      if (current_ < 0 || cursors_[i].entry().first < cursors_[current_].entry().first) {
+        current_ = static_cast<int>(i);
+      }
+    }
+    if (current_ < 0) return;
+    const std::string& stored = cursors_[current_].entry().first;
+    if (upper_ && stored >= *upper_) {
+      current_ = -1;
+      return;
+    }
+    if (cursors_[current_].entry().second.empty()) {
+      return Stop(Status(Code::kCorruption, "an index value without its prefix"));
+    }
+    key_ = DecodeKey(stored);
+  }
+
+  void Stop(Status s) {
+    status_ = std::move(s);
+    current_ = -1;
+  }
+
+  std::optional<std::string> upper_;
+  std::vector<ShardCursor> cursors_;
+  int current_ = -1;
+  std::string key_;
+  Status status_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<RadosIndex>> RadosIndex::Open(std::shared_ptr<rados::RadosPool> pool,
+                                                     const RadosIndexOptions& options) {
+  if (options.shards < 1 || options.page == 0) {
+    return Status(Code::kInvalidArgument, "a RADOS index needs at least one shard and a page");
+  }
+  if (options.shards > 1 && !options.partition) {
+    return Status(Code::kInvalidArgument, "a sharded RADOS index needs a partition function");
+  }
+  return std::unique_ptr<RadosIndex>(new RadosIndex(std::move(pool), options));
+}
+
+int RadosIndex::ShardOf(std::string_view key) const {
+  if (options_.shards == 1) return 0;
+  std::string_view part = options_.partition(key);
+  return static_cast<int>(XXH3_64bits(part.data(), part.size()) %
+                          static_cast<uint64_t>(options_.shards));
+}
+
+std::string RadosIndex::ShardObject(int shard) const {
+  return options_.name + "." + std::to_string(shard);
+}
+
+Status RadosIndex::Get(std::string_view key, std::string* value) const {
+  const std::string stored = EncodeKey(key);
+  const std::string object = ShardObject(ShardOf(key));
+  CAIRN_ASSIGN_OR_RETURN(auto found, ReadKeys(pool_->io(), object, {stored}));
+  auto it = found.find(stored);
+  if (it == found.end()) return Status(Code::kNotFound, "");
+  if (it->second.empty()) return Status(Code::kCorruption, "an index value without its prefix");
+  value->assign(it->second, 1);
+  return Status::Ok();
+}
+
+Status RadosIndex::Write(const index::IndexBatch& batch, bool /*sync: RADOS acks durable*/) {
+  if (batch.empty() && batch.conditions().empty()) return Status::Ok();
+  // One shard per batch: it is one atomic write op.
+  std::optional<int> shard;
+  auto in_shard = [&](std::string_view key) {
+    int s = ShardOf(key);
+    if (!shard) shard = s;
+    return *shard == s;
+  };
+  for (const auto& op : batch.ops()) {
+    if (!in_shard(op.key)) {
+      return Status(Code::kInvalidArgument, "an index batch spans shards of the RADOS index");
+    }
+  }
+  for (const auto& c : batch.conditions()) {
+    if (!in_shard(c.key)) {
+      return Status(Code::kInvalidArgument, "an index batch spans shards of the RADOS index");
+    }
+  }
+  const std::string object = ShardObject(*shard);
+  std::vector<std::string> counter_keys;
+  for (const auto& op : batch.ops()) {
+    if (op.kind == index::IndexBatch::Kind::kCounters) counter_keys.push_back(EncodeKey(op.key));
+  }
+  std::sort(counter_keys.begin(), counter_keys.end());
+  counter_keys.erase(std::unique(counter_keys.begin(), counter_keys.end()), counter_keys.end());
+
+  for (int attempt = 0; attempt <= options_.counter_retries; ++attempt) {
+    CAIRN_ASSIGN_OR_RETURN(auto counters_now, ReadKeys(pool_->io(), object, counter_keys));
+    // The batch's end state per key, in its order (last op wins; counters add onto it).
+    std::map<std::string, std::optional<std::string>> state;
+    for (const auto& op : batch.ops()) {
+      const std::string key = EncodeKey(op.key);
+      switch (op.kind) {
+        case index::IndexBatch::Kind::kPut: state[key] = op.value; break;
+        case index::IndexBatch::Kind::kDelete: state[key] = std::nullopt; break;
+        case index::IndexBatch::Kind::kCounters: {
+          std::vector<int64_t> base;
+          if (auto s = state.find(key); s != state.end()) {
+            if (s->second) base = meta::DecodeCounters(*s->second);
+          } else if (auto now = counters_now.find(key); now != counters_now.end()) {
+            base = meta::DecodeCounters(std::string_view(now->second).substr(1));
+          }
+          if (base.size() < op.deltas.size()) base.resize(op.deltas.size(), 0);
+          for (size_t i = 0; i < op.deltas.size(); ++i) base[i] += op.deltas[i];
+          state[key] = meta::EncodeCounters(base);
+          break;
+        }
+      }
+    }
+
+    // Everything the op points at lives until it has run.
+    std::vector<std::string> cmp_keys, cmp_values;
+    for (const auto& c : batch.conditions()) {
+      cmp_keys.push_back(EncodeKey(c.key));
+      cmp_values.push_back(c.absent ? std::string() : StoredValue(c.value));
+    }
+    const size_t caller_conditions = cmp_keys.size();
+    for (const auto& key : counter_keys) {  // unchanged since read, or still absent
+      auto now = counters_now.find(key);
+      cmp_keys.push_back(key);
+      cmp_values.push_back(now == counters_now.end() ? std::string() : now->second);
+    }
+    std::vector<std::string> set_keys, set_values, rm_keys;
+    for (auto& [key, value] : state) {
+      if (value) {
+        set_keys.push_back(key);
+        set_values.push_back(StoredValue(*value));
+      } else {
+        rm_keys.push_back(key);
+      }
+    }
+    std::vector<int> prvals(cmp_keys.size(), 1);  // 1: not reached (an earlier compare failed)
+
+    rados_write_op_t op = rados_create_write_op();
+    rados_write_op_create(op, LIBRADOS_CREATE_IDEMPOTENT, nullptr);
+    for (size_t i = 0; i < cmp_keys.size(); ++i) {
+      rados_write_op_omap_cmp2(op, cmp_keys[i].data(), LIBRADOS_CMPXATTR_OP_EQ,
+                               cmp_values[i].data(), cmp_keys[i].size(), cmp_values[i].size(),
+                               &prvals[i]);
+    }
+    std::vector<const char*> kp, vp, rp;
+    std::vector<size_t> kl, vl, rl;
+    for (size_t i = 0; i < set_keys.size(); ++i) {
+      kp.push_back(set_keys[i].data());
+      kl.push_back(set_keys[i].size());
+      vp.push_back(set_values[i].data());
+      vl.push_back(set_values[i].size());
+    }
+    for (const auto& k : rm_keys) {
+      rp.push_back(k.data());
+      rl.push_back(k.size());
+    }
+    if (!kp.empty())
+      rados_write_op_omap_set2(op, kp.data(), vp.data(), kl.data(), vl.data(), kp.size());
+    if (!rp.empty()) rados_write_op_omap_rm_keys2(op, rp.data(), rl.data(), rp.size());
+    int r = rados_write_op_operate2(op, pool_->io(), object.c_str(), nullptr, 0);
+    rados_release_write_op(op);
+    if (r >= 0) return Status::Ok();
+    if (r != -ECANCELED) return rados::RadosError(r, "writing " + object);
+    const Status conflict(Code::kConditionalRequestConflict,
+                          "the index changed under a conditional write");
+    if (counter_keys.empty()) return conflict;
+    for (size_t i = 0; i < caller_conditions; ++i) {
+      if (prvals[i] < 0) return conflict;
+    }
+    bool counter_moved = false;
+    for (size_t i = caller_conditions; i < prvals.size(); ++i) counter_moved |= prvals[i] < 0;
+    if (!counter_moved) {
+      // No compare said which failed: the caller's conditions are read again to tell.
+      std::vector<std::string> keys(cmp_keys.begin(), cmp_keys.begin() + caller_conditions);
+      CAIRN_ASSIGN_OR_RETURN(auto now, ReadKeys(pool_->io(), object, keys));
+      for (size_t i = 0; i < caller_conditions; ++i) {
+        auto it = now.find(cmp_keys[i]);
+        const std::string current = it == now.end() ? std::string() : it->second;
+        if (current != cmp_values[i]) return conflict;
+      }
+    }
+    // Only a counter moved under us: read it again and retry.
+  }
+  return Status(Code::kUnavailable, "index counters kept changing under this write");
+}
+
+std::unique_ptr<index::IndexIterator> RadosIndex::NewIterator(std::string upper_bound) const {
+  return std::make_unique<RadosIterator>(*this, std::move(upper_bound));
+}
+
+}  // namespace cairn::storage::rados_index
