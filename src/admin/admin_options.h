@@ -24,6 +24,9 @@ struct AdminOptions {
   std::function<storage::StoreHealth()> store_health;
   // Heals what a request names (the store's Heal); null: heal answers NotImplemented.
   std::function<Result<storage::HealSummary>(const storage::HealRequest&)> heal;
+  // `service?action=restart|stop` once authorized: asks the server to restart or stop after
+  // this reply; null when the server refuses them (CAIRN_ADMIN_SERVICE_ACTIONS off).
+  std::function<Status(std::string_view action)> service_action;
   // When the server started, for the uptime `GET info` reports.
   TimePoint started = Now();
   // The S3 error table (s3::ErrorInfoFor, adapted); required.

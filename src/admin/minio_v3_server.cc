@@ -168,13 +168,23 @@ Result<Reply> V3DataUsageInfo(AdminContext& ctx) {
 }
 
 Result<Reply> V3Service(AdminContext& ctx) {
-  // Authorized by the pipeline for the action asked; never performed: a Cairn process is started
-  // and stopped by its service manager, and an admin call that silently did nothing would lie.
+  // Authorized by the pipeline for the action asked. Restart and stop run only when the server
+  // allows them (a service manager usually owns the process); anything else is never done, since
+  // an admin call that silently did nothing would lie.
   std::string action(ctx.Param("action").value_or(""));
+  const auto& service_action = ctx.services().options.service_action;
+  if ((action == "restart" || action == "stop") && service_action) {
+    CAIRN_RETURN_IF_ERROR(service_action(action));
+    return Reply::Ok(Json{{"action", action}});
+  }
+  std::string hint = action == "restart" || action == "stop"
+                         ? " (set CAIRN_ADMIN_SERVICE_ACTIONS=on to allow it)"
+                         : "";
   return Status(Code::kNotImplemented,
                 "Cairn does not " + (action.empty() ? std::string("run service actions") : action) +
                     " itself through the admin API; use the service manager that runs it "
-                    "(systemctl, docker, kubectl).");
+                    "(systemctl, docker, kubectl)" +
+                    hint + ".");
 }
 
 }  // namespace cairn::admin

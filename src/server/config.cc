@@ -190,6 +190,13 @@ Status ResolveConfig(ServerConfig& config, bool address_flag, bool console_flag,
   if (!config.kms_secret_key.empty()) {
     CAIRN_RETURN_IF_ERROR(storage::crypto::ParseSecretKeyKms(config.kms_secret_key).status());
   }
+  CAIRN_ASSIGN_OR_RETURN(std::string service_actions, Setting(env, "ADMIN_SERVICE_ACTIONS"));
+  if (service_actions == "on") {
+    config.admin_service_actions = true;
+  } else if (!service_actions.empty() && service_actions != "off") {
+    return Status(Code::kInvalidArgument,
+                  "CAIRN_ADMIN_SERVICE_ACTIONS must be on or off: " + service_actions);
+  }
   CAIRN_ASSIGN_OR_RETURN(std::string browser, Setting(env, "BROWSER"));
   if (browser == "off") config.console_enabled = false;
   CAIRN_ASSIGN_OR_RETURN(std::string prometheus_auth, Setting(env, "PROMETHEUS_AUTH_TYPE"));

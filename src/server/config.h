@@ -29,6 +29,10 @@ struct ServerConfig {
   std::string root_password;
   bool default_credentials = false;  // neither variable was set: minioadmin/minioadmin
   bool console_enabled = true;
+  // CAIRN_ADMIN_SERVICE_ACTIONS=on: `mc admin service restart|stop` (madmin's ServiceRestart and
+  // ServiceStop) restart or stop this process; off (the default) refuses them, since a service
+  // manager usually owns the process (docs/admin-api.md).
+  bool admin_service_actions = false;
   // The front door's limits (MinIO's names where MinIO has them).
   std::chrono::milliseconds read_header_timeout{30000};  // the whole request head
   std::chrono::milliseconds idle_timeout{30000};         // between requests; a stalled body
@@ -51,8 +55,8 @@ struct ServerConfig {
   // default parity for the set's size).
   std::string storage_class;
   // The set's background work and geometry, Cairn's knobs (docs/erasure-sets.md):
-  // CAIRN_DRIVE_CHECK_MS, CAIRN_HEAL_PAUSE_MS, CAIRN_HEAL_DEEP_INTERVAL_MS (hourly; 0 = no deep pass),
-  // CAIRN_HEAL_DEEP_SHARE, CAIRN_ERASURE_BLOCK_SIZE (bytes; MinIO's 1 MiB by default).
+  // CAIRN_DRIVE_CHECK_MS, CAIRN_HEAL_PAUSE_MS, CAIRN_HEAL_DEEP_INTERVAL_MS (hourly; 0 = no deep
+  // pass), CAIRN_HEAL_DEEP_SHARE, CAIRN_ERASURE_BLOCK_SIZE (bytes; MinIO's 1 MiB by default).
   int64_t drive_check_ms = 5000;
   int64_t heal_pause_ms = 2;
   int64_t heal_deep_interval_ms = 3600000;

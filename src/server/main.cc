@@ -1,4 +1,5 @@
 // cairn: the S3 server (`cairn server DIR`) and the mc-style client commands (src/cli).
+#include <unistd.h>
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
@@ -82,7 +83,16 @@ int main(int argc, char** argv) {
     if (!resolved.ok()) return fail(resolved.message());
     resolved = cairn::server::ResolveCertsDir(config, certs_dir);
     if (!resolved.ok()) return fail(resolved.message());
-    return cairn::server::RunServer(config);
+    int code = cairn::server::RunServer(config);
+    if (code == cairn::server::kRestartRequested) {
+      // Everything the server held is closed (RunServer's scope has ended): the same command
+      // line again, in this process, so a supervisor sees one process throughout.
+      std::fflush(nullptr);
+      execv("/proc/self/exe", argv);
+      std::perror("cairn server: restart failed");
+      return 1;
+    }
+    return code;
   }
   return 0;
 }

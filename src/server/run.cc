@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -69,6 +70,10 @@ void SetFrontDoor(const ServerConfig& config, http::ServerOptions& options) {
 }  // namespace
 
 int RunServer(const ServerConfig& config) {
+  // An admin restart or stop (0 none): the handler records it and signals this process, so both
+  // go down the SIGTERM path below and the reply is sent before the drain ends.
+  enum ServiceAction { kNone, kStop, kRestart };
+  static std::atomic<int> service_action{kNone};
   // Signals are taken by one waiting thread, so every other thread runs undisturbed.
   sigset_t signals;
   sigemptyset(&signals);
@@ -244,6 +249,14 @@ int RunServer(const ServerConfig& config) {
   admin_options.heal = [store = services.store.get()](const storage::HealRequest& request) {
     return store->Heal(request);
   };
+  if (config.admin_service_actions) {
+    admin_options.service_action = [](std::string_view action) {
+      service_action = action == "restart" ? kRestart : kStop;
+      spdlog::warn("the admin API asked for a service {}", action);
+      kill(getpid(), SIGTERM);
+      return Status::Ok();
+    };
+  }
   admin_options.region = config.region;
   admin_options.started = started;
   admin_options.error_table = AdminErrorInfo;
@@ -337,8 +350,13 @@ int RunServer(const ServerConfig& config) {
       spdlog::info("reloaded the TLS certificates from {}", tls->dir());
     }
   }
-  std::printf("Received %s: finishing requests in flight, then stopping.\n",
-              received == SIGTERM ? "SIGTERM" : "SIGINT");
+  if (service_action != kNone) {
+    std::printf("Service %s asked through the admin API: finishing requests in flight.\n",
+                service_action == kRestart ? "restart" : "stop");
+  } else {
+    std::printf("Received %s: finishing requests in flight, then stopping.\n",
+                received == SIGTERM ? "SIGTERM" : "SIGINT");
+  }
   std::fflush(stdout);
   // Tracers end first, so their streams do not hold the drain below.
   audit->hub.Close();
@@ -359,9 +377,9 @@ int RunServer(const ServerConfig& config) {
   admin_api.store(nullptr);
   metrics.store(nullptr);
   services.scanner->Stop();  // before the store closes
-  std::printf("Stopped.\n");
+  std::printf(service_action == kRestart ? "Stopped; restarting.\n" : "Stopped.\n");
   std::fflush(stdout);
-  return 0;
+  return service_action == kRestart ? kRestartRequested : 0;
 }
 
 }  // namespace cairn::server

@@ -210,6 +210,23 @@ TEST_F(FrontDoorConfigTest, KmsSecretKeyIsReadAndChecked) {
 namespace cairn::server {
 namespace {
 
+TEST_F(FrontDoorConfigTest, AdminServiceActionsAreOffUnlessTurnedOn) {
+  ServerConfig by_default;
+  by_default.data_dirs = {"/data"};
+  ASSERT_TRUE(ResolveConfig(by_default, false, false, false, Lookup).ok());
+  EXPECT_FALSE(by_default.admin_service_actions);
+  FakeEnv()["CAIRN_ADMIN_SERVICE_ACTIONS"] = "on";
+  ServerConfig on;
+  on.data_dirs = {"/data"};
+  ASSERT_TRUE(ResolveConfig(on, false, false, false, Lookup).ok());
+  EXPECT_TRUE(on.admin_service_actions);
+  FakeEnv()["CAIRN_ADMIN_SERVICE_ACTIONS"] = "yes";
+  ServerConfig bad;
+  bad.data_dirs = {"/data"};
+  EXPECT_EQ(ResolveConfig(bad, false, false, false, Lookup).code(), Code::kInvalidArgument);
+  FakeEnv().erase("CAIRN_ADMIN_SERVICE_ACTIONS");
+}
+
 TEST_F(FrontDoorConfigTest, DataFoldersExpandMinioEllipses) {
   ServerConfig one;
   one.data_dirs = {"/data{1...1}"};
