@@ -6,11 +6,13 @@
 #include <string>
 #include <vector>
 
+#ifdef CAIRN_WITH_RADOS
 #include "rados_test_pool.h"
+#include "storage/rados_blobs/rados_blob_store.h"
+#endif
 #include "storage/blobs/blob_store.h"
 #include "storage/data/data_dir.h"
 #include "storage/erasure_blobs/erasure_blob_store.h"
-#include "storage/rados_blobs/rados_blob_store.h"
 #include "test_util.h"
 
 namespace cairn::storage::blobs {
@@ -42,6 +44,7 @@ BackEnd ErasureSet(int drives, int parity, uint64_t block_size, bool parallel_sy
           }};
 }
 
+#ifdef CAIRN_WITH_RADOS
 // RADOS stripes in the test pool, when a cluster is given (rados_test_pool.h): 64 KiB stripes
 // so the suite's sizes span many; each test's folder name is its prefix, so a reopened store
 // finds its blobs.
@@ -57,6 +60,7 @@ BackEnd RadosStripes() {
             return std::unique_ptr<BlobStore>(std::move(store));
           }};
 }
+#endif
 
 const std::vector<BackEnd>& BackEnds() {
   static const std::vector<BackEnd> kBackEnds = [] {
@@ -71,7 +75,9 @@ const std::vector<BackEnd>& BackEnds() {
         ErasureSet(6, 3, 10000),
         ErasureSet(4, 2, 1 << 20, /*parallel_sync=*/true),
     };
+#ifdef CAIRN_WITH_RADOS
     if (!rados::testing::TestCephConf().empty()) all.push_back(RadosStripes());
+#endif
     return all;
   }();
   return kBackEnds;
