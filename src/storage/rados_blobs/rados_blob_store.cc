@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstring>
 #include <deque>
+#include <map>
+#include <set>
 #include <vector>
 
 namespace cairn::storage::rados_blobs {
@@ -449,12 +451,104 @@ Result<size_t> RadosBlobStore::Sweep(std::chrono::seconds grace) {
   }
 }
 
+Result<size_t> RadosBlobStore::SweepOrphans(std::chrono::seconds min_age) {
+  // Every stripe under the prefix, by blob.
+  struct Seen {
+    uint64_t stripes = 0;  // 1 + the highest stripe index listed
+    bool has_stripe0 = false;
+  };
+  std::map<std::string, Seen> blobs_seen;  // id hex → what the listing showed
+  const std::string head = options_.prefix + "blob.";
+  rados_list_ctx_t ctx = nullptr;
+  if (int r = rados_nobjects_list_open(pool_->io(), &ctx); r < 0) {
+    return RadosError(r, "listing the pool");
+  }
+  const char* entry = nullptr;
+  int r = 0;
+  while ((r = rados_nobjects_list_next(ctx, &entry, nullptr, nullptr)) == 0) {
+    std::string_view name(entry);
+    if (name.substr(0, head.size()) != head) continue;
+    name.remove_prefix(head.size());
+    if (name.size() != 32 + 1 + 8 || name[32] != '.') continue;
+    uint64_t index = 0;
+    auto [end, ec] = std::from_chars(name.data() + 33, name.data() + name.size(), index, 16);
+    if (ec != std::errc() || end != name.data() + name.size()) continue;
+    Seen& seen = blobs_seen[std::string(name.substr(0, 32))];
+    seen.stripes = std::max(seen.stripes, index + 1);
+    seen.has_stripe0 = seen.has_stripe0 || index == 0;
+  }
+  rados_nobjects_list_close(ctx);
+  if (r != -ENOENT) return RadosError(r, "listing the pool");
+
+  // Removed blobs wait in the GC queue for Sweep, not for this.
+  std::set<std::string> queued;
+  {
+    std::string after;
+    for (;;) {
+      unsigned char more = 0;
+      int rval = 0;
+      rados_omap_iter_t iter = nullptr;
+      rados_read_op_t op = rados_create_read_op();
+      rados_read_op_omap_get_vals2(op, after.c_str(), "", 1000, &iter, &more, &rval);
+      int rr = rados_read_op_operate(op, pool_->io(), gc_object_.c_str(), 0);
+      std::string last;
+      if (rr >= 0 && rval >= 0) {
+        for (;;) {
+          char *key = nullptr, *val = nullptr;
+          size_t key_len = 0, val_len = 0;
+          if (rados_omap_get_next2(iter, &key, &val, &key_len, &val_len) < 0 || !key) break;
+          last.assign(key, key_len);
+          if (auto dot = last.find('.'); dot != std::string::npos)
+            queued.insert(last.substr(dot + 1));
+        }
+        rados_omap_get_end(iter);
+      }
+      rados_release_read_op(op);
+      if (rr == -ENOENT) break;
+      if (rr < 0) return RadosError(rr, "reading " + gc_object_);
+      if (!more || last.empty()) break;
+      after = last;
+    }
+  }
+
+  const auto now = std::chrono::system_clock::now();
+  size_t swept = 0;
+  for (const auto& [hex, seen] : blobs_seen) {
+    if (queued.count(hex) != 0) continue;
+    auto id = blobs::BlobId::FromHex(hex);
+    if (!id) continue;
+    if (seen.has_stripe0) {
+      char buf[96];
+      int got =
+          rados_getxattr(pool_->io(), StripeName(*id, 0).c_str(), kBlobXattr, buf, sizeof buf);
+      if (got >= 0) continue;                           // published: live or not, the index decides
+      if (got != -ENODATA && got != -ENOENT) continue;  // unreadable now: left for next time
+    }
+    // Unpublished: old enough only when every stripe it has is.
+    bool young = false;
+    for (uint64_t i = 0; i < seen.stripes && !young; ++i) {
+      uint64_t size = 0;
+      time_t mtime = 0;
+      if (rados_stat(pool_->io(), StripeName(*id, i).c_str(), &size, &mtime) < 0) continue;
+      young = now - std::chrono::system_clock::from_time_t(mtime) < min_age;
+    }
+    if (young) continue;
+    for (uint64_t i = 0; i < seen.stripes; ++i)
+      rados_remove(pool_->io(), StripeName(*id, i).c_str());
+    ++swept;
+  }
+  return swept;
+}
+
 void RadosBlobStore::SweepLoop() {
   std::unique_lock lock(mu_);
-  while (!stopping_) {
+  for (int round = 1; !stopping_; ++round) {
     if (wake_.wait_for(lock, options_.sweep_interval, [this] { return stopping_; })) break;
     lock.unlock();
     (void)Sweep(options_.removal_grace);  // an unreachable cluster: tried again next time
+    if (options_.orphan_sweep_every > 0 && round % options_.orphan_sweep_every == 0) {
+      (void)SweepOrphans(options_.orphan_age);
+    }
     lock.lock();
   }
 }
