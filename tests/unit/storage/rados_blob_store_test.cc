@@ -131,6 +131,17 @@ TEST_P(RadosBlobStoreTest, AnUnpublishedWriterLeavesNoObject) {
     EXPECT_EQ(store_->Open(id).status().code(), Code::kNotFound);
   }
   EXPECT_TRUE(Objects().empty());
+  {
+    // One stripe or less is written only by Publish (with its xattr, one write op).
+    auto small = store_->Create();
+    ASSERT_TRUE(small.ok());
+    ASSERT_TRUE((*small)->Append("tiny", 4).ok());
+    ASSERT_TRUE((*small)->Finish().ok());
+    EXPECT_TRUE(Objects().empty());
+    ASSERT_TRUE(store_->Publish(**small).ok());
+    EXPECT_EQ(Objects().size(), 1u);
+    EXPECT_EQ(Read((*small)->id(), 0, 4), "tiny");
+  }
 }
 
 TEST_P(RadosBlobStoreTest, RemovedBlobsStayReadableUntilTheSweepThenLeaveNothing) {
