@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstring>
 #include <deque>
+#include <map>
+#include <set>
 #include <vector>
 
 namespace cairn::storage::rados_blobs {
@@ -102,7 +104,14 @@ class RadosBlobWriter final : public blobs::BlobWriter {
   Status Finish() override {
     if (!error_.ok()) return error_;
     if (finished_) return Status::Ok();
-    if (!buffer_.empty() || sent_ == 0) CAIRN_RETURN_IF_ERROR(Send());  // 0 B: an empty stripe 0
+    if (sent_ == 0) {
+      // One stripe at most (0 B: an empty stripe 0): Publish writes it with its xattr in one
+      // write op, one round trip instead of two. Nothing exists before that, and the engine
+      // records its intent between Finish and Publish anyway.
+      finished_ = true;
+      return Status::Ok();
+    }
+    if (!buffer_.empty()) CAIRN_RETURN_IF_ERROR(Send());
     while (!in_flight_.empty()) WaitOldest();
     if (!error_.ok()) return error_;
     finished_ = true;
@@ -110,6 +119,8 @@ class RadosBlobWriter final : public blobs::BlobWriter {
   }
 
   bool finished() const { return finished_; }
+  // The whole body when Finish left it for Publish to write (sent nothing); else nullptr.
+  const std::string* deferred() const { return finished_ && sent_ == 0 ? &buffer_ : nullptr; }
   void MarkPublished() { published_ = true; }
   uint64_t peak_held() const { return peak_held_; }
   BlobMeta meta() const { return {size_, options_.stripe_size}; }
@@ -345,7 +356,16 @@ Status RadosBlobStore::Publish(blobs::BlobWriter& writer) {
   if (!ours->finished()) return Status(Code::kInternal, "publish before finish");
   const std::string stripe0 = StripeName(ours->id(), 0);
   const std::string meta = EncodeMeta(ours->meta());
-  int r = rados_setxattr(pool_->io(), stripe0.c_str(), kBlobXattr, meta.data(), meta.size());
+  int r = 0;
+  if (const std::string* body = ours->deferred()) {
+    rados_write_op_t op = rados_create_write_op();
+    rados_write_op_write_full(op, body->data(), body->size());
+    rados_write_op_setxattr(op, kBlobXattr, meta.data(), meta.size());
+    r = rados_write_op_operate2(op, pool_->io(), stripe0.c_str(), nullptr, 0);
+    rados_release_write_op(op);
+  } else {
+    r = rados_setxattr(pool_->io(), stripe0.c_str(), kBlobXattr, meta.data(), meta.size());
+  }
   if (r < 0) return RadosError(r, "publishing " + stripe0);
   ours->MarkPublished();
   return Status::Ok();
@@ -449,12 +469,104 @@ Result<size_t> RadosBlobStore::Sweep(std::chrono::seconds grace) {
   }
 }
 
+Result<size_t> RadosBlobStore::SweepOrphans(std::chrono::seconds min_age) {
+  // Every stripe under the prefix, by blob.
+  struct Seen {
+    uint64_t stripes = 0;  // 1 + the highest stripe index listed
+    bool has_stripe0 = false;
+  };
+  std::map<std::string, Seen> blobs_seen;  // id hex → what the listing showed
+  const std::string head = options_.prefix + "blob.";
+  rados_list_ctx_t ctx = nullptr;
+  if (int r = rados_nobjects_list_open(pool_->io(), &ctx); r < 0) {
+    return RadosError(r, "listing the pool");
+  }
+  const char* entry = nullptr;
+  int r = 0;
+  while ((r = rados_nobjects_list_next(ctx, &entry, nullptr, nullptr)) == 0) {
+    std::string_view name(entry);
+    if (name.substr(0, head.size()) != head) continue;
+    name.remove_prefix(head.size());
+    if (name.size() != 32 + 1 + 8 || name[32] != '.') continue;
+    uint64_t index = 0;
+    auto [end, ec] = std::from_chars(name.data() + 33, name.data() + name.size(), index, 16);
+    if (ec != std::errc() || end != name.data() + name.size()) continue;
+    Seen& seen = blobs_seen[std::string(name.substr(0, 32))];
+    seen.stripes = std::max(seen.stripes, index + 1);
+    seen.has_stripe0 = seen.has_stripe0 || index == 0;
+  }
+  rados_nobjects_list_close(ctx);
+  if (r != -ENOENT) return RadosError(r, "listing the pool");
+
+  // Removed blobs wait in the GC queue for Sweep, not for this.
+  std::set<std::string> queued;
+  {
+    std::string after;
+    for (;;) {
+      unsigned char more = 0;
+      int rval = 0;
+      rados_omap_iter_t iter = nullptr;
+      rados_read_op_t op = rados_create_read_op();
+      rados_read_op_omap_get_vals2(op, after.c_str(), "", 1000, &iter, &more, &rval);
+      int rr = rados_read_op_operate(op, pool_->io(), gc_object_.c_str(), 0);
+      std::string last;
+      if (rr >= 0 && rval >= 0) {
+        for (;;) {
+          char *key = nullptr, *val = nullptr;
+          size_t key_len = 0, val_len = 0;
+          if (rados_omap_get_next2(iter, &key, &val, &key_len, &val_len) < 0 || !key) break;
+          last.assign(key, key_len);
+          if (auto dot = last.find('.'); dot != std::string::npos)
+            queued.insert(last.substr(dot + 1));
+        }
+        rados_omap_get_end(iter);
+      }
+      rados_release_read_op(op);
+      if (rr == -ENOENT) break;
+      if (rr < 0) return RadosError(rr, "reading " + gc_object_);
+      if (!more || last.empty()) break;
+      after = last;
+    }
+  }
+
+  const auto now = std::chrono::system_clock::now();
+  size_t swept = 0;
+  for (const auto& [hex, seen] : blobs_seen) {
+    if (queued.count(hex) != 0) continue;
+    auto id = blobs::BlobId::FromHex(hex);
+    if (!id) continue;
+    if (seen.has_stripe0) {
+      char buf[96];
+      int got =
+          rados_getxattr(pool_->io(), StripeName(*id, 0).c_str(), kBlobXattr, buf, sizeof buf);
+      if (got >= 0) continue;                           // published: live or not, the index decides
+      if (got != -ENODATA && got != -ENOENT) continue;  // unreadable now: left for next time
+    }
+    // Unpublished: old enough only when every stripe it has is.
+    bool young = false;
+    for (uint64_t i = 0; i < seen.stripes && !young; ++i) {
+      uint64_t size = 0;
+      time_t mtime = 0;
+      if (rados_stat(pool_->io(), StripeName(*id, i).c_str(), &size, &mtime) < 0) continue;
+      young = now - std::chrono::system_clock::from_time_t(mtime) < min_age;
+    }
+    if (young) continue;
+    for (uint64_t i = 0; i < seen.stripes; ++i)
+      rados_remove(pool_->io(), StripeName(*id, i).c_str());
+    ++swept;
+  }
+  return swept;
+}
+
 void RadosBlobStore::SweepLoop() {
   std::unique_lock lock(mu_);
-  while (!stopping_) {
+  for (int round = 1; !stopping_; ++round) {
     if (wake_.wait_for(lock, options_.sweep_interval, [this] { return stopping_; })) break;
     lock.unlock();
     (void)Sweep(options_.removal_grace);  // an unreachable cluster: tried again next time
+    if (options_.orphan_sweep_every > 0 && round % options_.orphan_sweep_every == 0) {
+      (void)SweepOrphans(options_.orphan_age);
+    }
     lock.lock();
   }
 }

@@ -39,6 +39,9 @@ struct RadosBlobStoreOptions {
   std::chrono::seconds removal_grace{600};
   // How often the store's own thread sweeps; 0 = never (Sweep() is called by the owner).
   std::chrono::seconds sweep_interval{60};
+  // Every this many sweeps the thread also sweeps orphans at least `orphan_age` old.
+  int orphan_sweep_every = 60;
+  std::chrono::seconds orphan_age{3600};
 };
 
 class RadosBlobStore final : public blobs::BlobStore {
@@ -55,6 +58,10 @@ class RadosBlobStore final : public blobs::BlobStore {
   // Deletes the stripes of blobs removed at least `grace` ago; the count of blobs deleted.
   // Safe to run from several gateways at once (deleting twice is not an error).
   Result<size_t> Sweep(std::chrono::seconds grace);
+  // Deletes the stripes of blobs never published (a writer's gateway died mid-write) whose
+  // newest stripe is at least `min_age` old, so no writer still at work loses its blob; the
+  // count of blobs deleted. Lists the whole pool under the prefix: run it rarely.
+  Result<size_t> SweepOrphans(std::chrono::seconds min_age);
 
   // The name of stripe `index` of blob `id`.
   std::string StripeName(const blobs::BlobId& id, uint64_t index) const;

@@ -131,6 +131,17 @@ TEST_P(RadosBlobStoreTest, AnUnpublishedWriterLeavesNoObject) {
     EXPECT_EQ(store_->Open(id).status().code(), Code::kNotFound);
   }
   EXPECT_TRUE(Objects().empty());
+  {
+    // One stripe or less is written only by Publish (with its xattr, one write op).
+    auto small = store_->Create();
+    ASSERT_TRUE(small.ok());
+    ASSERT_TRUE((*small)->Append("tiny", 4).ok());
+    ASSERT_TRUE((*small)->Finish().ok());
+    EXPECT_TRUE(Objects().empty());
+    ASSERT_TRUE(store_->Publish(**small).ok());
+    EXPECT_EQ(Objects().size(), 1u);
+    EXPECT_EQ(Read((*small)->id(), 0, 4), "tiny");
+  }
 }
 
 TEST_P(RadosBlobStoreTest, RemovedBlobsStayReadableUntilTheSweepThenLeaveNothing) {
@@ -160,6 +171,37 @@ TEST_P(RadosBlobStoreTest, RemovedBlobsStayReadableUntilTheSweepThenLeaveNothing
   ASSERT_TRUE(late.ok());
   EXPECT_FALSE(storage::testing::Drain(**late).ok());
   EXPECT_EQ(Read(kept, 0, 4), "kept");
+}
+
+TEST_P(RadosBlobStoreTest, OrphansOfADeadWriterAreSweptOnceOldAndNothingElseIs) {
+  blobs::BlobId live = Put("published");
+  blobs::BlobId removed = Put(storage::testing::Bytes(kStripe + 1));
+  ASSERT_TRUE(store_->Remove(removed).ok());  // queued for Sweep, not an orphan
+  // What a gateway killed mid-write leaves: stripes without the publishing xattr, and a stripe
+  // whose stripe 0 never arrived.
+  auto a = blobs::BlobId::Random();
+  auto b = blobs::BlobId::Random();
+  ASSERT_TRUE(a.ok() && b.ok());
+  const std::string bytes = storage::testing::Bytes(1000);
+  for (const std::string& name :
+       {store_->StripeName(*a, 0), store_->StripeName(*a, 1), store_->StripeName(*b, 2)}) {
+    ASSERT_EQ(rados_write_full(pool_->io(), name.c_str(), bytes.data(), bytes.size()), 0);
+  }
+  auto young = store_->SweepOrphans(std::chrono::seconds(3600));
+  ASSERT_TRUE(young.ok()) << young.status().ToString();
+  EXPECT_EQ(*young, 0u) << "stripes written just now may belong to a writer still at work";
+  auto old = store_->SweepOrphans(std::chrono::seconds(0));
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_EQ(*old, 2u);
+  std::set<std::string> left = Objects();
+  left.erase("gc");
+  EXPECT_EQ(left, (std::set<std::string>{"blob." + live.Hex() + ".00000000",
+                                         "blob." + removed.Hex() + ".00000000",
+                                         "blob." + removed.Hex() + ".00000001"}));
+  EXPECT_EQ(Read(live, 0, 9), "published");
+  auto swept = store_->Sweep(std::chrono::seconds(0));  // the removed one goes its own way
+  ASSERT_TRUE(swept.ok());
+  EXPECT_EQ(*swept, 1u);
 }
 
 TEST_P(RadosBlobStoreTest, AWriterHoldsAtMostItsStripesInFlight) {
