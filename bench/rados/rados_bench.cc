@@ -140,8 +140,7 @@ int main(int argc, char** argv) {
             if (r != static_cast<int>(piece)) Die("rados_read " + std::to_string(r));
           }
         }
-        Report("blobs", name + " read raw", round, count * size / 1048576.0 / Seconds(t0),
-               "MiB/s");
+        Report("blobs", name + " read raw", round, count * size / 1048576.0 / Seconds(t0), "MiB/s");
         for (int i = 0; i < count; ++i) {
           for (size_t at = 0, n = 0; at < size; at += piece, ++n) {
             rados_remove(io, ("raw/" + std::to_string(i) + "." + std::to_string(n)).c_str());

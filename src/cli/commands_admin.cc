@@ -387,8 +387,8 @@ void RegisterAdminCommands(CLI::App& app) {
                              "\nUsed: " + FormatSize(i.value("objectBytes", uint64_t{0}));
           const Json drives = i.value("drives", Json::array());
           if (drives.size() > 1) {
-            text += "\nErasure set: " + std::to_string(drives.size()) + " drives, EC:" +
-                    std::to_string(i.value("parityDrives", 0));
+            text += "\nErasure set: " + std::to_string(drives.size()) +
+                    " drives, EC:" + std::to_string(i.value("parityDrives", 0));
           }
           for (const auto& d : drives) {
             text += "\nDrive " + Str(d, "path") + ": ";

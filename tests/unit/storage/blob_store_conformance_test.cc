@@ -55,8 +55,8 @@ BackEnd RadosStripes() {
             options.stripe_size = 64 << 10;
             options.read_chunk = 16 << 10;
             options.sweep_interval = std::chrono::seconds(0);
-            CAIRN_ASSIGN_OR_RETURN(auto store, rados_blobs::RadosBlobStore::Open(
-                                                   rados::testing::TestPool(), options));
+            CAIRN_ASSIGN_OR_RETURN(
+                auto store, rados_blobs::RadosBlobStore::Open(rados::testing::TestPool(), options));
             return std::unique_ptr<BlobStore>(std::move(store));
           }};
 }
