@@ -52,6 +52,44 @@ Json DriveStates(const storage::StoreHealth& health, const storage::HealedBlob& 
   return drives;
 }
 
+// madmin.HealOpts that ask for something Cairn's heal does not do are refused, never ignored:
+// a dry run that healed for real, or a remove/recreate that did neither, would be a silent yes.
+// The one erasure set is pool 0, set 0.
+Status RefuseUnservedHealOptions(const Json& opts) {
+  for (const char* flag : {"dryRun", "remove", "recreate", "updateParity"}) {
+    const auto found = opts.find(flag);
+    if (found == opts.end() || found->is_null()) continue;
+    if (!found->is_boolean()) {
+      return Status(Code::kInvalidRequest,
+                    std::string("heal option ") + flag + " is not a boolean");
+    }
+    if (found->get<bool>()) {
+      return Status(Code::kNotImplemented,
+                    std::string("Cairn does not implement the heal option ") + flag + ".");
+    }
+  }
+  for (const char* place : {"pool", "set"}) {
+    const auto found = opts.find(place);
+    if (found == opts.end() || found->is_null()) continue;
+    if (!found->is_number_integer()) {
+      return Status(Code::kInvalidRequest,
+                    std::string("heal option ") + place + " is not a number");
+    }
+    if (found->get<int64_t>() != 0) {
+      return Status(
+          Code::kNotImplemented,
+          std::string("This server has one erasure set: heal option ") + place + " must be 0.");
+    }
+  }
+  if (const auto mode = opts.find("scanMode"); mode != opts.end() && !mode->is_null()) {
+    if (!mode->is_number_integer() || mode->get<int64_t>() < 0 ||
+        mode->get<int64_t>() > kHealDeepScan) {
+      return Status(Code::kInvalidRequest, "heal option scanMode must be 0, 1 or 2");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<Reply> V3Heal(AdminContext& ctx) {
@@ -87,6 +125,7 @@ Result<Reply> V3Heal(AdminContext& ctx) {
   if (!text.empty()) {
     CAIRN_ASSIGN_OR_RETURN(opts, ctx.BodyObject());
   }
+  CAIRN_RETURN_IF_ERROR(RefuseUnservedHealOptions(opts));
   storage::HealRequest request;
   request.bucket = bucket;
   request.prefix = prefix;
@@ -122,7 +161,7 @@ Result<Reply> V3Heal(AdminContext& ctx) {
                 {"remove", false},
                 {"recreate", false},
                 {"scanMode", request.deep ? kHealDeepScan : 1},
-                {"nolock", false}};
+                {"nolock", opts.value("nolock", false)}};
   Json status{{"summary", "finished"},
               {"detail", std::to_string(summary.blobs_checked) + " blobs checked, " +
                              std::to_string(summary.blobs_damaged) + " damaged, " +

@@ -250,6 +250,30 @@ func setChecks(ctx context.Context, adm *madmin.AdminClient, root *minio.Client,
 		return expect(bytes.Equal(now, original), "the rotten shard was not rewritten as it was")
 	}())
 
+	// Drive 3 loses its shards again: a dry run must be refused and must leave them missing.
+	lostAgain := shardFiles(drives[2])
+	for _, p := range lostAgain {
+		must("remove a shard", os.Remove(p))
+	}
+	check("a dry run, remove or recreate is refused and heals nothing", func() error {
+		for _, opts := range []madmin.HealOpts{
+			{Recursive: true, DryRun: true}, {Recursive: true, Remove: true}, {Recursive: true, Recreate: true},
+		} {
+			_, _, err := adm.Heal(ctx, healBucket, "", opts, "", false, false)
+			if e := adminCode(err, "XMinioHealNotImplemented"); e != nil {
+				return fmt.Errorf("opts %+v: %v", opts, e)
+			}
+		}
+		return expect(len(lostAgain) > 0 && len(shardFiles(drives[2])) == 0, "a refused heal rebuilt shards (%d lost)", len(lostAgain))
+	}())
+	check("a real heal after the refusals rebuilds them", func() error {
+		if _, err := heal(ctx, adm, healBucket, madmin.HealNormalScan); err != nil {
+			return err
+		}
+		return expect(len(shardFiles(drives[2])) == len(lostAgain), "drive 3 holds %d shard files, want %d",
+			len(shardFiles(drives[2])), len(lostAgain))
+	}())
+
 	check("a poll with an unknown token is XMinioHealNoSuchProcess", func() error {
 		_, _, err := adm.Heal(ctx, healBucket, "", madmin.HealOpts{}, "0123456789abcdef", false, false)
 		return adminCode(err, "XMinioHealNoSuchProcess")

@@ -921,6 +921,40 @@ TEST_F(AdminApiTest, V3HealStartsThenAnswersOnItsTokenAndNeedsAnErasureSet) {
   EXPECT_EQ(As("plain", "POST", V3("heal/"), {}, "{}").status, 403);
 }
 
+TEST_F(AdminApiTest, V3HealRefusesOptionsItDoesNotServeBeforeHealing) {
+  int heals = 0;
+  AdminOptions options;
+  options.error_table = TableForTest;
+  options.heal = [&heals](const storage::HealRequest&) -> Result<storage::HealSummary> {
+    ++heals;
+    return storage::HealSummary{};
+  };
+  api_ = std::make_unique<AdminApi>(options, *verifier_, *authorizer_, *iam_, objects_);
+  // A dry run must not heal for real, and remove/recreate/updateParity are not done: refused.
+  for (const char* body : {R"({"dryRun":true})", R"({"remove":true})", R"({"recreate":true})",
+                           R"({"updateParity":true})", R"({"pool":1})", R"({"set":2})"}) {
+    Response r = Call("POST", V3("heal/bkt/"), {}, body);
+    EXPECT_EQ(r.status, 400) << body << " " << r.text;
+    EXPECT_EQ(r.code(), "XMinioHealNotImplemented") << body;
+  }
+  for (const char* body : {R"({"dryRun":"yes"})", R"({"scanMode":7})", R"({"pool":"a"})"}) {
+    Response r = Call("POST", V3("heal/bkt/"), {}, body);
+    EXPECT_EQ(r.status, 400) << body << " " << r.text;
+    EXPECT_EQ(r.code(), "InvalidRequest") << body;
+  }
+  EXPECT_EQ(heals, 0);
+  // What madmin sends by default (false flags, pool/set 0, nolock) heals, echoed in settings.
+  Response r = Call("POST", V3("heal/bkt/"), {},
+                    R"({"recursive":true,"dryRun":false,"remove":false,"recreate":false,)"
+                    R"("scanMode":1,"nolock":true,"pool":0,"set":0})");
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(heals, 1);
+  r = Call("POST", V3("heal/bkt/"), {{"clientToken", r.body.value("clientToken", "")}});
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.body["settings"]["dryRun"], false);
+  EXPECT_EQ(r.body["settings"]["nolock"], true);
+}
+
 TEST_F(AdminApiTest, V3ServerInfoStorageInfoAndDataUsageReportTheSameFactsAsV1) {
   objects_.buckets["a"] = {Object("a", "k1", 10), Object("a", "k2", 20), Object("a", "k3", 30)};
   objects_.buckets["b"] = {Object("b", "x", 5)};
