@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import base64
 import datetime
-import json
 import os
 import platform
 import statistics
@@ -36,18 +35,13 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from harness import CairnServer  # noqa: E402
 from results_md import med, write_section  # noqa: E402
+from s3load_cell import s3load_cell  # noqa: E402
 
 MiB = 1024 * 1024
 KEY_NAME = "bench-key"
 MODES = ["plain", "sse-s3", "sse-kms"]
 # OpenSSL's capability mask bit for AES-NI (bit 57 of the first word).
 NO_AESNI = "~0x200000000000000"
-
-
-def cpu_ticks(pid: int) -> int:
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
 
 
 def openssl_speed(env_extra: dict) -> float:
@@ -88,30 +82,8 @@ class Bench:
                 raise SystemExit(f"{mode}/{key}: stored with {got!r}, expected {want[mode]!r}")
 
     def load(self, mode: str, op: str, size: int, size_name: str, prepare=False) -> dict:
-        objects, conc = (32, 4) if size <= MiB else (4, 2)
-        # GETs read keys that a prepare run wrote once, untimed: the CPU counted is the GETs'.
-        cmd = [self.args.s3load, "--endpoint", self.server.endpoint,
-               "--access-key", self.server.access_key, "--secret-key", self.server.secret_key,
-               "--bucket", mode, "--op", op, "--size", str(size), "--objects", str(objects),
-               "--concurrency", str(conc), "--duration", self.args.duration,
-               "--prefix", f"{size_name}/", "--unsigned-payload", "--timeout", "120s", "--json"]
-        if prepare:
-            cmd[cmd.index("--duration") + 1] = "1ms"
-        elif op == "get":
-            cmd.append("--prepared")
-        before = cpu_ticks(self.server.proc.pid)
-        run = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-        ticks = cpu_ticks(self.server.proc.pid) - before
-        if run.returncode != 0:
-            raise SystemExit(f"s3load failed: {run.stderr[-2000:]}")
-        summary = json.loads(run.stdout.strip().splitlines()[-1])
-        if summary["errors"]:
-            raise SystemExit(f"s3load errors: {summary}")
-        per = summary["per_op"][op.upper()]
-        mib = summary["ok"] * size / MiB
-        return {"mib_s": summary["mib_per_s"], "p50": per["lat_ms"]["p50"],
-                "p99": per["lat_ms"]["p99"],
-                "cpu_ms_per_mib": ticks * 1000 / os.sysconf("SC_CLK_TCK") / max(mib, 1e-9)}
+        return s3load_cell(self.args.s3load, self.server, mode, op, size, size_name,
+                           self.args.duration, prepare)
 
     def run(self) -> dict:
         results: dict = {}

@@ -35,15 +35,10 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from harness import CairnServer, cairn_bin, base_env  # noqa: E402
 from results_md import med, write_section  # noqa: E402
+from s3load_cell import s3load_cell  # noqa: E402
 
 MiB = 1024 * 1024
 SETUPS = ["1 drive", "4 drives EC:2"]
-
-
-def cpu_ticks(pid: int) -> int:
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
 
 
 class SetServer(CairnServer):
@@ -60,30 +55,8 @@ class Bench:
         self.servers = {"1 drive": SetServer(1), "4 drives EC:2": SetServer(4)}
 
     def load(self, setup: str, op: str, size: int, size_name: str, prepare=False) -> dict:
-        server = self.servers[setup]
-        objects, conc = (32, 4) if size <= MiB else (4, 2)
-        cmd = [self.args.s3load, "--endpoint", server.endpoint,
-               "--access-key", server.access_key, "--secret-key", server.secret_key,
-               "--bucket", "bench", "--op", op, "--size", str(size), "--objects", str(objects),
-               "--concurrency", str(conc), "--duration", self.args.duration,
-               "--prefix", f"{size_name}/", "--unsigned-payload", "--timeout", "120s", "--json"]
-        if prepare:
-            cmd[cmd.index("--duration") + 1] = "1ms"
-        elif op == "get":
-            cmd.append("--prepared")
-        before = cpu_ticks(server.proc.pid)
-        run = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-        ticks = cpu_ticks(server.proc.pid) - before
-        if run.returncode != 0:
-            raise SystemExit(f"s3load failed: {run.stderr[-2000:]}")
-        summary = json.loads(run.stdout.strip().splitlines()[-1])
-        if summary["errors"]:
-            raise SystemExit(f"s3load errors: {summary}")
-        per = summary["per_op"][op.upper()]
-        mib = summary["ok"] * size / MiB
-        return {"mib_s": summary["mib_per_s"], "p50": per["lat_ms"]["p50"],
-                "p99": per["lat_ms"]["p99"],
-                "cpu_ms_per_mib": ticks * 1000 / os.sysconf("SC_CLK_TCK") / max(mib, 1e-9)}
+        return s3load_cell(self.args.s3load, self.servers[setup], "bench", op, size, size_name,
+                           self.args.duration, prepare)
 
     def run(self) -> dict:
         for server in self.servers.values():

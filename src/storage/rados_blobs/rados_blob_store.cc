@@ -11,6 +11,8 @@
 #include <set>
 #include <vector>
 
+#include "storage/rados/rados_omap.h"
+
 namespace cairn::storage::rados_blobs {
 
 namespace {
@@ -401,29 +403,9 @@ Result<size_t> RadosBlobStore::Sweep(std::chrono::seconds grace) {
   size_t swept = 0;
   std::string after;
   for (;;) {
-    std::vector<std::pair<std::string, std::string>> entries;
-    unsigned char more = 0;
-    int rval = 0;
-    rados_omap_iter_t iter = nullptr;
-    rados_read_op_t op = rados_create_read_op();
-    rados_read_op_omap_get_vals2(op, after.c_str(), "", 500, &iter, &more, &rval);
-    int r = rados_read_op_operate(op, pool_->io(), gc_object_.c_str(), 0);
-    if (r >= 0 && rval >= 0) {
-      for (;;) {
-        char* key = nullptr;
-        char* val = nullptr;
-        size_t key_len = 0, val_len = 0;
-        if (rados_omap_get_next2(iter, &key, &val, &key_len, &val_len) < 0 || key == nullptr) {
-          break;
-        }
-        entries.emplace_back(std::string(key, key_len), std::string(val, val_len));
-      }
-      rados_omap_get_end(iter);
-    }
-    rados_release_read_op(op);
-    if (r == -ENOENT) return swept;  // nothing was ever removed
-    if (r < 0) return RadosError(r, "reading " + gc_object_);
-    if (rval < 0) return RadosError(rval, "reading " + gc_object_);
+    CAIRN_ASSIGN_OR_RETURN(rados::OmapPage page,
+                           rados::ReadOmapPage(pool_->io(), gc_object_, after, 500));
+    const rados::OmapEntries& entries = page.entries;
 
     std::vector<std::string> done;
     bool past_grace = false;
@@ -464,7 +446,7 @@ Result<size_t> RadosBlobStore::Sweep(std::chrono::seconds grace) {
       rados_release_write_op(rm);
       if (rr < 0) return RadosError(rr, "updating " + gc_object_);
     }
-    if (past_grace || !more || entries.empty()) return swept;
+    if (past_grace || !page.more) return swept;
     after = entries.back().first;
   }
 }
@@ -500,33 +482,14 @@ Result<size_t> RadosBlobStore::SweepOrphans(std::chrono::seconds min_age) {
 
   // Removed blobs wait in the GC queue for Sweep, not for this.
   std::set<std::string> queued;
-  {
-    std::string after;
-    for (;;) {
-      unsigned char more = 0;
-      int rval = 0;
-      rados_omap_iter_t iter = nullptr;
-      rados_read_op_t op = rados_create_read_op();
-      rados_read_op_omap_get_vals2(op, after.c_str(), "", 1000, &iter, &more, &rval);
-      int rr = rados_read_op_operate(op, pool_->io(), gc_object_.c_str(), 0);
-      std::string last;
-      if (rr >= 0 && rval >= 0) {
-        for (;;) {
-          char *key = nullptr, *val = nullptr;
-          size_t key_len = 0, val_len = 0;
-          if (rados_omap_get_next2(iter, &key, &val, &key_len, &val_len) < 0 || !key) break;
-          last.assign(key, key_len);
-          if (auto dot = last.find('.'); dot != std::string::npos)
-            queued.insert(last.substr(dot + 1));
-        }
-        rados_omap_get_end(iter);
-      }
-      rados_release_read_op(op);
-      if (rr == -ENOENT) break;
-      if (rr < 0) return RadosError(rr, "reading " + gc_object_);
-      if (!more || last.empty()) break;
-      after = last;
+  for (std::string after;;) {
+    CAIRN_ASSIGN_OR_RETURN(rados::OmapPage page,
+                           rados::ReadOmapPage(pool_->io(), gc_object_, after, 1000));
+    for (const auto& [key, value] : page.entries) {
+      if (auto dot = key.find('.'); dot != std::string::npos) queued.insert(key.substr(dot + 1));
     }
+    if (!page.more) break;
+    after = page.entries.back().first;
   }
 
   const auto now = std::chrono::system_clock::now();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "storage/meta/meta_db.h"
+#include "storage/rados/rados_omap.h"
 
 namespace cairn::storage::rados_index {
 
@@ -51,43 +52,13 @@ std::string StoredValue(std::string_view value) {
   return out;
 }
 
-using Entries = std::vector<std::pair<std::string, std::string>>;  // stored key, stored value
-
-void Collect(rados_omap_iter_t iter, Entries* out) {
-  for (;;) {
-    char* key = nullptr;
-    char* val = nullptr;
-    size_t key_len = 0, val_len = 0;
-    if (rados_omap_get_next2(iter, &key, &val, &key_len, &val_len) < 0 || key == nullptr) break;
-    out->emplace_back(std::string(key, key_len), std::string(val, val_len));
-  }
-}
+using Entries = rados::OmapEntries;  // stored key, stored value
 
 // The stored values of `keys` (stored form) in one shard object; absent keys are left out.
 Result<std::map<std::string, std::string>> ReadKeys(rados_ioctx_t io, const std::string& object,
                                                     const std::vector<std::string>& keys) {
+  CAIRN_ASSIGN_OR_RETURN(Entries entries, rados::ReadOmapKeys(io, object, keys));
   std::map<std::string, std::string> out;
-  if (keys.empty()) return out;
-  std::vector<const char*> ptrs;
-  std::vector<size_t> lens;
-  for (const auto& k : keys) {
-    ptrs.push_back(k.data());
-    lens.push_back(k.size());
-  }
-  rados_read_op_t op = rados_create_read_op();
-  rados_omap_iter_t iter = nullptr;
-  int prval = 0;
-  rados_read_op_omap_get_vals_by_keys2(op, ptrs.data(), ptrs.size(), lens.data(), &iter, &prval);
-  int r = rados_read_op_operate(op, io, object.c_str(), 0);
-  Entries entries;
-  if (r >= 0 && prval >= 0) {
-    Collect(iter, &entries);
-    rados_omap_get_end(iter);
-  }
-  rados_release_read_op(op);
-  if (r == -ENOENT) return out;  // the shard was never written
-  if (r < 0) return rados::RadosError(r, "reading " + object);
-  if (prval < 0) return rados::RadosError(prval, "reading " + object);
   for (auto& [k, v] : entries) out.emplace(std::move(k), std::move(v));
   return out;
 }
@@ -121,24 +92,10 @@ class ShardCursor {
 
  private:
   Status Load(const std::string& after) {
-    rados_read_op_t op = rados_create_read_op();
-    rados_omap_iter_t iter = nullptr;
-    unsigned char more = 0;
-    int prval = 0;
-    rados_read_op_omap_get_vals2(op, after.c_str(), "", page_, &iter, &more, &prval);
-    int r = rados_read_op_operate(op, io_, object_.c_str(), 0);
-    if (r >= 0 && prval >= 0) {
-      Collect(iter, &entries_);
-      rados_omap_get_end(iter);
-    }
-    rados_release_read_op(op);
-    if (r == -ENOENT) {
-      done_ = true;
-      return Status::Ok();
-    }
-    if (r < 0) return rados::RadosError(r, "listing " + object_);
-    if (prval < 0) return rados::RadosError(prval, "listing " + object_);
-    done_ = !more;
+    CAIRN_ASSIGN_OR_RETURN(rados::OmapPage page, rados::ReadOmapPage(io_, object_, after, page_));
+    // Appended: Seek put the target itself first.
+    for (auto& entry : page.entries) entries_.push_back(std::move(entry));
+    done_ = !page.more;
     return Status::Ok();
   }
 
