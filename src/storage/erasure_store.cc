@@ -10,6 +10,7 @@
 #include "storage/erasure_blobs/erasure_blob_store.h"
 #include "storage/erasure_set/heal_queue.h"
 #include "storage/erasure_set/set_keeper.h"
+#include "storage/index/rocks_index.h"
 #include "storage/local/store_impl.h"
 #include "storage/records.h"
 
@@ -158,7 +159,8 @@ Result<std::unique_ptr<LocalStore>> OpenErasureStore(const std::vector<std::stri
   erasure_blobs::ErasureBlobStore* blobs_ptr = blob_store.get();
   // The engine's own health function is never asked: the keeper answers for the drives.
   auto store = std::make_unique<LocalStoreImpl>(
-      options.store, env, std::move(db), std::move(blob_store), [] { return StoreHealth{}; });
+      options.store, env, std::make_unique<index::RocksIndex>(std::move(db)), std::move(blob_store),
+      [] { return StoreHealth{}; });
   if (Status recovered = store->Recover(); !recovered.ok()) {
     // Below write quorum the sweep cannot write; the store still opens and answers 503.
     if (recovered.code() != Code::kUnavailable) return recovered;

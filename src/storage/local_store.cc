@@ -1,13 +1,14 @@
 #include "storage/local_store.h"
 
 #include "storage/data/data_dir.h"
+#include "storage/index/rocks_index.h"
 #include "storage/local/store_impl.h"
 
 namespace cairn::storage {
 
 using data::DataDir;
 using local::LocalStoreImpl;
-using local::MetaDb;
+using meta::MetaDb;
 
 Result<std::unique_ptr<LocalStore>> OpenLocalStore(const std::string& dir,
                                                    const LocalStoreOptions& options) {
@@ -23,7 +24,19 @@ Result<std::unique_ptr<LocalStore>> OpenLocalStore(const std::string& dir,
     h.drives.push_back({dir, DriveHealthState::kOnline, ""});
     return h;
   };
-  auto store = std::make_unique<LocalStoreImpl>(options, env, std::move(db), std::move(data),
+  auto store = std::make_unique<LocalStoreImpl>(options, env,
+                                                std::make_unique<index::RocksIndex>(std::move(db)),
+                                                std::move(data), std::move(health));
+  CAIRN_RETURN_IF_ERROR(store->Recover());
+  return std::unique_ptr<LocalStore>(std::move(store));
+}
+
+Result<std::unique_ptr<LocalStore>> OpenStoreOn(std::unique_ptr<index::Index> index,
+                                                std::unique_ptr<blobs::BlobStore> blobs,
+                                                const LocalStoreOptions& options,
+                                                std::function<StoreHealth()> health) {
+  platform::Env* env = options.env != nullptr ? options.env : platform::Env::Default();
+  auto store = std::make_unique<LocalStoreImpl>(options, env, std::move(index), std::move(blobs),
                                                 std::move(health));
   CAIRN_RETURN_IF_ERROR(store->Recover());
   return std::unique_ptr<LocalStore>(std::move(store));

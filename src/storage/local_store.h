@@ -7,12 +7,15 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "common/status.h"
 #include "platform/env.h"
+#include "storage/blobs/blob_store.h"
 #include "storage/crypto/kms.h"
+#include "storage/index/index.h"
 #include "storage/meta/meta_db.h"
 #include "storage/multipart_store.h"
 #include "storage/object_store.h"
@@ -80,5 +83,13 @@ class LocalStore : public ObjectStore, public MultipartStore, public SystemStore
 // when `dir` holds a store of an unknown format.
 Result<std::unique_ptr<LocalStore>> OpenLocalStore(const std::string& dir,
                                                    const LocalStoreOptions& options);
+
+// The same engine on any index and blob back end (DESIGN.md, "Storage as it grows"): RocksDB
+// and files on one drive, an erasure set, or RADOS omap and stripes. Sweeps what a crash left,
+// as OpenLocalStore does. `health` reports the back end's drives.
+Result<std::unique_ptr<LocalStore>> OpenStoreOn(std::unique_ptr<index::Index> index,
+                                                std::unique_ptr<blobs::BlobStore> blobs,
+                                                const LocalStoreOptions& options,
+                                                std::function<StoreHealth()> health);
 
 }  // namespace cairn::storage

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <functional>
+#include <memory>
 #include <mutex>
 
 #include "storage/index/index.h"
@@ -17,6 +18,9 @@ class RocksIndex final : public Index {
  public:
   // `db` outlives the index.
   explicit RocksIndex(meta::MetaDb* db) : db_(db) {}
+  // The index owns `db` (the engine's case: it keeps a raw db() for replica upkeep).
+  explicit RocksIndex(std::unique_ptr<meta::MetaDb> db)
+      : owned_(std::move(db)), db_(owned_.get()) {}
 
   Status Get(std::string_view key, std::string* value) const override;
   Status GetCached(std::string_view key, std::shared_ptr<const std::string>* value) const override;
@@ -30,6 +34,7 @@ class RocksIndex final : public Index {
 
  private:
   static constexpr size_t kStripes = 256;
+  std::unique_ptr<meta::MetaDb> owned_;
   meta::MetaDb* db_;
   mutable std::array<std::mutex, kStripes> stripes_;
   std::function<void()> before_check_;

@@ -10,7 +10,7 @@ namespace {
 // `visit` may take its time (heal a blob) without pinning the scan's position in between.
 // False when `visit` stopped the scan.
 template <typename Visit>
-Result<bool> ScanPrefix(const MetaDb& db, const std::string& prefix, Visit&& visit) {
+Result<bool> ScanPrefix(const Index& db, const std::string& prefix, Visit&& visit) {
   std::string from = prefix;
   const std::string end = meta::PrefixSuccessor(prefix);
   constexpr size_t kBatch = 256;
@@ -64,17 +64,17 @@ Result<bool> LocalStoreImpl::ForEachBlobOf(const std::string& bucket, const std:
   };
   // Live versions: o/<bucket>/<key>.
   const std::string live = ObjectPrefix(bucket);
-  CAIRN_ASSIGN_OR_RETURN(
-      bool more, ScanPrefix(*db_, live + prefix, [&](const std::string& k, const std::string& v) {
-        return visit_record(k.substr(live.size()), v);
-      }));
+  CAIRN_ASSIGN_OR_RETURN(bool more, ScanPrefix(*index_, live + prefix,
+                                               [&](const std::string& k, const std::string& v) {
+                                                 return visit_record(k.substr(live.size()), v);
+                                               }));
   if (!more) return false;
   // Older versions: v/<bucket>/<escaped key>\0\1<stamp>. An escaped prefix of a key is a prefix
   // of the escaped key; its end mark is not part of it.
   const std::string history = VersionPrefix(bucket);
   CAIRN_ASSIGN_OR_RETURN(
       more,
-      ScanPrefix(*db_, history + EscapeKey(prefix),
+      ScanPrefix(*index_, history + EscapeKey(prefix),
                  [&](const std::string& k, const std::string& v) -> Result<bool> {
                    std::string key, stamp;
                    if (!ParseEscapedKey(std::string_view(k).substr(history.size()), &key, &stamp)) {
@@ -86,7 +86,7 @@ Result<bool> LocalStoreImpl::ForEachBlobOf(const std::string& bucket, const std:
   // Uploads in progress: u/<bucket>/<escaped key>\0\1<upload id>, their parts p/<upload id>/<n>.
   const std::string uploads = UploadPrefix(bucket);
   std::vector<std::pair<std::string, std::string>> in_progress;  // key, upload id
-  CAIRN_RETURN_IF_ERROR(ScanPrefix(*db_, uploads + EscapeKey(prefix),
+  CAIRN_RETURN_IF_ERROR(ScanPrefix(*index_, uploads + EscapeKey(prefix),
                                    [&](const std::string& k, const std::string&) -> Result<bool> {
                                      std::string key, upload_id;
                                      if (ParseEscapedKey(std::string_view(k).substr(uploads.size()),
@@ -99,7 +99,7 @@ Result<bool> LocalStoreImpl::ForEachBlobOf(const std::string& bucket, const std:
                             .status());
   for (const auto& [key, upload_id] : in_progress) {
     CAIRN_ASSIGN_OR_RETURN(
-        more, ScanPrefix(*db_, PartPrefix(upload_id),
+        more, ScanPrefix(*index_, PartPrefix(upload_id),
                          [&](const std::string&, const std::string& v) -> Result<bool> {
                            PartRecord part;
                            if (!DecodePartRecord(v, &part).ok()) return true;

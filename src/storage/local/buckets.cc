@@ -11,7 +11,7 @@ Status NoSuchBucket() { return Status(Code::kNoSuchBucket, "the specified bucket
 Status LocalStoreImpl::LoadBuckets() {
   std::unique_lock lock(cache_mu_);
   bucket_cache_.clear();
-  auto it = db_->NewIterator(meta::PrefixSuccessor(kBucketPrefix));
+  auto it = index_->NewIterator(meta::PrefixSuccessor(kBucketPrefix));
   for (it->Seek(kBucketPrefix); it->Valid(); it->Next()) {
     BucketRecord rec;
     CAIRN_RETURN_IF_ERROR(DecodeBucketRecord(it->value(), &rec));
@@ -40,7 +40,7 @@ Status LocalStoreImpl::CheckBucket(const std::string& bucket) {
 }
 
 Status LocalStoreImpl::StoreBucket(const std::string& bucket, const BucketRecord& rec) {
-  CAIRN_RETURN_IF_ERROR(db_->Put(BucketKey(bucket), EncodeBucketRecord(rec), /*sync=*/true));
+  CAIRN_RETURN_IF_ERROR(PutKey(BucketKey(bucket), EncodeBucketRecord(rec), /*sync=*/true));
   std::unique_lock lock(cache_mu_);
   bucket_cache_[bucket] = rec;
   return Status::Ok();
@@ -49,7 +49,7 @@ Status LocalStoreImpl::StoreBucket(const std::string& bucket, const BucketRecord
 Status LocalStoreImpl::ReadObject(const std::string& object_key, ObjectRecord* rec,
                                   bool with_data) {
   std::string value;
-  CAIRN_RETURN_IF_ERROR(db_->Get(object_key, &value));
+  CAIRN_RETURN_IF_ERROR(index_->Get(object_key, &value));
   return DecodeObjectRecord(value, rec, with_data);
 }
 
@@ -80,16 +80,16 @@ Status LocalStoreImpl::DeleteBucket(const std::string& bucket) {
     CAIRN_RETURN_IF_ERROR(CheckBucket(bucket));
     // Older versions and delete markers keep a bucket as live objects do (as in S3).
     for (const std::string& held : {ObjectPrefix(bucket), VersionPrefix(bucket)}) {
-      auto it = db_->NewIterator(meta::PrefixSuccessor(held));
+      auto it = index_->NewIterator(meta::PrefixSuccessor(held));
       it->Seek(held);
       if (it->Valid()) return Status(Code::kBucketNotEmpty, "the bucket is not empty");
       CAIRN_RETURN_IF_ERROR(it->status());
     }
     // Uploads in progress do not keep the bucket: they are aborted in the same batch (as
     // `aws s3 rb --force` expects after aborting what it can see).
-    meta::WriteBatch batch;
+    IndexBatch batch;
     const std::string uploads = UploadPrefix(bucket);
-    auto up = db_->NewIterator(meta::PrefixSuccessor(uploads));
+    auto up = index_->NewIterator(meta::PrefixSuccessor(uploads));
     for (up->Seek(uploads); up->Valid(); up->Next()) {
       std::string key, upload_id;
       if (ParseEscapedKey(up->key().substr(uploads.size()), &key, &upload_id)) {
@@ -100,7 +100,7 @@ Status LocalStoreImpl::DeleteBucket(const std::string& bucket) {
     CAIRN_RETURN_IF_ERROR(up->status());
     batch.Delete(BucketKey(bucket));
     batch.Delete(UsageKey(bucket));  // the uploads' counts go with them
-    CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
+    CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
     std::unique_lock cache_lock(cache_mu_);
     bucket_cache_.erase(bucket);
   }

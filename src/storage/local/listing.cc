@@ -15,7 +15,7 @@ Result<ListResult> LocalStoreImpl::ListObjects(const std::string& bucket, const 
   const std::string scan_prefix = base + query.prefix;
   const std::string& after = query.after;
   const std::string& delim = query.delimiter;
-  auto it = db_->NewIterator(meta::PrefixSuccessor(scan_prefix));
+  auto it = index_->NewIterator(meta::PrefixSuccessor(scan_prefix));
   it->Seek(after > query.prefix ? base + after : scan_prefix);
 
   int count = 0;

@@ -60,7 +60,7 @@ Status CheckCompletedObject(const CompleteOptions& options, const UploadRecord& 
 Result<UploadRecord> LocalStoreImpl::ReadUpload(const std::string& bucket, const std::string& key,
                                                 const std::string& upload_id) {
   std::string value;
-  Status s = IsUploadId(upload_id) ? db_->Get(UploadKey(bucket, key, upload_id), &value)
+  Status s = IsUploadId(upload_id) ? index_->Get(UploadKey(bucket, key, upload_id), &value)
                                    : Status(Code::kNotFound, "");
   if (s.code() == Code::kNotFound) {
     CAIRN_RETURN_IF_ERROR(CheckBucket(bucket));
@@ -72,10 +72,10 @@ Result<UploadRecord> LocalStoreImpl::ReadUpload(const std::string& bucket, const
   return rec;
 }
 
-Status LocalStoreImpl::DropParts(const std::string& upload_id, meta::WriteBatch& batch,
+Status LocalStoreImpl::DropParts(const std::string& upload_id, IndexBatch& batch,
                                  std::vector<FileId>* files, UsageDelta* usage) {
   const std::string prefix = PartPrefix(upload_id);
-  auto it = db_->NewIterator(meta::PrefixSuccessor(prefix));
+  auto it = index_->NewIterator(meta::PrefixSuccessor(prefix));
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     PartRecord part;
     // A part record that does not decode is deleted all the same; its file is orphaned.
@@ -152,12 +152,12 @@ Result<UploadInfo> LocalStoreImpl::CreateMultipartUpload(const std::string& buck
   {
     std::shared_lock bucket_lock(buckets_mu_);
     CAIRN_RETURN_IF_ERROR(CheckBucket(bucket));
-    meta::WriteBatch batch;
+    IndexBatch batch;
     batch.Put(UploadKey(bucket, key, upload_id), EncodeUploadRecord(rec));
     UsageDelta usage;
     usage.Upload(+1);
     usage.AddTo(batch, bucket);
-    CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
+    CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
   }
   return ToUploadInfo(bucket, key, upload_id, std::move(rec));
 }
@@ -213,12 +213,12 @@ Result<PartInfo> LocalStoreImpl::UploadPart(const std::string& bucket, const std
     std::shared_lock bucket_lock(buckets_mu_);
     std::lock_guard upload_lock(UploadMutex(upload_id));
     std::string value;
-    Status s = db_->Get(UploadKey(bucket, key, upload_id), &value);
+    Status s = index_->Get(UploadKey(bucket, key, upload_id), &value);
     if (s.code() == Code::kNotFound) s = NoSuchUpload();  // completed or aborted meanwhile
     const std::string part_key = PartKey(upload_id, number);
     PartRecord old;
     if (s.ok()) {
-      s = db_->Get(part_key, &value);
+      s = index_->Get(part_key, &value);
       if (s.ok()) {
         if (DecodePartRecord(value, &old).ok()) replaced = old.file_id;
       } else if (s.code() == Code::kNotFound) {
@@ -230,7 +230,7 @@ Result<PartInfo> LocalStoreImpl::UploadPart(const std::string& bucket, const std
       return s;
     }
     part.modified = Now();
-    meta::WriteBatch batch;
+    IndexBatch batch;
     batch.Put(part_key, EncodePartRecord(part));
     batch.Delete(IntentKey(part.file_id));
     if (replaced) batch.Put(GarbageKey(*replaced), "");
@@ -239,7 +239,7 @@ Result<PartInfo> LocalStoreImpl::UploadPart(const std::string& bucket, const std
                     (replaced ? static_cast<int64_t>(old.size) : int64_t{0}));
     usage.AddTo(batch, bucket);
     // On failure the outcome is unknown: the intent and file are left for the start-up sweep.
-    CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
+    CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
   }
   if (replaced) CollectGarbage(*replaced);
   return PartInfo{number, part.size, std::move(part.etag), part.modified,
@@ -281,7 +281,7 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
     std::lock_guard upload_lock(UploadMutex(upload_id));
     std::lock_guard key_lock(KeyMutex(object_key));
     std::string value;
-    Status s = db_->Get(upload_key, &value);
+    Status s = index_->Get(upload_key, &value);
     if (s.code() == Code::kNotFound) {
       // Completed (or aborted) meanwhile: a concurrent retry of the same Complete answers as the
       // one that won. The key lock is held, so the winner's version is committed.
@@ -292,12 +292,12 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
     CAIRN_RETURN_IF_ERROR(DecodeUploadRecord(value, &upload));
 
     // Every part of the upload, by number; the batch deletes them all.
-    meta::WriteBatch batch;
+    IndexBatch batch;
     UsageDelta usage;
     usage.Upload(-1);
     std::map<int, PartRecord> stored;
     const std::string prefix = PartPrefix(upload_id);
-    auto it = db_->NewIterator(meta::PrefixSuccessor(prefix));
+    auto it = index_->NewIterator(meta::PrefixSuccessor(prefix));
     for (it->Seek(prefix); it->Valid(); it->Next()) {
       std::string_view digits = it->key().substr(prefix.size());
       int number = 0;
@@ -384,7 +384,7 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
         StageVersion(bucket, key, state, rec, options.conditions, batch, &garbage, usage));
     batch.Delete(upload_key);
     usage.AddTo(batch, bucket);
-    CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
+    CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
   }
   CollectGarbage(garbage);
   return ToInfo(bucket, key, std::move(rec), state);
@@ -420,16 +420,16 @@ Status LocalStoreImpl::AbortMultipartUpload(const std::string& bucket, const std
     std::lock_guard upload_lock(UploadMutex(upload_id));
     const std::string upload_key = UploadKey(bucket, key, upload_id);
     std::string value;
-    Status s = db_->Get(upload_key, &value);
+    Status s = index_->Get(upload_key, &value);
     if (s.code() == Code::kNotFound) return NoSuchUpload();
     CAIRN_RETURN_IF_ERROR(s);
-    meta::WriteBatch batch;
+    IndexBatch batch;
     UsageDelta usage;
     usage.Upload(-1);
     CAIRN_RETURN_IF_ERROR(DropParts(upload_id, batch, &garbage, &usage));
     batch.Delete(upload_key);
     usage.AddTo(batch, bucket);
-    CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
+    CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
   }
   CollectGarbage(garbage);
   return Status::Ok();
@@ -450,7 +450,7 @@ Result<ListPartsResult> LocalStoreImpl::ListParts(const std::string& bucket, con
   max_parts = std::max(max_parts, 0);
   result.next_part_number_marker = after;
   const std::string prefix = PartPrefix(upload_id);
-  auto it = db_->NewIterator(meta::PrefixSuccessor(prefix));
+  auto it = index_->NewIterator(meta::PrefixSuccessor(prefix));
   for (it->Seek(PartKey(upload_id, after + 1)); it->Valid(); it->Next()) {
     if (static_cast<int>(result.parts.size()) == max_parts) {
       result.truncated = true;
@@ -495,7 +495,7 @@ Result<ListUploadsResult> LocalStoreImpl::ListMultipartUploads(const std::string
     start = std::max(start, from);
   }
   const std::string& delim = query.delimiter;
-  auto it = db_->NewIterator(meta::PrefixSuccessor(scan_prefix));
+  auto it = index_->NewIterator(meta::PrefixSuccessor(scan_prefix));
   it->Seek(start);
   int count = 0;
   std::string key, upload_id;

@@ -12,7 +12,7 @@ Status LocalStoreImpl::ReadVersion(const std::string& bucket, const std::string&
   CAIRN_ASSIGN_OR_RETURN(*state, BucketState(bucket));
   Status s;
   if (version_id.empty()) {
-    s = db_->GetCached(ObjectKey(bucket, key), value);
+    s = index_->GetCached(ObjectKey(bucket, key), value);
   } else {
     std::string index_key;
     auto read = std::make_shared<std::string>();

@@ -218,7 +218,7 @@ Result<ObjectInfo> LocalStoreImpl::Commit(const std::string& bucket, const std::
   {
     std::shared_lock bucket_lock(buckets_mu_);
     std::lock_guard key_lock(KeyMutex(object_key));
-    meta::WriteBatch batch;
+    IndexBatch batch;
     UsageDelta usage;
     auto bucket_rec = CachedBucket(bucket);
     Status s = bucket_rec.status();
@@ -235,7 +235,7 @@ Result<ObjectInfo> LocalStoreImpl::Commit(const std::string& bucket, const std::
     usage.AddTo(batch, bucket);
     // On failure the outcome is unknown (RocksDB may have applied it): leave the intent and the
     // file for the start-up sweep, which decides from whether the intent survived.
-    CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
+    CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
   }
   CollectGarbage(replaced);
   rec.inline_data.clear();
@@ -252,7 +252,7 @@ Result<DeleteResult> LocalStoreImpl::DeleteObject(const std::string& bucket, con
     std::shared_lock bucket_lock(buckets_mu_);
     std::lock_guard key_lock(KeyMutex(object_key));
     CAIRN_ASSIGN_OR_RETURN(BucketRecord bucket_rec, CachedBucket(bucket));
-    meta::WriteBatch batch;
+    IndexBatch batch;
     UsageDelta usage;
     if (version_id.empty() && options.conditional()) {
       ObjectRecord current;
@@ -283,7 +283,7 @@ Result<DeleteResult> LocalStoreImpl::DeleteObject(const std::string& bucket, con
       }
     }
     usage.AddTo(batch, bucket);
-    if (batch.count() > 0) CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
+    if (!batch.empty()) CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
   }
   CollectGarbage(replaced);
   return result;

@@ -6,11 +6,11 @@ namespace cairn::storage::local {
 
 Status LocalStoreImpl::Recover() {
   std::string format;
-  Status s = db_->Get(kFormatKey, &format);
+  Status s = index_->Get(kFormatKey, &format);
   if (s.code() == Code::kNotFound || (s.ok() && format == kPreviousFormatVersion)) {
     // A store of the previous format opens unchanged: its records decode as they are (objects
     // become null versions). The new mark keeps an older Cairn from misreading newer records.
-    CAIRN_RETURN_IF_ERROR(db_->Put(kFormatKey, kFormatVersion, /*sync=*/true));
+    CAIRN_RETURN_IF_ERROR(PutKey(kFormatKey, kFormatVersion, /*sync=*/true));
   } else if (!s.ok()) {
     return s;
   } else if (format != kFormatVersion) {
@@ -21,10 +21,10 @@ Status LocalStoreImpl::Recover() {
 
   // An intent without its commit: the data file may have been published but nothing refers to
   // it. A garbage record: the file was replaced by a committed write but maybe not unlinked.
-  meta::WriteBatch batch;
+  IndexBatch batch;
   size_t swept = 0;
   for (std::string_view prefix : {kIntentPrefix, kGarbagePrefix}) {
-    auto it = db_->NewIterator(meta::PrefixSuccessor(prefix));
+    auto it = index_->NewIterator(meta::PrefixSuccessor(prefix));
     for (it->Seek(prefix); it->Valid(); it->Next()) {
       std::string_view k = it->key();
       auto id = FileId::FromHex(k.substr(prefix.size()));
@@ -37,9 +37,9 @@ Status LocalStoreImpl::Recover() {
     }
     CAIRN_RETURN_IF_ERROR(it->status());
   }
-  if (batch.count() > 0) {
-    spdlog::info("storage: swept {} leftover data files ({} records)", swept, batch.count());
-    CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
+  if (!batch.empty()) {
+    spdlog::info("storage: swept {} leftover data files ({} records)", swept, batch.ops().size());
+    CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
   }
   return Status::Ok();
 }
@@ -48,7 +48,7 @@ Status LocalStoreImpl::PublishWithIntent(BlobWriter& writer) {
   CAIRN_RETURN_IF_ERROR(writer.Finish());
   // The intent is durable before the file can be: a crash from here until the commit leaves
   // a record that tells the next start-up to delete the file.
-  CAIRN_RETURN_IF_ERROR(db_->Put(IntentKey(writer.id()), "", /*sync=*/true));
+  CAIRN_RETURN_IF_ERROR(PutKey(IntentKey(writer.id()), "", /*sync=*/true));
   Status s = data_->Publish(writer);
   if (!s.ok()) DropPublished(writer.id());
   return s;
@@ -57,14 +57,14 @@ Status LocalStoreImpl::PublishWithIntent(BlobWriter& writer) {
 void LocalStoreImpl::DropPublished(const FileId& id) {
   Status s = data_->Remove(id);
   if (s.ok() || s.code() == Code::kNotFound) {
-    (void)db_->Delete(IntentKey(id), /*sync=*/false);  // if lost, the sweep finds no file
+    (void)DeleteKey(IntentKey(id), /*sync=*/false);  // if lost, the sweep finds no file
   }
 }
 
 void LocalStoreImpl::CollectGarbage(const FileId& id) {
   Status s = data_->Remove(id);
   if (s.ok() || s.code() == Code::kNotFound) {
-    (void)db_->Delete(GarbageKey(id), /*sync=*/false);
+    (void)DeleteKey(GarbageKey(id), /*sync=*/false);
   } else {
     spdlog::warn("storage: cannot remove replaced data file {}: {}", id.Hex(), s.ToString());
   }

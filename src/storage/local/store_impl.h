@@ -18,6 +18,7 @@
 
 #include "storage/blobs/blob_store.h"
 #include "storage/crypto/package_stream.h"
+#include "storage/index/index.h"
 #include "storage/local/body_hasher.h"
 #include "storage/local/usage.h"
 #include "storage/local_store.h"
@@ -28,7 +29,9 @@ namespace cairn::storage::local {
 using blobs::BlobStore;
 using blobs::BlobWriter;
 using FileId = blobs::BlobId;
-using meta::MetaDb;
+using index::Index;
+using index::IndexBatch;
+using index::IndexIterator;
 
 constexpr uint64_t kMaxInlineThreshold = 1 << 20;
 // OpenObject retries when a concurrent overwrite unlinked the file between record and open.
@@ -71,11 +74,11 @@ struct BlobRef {
 
 class LocalStoreImpl final : public LocalStore {
  public:
-  LocalStoreImpl(const LocalStoreOptions& options, platform::Env* env, std::unique_ptr<MetaDb> db,
+  LocalStoreImpl(const LocalStoreOptions& options, platform::Env* env, std::unique_ptr<Index> index,
                  std::unique_ptr<BlobStore> data, std::function<StoreHealth()> health)
       : options_(options),
         env_(env),
-        db_(std::move(db)),
+        index_(std::move(index)),
         data_(std::move(data)),
         health_(std::move(health)) {}
 
@@ -97,22 +100,22 @@ class LocalStoreImpl final : public LocalStore {
   // SystemStore: records under kSystemPrefix, unreachable from bucket/key names.
   Result<std::optional<std::string>> GetSystem(std::string_view key) override {
     std::string value;
-    Status s = db_->Get(std::string(kSystemPrefix) + std::string(key), &value);
+    Status s = index_->Get(std::string(kSystemPrefix) + std::string(key), &value);
     if (s.code() == Code::kNotFound) return std::optional<std::string>();
     CAIRN_RETURN_IF_ERROR(s);
     return std::optional<std::string>(std::move(value));
   }
   Status PutSystem(std::string_view key, std::string_view value) override {
-    return db_->Put(std::string(kSystemPrefix) + std::string(key), value, /*sync=*/true);
+    return PutKey(std::string(kSystemPrefix) + std::string(key), value, /*sync=*/true);
   }
   Status DeleteSystem(std::string_view key) override {
-    return db_->Delete(std::string(kSystemPrefix) + std::string(key), /*sync=*/true);
+    return DeleteKey(std::string(kSystemPrefix) + std::string(key), /*sync=*/true);
   }
   Result<std::vector<std::pair<std::string, std::string>>> ListSystem(
       std::string_view prefix) override {
     std::string full = std::string(kSystemPrefix) + std::string(prefix);
     std::vector<std::pair<std::string, std::string>> out;
-    auto it = db_->NewIterator(meta::PrefixSuccessor(full));
+    auto it = index_->NewIterator(meta::PrefixSuccessor(full));
     for (it->Seek(full); it->Valid(); it->Next()) {
       out.emplace_back(std::string(it->key().substr(kSystemPrefix.size())),
                        std::string(it->value()));
@@ -188,6 +191,17 @@ class LocalStoreImpl final : public LocalStore {
 
  private:
   Status CheckRead() const { return companion_ ? companion_->CheckRead() : Status::Ok(); }
+  // One key written or deleted alone, as a batch of one.
+  Status PutKey(std::string_view key, std::string_view value, bool sync) {
+    IndexBatch batch;
+    batch.Put(key, value);
+    return index_->Write(batch, sync);
+  }
+  Status DeleteKey(std::string_view key, bool sync) {
+    IndexBatch batch;
+    batch.Delete(key);
+    return index_->Write(batch, sync);
+  }
   // Every blob of one bucket under `prefix` (ForEachBlob's work); false: `visit` stopped it.
   Result<bool> ForEachBlobOf(const std::string& bucket, const std::string& prefix,
                              const std::function<bool(const BlobRef&)>& visit);
@@ -199,7 +213,7 @@ class LocalStoreImpl final : public LocalStore {
   Result<Versioning> BucketState(const std::string& bucket) const;
   // The version of bucket/key a read names, with its stored bytes: kNoSuchBucket, kNoSuchKey,
   // kNoSuchVersion, or kMethodNotAllowed for a delete marker. The live latest comes through
-  // MetaDb's value cache, so `value` may be shared with it (never modify it).
+  // the index's value cache, so `value` may be shared with it (never modify it).
   Status ReadVersion(const std::string& bucket, const std::string& key,
                      const std::string& version_id, std::shared_ptr<const std::string>* value,
                      ObjectRecord* rec, Versioning* state);
@@ -219,27 +233,31 @@ class LocalStoreImpl final : public LocalStore {
   // get garbage records in `batch` and are listed in `garbage`. What changes in the bucket's
   // counters is added to `usage`.
   Status StageVersion(const std::string& bucket, const std::string& key, Versioning state,
-                      ObjectRecord& rec, const WriteConditions& conditions, meta::WriteBatch& batch,
+                      ObjectRecord& rec, const WriteConditions& conditions, IndexBatch& batch,
                       std::vector<FileId>* garbage, UsageDelta& usage);
   // Removes one version for good (idempotent); a live older version becomes the latest when the
   // latest goes.
   // A version under object lock is refused (kAccessDenied) unless `bypass_governance` lifts it.
   Status StageVersionDelete(const std::string& bucket, const std::string& key,
                             const std::string& version_id, const DeleteOptions& options,
-                            meta::WriteBatch& batch, std::vector<FileId>* garbage,
-                            DeleteResult* result, UsageDelta& usage);
+                            IndexBatch& batch, std::vector<FileId>* garbage, DeleteResult* result,
+                            UsageDelta& usage);
   // A version's stored bytes and where they are (its ObjectKey or VersionKey); kNotFound.
-  // `version_id` "" is the live latest. Reads one snapshot, so a concurrent commit moving the
-  // version between the two places cannot hide it.
+  // `version_id` "" is the live latest. A concurrent commit moving the version between the two
+  // places cannot hide it: the live record is read again after the history, and when it
+  // changed, the key's versions moved and the search starts over (the index has no snapshots).
   Status FindVersion(const std::string& bucket, const std::string& key,
                      const std::string& version_id, std::string* index_key, std::string* value);
   // The history of a key, newest first, as (index key, record value) pairs, up to `limit`.
   Status ReadHistory(const std::string& bucket, const std::string& key, size_t limit,
-                     std::vector<std::pair<std::string, std::string>>* out,
-                     const meta::Snapshot* snapshot = nullptr);
+                     std::vector<std::pair<std::string, std::string>>* out);
+  // ListObjectVersions' check of one key of a versioned bucket (version_listing.cc): `live_value`
+  // and `history` as the scans read them are kept when the live record still reads the same, else
+  // replaced by a read of the key alone that two reads of the live record bracket.
+  Status StableVersions(const std::string& bucket, const std::string& key,
+                        std::optional<std::string>* live_value, std::vector<std::string>* history);
   // Puts a garbage record for each data file of `rec` into `batch`, and the file into `garbage`.
-  static void Discard(const ObjectRecord& rec, meta::WriteBatch& batch,
-                      std::vector<FileId>* garbage);
+  static void Discard(const ObjectRecord& rec, IndexBatch& batch, std::vector<FileId>* garbage);
   // The current record of an object; kNotFound when there is none.
   Status ReadObject(const std::string& object_key, ObjectRecord* rec, bool with_data);
   static Status CheckConditions(const WriteConditions& c, const ObjectRecord* current);
@@ -285,8 +303,8 @@ class LocalStoreImpl final : public LocalStore {
                                   const std::string& upload_id);
   // Adds to `batch` the deletion of every part record of `upload_id`, and a garbage record for
   // each part's file, which goes to `files`; the parts' bytes leave `usage` (when given).
-  Status DropParts(const std::string& upload_id, meta::WriteBatch& batch,
-                   std::vector<FileId>* files, UsageDelta* usage = nullptr);
+  Status DropParts(const std::string& upload_id, IndexBatch& batch, std::vector<FileId>* files,
+                   UsageDelta* usage = nullptr);
   std::mutex& UploadMutex(const std::string& upload_id) {
     return upload_mu_[std::hash<std::string>{}(upload_id) % upload_mu_.size()];
   }
@@ -298,7 +316,7 @@ class LocalStoreImpl final : public LocalStore {
 
   const LocalStoreOptions options_;
   platform::Env* const env_;
-  const std::unique_ptr<MetaDb> db_;
+  const std::unique_ptr<Index> index_;
   const std::unique_ptr<BlobStore> data_;
   // Who reports the drives: the back end that knows them.
   const std::function<StoreHealth()> health_;

@@ -29,7 +29,7 @@ void UsageDelta::History(const ObjectRecord& rec, int sign) {
   if (rec.delete_marker) f_[kUsageDeleteMarkers] += sign;
 }
 
-void UsageDelta::AddTo(meta::WriteBatch& batch, std::string_view bucket) const {
+void UsageDelta::AddTo(IndexBatch& batch, std::string_view bucket) const {
   if (std::all_of(f_.begin(), f_.end(), [](int64_t v) { return v == 0; })) return;
   batch.AddCounters(UsageKey(bucket), std::vector<int64_t>(f_.begin(), f_.end()));
 }
@@ -53,7 +53,7 @@ BucketUsage DecodeUsage(std::string_view value) {
 Result<BucketUsage> LocalStoreImpl::GetBucketUsage(const std::string& bucket) {
   CAIRN_RETURN_IF_ERROR(CheckBucket(bucket));
   std::string value;
-  Status s = db_->Get(UsageKey(bucket), &value);
+  Status s = index_->Get(UsageKey(bucket), &value);
   if (s.code() == Code::kNotFound) return BucketUsage{};  // nothing ever committed in it
   CAIRN_RETURN_IF_ERROR(s);
   return DecodeUsage(value);
@@ -61,13 +61,13 @@ Result<BucketUsage> LocalStoreImpl::GetBucketUsage(const std::string& bucket) {
 
 Status LocalStoreImpl::CountUsageOnce() {
   std::string marker;
-  Status s = db_->Get(kUsageCountedKey, &marker);
+  Status s = index_->Get(kUsageCountedKey, &marker);
   if (s.ok()) return Status::Ok();
   if (s.code() != Code::kNotFound) return s;
 
-  meta::WriteBatch batch;
+  IndexBatch batch;
   // Counters of buckets that are gone (none should exist; a recount starts clean).
-  auto stale = db_->NewIterator(meta::PrefixSuccessor(kUsagePrefix));
+  auto stale = index_->NewIterator(meta::PrefixSuccessor(kUsagePrefix));
   for (stale->Seek(kUsagePrefix); stale->Valid(); stale->Next()) batch.Delete(stale->key());
   CAIRN_RETURN_IF_ERROR(stale->status());
 
@@ -81,27 +81,27 @@ Status LocalStoreImpl::CountUsageOnce() {
     UsageDelta usage;
     ObjectRecord rec;
     const std::string live = ObjectPrefix(bucket);
-    auto it = db_->NewIterator(meta::PrefixSuccessor(live));
+    auto it = index_->NewIterator(meta::PrefixSuccessor(live));
     for (it->Seek(live); it->Valid(); it->Next()) {
       CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(it->value(), &rec, /*with_data=*/false));
       usage.Live(rec, +1);
     }
     CAIRN_RETURN_IF_ERROR(it->status());
     const std::string history = VersionPrefix(bucket);
-    it = db_->NewIterator(meta::PrefixSuccessor(history));
+    it = index_->NewIterator(meta::PrefixSuccessor(history));
     for (it->Seek(history); it->Valid(); it->Next()) {
       CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(it->value(), &rec, /*with_data=*/false));
       usage.History(rec, +1);
     }
     CAIRN_RETURN_IF_ERROR(it->status());
     const std::string uploads = UploadPrefix(bucket);
-    it = db_->NewIterator(meta::PrefixSuccessor(uploads));
+    it = index_->NewIterator(meta::PrefixSuccessor(uploads));
     for (it->Seek(uploads); it->Valid(); it->Next()) {
       std::string key, upload_id;
       if (!ParseEscapedKey(it->key().substr(uploads.size()), &key, &upload_id)) continue;
       usage.Upload(+1);
       const std::string parts = PartPrefix(upload_id);
-      auto part_it = db_->NewIterator(meta::PrefixSuccessor(parts));
+      auto part_it = index_->NewIterator(meta::PrefixSuccessor(parts));
       for (part_it->Seek(parts); part_it->Valid(); part_it->Next()) {
         PartRecord part;
         if (DecodePartRecord(part_it->value(), &part).ok()) {
@@ -118,7 +118,7 @@ Status LocalStoreImpl::CountUsageOnce() {
     batch.Put(UsageKey(bucket), meta::EncodeCounters(fields));
   }
   batch.Put(kUsageCountedKey, "1");
-  CAIRN_RETURN_IF_ERROR(db_->Write(batch, /*sync=*/true));
+  CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
   if (!buckets.empty()) {
     spdlog::info("storage: counted the usage of {} buckets ({} versions) once", buckets.size(),
                  versions);

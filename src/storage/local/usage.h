@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "storage/index/index.h"
 #include "storage/meta/meta_db.h"
 #include "storage/object_store.h"
 #include "storage/records.h"
@@ -43,7 +44,7 @@ class UsageDelta {
   void Upload(int sign) { f_[kUsageUploads] += sign; }
   void PartBytes(int64_t bytes) { f_[kUsageUploadBytes] += bytes; }
   // Adds the change to `batch` (nothing when there is none).
-  void AddTo(meta::WriteBatch& batch, std::string_view bucket) const;
+  void AddTo(index::IndexBatch& batch, std::string_view bucket) const;
   int64_t field(UsageField f) const { return f_[f]; }
 
  private:

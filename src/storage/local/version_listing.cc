@@ -1,8 +1,14 @@
-// ListObjectVersions: a merge of two ordered scans over one snapshot, the live latest versions
-// (ObjectKey records) and the histories (VersionKey records). For each key the live version comes
-// first, then its history newest first. Common prefixes are skipped with one seek in each scan,
-// so a page costs O(page + prefixes) however many versions lie under a prefix.
+// ListObjectVersions: a merge of two ordered scans, the live latest versions (ObjectKey records)
+// and the histories (VersionKey records). For each key the live version comes first, then its
+// history newest first. Common prefixes are skipped with one seek in each scan, so a page costs
+// O(page + prefixes) however many versions lie under a prefix.
+// The index has no snapshots, so a commit may move a key's versions between the two scans' reads
+// of it. Each key of a versioned bucket is therefore checked: its live record is read again
+// after its history (one more point read per key), and when it changed, the key's versions are read
+// again on their own until two reads of the live record agree. A version is never shown twice or
+// left out by a concurrent move.
 #include <limits>
+#include <optional>
 
 #include "storage/local/store_impl.h"
 
@@ -12,7 +18,7 @@ namespace {
 
 // One of the two scans, positioned at an entry whose key it has decoded.
 struct Scan {
-  std::unique_ptr<meta::Iterator> it;
+  std::unique_ptr<IndexIterator> it;
   std::string base;  // the bucket's prefix in this scan
   std::string scan_prefix;
   bool escaped = false;  // history keys escape the object key and add the stamp
@@ -63,6 +69,31 @@ struct Scan {
 
 }  // namespace
 
+Status LocalStoreImpl::StableVersions(const std::string& bucket, const std::string& key,
+                                      std::optional<std::string>* live_value,
+                                      std::vector<std::string>* history) {
+  constexpr int kAttempts = 16;
+  const std::string object_key = ObjectKey(bucket, key);
+  std::vector<std::pair<std::string, std::string>> entries;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    std::string value;
+    Status s = index_->Get(object_key, &value);
+    if (!s.ok() && s.code() != Code::kNotFound) return s;
+    std::optional<std::string> now;
+    if (s.ok()) now = std::move(value);
+    if (now == *live_value) {
+      if (attempt == 0) return Status::Ok();  // the scans' reads stand
+      history->clear();
+      for (auto& [k, v] : entries) history->push_back(std::move(v));
+      return Status::Ok();
+    }
+    // Moved meanwhile: this key's versions again, then the live record once more.
+    *live_value = std::move(now);
+    CAIRN_RETURN_IF_ERROR(ReadHistory(bucket, key, std::numeric_limits<size_t>::max(), &entries));
+  }
+  return Status(Code::kUnavailable, "the object's versions kept changing during the listing");
+}
+
 Result<VersionListResult> LocalStoreImpl::ListObjectVersions(const std::string& bucket,
                                                              const VersionListQuery& query) {
   CAIRN_RETURN_IF_ERROR(CheckRead());
@@ -71,16 +102,15 @@ Result<VersionListResult> LocalStoreImpl::ListObjectVersions(const std::string& 
   const int max_keys = std::max(query.max_keys, 0);
   if (max_keys == 0) return result;
 
-  auto snapshot = db_->NewSnapshot();
   Scan live;
   live.base = ObjectPrefix(bucket);
   live.scan_prefix = live.base + query.prefix;
-  live.it = db_->NewIterator(meta::PrefixSuccessor(live.scan_prefix), *snapshot);
+  live.it = index_->NewIterator(meta::PrefixSuccessor(live.scan_prefix));
   Scan history;
   history.escaped = true;
   history.base = VersionPrefix(bucket);
   history.scan_prefix = history.base + EscapeKey(query.prefix);
-  history.it = db_->NewIterator(meta::PrefixSuccessor(history.scan_prefix), *snapshot);
+  history.it = index_->NewIterator(meta::PrefixSuccessor(history.scan_prefix));
   live.it->Seek(live.scan_prefix);
   history.it->Seek(history.scan_prefix);
 
@@ -97,7 +127,7 @@ Result<VersionListResult> LocalStoreImpl::ListObjectVersions(const std::string& 
       resume_key = marker;
       live.SkipKey(marker);  // the live version sorts first: it came at or before the marker
       std::string value;
-      Status s = db_->Get(ObjectKey(bucket, marker), &value, *snapshot);
+      Status s = index_->Get(ObjectKey(bucket, marker), &value);
       ObjectRecord rec;
       bool marker_is_live =
           s.ok() && DecodeObjectRecord(value, &rec, false).ok() && IsVersion(rec, vid);
@@ -105,8 +135,8 @@ Result<VersionListResult> LocalStoreImpl::ListObjectVersions(const std::string& 
         std::optional<VersionStamp> stamp;
         if (vid == "null") {
           std::vector<std::pair<std::string, std::string>> entries;
-          CAIRN_RETURN_IF_ERROR(ReadHistory(bucket, marker, std::numeric_limits<size_t>::max(),
-                                            &entries, snapshot.get()));
+          CAIRN_RETURN_IF_ERROR(
+              ReadHistory(bucket, marker, std::numeric_limits<size_t>::max(), &entries));
           for (const auto& [k, v] : entries) {
             if (DecodeObjectRecord(v, &rec, false).ok() && rec.null_version) stamp = rec.version;
           }
@@ -165,11 +195,31 @@ Result<VersionListResult> LocalStoreImpl::ListObjectVersions(const std::string& 
       }
     }
 
+    // This key's entries as the scans read them: the live record, then the history.
+    std::optional<std::string> live_value;
+    std::vector<std::string> values;
+    if (have_live && live.key == key) {
+      live_value = std::string(live.it->value());
+      live.it->Next();
+    }
+    bool has_history = false;
+    while (history.Valid() && history.key == key) {
+      values.emplace_back(history.it->value());
+      history.it->Next();
+      has_history = true;
+    }
+    CAIRN_RETURN_IF_ERROR(history.status);
+    // A key of a bucket that never had versioning has no history to move between. A resumed
+    // key starts mid-history; its one-key window is left as the scans saw it.
+    if ((has_history || state != Versioning::kUnversioned) && key != resume_key) {
+      CAIRN_RETURN_IF_ERROR(StableVersions(bucket, key, &live_value, &values));
+    }
+
     bool latest = key != resume_key;
-    // Adds the entry `scan` is at; only the first entry of a key can be the latest.
-    auto emit = [&](Scan& scan) -> Status {
+    // Adds one entry; only the first entry of a key can be the latest.
+    auto emit = [&](std::string_view value) -> Status {
       ObjectRecord rec;
-      CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(scan.it->value(), &rec, false));
+      CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(value, &rec, false));
       ObjectInfo info = ToInfo(bucket, key, std::move(rec), state);
       info.is_latest = latest;
       latest = false;
@@ -177,26 +227,24 @@ Result<VersionListResult> LocalStoreImpl::ListObjectVersions(const std::string& 
       result.next_version_id_marker = info.version_id.empty() ? "null" : info.version_id;
       result.versions.push_back(std::move(info));
       ++count;
-      scan.it->Next();
       return Status::Ok();
     };
-    if (have_live && live.key == key) {
+    bool stopped = false;
+    if (live_value) {
       if (full()) break;
       // The live record is the key's latest version whatever came before it: on a resumed key
       // it is reached only when the marked entry, newer than it, was deleted since (a delete
       // marker or version), which made it the latest.
       latest = true;
-      CAIRN_RETURN_IF_ERROR(emit(live));
+      CAIRN_RETURN_IF_ERROR(emit(*live_value));
     }
-    bool stopped = false;
-    while (history.Valid() && history.key == key) {
+    for (const std::string& value : values) {
       if (full()) {
         stopped = true;
         break;
       }
-      CAIRN_RETURN_IF_ERROR(emit(history));
+      CAIRN_RETURN_IF_ERROR(emit(value));
     }
-    CAIRN_RETURN_IF_ERROR(history.status);
     if (stopped) break;
   }
   if (!result.truncated) {

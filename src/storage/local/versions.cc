@@ -20,7 +20,7 @@ Result<uint64_t> Random64() {
 
 }  // namespace
 
-void LocalStoreImpl::Discard(const ObjectRecord& rec, meta::WriteBatch& batch,
+void LocalStoreImpl::Discard(const ObjectRecord& rec, IndexBatch& batch,
                              std::vector<FileId>* garbage) {
   for (const FileId& id : DataFilesOf(rec)) {
     batch.Put(GarbageKey(id), "");
@@ -29,12 +29,10 @@ void LocalStoreImpl::Discard(const ObjectRecord& rec, meta::WriteBatch& batch,
 }
 
 Status LocalStoreImpl::ReadHistory(const std::string& bucket, const std::string& key, size_t limit,
-                                   std::vector<std::pair<std::string, std::string>>* out,
-                                   const meta::Snapshot* snapshot) {
+                                   std::vector<std::pair<std::string, std::string>>* out) {
   out->clear();
   const std::string prefix = VersionKeyPrefix(bucket, key);
-  auto it = snapshot != nullptr ? db_->NewIterator(meta::PrefixSuccessor(prefix), *snapshot)
-                                : db_->NewIterator(meta::PrefixSuccessor(prefix));
+  auto it = index_->NewIterator(meta::PrefixSuccessor(prefix));
   for (it->Seek(prefix); it->Valid() && out->size() < limit; it->Next()) {
     out->emplace_back(std::string(it->key()), std::string(it->value()));
   }
@@ -43,7 +41,7 @@ Status LocalStoreImpl::ReadHistory(const std::string& bucket, const std::string&
 
 Status LocalStoreImpl::StageVersion(const std::string& bucket, const std::string& key,
                                     Versioning state, ObjectRecord& rec,
-                                    const WriteConditions& conditions, meta::WriteBatch& batch,
+                                    const WriteConditions& conditions, IndexBatch& batch,
                                     std::vector<FileId>* garbage, UsageDelta& usage) {
   const std::string object_key = ObjectKey(bucket, key);
   const bool versioned = state != Versioning::kUnversioned;
@@ -108,7 +106,7 @@ Status LocalStoreImpl::StageVersion(const std::string& bucket, const std::string
 
 Status LocalStoreImpl::StageVersionDelete(const std::string& bucket, const std::string& key,
                                           const std::string& version_id,
-                                          const DeleteOptions& options, meta::WriteBatch& batch,
+                                          const DeleteOptions& options, IndexBatch& batch,
                                           std::vector<FileId>* garbage, DeleteResult* result,
                                           UsageDelta& usage) {
   const bool bypass_governance = options.bypass_governance;
@@ -166,61 +164,110 @@ Status LocalStoreImpl::StageVersionDelete(const std::string& bucket, const std::
   return Status::Ok();
 }
 
+namespace {
+
+// What one read of a key's live record found: absent, or its bytes.
+struct LiveRead {
+  bool present = false;
+  std::string value;
+  bool operator==(const LiveRead&) const = default;
+};
+
+// A search that found nothing is retried this often when the key's live record kept changing
+// under it (each change is a commit that moved versions), then answers kUnavailable.
+constexpr int kStableReadAttempts = 16;
+
+Status ReadLive(const Index& index, const std::string& object_key, LiveRead* out) {
+  Status s = index.Get(object_key, &out->value);
+  out->present = s.ok();
+  if (!s.ok()) out->value.clear();
+  return s.ok() || s.code() == Code::kNotFound ? Status::Ok() : s;
+}
+
+Status KeptChanging() {
+  return Status(Code::kUnavailable, "the object's versions kept changing during the read");
+}
+
+}  // namespace
+
 Status LocalStoreImpl::FindVersion(const std::string& bucket, const std::string& key,
                                    const std::string& version_id, std::string* index_key,
                                    std::string* value) {
-  *index_key = ObjectKey(bucket, key);
-  if (version_id.empty()) return db_->Get(*index_key, value);
-  auto snapshot = db_->NewSnapshot();
-  Status s = db_->Get(*index_key, value, *snapshot);
-  if (s.ok()) {
-    ObjectRecord rec;
-    CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(*value, &rec, false));
-    if (IsVersion(rec, version_id)) return Status::Ok();
-  } else if (s.code() != Code::kNotFound) {
-    return s;
-  }
-  if (version_id == "null") {
-    std::vector<std::pair<std::string, std::string>> history;
-    CAIRN_RETURN_IF_ERROR(
-        ReadHistory(bucket, key, std::numeric_limits<size_t>::max(), &history, snapshot.get()));
-    for (auto& [k, v] : history) {
+  const std::string object_key = ObjectKey(bucket, key);
+  *index_key = object_key;
+  if (version_id.empty()) return index_->Get(object_key, value);
+  LiveRead before;
+  CAIRN_RETURN_IF_ERROR(ReadLive(*index_, object_key, &before));
+  for (int attempt = 0; attempt < kStableReadAttempts; ++attempt) {
+    if (before.present) {
       ObjectRecord rec;
-      CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(v, &rec, false));
-      if (rec.null_version) {
-        *index_key = std::move(k);
-        *value = std::move(v);
+      CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(before.value, &rec, false));
+      if (IsVersion(rec, version_id)) {
+        *index_key = object_key;
+        *value = std::move(before.value);
         return Status::Ok();
       }
     }
-    return Status(Code::kNotFound, "");
+    if (version_id == "null") {
+      std::vector<std::pair<std::string, std::string>> history;
+      CAIRN_RETURN_IF_ERROR(ReadHistory(bucket, key, std::numeric_limits<size_t>::max(), &history));
+      for (auto& [k, v] : history) {
+        ObjectRecord rec;
+        CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(v, &rec, false));
+        if (rec.null_version) {
+          *index_key = std::move(k);
+          *value = std::move(v);
+          return Status::Ok();
+        }
+      }
+    } else {
+      auto stamp = VersionStamp::FromId(version_id);
+      if (!stamp) return Status(Code::kNotFound, "");
+      *index_key = VersionKey(bucket, key, *stamp);
+      Status s = index_->Get(*index_key, value);
+      if (s.ok()) {
+        ObjectRecord rec;
+        CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(*value, &rec, false));
+        if (IsVersion(rec, version_id)) return Status::Ok();
+      } else if (s.code() != Code::kNotFound) {
+        return s;
+      }
+    }
+    // Not found in either place: an answer only if the live record stayed as it was, since a
+    // commit moving this version between the places changes it.
+    LiveRead after;
+    CAIRN_RETURN_IF_ERROR(ReadLive(*index_, object_key, &after));
+    if (after == before) return Status(Code::kNotFound, "");
+    before = std::move(after);
   }
-  auto stamp = VersionStamp::FromId(version_id);
-  if (!stamp) return Status(Code::kNotFound, "");
-  *index_key = VersionKey(bucket, key, *stamp);
-  s = db_->Get(*index_key, value, *snapshot);
-  if (!s.ok()) return s;
-  ObjectRecord rec;
-  CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(*value, &rec, false));
-  return IsVersion(rec, version_id) ? Status::Ok() : Status(Code::kNotFound, "");
+  return KeptChanging();
 }
 
 Result<std::optional<ObjectInfo>> LocalStoreImpl::LatestDeleteMarker(const std::string& bucket,
                                                                      const std::string& key) {
   CAIRN_ASSIGN_OR_RETURN(BucketRecord bucket_rec, CachedBucket(bucket));
   if (bucket_rec.versioning == Versioning::kUnversioned) return std::optional<ObjectInfo>();
-  auto snapshot = db_->NewSnapshot();
-  std::string value;
-  Status s = db_->Get(ObjectKey(bucket, key), &value, *snapshot);
-  if (s.ok()) return std::optional<ObjectInfo>();
-  if (s.code() != Code::kNotFound) return s;
-  std::vector<std::pair<std::string, std::string>> history;
-  CAIRN_RETURN_IF_ERROR(ReadHistory(bucket, key, 1, &history, snapshot.get()));
-  if (history.empty()) return std::optional<ObjectInfo>();
-  ObjectRecord rec;
-  CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(history.front().second, &rec, false));
-  if (!rec.delete_marker) return std::optional<ObjectInfo>();
-  return std::optional<ObjectInfo>(ToInfo(bucket, key, std::move(rec), bucket_rec.versioning));
+  const std::string object_key = ObjectKey(bucket, key);
+  LiveRead before;
+  CAIRN_RETURN_IF_ERROR(ReadLive(*index_, object_key, &before));
+  for (int attempt = 0; attempt < kStableReadAttempts; ++attempt) {
+    if (before.present) return std::optional<ObjectInfo>();
+    std::vector<std::pair<std::string, std::string>> history;
+    CAIRN_RETURN_IF_ERROR(ReadHistory(bucket, key, 1, &history));
+    // The history's head belongs with a live record still absent; else versions moved between.
+    LiveRead after;
+    CAIRN_RETURN_IF_ERROR(ReadLive(*index_, object_key, &after));
+    if (after != before) {
+      before = std::move(after);
+      continue;
+    }
+    if (history.empty()) return std::optional<ObjectInfo>();
+    ObjectRecord rec;
+    CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(history.front().second, &rec, false));
+    if (!rec.delete_marker) return std::optional<ObjectInfo>();
+    return std::optional<ObjectInfo>(ToInfo(bucket, key, std::move(rec), bucket_rec.versioning));
+  }
+  return KeptChanging();
 }
 
 Result<std::string> LocalStoreImpl::UpdateVersion(
@@ -247,7 +294,7 @@ Result<std::string> LocalStoreImpl::UpdateVersion(
                   "The specified method is not allowed against this resource.");
   }
   CAIRN_RETURN_IF_ERROR(change(rec));
-  CAIRN_RETURN_IF_ERROR(db_->Put(index_key, EncodeObjectRecord(rec), /*sync=*/true));
+  CAIRN_RETURN_IF_ERROR(PutKey(index_key, EncodeObjectRecord(rec), /*sync=*/true));
   rec.inline_data.clear();
   return ToInfo(bucket, key, std::move(rec), bucket_rec.versioning).version_id;
 }
