@@ -46,10 +46,13 @@ Status LocalStoreImpl::StoreBucket(const std::string& bucket, const BucketRecord
   return Status::Ok();
 }
 
-Status LocalStoreImpl::ReadObject(const std::string& object_key, ObjectRecord* rec,
-                                  bool with_data) {
+Status LocalStoreImpl::ReadObject(const std::string& object_key, ObjectRecord* rec, bool with_data,
+                                  IndexBatch* expect) {
   std::string value;
-  CAIRN_RETURN_IF_ERROR(index_->Get(object_key, &value));
+  Status s = index_->Get(object_key, &value);
+  if (expect != nullptr && s.ok()) expect->ExpectValue(object_key, value);
+  if (expect != nullptr && s.code() == Code::kNotFound) expect->ExpectAbsent(object_key);
+  CAIRN_RETURN_IF_ERROR(s);
   return DecodeObjectRecord(value, rec, with_data);
 }
 

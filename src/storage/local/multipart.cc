@@ -209,19 +209,27 @@ Result<PartInfo> LocalStoreImpl::UploadPart(const std::string& bucket, const std
   CAIRN_RETURN_IF_ERROR(PublishWithIntent(*writer));
 
   std::optional<FileId> replaced;
-  {
+  for (int attempt = 1;; ++attempt) {
     std::shared_lock bucket_lock(buckets_mu_);
     std::lock_guard upload_lock(UploadMutex(upload_id));
+    replaced.reset();
+    // The upload and the part as read are the batch's conditions: another gateway completing
+    // the upload, or writing the same part, meanwhile makes this one look again.
+    IndexBatch batch;
+    const std::string upload_key = UploadKey(bucket, key, upload_id);
     std::string value;
-    Status s = index_->Get(UploadKey(bucket, key, upload_id), &value);
+    Status s = index_->Get(upload_key, &value);
+    if (s.ok()) batch.ExpectValue(upload_key, value);
     if (s.code() == Code::kNotFound) s = NoSuchUpload();  // completed or aborted meanwhile
     const std::string part_key = PartKey(upload_id, number);
     PartRecord old;
     if (s.ok()) {
       s = index_->Get(part_key, &value);
       if (s.ok()) {
+        batch.ExpectValue(part_key, value);
         if (DecodePartRecord(value, &old).ok()) replaced = old.file_id;
       } else if (s.code() == Code::kNotFound) {
+        batch.ExpectAbsent(part_key);
         s = Status::Ok();
       }
     }
@@ -230,7 +238,6 @@ Result<PartInfo> LocalStoreImpl::UploadPart(const std::string& bucket, const std
       return s;
     }
     part.modified = Now();
-    IndexBatch batch;
     batch.Put(part_key, EncodePartRecord(part));
     batch.Delete(IntentKey(part.file_id));
     if (replaced) batch.Put(GarbageKey(*replaced), "");
@@ -239,7 +246,11 @@ Result<PartInfo> LocalStoreImpl::UploadPart(const std::string& bucket, const std
                     (replaced ? static_cast<int64_t>(old.size) : int64_t{0}));
     usage.AddTo(batch, bucket);
     // On failure the outcome is unknown: the intent and file are left for the start-up sweep.
-    CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
+    Status written = index_->Write(batch, /*sync=*/true);
+    if (Conflicted(written, attempt)) continue;
+    if (written.code() == Code::kConditionalRequestConflict) DropPublished(part.file_id);
+    CAIRN_RETURN_IF_ERROR(written);
+    break;
   }
   if (replaced) CollectGarbage(*replaced);
   return PartInfo{number, part.size, std::move(part.etag), part.modified,
@@ -276,10 +287,12 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
   std::vector<FileId> garbage;
   ObjectRecord rec;
   Versioning state = Versioning::kUnversioned;
-  {
+  for (int attempt = 1;; ++attempt) {
     std::shared_lock bucket_lock(buckets_mu_);
     std::lock_guard upload_lock(UploadMutex(upload_id));
     std::lock_guard key_lock(KeyMutex(object_key));
+    garbage.clear();
+    rec = ObjectRecord{};
     std::string value;
     Status s = index_->Get(upload_key, &value);
     if (s.code() == Code::kNotFound) {
@@ -291,8 +304,11 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
     UploadRecord upload;
     CAIRN_RETURN_IF_ERROR(DecodeUploadRecord(value, &upload));
 
-    // Every part of the upload, by number; the batch deletes them all.
+    // Every part of the upload, by number; the batch deletes them all. Another gateway
+    // completing or aborting the upload meanwhile fails the write (the upload record is a
+    // condition), and the next attempt answers as CompletedBefore does.
     IndexBatch batch;
+    batch.ExpectValue(upload_key, value);
     UsageDelta usage;
     usage.Upload(-1);
     std::map<int, PartRecord> stored;
@@ -384,7 +400,10 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
         StageVersion(bucket, key, state, rec, options.conditions, batch, &garbage, usage));
     batch.Delete(upload_key);
     usage.AddTo(batch, bucket);
-    CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
+    Status written = index_->Write(batch, /*sync=*/true);
+    if (Conflicted(written, attempt)) continue;
+    CAIRN_RETURN_IF_ERROR(written);
+    break;
   }
   CollectGarbage(garbage);
   return ToInfo(bucket, key, std::move(rec), state);
@@ -415,21 +434,26 @@ Status LocalStoreImpl::AbortMultipartUpload(const std::string& bucket, const std
                                             const std::string& upload_id) {
   CAIRN_RETURN_IF_ERROR(ReadUpload(bucket, key, upload_id).status());
   std::vector<FileId> garbage;
-  {
+  for (int attempt = 1;; ++attempt) {
     std::shared_lock bucket_lock(buckets_mu_);
     std::lock_guard upload_lock(UploadMutex(upload_id));
+    garbage.clear();
     const std::string upload_key = UploadKey(bucket, key, upload_id);
     std::string value;
     Status s = index_->Get(upload_key, &value);
     if (s.code() == Code::kNotFound) return NoSuchUpload();
     CAIRN_RETURN_IF_ERROR(s);
     IndexBatch batch;
+    batch.ExpectValue(upload_key, value);  // completed by another gateway meanwhile: look again
     UsageDelta usage;
     usage.Upload(-1);
     CAIRN_RETURN_IF_ERROR(DropParts(upload_id, batch, &garbage, &usage));
     batch.Delete(upload_key);
     usage.AddTo(batch, bucket);
-    CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
+    Status written = index_->Write(batch, /*sync=*/true);
+    if (Conflicted(written, attempt)) continue;
+    CAIRN_RETURN_IF_ERROR(written);
+    break;
   }
   CollectGarbage(garbage);
   return Status::Ok();

@@ -215,9 +215,10 @@ Result<ObjectInfo> LocalStoreImpl::Commit(const std::string& bucket, const std::
   const std::string object_key = ObjectKey(bucket, key);
   std::vector<FileId> replaced;
   Versioning state = Versioning::kUnversioned;
-  {
+  for (int attempt = 1;; ++attempt) {
     std::shared_lock bucket_lock(buckets_mu_);
     std::lock_guard key_lock(KeyMutex(object_key));
+    replaced.clear();
     IndexBatch batch;
     UsageDelta usage;
     auto bucket_rec = CachedBucket(bucket);
@@ -234,8 +235,15 @@ Result<ObjectInfo> LocalStoreImpl::Commit(const std::string& bucket, const std::
     if (!rec.is_inline) batch.Delete(IntentKey(rec.file_id));
     usage.AddTo(batch, bucket);
     // On failure the outcome is unknown (RocksDB may have applied it): leave the intent and the
-    // file for the start-up sweep, which decides from whether the intent survived.
-    CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
+    // file for the start-up sweep, which decides from whether the intent survived. A conflict
+    // applied nothing: staged again (StageVersion sets every field of `rec` it stamps).
+    Status written = index_->Write(batch, /*sync=*/true);
+    if (Conflicted(written, attempt)) continue;
+    if (written.code() == Code::kConditionalRequestConflict && !rec.is_inline) {
+      DropPublished(rec.file_id);
+    }
+    CAIRN_RETURN_IF_ERROR(written);
+    break;
   }
   CollectGarbage(replaced);
   rec.inline_data.clear();
@@ -248,15 +256,17 @@ Result<DeleteResult> LocalStoreImpl::DeleteObject(const std::string& bucket, con
   const std::string object_key = ObjectKey(bucket, key);
   std::vector<FileId> replaced;
   DeleteResult result;
-  {
+  for (int attempt = 1;; ++attempt) {
     std::shared_lock bucket_lock(buckets_mu_);
     std::lock_guard key_lock(KeyMutex(object_key));
     CAIRN_ASSIGN_OR_RETURN(BucketRecord bucket_rec, CachedBucket(bucket));
+    replaced.clear();
+    result = DeleteResult{};
     IndexBatch batch;
     UsageDelta usage;
     if (version_id.empty() && options.conditional()) {
       ObjectRecord current;
-      Status s = ReadObject(object_key, &current, /*with_data=*/false);
+      Status s = ReadObject(object_key, &current, /*with_data=*/false, &batch);
       if (!s.ok() && s.code() != Code::kNotFound) return s;
       CAIRN_RETURN_IF_ERROR(CheckDeleteConditions(options, s.ok() ? &current : nullptr));
     }
@@ -272,7 +282,7 @@ Result<DeleteResult> LocalStoreImpl::DeleteObject(const std::string& bucket, con
       result.version_id = marker.null_version ? "null" : marker.version.Id();
     } else {
       ObjectRecord current;
-      Status s = ReadObject(object_key, &current, /*with_data=*/false);
+      Status s = ReadObject(object_key, &current, /*with_data=*/false, &batch);
       if (s.code() == Code::kNotFound) return result;
       batch.Delete(object_key);
       // A record that does not decode is deleted all the same; its file (if any) is orphaned,
@@ -283,7 +293,11 @@ Result<DeleteResult> LocalStoreImpl::DeleteObject(const std::string& bucket, con
       }
     }
     usage.AddTo(batch, bucket);
-    if (!batch.empty()) CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
+    if (batch.empty()) break;
+    Status written = index_->Write(batch, /*sync=*/true);
+    if (Conflicted(written, attempt)) continue;
+    CAIRN_RETURN_IF_ERROR(written);
+    break;
   }
   CollectGarbage(replaced);
   return result;

@@ -258,8 +258,11 @@ class LocalStoreImpl final : public LocalStore {
                         std::optional<std::string>* live_value, std::vector<std::string>* history);
   // Puts a garbage record for each data file of `rec` into `batch`, and the file into `garbage`.
   static void Discard(const ObjectRecord& rec, IndexBatch& batch, std::vector<FileId>* garbage);
-  // The current record of an object; kNotFound when there is none.
-  Status ReadObject(const std::string& object_key, ObjectRecord* rec, bool with_data);
+  // The current record of an object; kNotFound when there is none. With `expect`, the batch
+  // being staged from it gets the condition that the record is still what was read (or still
+  // absent): a commit another gateway made meanwhile fails the write, which is staged again.
+  Status ReadObject(const std::string& object_key, ObjectRecord* rec, bool with_data,
+                    IndexBatch* expect = nullptr);
   static Status CheckConditions(const WriteConditions& c, const ObjectRecord* current);
   // CompleteMultipartUpload of an upload no longer in progress: the version it made, when that
   // is still the key's current version and `parts` is the list it was completed with (a retry
@@ -312,6 +315,13 @@ class LocalStoreImpl final : public LocalStore {
   void DropPublished(const FileId& id);
   std::mutex& KeyMutex(const std::string& object_key) {
     return key_mu_[std::hash<std::string>{}(object_key) % key_mu_.size()];
+  }
+
+  // A commit staged from reads that another writer changed before the write (its conditions
+  // failed: kConditionalRequestConflict) is staged again from fresh reads, this many times.
+  static constexpr int kCommitAttempts = 16;
+  static bool Conflicted(const Status& s, int attempt) {
+    return s.code() == Code::kConditionalRequestConflict && attempt < kCommitAttempts;
   }
 
   const LocalStoreOptions options_;

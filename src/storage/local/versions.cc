@@ -46,8 +46,9 @@ Status LocalStoreImpl::StageVersion(const std::string& bucket, const std::string
   const std::string object_key = ObjectKey(bucket, key);
   const bool versioned = state != Versioning::kUnversioned;
   ObjectRecord current;
-  // A superseded version moves into the history whole, inline bytes included.
-  Status s = ReadObject(object_key, &current, /*with_data=*/versioned);
+  // A superseded version moves into the history whole, inline bytes included. The batch holds
+  // only if the live record and the history entries it changes are still as read.
+  Status s = ReadObject(object_key, &current, /*with_data=*/versioned, &batch);
   const bool exists = s.ok();
   if (!s.ok() && s.code() != Code::kNotFound) return s;
   CAIRN_RETURN_IF_ERROR(CheckConditions(conditions, exists ? &current : nullptr));
@@ -88,6 +89,7 @@ Status LocalStoreImpl::StageVersion(const std::string& bucket, const std::string
       ObjectRecord old;
       CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(value, &old, false));
       if (!old.null_version) continue;
+      batch.ExpectValue(index_key, value);
       batch.Delete(index_key);
       Discard(old, batch, garbage);
       usage.History(old, -1);
@@ -114,7 +116,7 @@ Status LocalStoreImpl::StageVersionDelete(const std::string& bucket, const std::
   result->version_id = version_id;
   result->delete_marker = false;
   ObjectRecord current;
-  Status s = ReadObject(object_key, &current, /*with_data=*/false);
+  Status s = ReadObject(object_key, &current, /*with_data=*/false, &batch);
   if (!s.ok() && s.code() != Code::kNotFound) return s;
   bool live = s.ok();
   std::vector<std::pair<std::string, std::string>> history;
@@ -136,6 +138,7 @@ Status LocalStoreImpl::StageVersionDelete(const std::string& bucket, const std::
       if (!IsVersion(old, version_id)) continue;
       CAIRN_RETURN_IF_ERROR(CheckDeleteConditions(options, &old));
       CAIRN_RETURN_IF_ERROR(CheckVersionRemovable(old.lock, now, bypass_governance));
+      batch.ExpectValue(index_key, value);
       batch.Delete(index_key);
       Discard(old, batch, garbage);
       usage.History(old, -1);
@@ -154,6 +157,7 @@ Status LocalStoreImpl::StageVersionDelete(const std::string& bucket, const std::
     ObjectRecord newest;
     CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(value, &newest, false));
     if (!newest.delete_marker) {
+      batch.ExpectValue(index_key, value);
       batch.Delete(index_key);
       batch.Put(object_key, value);
       usage.History(newest, -1);
@@ -294,7 +298,10 @@ Result<std::string> LocalStoreImpl::UpdateVersion(
                   "The specified method is not allowed against this resource.");
   }
   CAIRN_RETURN_IF_ERROR(change(rec));
-  CAIRN_RETURN_IF_ERROR(PutKey(index_key, EncodeObjectRecord(rec), /*sync=*/true));
+  IndexBatch batch;
+  batch.ExpectValue(index_key, value);  // another gateway's change meanwhile: 409, not lost
+  batch.Put(index_key, EncodeObjectRecord(rec));
+  CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
   rec.inline_data.clear();
   return ToInfo(bucket, key, std::move(rec), bucket_rec.versioning).version_id;
 }

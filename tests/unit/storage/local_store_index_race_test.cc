@@ -19,11 +19,12 @@ namespace {
 using testing::PutString;
 using testing::TempDir;
 
-// RocksIndex with a hook run once, before the read it is armed for, and disarmed before it runs
-// (so the commit it makes goes through unhooked).
+// An index (shared: two engines on one index are two gateways) with hooks run once, before the
+// read or write they are armed for, and disarmed before they run (so the commit a hook makes goes
+// through unhooked).
 class HookedIndex final : public index::Index {
  public:
-  explicit HookedIndex(std::unique_ptr<meta::MetaDb> db) : inner_(std::move(db)) {}
+  explicit HookedIndex(std::shared_ptr<index::Index> inner) : inner_(std::move(inner)) {}
 
   // Before the Get of a key that `match` accepts.
   void BeforeGet(std::function<bool(std::string_view)> match, std::function<void()> hook) {
@@ -35,18 +36,24 @@ class HookedIndex final : public index::Index {
     iterators_left_ = nth;
     iterator_hook_ = std::move(hook);
   }
+  // Before the next Write that carries conditions (a commit staged from reads).
+  void BeforeConditionalWrite(std::function<void()> hook) { write_hook_ = std::move(hook); }
   bool fired() const { return fired_; }
+  int conflicts() const { return conflicts_; }
 
   Status Get(std::string_view key, std::string* value) const override {
     if (get_hook_ && get_match_(key)) Fire(get_hook_);
-    return inner_.Get(key, value);
+    return inner_->Get(key, value);
   }
   Status Write(const index::IndexBatch& batch, bool sync) override {
-    return inner_.Write(batch, sync);
+    if (write_hook_ && !batch.conditions().empty()) Fire(write_hook_);
+    Status s = inner_->Write(batch, sync);
+    if (s.code() == Code::kConditionalRequestConflict) ++conflicts_;
+    return s;
   }
   std::unique_ptr<index::IndexIterator> NewIterator(std::string upper_bound) const override {
     if (iterator_hook_ && --iterators_left_ == 0) Fire(iterator_hook_);
-    return inner_.NewIterator(std::move(upper_bound));
+    return inner_->NewIterator(std::move(upper_bound));
   }
 
  private:
@@ -56,12 +63,14 @@ class HookedIndex final : public index::Index {
     fired_ = true;
     hook();
   }
-  index::RocksIndex inner_;
+  std::shared_ptr<index::Index> inner_;
   mutable std::function<bool(std::string_view)> get_match_;
   mutable std::function<void()> get_hook_;
   mutable int iterators_left_ = 0;
   mutable std::function<void()> iterator_hook_;
+  mutable std::function<void()> write_hook_;
   mutable bool fired_ = false;
+  int conflicts_ = 0;
 };
 
 class IndexRaceTest : public ::testing::Test {
@@ -72,23 +81,31 @@ class IndexRaceTest : public ::testing::Test {
     ASSERT_TRUE(env->CreateDirs(root).ok());
     auto db = meta::MetaDb::Open(platform::JoinPath(root, "meta"), {});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
-    auto blobs = data::DataDir::Open(env, root);
-    ASSERT_TRUE(blobs.ok()) << blobs.status().ToString();
-    auto index = std::make_unique<HookedIndex>(std::move(*db));
-    index_ = index.get();
-    LocalStoreOptions options;
-    options.inline_threshold = 16;
-    auto store =
-        OpenStoreOn(std::move(index), std::move(*blobs), options, [] { return StoreHealth{}; });
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(*store);
+    shared_ = std::make_shared<index::RocksIndex>(std::move(*db));
+    store_ = OpenGateway(&index_);
+    ASSERT_NE(store_, nullptr);
     ASSERT_TRUE(store_->CreateBucket("bkt", "").ok());
     ASSERT_TRUE(store_->SetBucketVersioning("bkt", Versioning::kEnabled).ok());
     older_ = Put("k", "older version");
     latest_ = Put("k", "the latest one, in a data file");
   }
-  std::string Put(const std::string& key, const std::string& data) {
-    auto info = PutString(*store_, "bkt", key, data);
+  // One more engine on the same index and data folder: a second gateway (its own key locks).
+  std::unique_ptr<LocalStore> OpenGateway(HookedIndex** hooks) {
+    platform::Env* env = platform::Env::Default();
+    auto blobs = data::DataDir::Open(env, platform::JoinPath(dir_.path(), ".cairn"));
+    EXPECT_TRUE(blobs.ok()) << blobs.status().ToString();
+    if (!blobs.ok()) return nullptr;
+    auto index = std::make_unique<HookedIndex>(shared_);
+    *hooks = index.get();
+    LocalStoreOptions options;
+    options.inline_threshold = 16;
+    auto store =
+        OpenStoreOn(std::move(index), std::move(*blobs), options, [] { return StoreHealth{}; });
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    return store.ok() ? std::move(*store) : nullptr;
+  }
+  std::string Put(const std::string& key, const std::string& data, LocalStore* via = nullptr) {
+    auto info = PutString(via != nullptr ? *via : *store_, "bkt", key, data);
     EXPECT_TRUE(info.ok()) << info.status().ToString();
     return info.ok() ? info->version_id : "";
   }
@@ -108,6 +125,7 @@ class IndexRaceTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  std::shared_ptr<index::RocksIndex> shared_;
   HookedIndex* index_ = nullptr;
   std::unique_ptr<LocalStore> store_;
   std::string older_, latest_;
@@ -142,6 +160,42 @@ TEST_F(IndexRaceTest, AListingShowsAVersionSupersededBetweenItsScansOnce) {
   // Without the check the superseded latest would show twice and the newest not at all.
   EXPECT_EQ(ids, (std::vector<std::string>{newest, latest_, older_}));
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size());
+}
+
+// Two gateways commit the same key at once: the one whose reads went stale stages again, so no
+// acknowledged version is lost and no data file is left behind (the engine's key locks are per
+// process: only the index's conditions order the two).
+TEST_F(IndexRaceTest, TwoGatewaysCommittingOneKeyKeepEveryVersion) {
+  HookedIndex* other_hooks = nullptr;
+  auto other = OpenGateway(&other_hooks);
+  ASSERT_NE(other, nullptr);
+  std::string theirs;
+  index_->BeforeConditionalWrite([&] { theirs = Put("k", "the other gateway's", other.get()); });
+  std::string ours = Put("k", "this gateway's version");
+  EXPECT_TRUE(index_->fired());
+  EXPECT_EQ(index_->conflicts(), 1);
+  EXPECT_EQ(VersionIds(), (std::vector<std::string>{ours, theirs, latest_, older_}));
+  auto body = testing::GetString(*other, "bkt", "k");
+  ASSERT_TRUE(body.ok()) << body.status().ToString();
+  EXPECT_EQ(*body, "this gateway's version");
+}
+
+TEST_F(IndexRaceTest, TwoGatewaysOverwritingOneKeyLeaveOneDataFile) {
+  ASSERT_TRUE(store_->CreateBucket("plain", "").ok());
+  HookedIndex* other_hooks = nullptr;
+  auto other = OpenGateway(&other_hooks);
+  ASSERT_NE(other, nullptr);
+  ASSERT_TRUE(PutString(*store_, "plain", "k", std::string(100, 'a')).ok());
+  const size_t before = testing::DataFileCount(dir_.path());
+  index_->BeforeConditionalWrite(
+      [&] { ASSERT_TRUE(PutString(*other, "plain", "k", std::string(100, 'b')).ok()); });
+  ASSERT_TRUE(PutString(*store_, "plain", "k", std::string(100, 'c')).ok());
+  EXPECT_EQ(index_->conflicts(), 1);
+  // The other's file was replaced by ours and collected; without the condition it would leak.
+  EXPECT_EQ(testing::DataFileCount(dir_.path()), before);
+  auto body = testing::GetString(*other, "plain", "k");
+  ASSERT_TRUE(body.ok()) << body.status().ToString();
+  EXPECT_EQ(*body, std::string(100, 'c'));
 }
 
 }  // namespace
