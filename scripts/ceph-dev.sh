@@ -64,6 +64,9 @@ osd op num threads per shard = 2
 # monitor under load ("wrong fsid", CI), so it sends none.
 osd crush update on start = false
 osd class update on start = false
+[client]
+# Several clients at once (gateways, tests, the ceph CLI): an admin socket each.
+admin socket = $DIR/run/\$name.\$pid.asok
 CONF
 }
 

@@ -4,6 +4,7 @@
 #include "storage/drives/parity.h"
 #include "storage/drives/volumes.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -121,8 +122,29 @@ Status ResolveConfig(ServerConfig& config, bool address_flag, bool console_flag,
     return Status(Code::kInvalidArgument,
                   "name a data folder: cairn server DIR (or set MINIO_VOLUMES)");
   }
+  const bool rados = std::any_of(config.data_dirs.begin(), config.data_dirs.end(),
+                                 [](const std::string& d) { return d.rfind("rados://", 0) == 0; });
+  if (rados) {
+    // A pool is the whole store: the cluster keeps its copies, not a set of folders.
+    if (config.data_dirs.size() != 1) {
+      return Status(Code::kInvalidArgument,
+                    "rados://POOL is the whole store: name it alone, without data folders");
+    }
+    // rados://POOL[/NAMESPACE]: the store checks the parts when it opens.
+    std::string where = config.data_dirs[0].substr(8);
+    std::replace(where.begin(), where.end(), '/', '-');
+    if (where.empty() || where.front() == '-') {
+      return Status(
+          Code::kInvalidArgument,
+          "name a pool: rados://POOL or rados://POOL/NAMESPACE, not " + config.data_dirs[0]);
+    }
+    config.state_dir = env("CAIRN_STATE_DIR");
+    if (config.state_dir.empty()) config.state_dir = "/var/lib/cairn/rados-" + where;
+  }
   // MinIO's ellipses (/mnt/d{1...4}) expand here, on the command line's and MINIO_VOLUMES'.
-  CAIRN_ASSIGN_OR_RETURN(config.data_dirs, storage::drives::ExpandVolumes(config.data_dirs));
+  if (!rados) {
+    CAIRN_ASSIGN_OR_RETURN(config.data_dirs, storage::drives::ExpandVolumes(config.data_dirs));
+  }
   CAIRN_ASSIGN_OR_RETURN(config.storage_class, Setting(env, "STORAGE_CLASS_STANDARD"));
   if (config.data_dirs.size() > 1) {
     // Refused here, before anything opens, with MinIO's rules (at most half the drives). One

@@ -19,7 +19,13 @@ struct ListenAddress {
 Result<ListenAddress> ParseListenAddress(const std::string& text);
 
 struct ServerConfig {
-  std::vector<std::string> data_dirs;
+  std::vector<std::string> data_dirs;  // folders, or one "rados://POOL[/NAMESPACE]"
+  // rados://POOL: the cluster's conf (--ceph-conf; "" = $CEPH_CONF, else /etc/ceph/ceph.conf),
+  // the entity (--ceph-user), and the gateway's own folder for what is not the store (audit
+  // queues): CAIRN_STATE_DIR, default /var/lib/cairn/rados-POOL[-NAMESPACE].
+  std::string ceph_conf;
+  std::string ceph_user = "client.admin";
+  std::string state_dir;
   ListenAddress address{"", 9000};
   ListenAddress console_address{"", 9001};
   std::vector<std::string> domains;

@@ -45,7 +45,14 @@ int main(int argc, char** argv) {
                    "log lines as JSON objects, one per line (CAIRN_LOG_FORMAT=json)");
   server->add_option("--log-level", log_flags.level,
                      "debug, info (default), warn or error (CAIRN_LOG_LEVEL)");
-  server->add_option("DIR", config.data_dirs, "data folder (or MINIO_VOLUMES)");
+  server->add_option("DIR", config.data_dirs,
+                     "data folder, several as one erasure set, or rados://POOL (or MINIO_VOLUMES)");
+  server->add_option("--ceph-conf", config.ceph_conf,
+                     "with rados://POOL: the cluster's ceph.conf (default $CEPH_CONF, then "
+                     "/etc/ceph/ceph.conf)");
+  server->add_option("--ceph-user", config.ceph_user,
+                     "with rados://POOL: the Ceph entity (default client.admin; keyring from the "
+                     "conf)");
   server->footer(
       "Credentials come from MINIO_ROOT_USER / MINIO_ROOT_PASSWORD (or CAIRN_ROOT_USER / "
       "CAIRN_ROOT_PASSWORD, or their _FILE forms).\n\nExample:\n"

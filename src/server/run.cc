@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <thread>
 
@@ -179,9 +180,20 @@ int RunServer(const ServerConfig& config) {
   }
   std::thread serving([&server] { server.Serve(); });
 
-  const std::string& dir = config.data_dirs.front();
+  // The local folder of this process: the data folder, or a RADOS gateway's state folder.
+  const std::string& dir = config.state_dir.empty() ? config.data_dirs.front() : config.state_dir;
+  if (!config.state_dir.empty()) {
+    std::error_code made;
+    std::filesystem::create_directories(config.state_dir, made);
+    if (made) {
+      spdlog::error("cannot make the state folder {}: {}", config.state_dir, made.message());
+      server.Shutdown(0);
+      serving.join();
+      return 1;
+    }
+  }
   auto fail_start = [&](const std::string& what, const Status& status) {
-    spdlog::error("{} {}: {}", what, dir, status.ToString());
+    spdlog::error("{} {}: {}", what, config.data_dirs.front(), status.ToString());
     server.Shutdown(0);
     serving.join();
     return 1;
@@ -195,7 +207,8 @@ int RunServer(const ServerConfig& config) {
   auto store = OpenStore(config, store_options);
   if (!store.ok()) {
     return fail_start(config.data_dirs.size() > 1 ? "cannot open the erasure set of"
-                                                  : "cannot open the data folder",
+                      : config.state_dir.empty()  ? "cannot open the data folder"
+                                                  : "cannot open the store in",
                       store.status());
   }
   services.store = std::move(store).value();

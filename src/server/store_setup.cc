@@ -1,11 +1,28 @@
 #include "server/store_setup.h"
 
 #include "storage/erasure_store.h"
+#ifdef CAIRN_WITH_RADOS
+#include "storage/rados_store/rados_store.h"
+#endif
 
 namespace cairn::server {
 
 Result<std::unique_ptr<storage::LocalStore>> OpenStore(const ServerConfig& config,
                                                        const storage::LocalStoreOptions& options) {
+  if (config.data_dirs.size() == 1 && config.data_dirs[0].rfind("rados://", 0) == 0) {
+#ifdef CAIRN_WITH_RADOS
+    auto parsed = storage::rados_store::ParseRadosLocation(config.data_dirs[0]);
+    CAIRN_RETURN_IF_ERROR(parsed->status());
+    storage::rados_store::RadosStoreOptions rados = std::move(*parsed).value();
+    rados.conf_path = config.ceph_conf;
+    rados.user = config.ceph_user;
+    rados.store = options;
+    return storage::rados_store::OpenRadosStore(rados);
+#else
+    return Status(Code::kNotImplemented,
+                  "this cairn was built without librados (librados-dev): rados:// is not served");
+#endif
+  }
   if (config.data_dirs.size() == 1) return storage::OpenLocalStore(config.data_dirs[0], options);
   storage::ErasureStoreOptions erasure;
   erasure.store = options;
@@ -28,6 +45,9 @@ std::string_view DriveStateName(storage::DriveHealthState state) {
 }
 
 std::string DescribeDrives(const storage::StoreHealth& health) {
+  if (health.drives.size() == 1 && health.drives[0].path.rfind("rados://", 0) == 0) {
+    return "RADOS pool: " + health.drives[0].path.substr(8) + "\n";
+  }
   if (health.drives.size() == 1) return "Data folder: " + health.drives[0].path + "\n";
   std::string out = "Erasure set: " + std::to_string(health.drives.size()) +
                     " drives, EC:" + std::to_string(health.parity_drives) + " (read quorum " +

@@ -5,6 +5,7 @@
 // docs/storage-format.md.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -37,6 +38,15 @@ struct LocalStoreOptions {
   // Seals the data keys of SSE-S3 and SSE-KMS versions (MINIO_KMS_SECRET_KEY); nullptr: none,
   // so those requests are refused and such versions cannot be read. SSE-C needs no KMS.
   std::shared_ptr<const crypto::Kms> kms;
+  // The start-up sweep deletes the data of a write that published its blob but never committed
+  // (its intent record). One process owning the store sweeps every intent (0). On an index that
+  // several gateways share (RADOS), another gateway's write may be between publish and commit
+  // right now: only intents older than this are swept.
+  std::chrono::seconds intent_grace{0};
+  // The engine mirrors the bucket records in memory. On a shared index other gateways change
+  // them: the mirror is reloaded this often and a bucket it lacks is looked up (0: one process
+  // owns the store, and its mirror is the truth).
+  std::chrono::milliseconds bucket_refresh{0};
 };
 
 // What a heal walks: every blob of `bucket` ("" = every bucket) whose object key starts with

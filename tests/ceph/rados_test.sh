@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# The RADOS back ends (src/storage/rados_blobs, src/storage/rados_index) on a real cluster: starts
-# a one-node dev cluster of its own (scripts/ceph-dev.sh, own folder and monitor port), runs the
-# storage unit tests that need one (RadosBlobStoreTest, RadosIndexTest, and the blob store and
-# index conformance suites' rados back ends) with CAIRN_TEST_CEPH_CONF set, and fails unless
-# they ran and passed. Purges the cluster after.
+# The RADOS back ends on a real cluster: starts a one-node dev cluster of its own
+# (scripts/ceph-dev.sh, own folder and monitor port), then
+#  1. the storage unit tests that need one (RadosBlobStoreTest, RadosIndexTest, and the blob
+#     store and index conformance suites' rados back ends) with CAIRN_TEST_CEPH_CONF set;
+#  2. the integration suites that matter (objects, listing, multipart, versioning, policies) a
+#     second time, each server on `rados://cairn-it/<its own namespace>` (CAIRN_TEST_STORE=rados);
+#  3. two gateways on one namespace (tests/ceph/test_rados_gateways.py).
+# Fails unless they all ran and passed. Purges the cluster after.
 #   tests/ceph/rados_test.sh [build dir, default build]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,4 +32,21 @@ fi
 passed=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) tests\?.*/\1/p' "$out")
 grep -q "SKIPPED" "$out" && { tail -30 "$out" >&2; fail "some RADOS tests skipped"; }
 (( ${passed:-0} >= 24 )) || { tail -30 "$out" >&2; fail "only ${passed:-0} RADOS tests ran"; }
-echo "rados test: ok ($passed tests on a one-node cluster)"
+echo "rados test: ok ($passed unit tests on a one-node cluster)"
+
+export CAIRN_BIN="$PWD/$build/cairn" CAIRN_TEST_CEPH_CONF="$conf" CAIRN_TEST_RADOS_POOL=cairn-it
+[[ -x "$CAIRN_BIN" ]] || fail "$CAIRN_BIN not built"
+suites=(test_objects test_listing test_multipart test_versioning test_bucket_policy)
+if ! (cd tests/integration && CAIRN_TEST_STORE=rados timeout 900 \
+      "${PYTHON:-/root/.pyenv/shims/python3}" -m unittest "${suites[@]}" >"$out" 2>&1); then
+  tail -80 "$out" >&2
+  fail "the integration suites failed on rados://"
+fi
+grep -q "skipped" "$out" && { tail -30 "$out" >&2; fail "integration tests skipped on rados://"; }
+echo "rados test: $(grep -E '^Ran [0-9]+ tests' "$out") on rados:// (${suites[*]})"
+if ! (cd tests/ceph && timeout 600 "${PYTHON:-/root/.pyenv/shims/python3}" -m unittest \
+      test_rados_gateways -v >"$out" 2>&1); then
+  tail -80 "$out" >&2
+  fail "two gateways on one pool failed"
+fi
+echo "rados test: two gateways: $(grep -E '^Ran [0-9]+ tests' "$out")"

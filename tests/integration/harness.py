@@ -145,8 +145,20 @@ class CairnServer:
             ]
         cmd += self.extra_args
         if self.pass_dir_arg:
-            cmd.append(str(self.data_dir))
+            cmd += self.store_args()
         return cmd
+
+    def store_args(self) -> list[str]:
+        """The store the server opens: its data folder, or (CAIRN_TEST_STORE=rados) a RADOS
+        namespace of its own in the pool CAIRN_TEST_RADOS_POOL on CAIRN_TEST_CEPH_CONF's cluster,
+        the same on every start of this server."""
+        if os.environ.get("CAIRN_TEST_STORE", "") != "rados":
+            return [str(self.data_dir)]
+        conf = os.environ.get("CAIRN_TEST_CEPH_CONF", "")
+        if not conf:
+            raise missing_prerequisite("CAIRN_TEST_STORE=rados needs CAIRN_TEST_CEPH_CONF")
+        pool = os.environ.get("CAIRN_TEST_RADOS_POOL", "cairn-it")
+        return ["--ceph-conf", conf, f"rados://{pool}/{self.root.name}"]
 
     def environment(self) -> dict:
         env = base_env()
@@ -154,6 +166,8 @@ class CairnServer:
         # would turn every suite to HTTPS. HOME is the server's own temp folder unless a test
         # sets it (test_tls.py passes --certs-dir).
         env["HOME"] = str(self.root)
+        if os.environ.get("CAIRN_TEST_STORE", "") == "rados":
+            env["CAIRN_STATE_DIR"] = str(self.root / "state")
         if self.default_credentials:
             env["MINIO_ROOT_USER"] = ROOT_USER
             env["MINIO_ROOT_PASSWORD"] = ROOT_PASSWORD

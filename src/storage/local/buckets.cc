@@ -2,6 +2,8 @@
 // bucket's existence and versioning state without an index read.
 #include "storage/local/store_impl.h"
 
+#include <spdlog/spdlog.h>
+
 namespace cairn::storage::local {
 
 namespace {
@@ -9,34 +11,71 @@ Status NoSuchBucket() { return Status(Code::kNoSuchBucket, "the specified bucket
 }  // namespace
 
 Status LocalStoreImpl::LoadBuckets() {
-  std::unique_lock lock(cache_mu_);
-  bucket_cache_.clear();
+  // Read first, then swap: a refresh on a shared index never holds readers up for a scan.
+  std::unordered_map<std::string, BucketRecord> loaded;
   auto it = index_->NewIterator(meta::PrefixSuccessor(kBucketPrefix));
   for (it->Seek(kBucketPrefix); it->Valid(); it->Next()) {
     BucketRecord rec;
     CAIRN_RETURN_IF_ERROR(DecodeBucketRecord(it->value(), &rec));
-    bucket_cache_.emplace(std::string(it->key().substr(kBucketPrefix.size())), std::move(rec));
+    loaded.emplace(std::string(it->key().substr(kBucketPrefix.size())), std::move(rec));
   }
-  return it->status();
+  CAIRN_RETURN_IF_ERROR(it->status());
+  std::unique_lock lock(cache_mu_);
+  bucket_cache_ = std::move(loaded);
+  return Status::Ok();
+}
+
+std::optional<BucketRecord> LocalStoreImpl::MissedBucket(const std::string& bucket) const {
+  // One process owning the store: its mirror is the truth. On a shared index another gateway
+  // may have made the bucket since the last refresh: the index answers.
+  if (options_.bucket_refresh.count() <= 0) return std::nullopt;
+  std::string value;
+  BucketRecord rec;
+  if (!index_->Get(BucketKey(bucket), &value).ok() || !DecodeBucketRecord(value, &rec).ok()) {
+    return std::nullopt;
+  }
+  std::unique_lock lock(cache_mu_);
+  bucket_cache_[bucket] = rec;
+  return rec;
+}
+
+void LocalStoreImpl::RefreshBuckets() {
+  std::unique_lock lock(refresh_mu_);
+  while (!refresh_cv_.wait_for(lock, options_.bucket_refresh, [this] { return stopping_; })) {
+    lock.unlock();
+    if (Status s = LoadBuckets(); !s.ok()) {
+      spdlog::warn("storage: cannot refresh the bucket records: {}", s.ToString());
+    }
+    lock.lock();
+  }
 }
 
 Result<BucketRecord> LocalStoreImpl::CachedBucket(const std::string& bucket) const {
-  std::shared_lock lock(cache_mu_);
-  auto found = bucket_cache_.find(bucket);
-  if (found == bucket_cache_.end()) return NoSuchBucket();
-  return found->second;
+  {
+    std::shared_lock lock(cache_mu_);
+    auto found = bucket_cache_.find(bucket);
+    if (found != bucket_cache_.end()) return found->second;
+  }
+  if (auto rec = MissedBucket(bucket)) return *std::move(rec);
+  return NoSuchBucket();
 }
 
 Result<Versioning> LocalStoreImpl::BucketState(const std::string& bucket) const {
-  std::shared_lock lock(cache_mu_);
-  auto found = bucket_cache_.find(bucket);
-  if (found == bucket_cache_.end()) return NoSuchBucket();
-  return found->second.versioning;
+  {
+    std::shared_lock lock(cache_mu_);
+    auto found = bucket_cache_.find(bucket);
+    if (found != bucket_cache_.end()) return found->second.versioning;
+  }
+  if (auto rec = MissedBucket(bucket)) return rec->versioning;
+  return NoSuchBucket();
 }
 
 Status LocalStoreImpl::CheckBucket(const std::string& bucket) {
-  std::shared_lock lock(cache_mu_);
-  return bucket_cache_.count(bucket) != 0 ? Status::Ok() : NoSuchBucket();
+  {
+    std::shared_lock lock(cache_mu_);
+    if (bucket_cache_.count(bucket) != 0) return Status::Ok();
+  }
+  return MissedBucket(bucket) ? Status::Ok() : NoSuchBucket();
 }
 
 Status LocalStoreImpl::StoreBucket(const std::string& bucket, const BucketRecord& rec) {
@@ -118,6 +157,8 @@ Result<BucketInfo> LocalStoreImpl::GetBucket(const std::string& bucket) {
 }
 
 Result<std::vector<BucketInfo>> LocalStoreImpl::ListBuckets() {
+  // On a shared index the list comes from the index: a bucket another gateway made just now.
+  if (options_.bucket_refresh.count() > 0) CAIRN_RETURN_IF_ERROR(LoadBuckets());
   std::vector<BucketInfo> out;
   {
     std::shared_lock lock(cache_mu_);

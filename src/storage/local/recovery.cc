@@ -2,7 +2,19 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
+#include <chrono>
+
 namespace cairn::storage::local {
+
+bool LocalStoreImpl::IntentExpired(std::string_view made) const {
+  if (options_.intent_grace.count() <= 0) return true;
+  int64_t seconds = 0;
+  auto [end, ec] = std::from_chars(made.data(), made.data() + made.size(), seconds);
+  if (ec != std::errc() || end != made.data() + made.size()) return true;  // older format: ""
+  const auto age = Now() - TimePoint(std::chrono::seconds(seconds));
+  return age >= options_.intent_grace;
+}
 
 Status LocalStoreImpl::Recover() {
   std::string format;
@@ -17,6 +29,7 @@ Status LocalStoreImpl::Recover() {
     return Status(Code::kCorruption, "unsupported store format '" + format + "'");
   }
   CAIRN_RETURN_IF_ERROR(LoadBuckets());
+  if (options_.bucket_refresh.count() > 0) refresher_ = std::thread([this] { RefreshBuckets(); });
   CAIRN_RETURN_IF_ERROR(CountUsageOnce());
 
   // An intent without its commit: the data file may have been published but nothing refers to
@@ -27,6 +40,7 @@ Status LocalStoreImpl::Recover() {
     auto it = index_->NewIterator(meta::PrefixSuccessor(prefix));
     for (it->Seek(prefix); it->Valid(); it->Next()) {
       std::string_view k = it->key();
+      if (prefix == kIntentPrefix && !IntentExpired(it->value())) continue;
       auto id = FileId::FromHex(k.substr(prefix.size()));
       if (id) {
         Status rm = data_->Remove(*id);
@@ -48,7 +62,10 @@ Status LocalStoreImpl::PublishWithIntent(BlobWriter& writer) {
   CAIRN_RETURN_IF_ERROR(writer.Finish());
   // The intent is durable before the file can be: a crash from here until the commit leaves
   // a record that tells the next start-up to delete the file.
-  CAIRN_RETURN_IF_ERROR(PutKey(IntentKey(writer.id()), "", /*sync=*/true));
+  // Its value is when it was made (Unix seconds), for a sweep that spares young ones.
+  const std::string made = std::to_string(
+      std::chrono::duration_cast<std::chrono::seconds>(Now().time_since_epoch()).count());
+  CAIRN_RETURN_IF_ERROR(PutKey(IntentKey(writer.id()), made, /*sync=*/true));
   Status s = data_->Publish(writer);
   if (!s.ok()) DropPublished(writer.id());
   return s;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -12,6 +13,7 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -86,6 +88,14 @@ class LocalStoreImpl final : public LocalStore {
   Result<HealSummary> Heal(const HealRequest& request) override {
     if (companion_) return companion_->Heal(request);
     return Status(Code::kNotImplemented, "heal needs an erasure set: this server has one drive");
+  }
+  ~LocalStoreImpl() override {
+    {
+      std::lock_guard lock(refresh_mu_);
+      stopping_ = true;
+    }
+    refresh_cv_.notify_all();
+    if (refresher_.joinable()) refresher_.join();
   }
   // Gives the store its companion (once, right after Recover, before any request).
   void Attach(std::unique_ptr<StoreCompanion> companion) { companion_ = std::move(companion); }
@@ -219,8 +229,12 @@ class LocalStoreImpl final : public LocalStore {
                      ObjectRecord* rec, Versioning* state);
   // Writes a changed bucket record and its mirror; the caller holds buckets_mu_ exclusively.
   Status StoreBucket(const std::string& bucket, const BucketRecord& rec);
-  // Loads every bucket record into the mirror (at start-up).
+  // Loads every bucket record into the mirror (at start-up, and every bucket_refresh).
   Status LoadBuckets();
+  // A bucket not in the mirror, read from the index when it is shared (and mirrored then).
+  std::optional<BucketRecord> MissedBucket(const std::string& bucket) const;
+  // The refresher thread's loop (bucket_refresh > 0).
+  void RefreshBuckets();
   // Counts every bucket's usage from its records, once per store (the upgrade to counters):
   // writes the counters and kUsageCountedKey in one batch. At open, before any commit.
   Status CountUsageOnce();
@@ -299,6 +313,8 @@ class LocalStoreImpl final : public LocalStore {
   Result<uint64_t> StreamEncrypted(ByteSource& body, uint64_t size, const crypto::StreamKey& stream,
                                    BodyHasher& hasher, BlobWriter& writer);
   const crypto::Kms* kms() const { return options_.kms.get(); }
+  // Whether an intent made at `made` (its value) is old enough to sweep (intent_grace).
+  bool IntentExpired(std::string_view made) const;
   // Writes the intent record, then publishes the finished file (undoing both on failure).
   Status PublishWithIntent(BlobWriter& writer);
   // The record of an upload of bucket/key; kNoSuchUpload (or kNoSuchBucket) when absent.
@@ -342,7 +358,12 @@ class LocalStoreImpl final : public LocalStore {
   // Every bucket record, mirrored: reads learn a bucket's state without an index read. Changed
   // only under buckets_mu_ held exclusively, after the index write.
   mutable std::shared_mutex cache_mu_;
-  std::unordered_map<std::string, BucketRecord> bucket_cache_;
+  mutable std::unordered_map<std::string, BucketRecord> bucket_cache_;
+  // On a shared index, other gateways change bucket records: reloaded every bucket_refresh.
+  std::mutex refresh_mu_;
+  std::condition_variable refresh_cv_;
+  bool stopping_ = false;  // under refresh_mu_
+  std::thread refresher_;
   // Last, so it is destroyed first: its threads use the index and the blobs.
   std::unique_ptr<StoreCompanion> companion_;
 };

@@ -70,11 +70,12 @@ Status RadosCluster::DeletePool(const std::string& pool) {
 }
 
 Result<std::shared_ptr<RadosPool>> RadosPool::Open(std::shared_ptr<RadosCluster> cluster,
-                                                   const std::string& pool) {
+                                                   const std::string& pool, const std::string& ns) {
   rados_ioctx_t io = nullptr;
   if (int r = rados_ioctx_create(cluster->handle(), pool.c_str(), &io); r < 0) {
     return RadosError(r, "opening pool " + pool);
   }
+  rados_ioctx_set_namespace(io, ns.c_str());
   return std::shared_ptr<RadosPool>(new RadosPool(std::move(cluster), io, pool));
 }
 

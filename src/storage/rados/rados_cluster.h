@@ -47,8 +47,11 @@ class RadosCluster {
 // An io context on one pool; keeps its cluster alive.
 class RadosPool {
  public:
+  // `ns`: a RADOS namespace in the pool ("" = the default one), so several stores share a pool
+  // with disjoint object names, listings included.
   static Result<std::shared_ptr<RadosPool>> Open(std::shared_ptr<RadosCluster> cluster,
-                                                 const std::string& pool);
+                                                 const std::string& pool,
+                                                 const std::string& ns = "");
   ~RadosPool();
   RadosPool(const RadosPool&) = delete;
   RadosPool& operator=(const RadosPool&) = delete;

@@ -227,6 +227,35 @@ TEST_F(FrontDoorConfigTest, AdminServiceActionsAreOffUnlessTurnedOn) {
   FakeEnv().erase("CAIRN_ADMIN_SERVICE_ACTIONS");
 }
 
+TEST_F(FrontDoorConfigTest, ARadosPoolIsTheWholeStoreWithAStateFolder) {
+  ServerConfig pool;
+  pool.data_dirs = {"rados://cairn"};
+  ASSERT_TRUE(ResolveConfig(pool, false, false, false, Lookup).ok());
+  EXPECT_EQ(pool.data_dirs, std::vector<std::string>{"rados://cairn"});
+  EXPECT_EQ(pool.state_dir, "/var/lib/cairn/rados-cairn");
+  FakeEnv()["CAIRN_STATE_DIR"] = "/srv/gw";
+  ServerConfig with_ns;
+  with_ns.data_dirs = {"rados://cairn/tenant-a"};
+  ASSERT_TRUE(ResolveConfig(with_ns, false, false, false, Lookup).ok());
+  EXPECT_EQ(with_ns.state_dir, "/srv/gw");
+  FakeEnv().erase("CAIRN_STATE_DIR");
+  // A pool beside folders, several pools, or no pool name: refused before anything opens.
+  for (std::vector<std::string> dirs :
+       {std::vector<std::string>{"rados://cairn", "/data"},
+        std::vector<std::string>{"rados://a", "rados://b"}, std::vector<std::string>{"rados://"},
+        std::vector<std::string>{"rados:///ns"}}) {
+    ServerConfig bad;
+    bad.data_dirs = dirs;
+    EXPECT_EQ(ResolveConfig(bad, false, false, false, Lookup).code(), Code::kInvalidArgument)
+        << dirs[0];
+  }
+  // A folder has no state folder of its own: the data folder is it.
+  ServerConfig folder;
+  folder.data_dirs = {"/data"};
+  ASSERT_TRUE(ResolveConfig(folder, false, false, false, Lookup).ok());
+  EXPECT_TRUE(folder.state_dir.empty());
+}
+
 TEST_F(FrontDoorConfigTest, DataFoldersExpandMinioEllipses) {
   ServerConfig one;
   one.data_dirs = {"/data{1...1}"};

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <set>
+#include <thread>
 
 #include "platform/env.h"
 #include "storage/data/data_dir.h"
@@ -90,7 +91,8 @@ class IndexRaceTest : public ::testing::Test {
     latest_ = Put("k", "the latest one, in a data file");
   }
   // One more engine on the same index and data folder: a second gateway (its own key locks).
-  std::unique_ptr<LocalStore> OpenGateway(HookedIndex** hooks) {
+  std::unique_ptr<LocalStore> OpenGateway(HookedIndex** hooks,
+                                          std::chrono::milliseconds bucket_refresh = {}) {
     platform::Env* env = platform::Env::Default();
     auto blobs = data::DataDir::Open(env, platform::JoinPath(dir_.path(), ".cairn"));
     EXPECT_TRUE(blobs.ok()) << blobs.status().ToString();
@@ -99,6 +101,7 @@ class IndexRaceTest : public ::testing::Test {
     *hooks = index.get();
     LocalStoreOptions options;
     options.inline_threshold = 16;
+    options.bucket_refresh = bucket_refresh;
     auto store =
         OpenStoreOn(std::move(index), std::move(*blobs), options, [] { return StoreHealth{}; });
     EXPECT_TRUE(store.ok()) << store.status().ToString();
@@ -196,6 +199,37 @@ TEST_F(IndexRaceTest, TwoGatewaysOverwritingOneKeyLeaveOneDataFile) {
   auto body = testing::GetString(*other, "plain", "k");
   ASSERT_TRUE(body.ok()) << body.status().ToString();
   EXPECT_EQ(*body, std::string(100, 'c'));
+}
+
+// On a shared index a gateway's mirror of the bucket records follows the others: a bucket made
+// elsewhere is found at once, a changed one within the refresh period.
+TEST_F(IndexRaceTest, AGatewaySeesBucketsAnotherMadeOrChanged) {
+  HookedIndex* hooks = nullptr;
+  auto other = OpenGateway(&hooks, std::chrono::milliseconds(50));
+  ASSERT_NE(other, nullptr);
+  ASSERT_TRUE(store_->CreateBucket("fresh", "").ok());
+  EXPECT_TRUE(other->GetBucket("fresh").ok());
+  ASSERT_TRUE(PutString(*store_, "fresh", "k", "v").ok());
+  auto listed = other->ListBuckets();
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->size(), 2u);
+  ASSERT_TRUE(store_->SetBucketVersioning("fresh", Versioning::kEnabled).ok());
+  Versioning seen = Versioning::kUnversioned;
+  for (int i = 0; i < 100 && seen != Versioning::kEnabled; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    auto bucket = other->GetBucket("fresh");
+    ASSERT_TRUE(bucket.ok());
+    seen = bucket->versioning;
+  }
+  EXPECT_EQ(seen, Versioning::kEnabled);
+  // A write through the other gateway now keeps the earlier object as a version.
+  ASSERT_TRUE(PutString(*other, "fresh", "k", "v2").ok());
+  auto versions = other->ListObjectVersions("fresh", VersionListQuery{});
+  ASSERT_TRUE(versions.ok());
+  EXPECT_EQ(versions->versions.size(), 2u);
+  // Without a refresh period (one process owns the store) the mirror is the truth.
+  ASSERT_TRUE(other->CreateBucket("unseen", "").ok());
+  EXPECT_EQ(store_->GetBucket("unseen").status().code(), Code::kNoSuchBucket);
 }
 
 }  // namespace

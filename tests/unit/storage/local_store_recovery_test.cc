@@ -115,6 +115,36 @@ TEST(RecoveryTest, LeftoversAreSweptAtOpen) {
                                             "o/b/kept"}));
 }
 
+// On an index several gateways share, another gateway's write may sit between publishing its
+// data and committing it: with intent_grace, only intents older than that are swept.
+TEST(RecoveryTest, AnIntentGraceSparesYoungIntents) {
+  TempDir dir;
+  { testing::OpenOrDie(dir.path()); }
+  auto young = blobs::BlobId::Random();
+  auto old = blobs::BlobId::Random();
+  auto unstamped = blobs::BlobId::Random();
+  {
+    auto db = meta::MetaDb::Open(dir.path() + "/.cairn/meta", {});
+    ASSERT_TRUE(db.ok());
+    const int64_t now =
+        std::chrono::duration_cast<std::chrono::seconds>(Now().time_since_epoch()).count();
+    ASSERT_TRUE((*db)->Put(IntentKey(*young), std::to_string(now - 5), true).ok());
+    ASSERT_TRUE((*db)->Put(IntentKey(*old), std::to_string(now - 3600), true).ok());
+    ASSERT_TRUE((*db)->Put(IntentKey(*unstamped), "", true).ok());  // written before stamps
+  }
+  for (const auto& id : {*young, *old, *unstamped}) WriteFile(DataPath(dir.path(), id), "data");
+  LocalStoreOptions options;
+  options.intent_grace = std::chrono::seconds(600);
+  auto store = testing::OpenOrDie(dir.path(), options);
+  EXPECT_TRUE(Env::Default()->FileExists(DataPath(dir.path(), *young)));
+  EXPECT_FALSE(Env::Default()->FileExists(DataPath(dir.path(), *old)));
+  EXPECT_FALSE(Env::Default()->FileExists(DataPath(dir.path(), *unstamped)));
+  store.reset();
+  // Without a grace (one process owns the store) every intent goes.
+  store = testing::OpenOrDie(dir.path());
+  EXPECT_FALSE(Env::Default()->FileExists(DataPath(dir.path(), *young)));
+}
+
 TEST(RecoveryTest, UnknownFormatIsRefused) {
   TempDir dir;
   { testing::OpenOrDie(dir.path()); }
