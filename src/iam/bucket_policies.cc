@@ -11,17 +11,25 @@ constexpr size_t kMaxPolicyBytes = 20 * 1024;  // S3's limit for a bucket policy
 
 Result<std::unique_ptr<BucketPolicies>> BucketPolicies::Open(storage::SystemStore& store) {
   std::unique_ptr<BucketPolicies> out(new BucketPolicies(store));
-  CAIRN_ASSIGN_OR_RETURN(auto records, store.ListSystem(kPrefix));
+  CAIRN_RETURN_IF_ERROR(out->Reload());
+  return out;
+}
+
+Status BucketPolicies::Reload() {
+  std::map<std::string, Entry> loaded;
+  CAIRN_ASSIGN_OR_RETURN(auto records, store_.ListSystem(kPrefix));
   for (auto& [key, text] : records) {
     auto parsed = policy::ParsePolicy(text, {policy::PolicyKind::kBucket});
     if (!parsed.ok()) {
       return Status(Code::kCorruption, "stored bucket policy " + key +
                                            " no longer parses: " + parsed.status().message());
     }
-    out->policies_[key.substr(sizeof kPrefix - 1)] = {
+    loaded[key.substr(sizeof kPrefix - 1)] = {
         std::move(text), std::make_shared<const policy::Policy>(std::move(parsed).value())};
   }
-  return out;
+  std::unique_lock lock(mu_);
+  policies_ = std::move(loaded);
+  return Status::Ok();
 }
 
 Status BucketPolicies::Put(const std::string& bucket, const std::string& document) {

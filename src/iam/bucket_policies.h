@@ -25,6 +25,8 @@ class BucketPolicies {
   Result<std::string> GetText(const std::string& bucket) const;
   // The parsed policy, or null.
   std::shared_ptr<const policy::Policy> Get(const std::string& bucket) const;
+  // Reads every stored policy again (another gateway on the same store changed some).
+  Status Reload();
 
  private:
   struct Entry {

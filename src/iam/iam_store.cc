@@ -89,7 +89,11 @@ Result<std::unique_ptr<IamStore>> IamStore::Open(storage::SystemStore& store,
 }
 
 Status IamStore::Load() {
-  std::unique_lock lock(mu_);
+  // Read into new maps, then swap: a reload never shows a half-read set, nor holds requests up.
+  std::map<std::string, User> loaded_users;
+  std::map<std::string, Group> loaded_groups;
+  std::map<std::string, std::string> loaded_policies;
+  std::map<std::string, ServiceAccount> loaded_service_accounts;
   CAIRN_ASSIGN_OR_RETURN(auto users, store_.ListSystem(kUserPrefix));
   for (const auto& [key, text] : users) {
     CAIRN_ASSIGN_OR_RETURN(json doc, ParseRecord(key, text));
@@ -97,7 +101,7 @@ Status IamStore::Load() {
     user.secret = StringField(doc, "secret");
     user.enabled = StringField(doc, "status") != "disabled";
     user.policies = StringSet(doc, "policies");
-    users_[key.substr(sizeof kUserPrefix - 1)] = std::move(user);
+    loaded_users[key.substr(sizeof kUserPrefix - 1)] = std::move(user);
   }
   CAIRN_ASSIGN_OR_RETURN(auto groups, store_.ListSystem(kGroupPrefix));
   for (const auto& [key, text] : groups) {
@@ -106,10 +110,11 @@ Status IamStore::Load() {
     group.enabled = StringField(doc, "status") != "disabled";
     group.members = StringSet(doc, "members");
     group.policies = StringSet(doc, "policies");
-    groups_[key.substr(sizeof kGroupPrefix - 1)] = std::move(group);
+    loaded_groups[key.substr(sizeof kGroupPrefix - 1)] = std::move(group);
   }
   CAIRN_ASSIGN_OR_RETURN(auto policies, store_.ListSystem(kPolicyPrefix));
-  for (const auto& [key, text] : policies) policies_[key.substr(sizeof kPolicyPrefix - 1)] = text;
+  for (const auto& [key, text] : policies)
+    loaded_policies[key.substr(sizeof kPolicyPrefix - 1)] = text;
   CAIRN_ASSIGN_OR_RETURN(auto accounts, store_.ListSystem(kServiceAccountPrefix));
   for (const auto& [key, text] : accounts) {
     CAIRN_ASSIGN_OR_RETURN(json doc, ParseRecord(key, text));
@@ -127,8 +132,13 @@ Status IamStore::Load() {
         return Status(Code::kCorruption, "IAM record " + key + " has a malformed expiration");
       }
     }
-    service_accounts_[account.info.access_key] = std::move(account);
+    loaded_service_accounts[account.info.access_key] = std::move(account);
   }
+  std::unique_lock lock(mu_);
+  users_ = std::move(loaded_users);
+  groups_ = std::move(loaded_groups);
+  policies_ = std::move(loaded_policies);
+  service_accounts_ = std::move(loaded_service_accounts);
   return Status::Ok();
 }
 

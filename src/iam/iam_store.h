@@ -125,6 +125,9 @@ class IamStore final : public auth::CredentialLookup {
   Result<ServiceAccountInfo> GetServiceAccount(const std::string& access_key) const;
   std::vector<ServiceAccountInfo> ListServiceAccounts(const std::string& parent) const;
 
+  // Reads every record again (another gateway on the same store changed some).
+  Status Reload() { return Load(); }
+
   // Where Lookup reads the time from, for service account expiry (default: common/time Now).
   void SetClockForTest(TimePoint (*now)()) { now_ = now; }
 

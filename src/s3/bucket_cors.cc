@@ -10,17 +10,25 @@ constexpr char kPrefix[] = "bucket-cors/";
 
 Result<std::unique_ptr<BucketCors>> BucketCors::Open(storage::SystemStore& store) {
   std::unique_ptr<BucketCors> out(new BucketCors(store));
-  CAIRN_ASSIGN_OR_RETURN(auto records, store.ListSystem(kPrefix));
+  CAIRN_RETURN_IF_ERROR(out->Reload());
+  return out;
+}
+
+Status BucketCors::Reload() {
+  std::map<std::string, std::shared_ptr<const CorsConfig>> loaded;
+  CAIRN_ASSIGN_OR_RETURN(auto records, store_.ListSystem(kPrefix));
   for (auto& [key, text] : records) {
     Result<CorsConfig> parsed = ParseCorsConfig(text);
     if (!parsed.ok()) {
       return Status(Code::kCorruption, "stored CORS configuration " + key +
                                            " no longer parses: " + parsed.status().message());
     }
-    out->configs_[key.substr(sizeof kPrefix - 1)] =
+    loaded[key.substr(sizeof kPrefix - 1)] =
         std::make_shared<const CorsConfig>(std::move(parsed).value());
   }
-  return out;
+  std::unique_lock lock(mu_);
+  configs_ = std::move(loaded);
+  return Status::Ok();
 }
 
 Status BucketCors::Put(const std::string& bucket, const CorsConfig& config) {

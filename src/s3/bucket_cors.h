@@ -23,6 +23,8 @@ class BucketCors {
   Status Delete(const std::string& bucket);  // succeeds when there is none
   // The configuration, or null when the bucket has none.
   std::shared_ptr<const CorsConfig> Get(const std::string& bucket) const;
+  // Reads every stored configuration again (another gateway on the same store changed some).
+  Status Reload();
 
  private:
   explicit BucketCors(storage::SystemStore& store) : store_(store) {}

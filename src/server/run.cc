@@ -29,12 +29,17 @@
 #include "server/health.h"
 #include "server/metrics_endpoint.h"
 #include "server/store_setup.h"
+#include "server/system_follower.h"
 #include "storage/local_store.h"
 #include "storage/scanner/lifecycle_scanner.h"
 
 namespace cairn::server {
 
 namespace {
+
+// How often a gateway on a shared store looks for IAM and configuration changes of the others:
+// they take effect within about this (the issue: within a second).
+constexpr std::chrono::milliseconds kFollowPeriod{250};
 
 std::string DisplayHost(const std::string& host) {
   if (host.empty() || host == "0.0.0.0" || host == "::") return "127.0.0.1";
@@ -103,6 +108,9 @@ int RunServer(const ServerConfig& config) {
     std::unique_ptr<s3::S3Api> api;
     std::unique_ptr<admin::AdminApi> admin_api;
     std::unique_ptr<MetricsEndpoint> metrics;
+    // Rados: reloads IAM, bucket policies and CORS that other gateways changed. After them,
+    // so it stops first.
+    std::unique_ptr<SystemFollower> follower;
     // Last, so it is destroyed (stopped) before the store it walks.
     std::unique_ptr<storage::scanner::LifecycleScanner> scanner;
   };
@@ -224,6 +232,14 @@ int RunServer(const ServerConfig& config) {
   if (!bucket_cors.ok())
     return fail_start("cannot load CORS configurations from", bucket_cors.status());
   services.bucket_cors = std::move(bucket_cors).value();
+  if (!config.state_dir.empty()) {
+    // A shared store (rados://): the other gateways' changes to these take effect here too.
+    services.follower = std::make_unique<SystemFollower>(
+        *services.store, kFollowPeriod,
+        std::vector<std::function<Status()>>{[&] { return services.iam->Reload(); },
+                                             [&] { return services.bucket_policies->Reload(); },
+                                             [&] { return services.bucket_cors->Reload(); }});
+  }
   auto audit_started =
       StartAudit(dir, *services.store, audit::ProcessEnvironment(), config.trusted_cas_dir);
   if (!audit_started.ok())

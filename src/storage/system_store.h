@@ -3,6 +3,7 @@
 // bucket or key maps into it.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -27,6 +28,10 @@ class SystemStore {
   // Every record whose key starts with `prefix`, in key order.
   virtual Result<std::vector<std::pair<std::string, std::string>>> ListSystem(
       std::string_view prefix) = 0;
+  // A number that every PutSystem and DeleteSystem changes, through any process on the same
+  // store. Gateways sharing one store poll it to learn that another changed a record they keep
+  // in memory (IAM, bucket policies, CORS). A store only one process writes may answer 0.
+  virtual Result<uint64_t> SystemGeneration() { return uint64_t{0}; }
 };
 
 // An in-memory SystemStore for tests (thread-safe, not durable).

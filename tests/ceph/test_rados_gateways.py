@@ -1,7 +1,8 @@
 """Two `cairn server rados://POOL/NS` gateways on one RADOS namespace (issue 17): a write acked
 by one is read and listed by the other at once, the same key written through both at once keeps
-every acknowledged version and never a torn body, and kill -9 of a gateway in the middle of
-PUTs loses no acknowledged write and shows no partial object.
+every acknowledged version and never a torn body, kill -9 of a gateway in the middle of PUTs
+loses no acknowledged write and shows no partial object, and IAM and configuration changes made
+through one take effect on the other within a second.
 
 Run by tests/ceph/rados_test.sh against its dev cluster (CAIRN_TEST_CEPH_CONF set), with the
 real binary (CAIRN_BIN)."""
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import hashlib
+import json
 import os
 import signal
 import sys
@@ -21,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 
+from admin_client import AdminClient  # noqa: E402
 from harness import CairnServer, missing_prerequisite  # noqa: E402
 
 
@@ -155,6 +158,57 @@ class TwoGateways(unittest.TestCase):
         for key in list(acked)[:20]:
             got = self.a.client().get_object(Bucket="shared", Key=key)["Body"].read()
             self.assertEqual(got, acked[key])
+
+    def within_a_second(self, check) -> float:
+        """Seconds until `check()` is true (it is polled); fails past one second."""
+        start = time.monotonic()
+        while True:
+            try:
+                if check():
+                    return time.monotonic() - start
+            except Exception:
+                pass
+            if time.monotonic() - start > 1.0:
+                self.fail("not seen by the other gateway within a second")
+            time.sleep(0.02)
+
+    def test_iam_and_configuration_changes_reach_the_other_gateway(self):
+        self.s3a.put_object(Bucket="shared", Key="thumbs/a.png", Body=b"png")
+        admin_a = AdminClient(self.a)
+        # A user made and given a policy through A signs requests on B.
+        admin_a.add_user("appuser", "appuser-secret-1", ["readwrite"])
+        app_b = self.b.client(access_key="appuser", secret_key="appuser-secret-1")
+        self.within_a_second(
+            lambda: app_b.get_object(Bucket="shared", Key="thumbs/a.png")["Body"].read() == b"png")
+        # Disabled through A: refused on B.
+        admin_a.set_user_status("appuser", "disabled")
+
+        def refused() -> bool:
+            try:
+                app_b.head_object(Bucket="shared", Key="thumbs/a.png")
+                return False
+            except Exception as e:  # noqa: BLE001 - a 403 is what is wanted
+                return "403" in str(e) or "InvalidAccessKeyId" in str(e)
+        self.within_a_second(refused)
+        # A bucket policy (mc anonymous set download) set through A opens anonymous reads on B.
+        policy = {"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": ["s3:GetObject"],
+            "Resource": ["arn:aws:s3:::shared/thumbs/*"]}]}
+        self.s3a.put_bucket_policy(Bucket="shared", Policy=json.dumps(policy))
+        import urllib.request
+
+        def anonymous_read() -> bool:
+            with urllib.request.urlopen(f"{self.b.endpoint}/shared/thumbs/a.png", timeout=5) as r:
+                return r.status == 200 and r.read() == b"png"
+        self.within_a_second(anonymous_read)
+        # Versioning turned on through A: B's next write keeps the old body as a version.
+        self.s3a.put_bucket_versioning(Bucket="shared",
+                                       VersioningConfiguration={"Status": "Enabled"})
+        self.within_a_second(lambda: self.s3b.get_bucket_versioning(
+            Bucket="shared").get("Status") == "Enabled")
+        self.s3b.put_object(Bucket="shared", Key="thumbs/a.png", Body=b"png2")
+        versions = self.s3a.list_object_versions(Bucket="shared", Prefix="thumbs/")["Versions"]
+        self.assertEqual(len(versions), 2)
 
 
 if __name__ == "__main__":

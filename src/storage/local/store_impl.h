@@ -115,11 +115,26 @@ class LocalStoreImpl final : public LocalStore {
     CAIRN_RETURN_IF_ERROR(s);
     return std::optional<std::string>(std::move(value));
   }
+  // Each change adds one to the generation counter in the same batch (counters never conflict).
   Status PutSystem(std::string_view key, std::string_view value) override {
-    return PutKey(std::string(kSystemPrefix) + std::string(key), value, /*sync=*/true);
+    IndexBatch batch;
+    batch.Put(std::string(kSystemPrefix) + std::string(key), value);
+    batch.AddCounters(kSystemGenerationKey, {1});
+    return index_->Write(batch, /*sync=*/true);
   }
   Status DeleteSystem(std::string_view key) override {
-    return DeleteKey(std::string(kSystemPrefix) + std::string(key), /*sync=*/true);
+    IndexBatch batch;
+    batch.Delete(std::string(kSystemPrefix) + std::string(key));
+    batch.AddCounters(kSystemGenerationKey, {1});
+    return index_->Write(batch, /*sync=*/true);
+  }
+  Result<uint64_t> SystemGeneration() override {
+    std::string value;
+    Status s = index_->Get(kSystemGenerationKey, &value);
+    if (s.code() == Code::kNotFound) return uint64_t{0};
+    CAIRN_RETURN_IF_ERROR(s);
+    std::vector<int64_t> counters = meta::DecodeCounters(value);
+    return counters.empty() ? uint64_t{0} : static_cast<uint64_t>(counters[0]);
   }
   Result<std::vector<std::pair<std::string, std::string>>> ListSystem(
       std::string_view prefix) override {

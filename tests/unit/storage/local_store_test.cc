@@ -530,6 +530,10 @@ TEST(LocalStoreSystemTest, SystemRecordsAreDurableAndSeparateFromObjects) {
   EXPECT_EQ((*users)[0].second, "1");
   EXPECT_EQ(*(*store)->GetSystem("iam/group/g").value(), "3");
   EXPECT_FALSE((*store)->GetSystem("iam/user/b")->has_value());
+  // Five changes were made (deleting an absent record counts: the counter only says "look").
+  EXPECT_EQ(*(*store)->SystemGeneration(), 5u);
+  ASSERT_TRUE((*store)->PutSystem("iam/user/c", "4").ok());
+  EXPECT_EQ(*(*store)->SystemGeneration(), 6u);
 }
 
 }  // namespace
