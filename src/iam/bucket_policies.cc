@@ -16,6 +16,8 @@ Result<std::unique_ptr<BucketPolicies>> BucketPolicies::Open(storage::SystemStor
 }
 
 Status BucketPolicies::Reload() {
+  // Held from the read: Put and Delete write under it, and a swap must not undo one.
+  std::unique_lock lock(mu_);
   std::map<std::string, Entry> loaded;
   CAIRN_ASSIGN_OR_RETURN(auto records, store_.ListSystem(kPrefix));
   for (auto& [key, text] : records) {
@@ -27,7 +29,6 @@ Status BucketPolicies::Reload() {
     loaded[key.substr(sizeof kPrefix - 1)] = {
         std::move(text), std::make_shared<const policy::Policy>(std::move(parsed).value())};
   }
-  std::unique_lock lock(mu_);
   policies_ = std::move(loaded);
   return Status::Ok();
 }

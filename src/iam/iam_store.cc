@@ -89,7 +89,10 @@ Result<std::unique_ptr<IamStore>> IamStore::Open(storage::SystemStore& store,
 }
 
 Status IamStore::Load() {
-  // Read into new maps, then swap: a reload never shows a half-read set, nor holds requests up.
+  // Read into new maps, then swap: a reload never shows a half-read set. The lock is held from
+  // the first read, since writers change records under it: a reload that read before a write
+  // and swapped after it would lose that write.
+  std::unique_lock lock(mu_);
   std::map<std::string, User> loaded_users;
   std::map<std::string, Group> loaded_groups;
   std::map<std::string, std::string> loaded_policies;
@@ -134,7 +137,6 @@ Status IamStore::Load() {
     }
     loaded_service_accounts[account.info.access_key] = std::move(account);
   }
-  std::unique_lock lock(mu_);
   users_ = std::move(loaded_users);
   groups_ = std::move(loaded_groups);
   policies_ = std::move(loaded_policies);

@@ -15,6 +15,8 @@ Result<std::unique_ptr<BucketCors>> BucketCors::Open(storage::SystemStore& store
 }
 
 Status BucketCors::Reload() {
+  // Held from the read: Put and Delete write under it, and a swap must not undo one.
+  std::unique_lock lock(mu_);
   std::map<std::string, std::shared_ptr<const CorsConfig>> loaded;
   CAIRN_ASSIGN_OR_RETURN(auto records, store_.ListSystem(kPrefix));
   for (auto& [key, text] : records) {
@@ -26,7 +28,6 @@ Status BucketCors::Reload() {
     loaded[key.substr(sizeof kPrefix - 1)] =
         std::make_shared<const CorsConfig>(std::move(parsed).value());
   }
-  std::unique_lock lock(mu_);
   configs_ = std::move(loaded);
   return Status::Ok();
 }

@@ -259,6 +259,7 @@ int RunServer(const ServerConfig& config) {
   api_options.records = &audit->hub;
   storage::scanner::ScannerOptions scanner_options;
   scanner_options.day_seconds = config.lifecycle_day_seconds;
+  scanner_options.lease = services.store->scan_lease();  // rados://: one gateway scans
   if (config.lifecycle_day_seconds != storage::kSecondsPerDay) {
     // The knob promises a pass at least every half day.
     scanner_options.interval =

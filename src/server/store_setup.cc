@@ -15,6 +15,7 @@ Result<std::unique_ptr<storage::LocalStore>> OpenStore(const ServerConfig& confi
     CAIRN_RETURN_IF_ERROR(parsed->status());
     storage::rados_store::RadosStoreOptions rados = std::move(*parsed).value();
     rados.conf_path = config.ceph_conf;
+    rados.gateway_id = config.state_dir;
     rados.user = config.ceph_user;
     rados.store = options;
     return storage::rados_store::OpenRadosStore(rados);

@@ -20,6 +20,7 @@
 #include "storage/meta/meta_db.h"
 #include "storage/multipart_store.h"
 #include "storage/object_store.h"
+#include "storage/scan_lease.h"
 #include "storage/store_health.h"
 #include "storage/system_store.h"
 
@@ -47,6 +48,9 @@ struct LocalStoreOptions {
   // them: the mirror is reloaded this often and a bucket it lacks is looked up (0: one process
   // owns the store, and its mirror is the truth).
   std::chrono::milliseconds bucket_refresh{0};
+  // On a shared store, who runs the lifecycle scanner (one gateway at a time); nullptr: this
+  // process alone uses the store.
+  std::shared_ptr<ScanLease> scan_lease;
 };
 
 // What a heal walks: every blob of `bucket` ("" = every bucket) whose object key starts with
@@ -85,6 +89,8 @@ class LocalStore : public ObjectStore, public MultipartStore, public SystemStore
   // Checks and repairs the blobs `request` names. kNotImplemented on a store without
   // redundancy (one drive): there is nothing to heal from.
   virtual Result<HealSummary> Heal(const HealRequest& request) = 0;
+  // LocalStoreOptions::scan_lease: the lease the lifecycle scanner must hold (nullptr: none).
+  virtual std::shared_ptr<ScanLease> scan_lease() const { return nullptr; }
 };
 
 // Opens the store kept under `dir` (creating `dir/.cairn/...` when absent), then sweeps what an

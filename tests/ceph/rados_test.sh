@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The RADOS back ends on a real cluster: starts a one-node dev cluster of its own
 # (scripts/ceph-dev.sh, own folder and monitor port), then
-#  1. the storage unit tests that need one (RadosBlobStoreTest, RadosIndexTest, and the blob
-#     store and index conformance suites' rados back ends) with CAIRN_TEST_CEPH_CONF set;
-#  2. the integration suites that matter (objects, listing, multipart, versioning, policies) a
-#     second time, each server on `rados://cairn-it/<its own namespace>` (CAIRN_TEST_STORE=rados);
+#  1. the storage unit tests that need one (RadosBlobStoreTest, RadosIndexTest, RadosLeaseTest,
+#     and the blob store and index conformance suites' rados back ends) with
+#     CAIRN_TEST_CEPH_CONF set;
+#  2. the integration suites that matter (objects, listing, multipart, versioning, policies,
+#     IAM, lifecycle) a second time, each server on `rados://cairn-it/<its own namespace>`
+#     (CAIRN_TEST_STORE=rados);
 #  3. two gateways on one namespace (tests/ceph/test_rados_gateways.py).
 # Fails unless they all ran and passed. Purges the cluster after.
 #   tests/ceph/rados_test.sh [build dir, default build]
@@ -25,18 +27,19 @@ fi
 conf=$(scripts/ceph-dev.sh start)
 out="$(dirname "$CEPH_DEV_DIR")/gtest.out"
 if ! CAIRN_TEST_CEPH_CONF="$conf" timeout 300 "$bin" \
-    --gtest_filter='*RadosBlobStoreTest*:*RadosIndexTest*:*rados*' >"$out" 2>&1; then
+    --gtest_filter='*RadosBlobStoreTest*:*RadosIndexTest*:*RadosLeaseTest*:*rados*' >"$out" 2>&1; then
   tail -60 "$out" >&2
   fail "the RADOS tests failed"
 fi
 passed=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) tests\?.*/\1/p' "$out")
 grep -q "SKIPPED" "$out" && { tail -30 "$out" >&2; fail "some RADOS tests skipped"; }
-(( ${passed:-0} >= 24 )) || { tail -30 "$out" >&2; fail "only ${passed:-0} RADOS tests ran"; }
+(( ${passed:-0} >= 26 )) || { tail -30 "$out" >&2; fail "only ${passed:-0} RADOS tests ran"; }
 echo "rados test: ok ($passed unit tests on a one-node cluster)"
 
 export CAIRN_BIN="$PWD/$build/cairn" CAIRN_TEST_CEPH_CONF="$conf" CAIRN_TEST_RADOS_POOL=cairn-it
 [[ -x "$CAIRN_BIN" ]] || fail "$CAIRN_BIN not built"
-suites=(test_objects test_listing test_multipart test_versioning test_bucket_policy)
+suites=(test_objects test_listing test_multipart test_versioning test_bucket_policy test_iam
+  test_lifecycle)
 if ! (cd tests/integration && CAIRN_TEST_STORE=rados timeout 900 \
       "${PYTHON:-/root/.pyenv/shims/python3}" -m unittest "${suites[@]}" >"$out" 2>&1); then
   tail -80 "$out" >&2

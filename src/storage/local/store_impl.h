@@ -85,6 +85,7 @@ class LocalStoreImpl final : public LocalStore {
         health_(std::move(health)) {}
 
   StoreHealth Health() const override { return companion_ ? companion_->Health() : health_(); }
+  std::shared_ptr<ScanLease> scan_lease() const override { return options_.scan_lease; }
   Result<HealSummary> Heal(const HealRequest& request) override {
     if (companion_) return companion_->Heal(request);
     return Status(Code::kNotImplemented, "heal needs an erasure set: this server has one drive");

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "storage/rados/rados_cluster.h"
+#include "storage/rados/rados_lease.h"
 #include "storage/rados_blobs/rados_blob_store.h"
 #include "storage/rados_index/rados_index.h"
 
@@ -14,6 +15,7 @@ constexpr std::string_view kScheme = "rados://";
 // Object names in the pool (docs/rados.md, "Objects in the pool").
 constexpr const char* kIndexName = "cairn.index";
 constexpr const char* kBlobPrefix = "cairn.";
+constexpr const char* kLeaseObject = "cairn.scanner";  // the lifecycle scanner's lease
 // A write's intent lives from its blob's publish to its commit: a moment, unless the gateway
 // died in between. Ten minutes spares every live one.
 constexpr std::chrono::seconds kIntentGrace{600};
@@ -69,6 +71,10 @@ Result<std::unique_ptr<LocalStore>> OpenRadosStore(const RadosStoreOptions& opti
   LocalStoreOptions store = options.store;
   store.intent_grace = std::max(store.intent_grace, kIntentGrace);
   if (store.bucket_refresh.count() <= 0) store.bucket_refresh = kBucketRefresh;
+  if (!store.scan_lease) {
+    store.scan_lease =
+        std::make_shared<rados::RadosLease>(pool, kLeaseObject, "lifecycle", options.gateway_id);
+  }
   return OpenStoreOn(std::move(index), std::move(blobs), store, std::move(health));
 }
 

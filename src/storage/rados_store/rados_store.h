@@ -21,6 +21,9 @@ struct RadosStoreOptions {
   std::string conf_path;              // "" = $CEPH_CONF, else /etc/ceph/ceph.conf
   std::string user = "client.admin";  // the entity name; its keyring comes from the conf
   std::chrono::seconds timeout{10};   // every cluster call gives up after this
+  // This gateway's name, the same on every start (the server gives its state folder): the
+  // lifecycle lease's holder, so a restarted gateway takes its own lease back at once.
+  std::string gateway_id;
   LocalStoreOptions store;
 };
 

@@ -1,5 +1,7 @@
 #include "storage/scanner/lifecycle_scanner.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <vector>
 
@@ -125,7 +127,7 @@ class LifecycleScanner::Pass {
           resume_.reset();  // from here on, an ordinary pass
           Position pos{bucket.name, phase, range, ranges[range]};
           CAIRN_RETURN_IF_ERROR(Walk(pos, **config, marker));
-          if (!s_.Sleep(s_.options_.pause)) return Status(Code::kUnavailable, "scanner stopping");
+          if (!s_.StepPause()) return Status(Code::kUnavailable, "scanner stopping");
         }
         resume_.reset();
       }
@@ -169,7 +171,7 @@ class LifecycleScanner::Pass {
   Status EndStep(const Position& pos, const std::string& marker) {
     Status saved = SaveCheckpoint(pos, marker);
     if (!saved.ok()) Error(saved);
-    if (!s_.Sleep(s_.options_.pause)) return Status(Code::kUnavailable, "scanner stopping");
+    if (!s_.StepPause()) return Status(Code::kUnavailable, "scanner stopping");
     return Status::Ok();
   }
 
@@ -267,7 +269,7 @@ class LifecycleScanner::Pass {
       if (done_key != marker) {
         marker = done_key;
         CAIRN_RETURN_IF_ERROR(EndStep(pos, marker));
-      } else if (!s_.Sleep(s_.options_.pause)) {
+      } else if (!s_.StepPause()) {
         return Status(Code::kUnavailable, "scanner stopping");
       }
     }
@@ -427,14 +429,44 @@ Status LifecycleScanner::RunPass() {
   return s;
 }
 
+bool LifecycleScanner::HoldLease() {
+  if (!options_.lease) return true;
+  const auto now = std::chrono::steady_clock::now();
+  if (lease_renewed_ != std::chrono::steady_clock::time_point{} &&
+      now - lease_renewed_ < options_.lease_duration / 3) {
+    return true;
+  }
+  Result<bool> held = options_.lease->Hold(options_.lease_duration);
+  if (held.ok() && *held) {
+    lease_renewed_ = now;
+    return true;
+  }
+  if (!held.ok())
+    spdlog::warn("lifecycle: cannot take the scan lease: {}", held.status().ToString());
+  lease_renewed_ = {};
+  return false;
+}
+
+bool LifecycleScanner::StepPause() {
+  if (!Sleep(options_.pause)) return false;
+  return HoldLease();
+}
+
 void LifecycleScanner::Loop() {
   for (;;) {
     auto start = std::chrono::steady_clock::now();
-    Status s = RunPass();
-    if (s.code() == Code::kUnavailable && stopping()) return;
+    // Another gateway scans: this one waits an interval and asks again.
+    Status s = HoldLease() ? RunPass() : Status::Ok();
+    if (s.code() == Code::kUnavailable && stopping()) {
+      if (options_.lease) options_.lease->Release();
+      return;
+    }
     auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - start);
-    if (!Sleep(std::max(options_.interval - elapsed, std::chrono::milliseconds(10)))) return;
+    if (!Sleep(std::max(options_.interval - elapsed, std::chrono::milliseconds(10)))) {
+      if (options_.lease) options_.lease->Release();
+      return;
+    }
   }
 }
 

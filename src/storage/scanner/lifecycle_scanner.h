@@ -30,6 +30,7 @@
 #include "storage/lifecycle.h"
 #include "storage/multipart_store.h"
 #include "storage/object_store.h"
+#include "storage/scan_lease.h"
 #include "storage/system_store.h"
 
 namespace cairn::storage::scanner {
@@ -44,6 +45,11 @@ struct ScannerOptions {
   std::chrono::milliseconds pause = std::chrono::milliseconds(5);
   // The time rules are judged at; tests move it.
   std::function<TimePoint()> clock = [] { return Now(); };
+  // Several gateways on one store: a pass runs only while this lease is held, renewed as the
+  // pass goes (a third of `lease_duration` apart). A pass that loses it stops at its checkpoint.
+  // nullptr: this process scans alone.
+  std::shared_ptr<ScanLease> lease;
+  std::chrono::seconds lease_duration{120};
 };
 
 // What one pass did. Counters cover the whole pass, a resumed one included from its resumption.
@@ -108,6 +114,10 @@ class LifecycleScanner {
   void Loop();
   // Pauses `d`, or less when stopping; false when stopping.
   bool Sleep(std::chrono::milliseconds d);
+  // A pass's pause between steps: false when stopping or the lease is lost.
+  bool StepPause();
+  // Takes or renews the lease when due; true without a lease.
+  bool HoldLease();
   bool stopping() const;
 
   ObjectStore& store_;
@@ -117,11 +127,12 @@ class LifecycleScanner {
 
   mutable std::mutex mu_;
   std::condition_variable wake_;
-  bool stop_ = false;                       // guarded by mu_
-  uint64_t passes_ = 0;                     // guarded by mu_
-  std::optional<ScannerPass> last_;         // guarded by mu_
-  std::optional<ScannerPass> last_active_;  // guarded by mu_
-  std::optional<ScannerPass> current_;      // guarded by mu_
+  bool stop_ = false;                                      // guarded by mu_
+  uint64_t passes_ = 0;                                    // guarded by mu_
+  std::optional<ScannerPass> last_;                        // guarded by mu_
+  std::optional<ScannerPass> last_active_;                 // guarded by mu_
+  std::optional<ScannerPass> current_;                     // guarded by mu_
+  std::chrono::steady_clock::time_point lease_renewed_{};  // the scanner thread's own
   std::thread thread_;
 };
 

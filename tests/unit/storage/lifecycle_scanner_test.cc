@@ -252,5 +252,41 @@ TEST_F(ScannerTest, StopReturnsPromptlyWhilePaced) {
   EXPECT_TRUE(store_->GetSystem(LifecycleScanner::kCheckpointKey)->has_value());
 }
 
+// A lease another gateway holds: this scanner runs no pass until it is free, then scans.
+class FlagLease final : public ScanLease {
+ public:
+  Result<bool> Hold(std::chrono::seconds) override {
+    ++asked;
+    return free.load();
+  }
+  void Release() override { ++released; }
+  std::atomic<bool> free{false};
+  std::atomic<int> asked{0}, released{0};
+};
+
+TEST_F(ScannerTest, APassRunsOnlyWhileTheLeaseIsHeld) {
+  Put("old/a");
+  Rules({Expire("old", "old/", 1)});
+  Advance(2 * kDay);
+  auto lease = std::make_shared<FlagLease>();
+  ScannerOptions o = Options();
+  o.interval = std::chrono::milliseconds(20);
+  o.lease = lease;
+  LifecycleScanner scanner(*store_, store_.get(), store_.get(), o);
+  scanner.Start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  EXPECT_GE(lease->asked, 2);  // asked again every interval
+  EXPECT_EQ(scanner.status().passes, 0u);
+  EXPECT_TRUE(Exists("old/a"));
+  lease->free = true;
+  for (int i = 0; i < 200 && scanner.status().passes == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GE(scanner.status().passes, 1u);
+  EXPECT_FALSE(Exists("old/a"));
+  scanner.Stop();
+  EXPECT_EQ(lease->released, 1);  // given up when the scanner stops
+}
+
 }  // namespace
 }  // namespace cairn::storage::scanner
