@@ -305,11 +305,14 @@ class LifecycleKillTest(CairnTestCase):
         self.server.proc.wait(timeout=10)
         self.server.stop()
         self.server.proc = None
-        # Killed mid-pass: some expired, some not yet.
+        # Killed mid-pass (the status showed a pass in progress that had expired some): those
+        # stay expired. The rest are expired after the restart, by a pass resumed from the
+        # checkpoint or, killed before the first one, by a fresh pass. Keys still there right
+        # after the restart are not counted on: the restarted scanner may finish them before the
+        # first listing (about 0.3 s for these keys).
         self.server.start()
         self.s3 = self.server.client()
         remaining = len([k for k in self.list_live(b) if k.startswith("exp/")])
-        self.assertGreater(remaining, 0, "the kill came after the pass had finished")
         self.assertLess(remaining, self.COUNT)
         admin = AdminClient(self.server)
         self.wait_until(lambda: [k for k in self.list_live(b) if k.startswith("exp/")] == [])
