@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import http.client
+import json
 import signal
 import subprocess
 import sys
@@ -40,6 +41,7 @@ KiB, MiB = 1 << 10, 1 << 20
 SIZES = [(4 * KiB, "4KiB", 256), (MiB, "1MiB", 128)]  # (bytes, name, keys)
 CONCURRENCIES = [16, 64]
 FILL_CONCURRENCY = 64
+ISSUE_LIST_KEYS = 1_000_000
 RGW_NAME = "client.rgw.bench"
 RGW_ACCESS_KEY = "RGWBENCHACCESSKEY000"
 RGW_SECRET_KEY = "rgwbenchsecretkey0000000000000000000000"
@@ -95,6 +97,12 @@ class RadosGateway:
                   "--uid", "bench", "--display-name", "bench", "--access-key", self.access_key,
                   "--secret-key", self.secret_key, timeout=120)
         return self
+
+    def pools(self) -> str:
+        """The pools radosgw made and their PG counts, for the report."""
+        pools = json.loads(self.ceph("ceph", "-c", str(self.ceph_conf), "osd", "pool", "ls",
+                                     "detail", "--format", "json"))
+        return ", ".join(f"{p['pool_name']} ({p['pg_num']})" for p in pools)
 
     def wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -181,6 +189,8 @@ class Bench:
             server = self.servers[s.name] = s.start()
             client(server).create_bucket(Bucket="bench")
             print(f"{s.name}: up at {server.endpoint}", flush=True)
+        if "radosgw" in self.servers:
+            self.rgw_pools = self.servers["radosgw"].pools()
         for name in self.servers:
             for size, size_name, keys in SIZES:
                 self.cell(name, "get", size, size_name, keys, 16, prepare=True)
@@ -241,12 +251,23 @@ def report(bench: Bench, results: dict, args, load: tuple[str, str]) -> str:
     if rgw is not None:
         lines += ["", f"radosgw: {rgw.version()}, as `{RGW_NAME}`; the conf section the bench "
                   "adds (plus `ceph config set global osd_pool_default_pg_num 8` and `..._pgp_num "
-                  "8` for the monitor):", "", "```", *rgw.conf_lines, "```"]
+                  "8` for the monitor):", "", "```", *rgw.conf_lines, "```", "",
+                  f"Pools radosgw made (PGs): {bench.rgw_pools}. Everything else is radosgw's "
+                  "default (debug rgw 1/5, which logs one line per request; dynamic resharding "
+                  "of the bucket index)."]
     lines += ["", "Fill of the list bucket (once per setup, before the rounds; "
               f"{FILL_CONCURRENCY} clients, one PUT of each zero-byte key):", ""]
     for name, f in bench.fills.items():
         lines.append(f"- {name}: {f['keys']:,} keys in {f['seconds']:.0f} s "
                      f"({f['keys'] / f['seconds']:.0f} PUT/s)")
+    if args.list_keys < ISSUE_LIST_KEYS and bench.fills:
+        slowest = min(f["keys"] / f["seconds"] for f in bench.fills.values())
+        lines += ["", f"The list bucket holds {args.list_keys:,} keys, not the issue's "
+                  f"{ISSUE_LIST_KEYS:,}: at this run's slowest fill rate ({slowest:.0f} PUT/s) "
+                  f"{ISSUE_LIST_KEYS:,} keys would take {ISSUE_LIST_KEYS / slowest / 60:.0f} min "
+                  "for that setup alone on these 2 cores (over the bench's 15-minute budget per "
+                  f"setup), so run.sh defaults to LIST_KEYS=100000; `LIST_KEYS={ISSUE_LIST_KEYS}` "
+                  "runs the issue's figure."]
     lines += ["", "| figure | setup | ops/s | MiB/s | p50 ms | p99 ms | ops/s vs radosgw |",
               "| --- | --- | --- | --- | --- | --- | --- |"]
     figures = list(dict.fromkeys(f for f, _ in results))
@@ -274,7 +295,7 @@ def main() -> None:
     p.add_argument("--bench-dir", required=True)
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--duration", default="5s")
-    p.add_argument("--list-keys", type=int, default=1_000_000)
+    p.add_argument("--list-keys", type=int, default=100_000)
     p.add_argument("--rev", default="?")
     p.add_argument("--command", default="bench/rados_gateway/run.sh")
     args = p.parse_args()
