@@ -55,7 +55,8 @@ def rgw_conf_lines(bench_dir: Path, port: int) -> list[str]:
         f"rgw data = {bench_dir}/rgw",
         f"log file = {bench_dir}/radosgw.log",
         f"pid file = {bench_dir}/radosgw.pid",
-        f"admin socket = {bench_dir}/radosgw.asok",
+        # $pid: radosgw-admin runs under the same name beside the gateway.
+        f"admin socket = {bench_dir}/radosgw.$pid.asok",
         # No rgw dns name: requests are path-style (s3load, boto3 with addressing_style=path).
         # One OSD: pools of 8 PGs keep radosgw's seven pools far under mon_max_pg_per_osd.
         "osd pool default pg num = 8",
@@ -189,8 +190,6 @@ class Bench:
             server = self.servers[s.name] = s.start()
             client(server).create_bucket(Bucket="bench")
             print(f"{s.name}: up at {server.endpoint}", flush=True)
-        if "radosgw" in self.servers:
-            self.rgw_pools = self.servers["radosgw"].pools()
         for name in self.servers:
             for size, size_name, keys in SIZES:
                 self.cell(name, "get", size, size_name, keys, 16, prepare=True)
@@ -202,6 +201,8 @@ class Bench:
                                 "keys": fill["prepare"]["ok"]}
             print(f"{name}: filled {self.args.list_keys} keys in {took:.0f} s "
                   f"({self.args.list_keys / took:.0f} PUT/s)", flush=True)
+        if "radosgw" in self.servers:
+            self.rgw_pools = self.servers["radosgw"].pools()
 
     def run(self) -> dict:
         results: dict = {}
