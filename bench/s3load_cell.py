@@ -23,7 +23,7 @@ def s3load_cell(s3load: str, server, bucket: str, op: str, size: int, size_name:
     """Runs `op` ("put"/"get"/"list") on `size`-byte objects under `size_name`/ for `duration`.
     `prepare` writes the objects once, untimed, so a later GET or LIST reads them (--prepared)
     and the CPU counted is theirs. Unless given, small objects get more keys and clients than
-    large ones. The result's "prepare" is s3load's account of the upload phase (or None)."""
+    large ones. A `prepare` run returns only s3load's account of the upload ("prepare")."""
     default_objects, default_conc = (32, 4) if size <= MiB else (4, 2)
     objects = objects or default_objects
     conc = concurrency or default_conc
@@ -42,8 +42,10 @@ def s3load_cell(s3load: str, server, bucket: str, op: str, size: int, size_name:
     summary = json.loads(run.stdout.strip().splitlines()[-1])
     if summary["errors"] or (summary["prepare"] or {}).get("err"):
         raise SystemExit(f"s3load errors: {summary}")
+    if prepare:  # the 1 ms after the upload may have started no op at all
+        return {"prepare": summary["prepare"]}
     per = summary["per_op"][op.upper()]
     mib = summary["ok"] * size / MiB
-    return {"mib_s": summary["mib_per_s"], "ops_s": summary["ops_per_s"], "p50": per["lat_ms"]["p50"],
-            "p99": per["lat_ms"]["p99"], "prepare": summary["prepare"],
+    return {"mib_s": summary["mib_per_s"], "ops_s": summary["ops_per_s"],
+            "p50": per["lat_ms"]["p50"], "p99": per["lat_ms"]["p99"],
             "cpu_ms_per_mib": ticks * 1000 / os.sysconf("SC_CLK_TCK") / max(mib, 1e-9)}
