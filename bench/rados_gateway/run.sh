@@ -5,7 +5,7 @@
 # concurrency 16 and 64, and one 1,000-key ListObjectsV2 page over LIST_KEYS keys; see driver.py.
 #   bench/rados_gateway/run.sh   env: CAIRN_BIN (build/cairn), S3LOAD_BIN, ROUNDS (3),
 #                                DURATION (5s), CEPH_DEV_PORT (16794), LIST_KEYS (100000: the
-#                                issue's 1000000 takes ~26 min to fill on radosgw here, 648 PUT/s)
+#                                issue's 1000000 takes ~31 min to fill on radosgw here, 529 PUT/s)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CAIRN_BIN=${CAIRN_BIN:-$PWD/build/cairn}
