@@ -33,8 +33,6 @@ if [[ "${1:-}" == "--test" ]]; then
   # names resolve on compose networks), `systemd-analyze verify` for the unit.
   # scripts/ceph-dev.sh: a one-node Ceph cluster (monitor, bluestore OSD) for the RADOS back end.
   packages+=(ceph-mon ceph-osd ceph-common)
-  # bench/rados_gateway: Ceph's own S3 gateway, the figure Cairn on RADOS is measured against.
-  packages+=(radosgw)
   packages+=(podman buildah runc debootstrap podman-compose
     golang-github-containernetworking-plugin-dnsname systemd iproute2 util-linux)
 fi

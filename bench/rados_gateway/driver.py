@@ -1,5 +1,5 @@
-"""Issue 17's gateway benchmark: Ceph's RADOS Gateway beside Cairn on a local drive (and Cairn on
-RADOS, once `cairn server rados://` exists), on one dev cluster, in one run.
+"""Issue 17's gateway benchmark: Cairn on RADOS (`cairn server rados://cairn-bench`) beside Ceph's
+RADOS Gateway and beside Cairn on a local drive, on one dev cluster, in one run.
 
 Figures per setup: PUT and GET of 4 KiB and 1 MiB objects, each at concurrency 16 and 64 (ops/s,
 MiB/s, p50/p99), and LIST: one 1,000-key ListObjectsV2 page over --list-keys keys (s3load's list
@@ -138,11 +138,13 @@ class RadosGateway:
                 self.proc.wait(timeout=30)
 
 
-def cairn_on_rados(ceph_conf: Path) -> CairnServer:
-    """Cairn as a gateway on the same cluster, as issue 17 specifies the command. Not started
-    today: `cairn server rados://` is not built yet (the setup list reports it as such)."""
-    return CairnServer(extra_args=["rados://cairn-bench", "--ceph-conf", str(ceph_conf)],
-                       pass_dir_arg=False).start()
+def cairn_on_rados(ceph_conf: Path, bench_dir: Path) -> CairnServer:
+    """Cairn as a gateway on the same cluster: `cairn server rados://POOL --ceph-conf ...`, its
+    state folder (audit queues, its lease name) in the bench folder."""
+    server = CairnServer(env={"CAIRN_STATE_DIR": str(bench_dir / "cairn-gateway")},
+                         extra_args=["--ceph-conf", str(ceph_conf), "rados://cairn-bench"],
+                         pass_dir_arg=False)
+    return server.start()
 
 
 @dataclass
@@ -156,8 +158,7 @@ def setups(ceph_conf: Path, bench_dir: Path) -> list[Setup]:
     return [
         Setup("Cairn, local drive", lambda: CairnServer().start()),
         Setup("radosgw", lambda: RadosGateway(ceph_conf, bench_dir).start()),
-        # When it exists: Setup("Cairn on RADOS", lambda: cairn_on_rados(ceph_conf)).
-        Setup("Cairn on RADOS", None, "not measured: cairn server rados:// is not built yet"),
+        Setup("Cairn on RADOS", lambda: cairn_on_rados(ceph_conf, bench_dir)),
     ]
 
 

@@ -16,7 +16,7 @@ if [[ ! -x "$S3LOAD_BIN" ]]; then
   cmake -S ../shared/tools/s3load -B build/s3load -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build build/s3load -j"$(nproc)" >/dev/null
 fi
-# radosgw is needed by this benchmark only (scripts/install-deps.sh --test lists it too).
+# radosgw is needed by this benchmark only, so it is installed here, not by the test set-up.
 command -v radosgw >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y radosgw >/dev/null
 
 bench_dir=$(mktemp -d /tmp/cairn-rgwbench-XXXXXX)

@@ -5,7 +5,7 @@
 #     and the blob store and index conformance suites' rados back ends) with
 #     CAIRN_TEST_CEPH_CONF set;
 #  2. the integration suites that matter (objects, listing, multipart, versioning, policies,
-#     IAM, lifecycle) a second time, each server on `rados://cairn-it/<its own namespace>`
+#     IAM, lifecycle, usage) a second time, each server on `rados://cairn-it/<its own namespace>`
 #     (CAIRN_TEST_STORE=rados);
 #  3. two gateways on one namespace (tests/ceph/test_rados_gateways.py).
 # Fails unless they all ran and passed. Purges the cluster after.
@@ -39,7 +39,7 @@ echo "rados test: ok ($passed unit tests on a one-node cluster)"
 export CAIRN_BIN="$PWD/$build/cairn" CAIRN_TEST_CEPH_CONF="$conf" CAIRN_TEST_RADOS_POOL=cairn-it
 [[ -x "$CAIRN_BIN" ]] || fail "$CAIRN_BIN not built"
 suites=(test_objects test_listing test_multipart test_versioning test_bucket_policy test_iam
-  test_lifecycle)
+  test_lifecycle test_usage)
 if ! (cd tests/integration && CAIRN_TEST_STORE=rados timeout 900 \
       "${PYTHON:-/root/.pyenv/shims/python3}" -m unittest "${suites[@]}" >"$out" 2>&1); then
   tail -80 "$out" >&2

@@ -1,5 +1,7 @@
 #include "storage/index/index.h"
 
+#include "storage/meta/meta_db.h"
+
 namespace cairn::storage::index {
 
 void IndexBatch::Put(std::string_view key, std::string_view value) {
@@ -26,6 +28,16 @@ Status Index::GetCached(std::string_view key, std::shared_ptr<const std::string>
   std::string out;
   CAIRN_RETURN_IF_ERROR(Get(key, &out));
   *value = std::make_shared<const std::string>(std::move(out));
+  return Status::Ok();
+}
+
+Status Index::GetCounters(std::string_view key, std::vector<int64_t>* counters) const {
+  std::string value;
+  Status s = Get(key, &value);
+  counters->clear();
+  if (s.code() == Code::kNotFound) return Status::Ok();
+  CAIRN_RETURN_IF_ERROR(s);
+  *counters = meta::DecodeCounters(value);
   return Status::Ok();
 }
 

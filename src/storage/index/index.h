@@ -13,7 +13,8 @@
 // - An iterator sees the keys below its upper bound in order; keys written while it runs may or
 //   may not appear, but each key it returns carries a value that key held.
 // - Counters (AddCounters) add field by field without reading, so batches adding to one key
-//   never conflict; a counter key is never a condition's key.
+//   never conflict; a counter key is never a condition's key, and is read with GetCounters. A
+//   Put or Delete of a counter key replaces or removes what was added before the batch.
 // - Keys of one batch: the RocksDB index takes any batch. A sharded index (RADOS) keeps a
 //   batch atomic only within one shard, so the engine's batches must keep to one object's keys,
 //   its bucket's counters and the bucket-wide records the docs list (docs/storage-format.md,
@@ -90,6 +91,11 @@ class Index {
   // coherent. The default reads with Get.
   virtual Status GetCached(std::string_view key, std::shared_ptr<const std::string>* value) const;
   virtual Status Write(const IndexBatch& batch, bool sync) = 0;
+  // The counter vector at `key`: what AddCounters added up (empty when nothing was). Counter
+  // keys are read with this, never with Get: a back end may keep a counter's adds apart (RADOS
+  // keeps one record per add, so that adds never contend) and sum them here. The default reads
+  // the value with Get.
+  virtual Status GetCounters(std::string_view key, std::vector<int64_t>* counters) const;
   // Keys < `upper_bound` ("" = no bound).
   virtual std::unique_ptr<IndexIterator> NewIterator(std::string upper_bound) const = 0;
 };

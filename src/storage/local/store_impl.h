@@ -130,11 +130,8 @@ class LocalStoreImpl final : public LocalStore {
     return index_->Write(batch, /*sync=*/true);
   }
   Result<uint64_t> SystemGeneration() override {
-    std::string value;
-    Status s = index_->Get(kSystemGenerationKey, &value);
-    if (s.code() == Code::kNotFound) return uint64_t{0};
-    CAIRN_RETURN_IF_ERROR(s);
-    std::vector<int64_t> counters = meta::DecodeCounters(value);
+    std::vector<int64_t> counters;
+    CAIRN_RETURN_IF_ERROR(index_->GetCounters(kSystemGenerationKey, &counters));
     return counters.empty() ? uint64_t{0} : static_cast<uint64_t>(counters[0]);
   }
   Result<std::vector<std::pair<std::string, std::string>>> ListSystem(

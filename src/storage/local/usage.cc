@@ -34,8 +34,7 @@ void UsageDelta::AddTo(IndexBatch& batch, std::string_view bucket) const {
   batch.AddCounters(UsageKey(bucket), std::vector<int64_t>(f_.begin(), f_.end()));
 }
 
-BucketUsage DecodeUsage(std::string_view value) {
-  std::vector<int64_t> f = meta::DecodeCounters(value);
+BucketUsage DecodeUsage(std::vector<int64_t> f) {
   f.resize(std::max<size_t>(f.size(), kUsageFieldCount), 0);
   // A counter below zero would be a counting bug; show it as zero rather than as 2^64 - n.
   auto at = [&](UsageField i) { return f[i] < 0 ? uint64_t{0} : static_cast<uint64_t>(f[i]); };
@@ -52,11 +51,9 @@ BucketUsage DecodeUsage(std::string_view value) {
 
 Result<BucketUsage> LocalStoreImpl::GetBucketUsage(const std::string& bucket) {
   CAIRN_RETURN_IF_ERROR(CheckBucket(bucket));
-  std::string value;
-  Status s = index_->Get(UsageKey(bucket), &value);
-  if (s.code() == Code::kNotFound) return BucketUsage{};  // nothing ever committed in it
-  CAIRN_RETURN_IF_ERROR(s);
-  return DecodeUsage(value);
+  std::vector<int64_t> counters;  // empty: nothing ever committed in it
+  CAIRN_RETURN_IF_ERROR(index_->GetCounters(UsageKey(bucket), &counters));
+  return DecodeUsage(counters);
 }
 
 Status LocalStoreImpl::CountUsageOnce() {

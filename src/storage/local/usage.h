@@ -53,6 +53,6 @@ class UsageDelta {
   std::array<int64_t, kUsageFieldCount> f_{};
 };
 
-BucketUsage DecodeUsage(std::string_view value);
+BucketUsage DecodeUsage(std::vector<int64_t> counters);
 
 }  // namespace cairn::storage::local

@@ -36,13 +36,13 @@ Status Operate(rados_read_op_t op, rados_ioctx_t io, const std::string& object,
 }  // namespace
 
 Result<OmapPage> ReadOmapPage(rados_ioctx_t io, const std::string& object, const std::string& after,
-                              size_t max) {
+                              size_t max, const std::string& prefix) {
   OmapPage page;
   rados_read_op_t op = rados_create_read_op();
   rados_omap_iter_t iter = nullptr;
   unsigned char more = 0;
   int prval = 0;
-  rados_read_op_omap_get_vals2(op, after.c_str(), "", max, &iter, &more, &prval);
+  rados_read_op_omap_get_vals2(op, after.c_str(), prefix.c_str(), max, &iter, &more, &prval);
   CAIRN_RETURN_IF_ERROR(Operate(op, io, object, iter, prval, &page.entries));
   page.more = more != 0 && !page.entries.empty();
   return page;

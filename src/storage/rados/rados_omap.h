@@ -20,10 +20,10 @@ struct OmapPage {
   bool more = false;  // entries past this page exist
 };
 
-// Up to `max` entries with keys strictly after `after` ("" = from the first). An object that
-// does not exist reads as empty.
+// Up to `max` entries with keys strictly after `after` ("" = from the first) and starting with
+// `prefix`. An object that does not exist reads as empty.
 Result<OmapPage> ReadOmapPage(rados_ioctx_t io, const std::string& object, const std::string& after,
-                              size_t max);
+                              size_t max, const std::string& prefix = "");
 
 // The entries of `keys` that exist, in key order.
 Result<OmapEntries> ReadOmapKeys(rados_ioctx_t io, const std::string& object,

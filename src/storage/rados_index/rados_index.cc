@@ -6,8 +6,10 @@
 #include <cerrno>
 #include <map>
 #include <optional>
+#include <random>
 #include <vector>
 
+#include "platform/env.h"
 #include "storage/meta/meta_db.h"
 #include "storage/rados/rados_omap.h"
 
@@ -228,107 +230,186 @@ Status RadosIndex::Write(const index::IndexBatch& batch, bool /*sync: RADOS acks
     }
   }
   const std::string object = ShardObject(*shard);
-  std::vector<std::string> counter_keys;
+
+  // Everything the op points at lives until it has run. A counter add is a record of its own
+  // (a fresh key under the counter's delta prefix), so adds never compare or contend; a put or
+  // delete of a key first removes the adds made to it before this batch.
+  std::vector<std::string> cmp_keys, cmp_values;
+  for (const auto& c : batch.conditions()) {
+    cmp_keys.push_back(EncodeKey(c.key));
+    cmp_values.push_back(c.absent ? std::string() : StoredValue(c.value));
+  }
+  std::vector<std::string> set_keys, set_values, rm_keys, range_begin, range_end;
+  std::map<std::string, size_t> set_at;  // stored key -> its place in set_keys (last op wins)
   for (const auto& op : batch.ops()) {
-    if (op.kind == index::IndexBatch::Kind::kCounters) counter_keys.push_back(EncodeKey(op.key));
-  }
-  std::sort(counter_keys.begin(), counter_keys.end());
-  counter_keys.erase(std::unique(counter_keys.begin(), counter_keys.end()), counter_keys.end());
-
-  for (int attempt = 0; attempt <= options_.counter_retries; ++attempt) {
-    CAIRN_ASSIGN_OR_RETURN(auto counters_now, ReadKeys(pool_->io(), object, counter_keys));
-    // The batch's end state per key, in its order (last op wins; counters add onto it).
-    std::map<std::string, std::optional<std::string>> state;
-    for (const auto& op : batch.ops()) {
-      const std::string key = EncodeKey(op.key);
-      switch (op.kind) {
-        case index::IndexBatch::Kind::kPut: state[key] = op.value; break;
-        case index::IndexBatch::Kind::kDelete: state[key] = std::nullopt; break;
-        case index::IndexBatch::Kind::kCounters: {
-          std::vector<int64_t> base;
-          if (auto s = state.find(key); s != state.end()) {
-            if (s->second) base = meta::DecodeCounters(*s->second);
-          } else if (auto now = counters_now.find(key); now != counters_now.end()) {
-            base = meta::DecodeCounters(std::string_view(now->second).substr(1));
-          }
-          if (base.size() < op.deltas.size()) base.resize(op.deltas.size(), 0);
-          for (size_t i = 0; i < op.deltas.size(); ++i) base[i] += op.deltas[i];
-          state[key] = meta::EncodeCounters(base);
-          break;
+    const std::string key = EncodeKey(op.key);
+    switch (op.kind) {
+      case index::IndexBatch::Kind::kPut:
+      case index::IndexBatch::Kind::kDelete: {
+        range_begin.push_back(DeltaPrefix(op.key));
+        range_end.push_back(range_begin.back());
+        range_end.back().back() = '\x02';  // the prefix ends with 0x01: past all its adds
+        const bool put = op.kind == index::IndexBatch::Kind::kPut;
+        std::string stored = put ? StoredValue(op.value) : std::string();  // "": a delete
+        if (auto at = set_at.find(key); at != set_at.end()) {
+          set_values[at->second] = std::move(stored);
+        } else {
+          set_at[key] = set_keys.size();
+          set_keys.push_back(key);
+          set_values.push_back(std::move(stored));
         }
+        break;
+      }
+      case index::IndexBatch::Kind::kCounters: {
+        CAIRN_ASSIGN_OR_RETURN(std::string id, NewDeltaId());
+        set_keys.push_back(DeltaPrefix(op.key) + id);
+        set_values.push_back(StoredValue(meta::EncodeCounters(op.deltas)));
+        break;
       }
     }
-
-    // Everything the op points at lives until it has run.
-    std::vector<std::string> cmp_keys, cmp_values;
-    for (const auto& c : batch.conditions()) {
-      cmp_keys.push_back(EncodeKey(c.key));
-      cmp_values.push_back(c.absent ? std::string() : StoredValue(c.value));
-    }
-    const size_t caller_conditions = cmp_keys.size();
-    for (const auto& key : counter_keys) {  // unchanged since read, or still absent
-      auto now = counters_now.find(key);
-      cmp_keys.push_back(key);
-      cmp_values.push_back(now == counters_now.end() ? std::string() : now->second);
-    }
-    std::vector<std::string> set_keys, set_values, rm_keys;
-    for (auto& [key, value] : state) {
-      if (value) {
-        set_keys.push_back(key);
-        set_values.push_back(StoredValue(*value));
-      } else {
-        rm_keys.push_back(key);
-      }
-    }
-    std::vector<int> prvals(cmp_keys.size(), 1);  // 1: not reached (an earlier compare failed)
-
-    rados_write_op_t op = rados_create_write_op();
-    rados_write_op_create(op, LIBRADOS_CREATE_IDEMPOTENT, nullptr);
-    for (size_t i = 0; i < cmp_keys.size(); ++i) {
-      rados_write_op_omap_cmp2(op, cmp_keys[i].data(), LIBRADOS_CMPXATTR_OP_EQ,
-                               cmp_values[i].data(), cmp_keys[i].size(), cmp_values[i].size(),
-                               &prvals[i]);
-    }
-    std::vector<const char*> kp, vp, rp;
-    std::vector<size_t> kl, vl, rl;
-    for (size_t i = 0; i < set_keys.size(); ++i) {
-      kp.push_back(set_keys[i].data());
-      kl.push_back(set_keys[i].size());
-      vp.push_back(set_values[i].data());
-      vl.push_back(set_values[i].size());
-    }
-    for (const auto& k : rm_keys) {
-      rp.push_back(k.data());
-      rl.push_back(k.size());
-    }
-    if (!kp.empty())
-      rados_write_op_omap_set2(op, kp.data(), vp.data(), kl.data(), vl.data(), kp.size());
-    if (!rp.empty()) rados_write_op_omap_rm_keys2(op, rp.data(), rl.data(), rp.size());
-    int r = rados_write_op_operate2(op, pool_->io(), object.c_str(), nullptr, 0);
-    rados_release_write_op(op);
-    if (r >= 0) return Status::Ok();
-    if (r != -ECANCELED) return rados::RadosError(r, "writing " + object);
-    const Status conflict(Code::kConditionalRequestConflict,
-                          "the index changed under a conditional write");
-    if (counter_keys.empty()) return conflict;
-    for (size_t i = 0; i < caller_conditions; ++i) {
-      if (prvals[i] < 0) return conflict;
-    }
-    bool counter_moved = false;
-    for (size_t i = caller_conditions; i < prvals.size(); ++i) counter_moved |= prvals[i] < 0;
-    if (!counter_moved) {
-      // No compare said which failed: the caller's conditions are read again to tell.
-      std::vector<std::string> keys(cmp_keys.begin(), cmp_keys.begin() + caller_conditions);
-      CAIRN_ASSIGN_OR_RETURN(auto now, ReadKeys(pool_->io(), object, keys));
-      for (size_t i = 0; i < caller_conditions; ++i) {
-        auto it = now.find(cmp_keys[i]);
-        const std::string current = it == now.end() ? std::string() : it->second;
-        if (current != cmp_values[i]) return conflict;
-      }
-    }
-    // Only a counter moved under us: read it again and retry.
   }
-  return Status(Code::kUnavailable, "index counters kept changing under this write");
+  // Keys whose last op was a delete go to the removals (stored values always start with 'v').
+  std::vector<std::string> put_keys, put_values;
+  for (size_t i = 0; i < set_keys.size(); ++i) {
+    if (set_values[i].empty()) {
+      rm_keys.push_back(std::move(set_keys[i]));
+    } else {
+      put_keys.push_back(std::move(set_keys[i]));
+      put_values.push_back(std::move(set_values[i]));
+    }
+  }
+  std::vector<int> prvals(cmp_keys.size(), 1);
+
+  rados_write_op_t op = rados_create_write_op();
+  rados_write_op_create(op, LIBRADOS_CREATE_IDEMPOTENT, nullptr);
+  for (size_t i = 0; i < cmp_keys.size(); ++i) {
+    rados_write_op_omap_cmp2(op, cmp_keys[i].data(), LIBRADOS_CMPXATTR_OP_EQ, cmp_values[i].data(),
+                             cmp_keys[i].size(), cmp_values[i].size(), &prvals[i]);
+  }
+  for (size_t i = 0; i < range_begin.size(); ++i) {  // before the sets: this batch's adds stay
+    rados_write_op_omap_rm_range2(op, range_begin[i].data(), range_begin[i].size(),
+                                  range_end[i].data(), range_end[i].size());
+  }
+  std::vector<const char*> kp, vp, rp;
+  std::vector<size_t> kl, vl, rl;
+  for (size_t i = 0; i < put_keys.size(); ++i) {
+    kp.push_back(put_keys[i].data());
+    kl.push_back(put_keys[i].size());
+    vp.push_back(put_values[i].data());
+    vl.push_back(put_values[i].size());
+  }
+  for (const auto& k : rm_keys) {
+    rp.push_back(k.data());
+    rl.push_back(k.size());
+  }
+  if (!kp.empty()) {
+    rados_write_op_omap_set2(op, kp.data(), vp.data(), kl.data(), vl.data(), kp.size());
+  }
+  if (!rp.empty()) rados_write_op_omap_rm_keys2(op, rp.data(), rl.data(), rp.size());
+  int r = rados_write_op_operate2(op, pool_->io(), object.c_str(), nullptr, 0);
+  rados_release_write_op(op);
+  if (r == -ECANCELED) {
+    return Status(Code::kConditionalRequestConflict, "the index changed under a conditional write");
+  }
+  if (r < 0) return rados::RadosError(r, "writing " + object);
+  // Now and then an add folds its counter's records into one, so that they stay few.
+  for (const auto& o : batch.ops()) {
+    if (o.kind == index::IndexBatch::Kind::kCounters && ShouldFold()) {
+      std::vector<int64_t> ignored;
+      (void)GetCounters(o.key, &ignored);
+    }
+  }
+  return Status::Ok();
+}
+
+Status RadosIndex::GetCounters(std::string_view key, std::vector<int64_t>* counters) const {
+  const std::string object = ShardObject(ShardOf(key));
+  const std::string base_key = EncodeKey(key);
+  const std::string prefix = DeltaPrefix(key);
+  auto read_base = [&]() -> Result<std::string> {
+    CAIRN_ASSIGN_OR_RETURN(auto found, ReadKeys(pool_->io(), object, {base_key}));
+    auto it = found.find(base_key);
+    return it == found.end() ? std::string() : it->second;
+  };
+  for (int attempt = 0; attempt < options_.counter_retries; ++attempt) {
+    // The base, then the adds after it. A fold between the two reads moves adds into the base:
+    // the base read again tells, and the sum is read again.
+    CAIRN_ASSIGN_OR_RETURN(std::string base_value, read_base());
+    std::vector<int64_t> sum;
+    auto add = [&sum](std::string_view stored) {
+      if (stored.empty()) return;
+      std::vector<int64_t> v = meta::DecodeCounters(stored.substr(1));
+      if (sum.size() < v.size()) sum.resize(v.size(), 0);
+      for (size_t i = 0; i < v.size(); ++i) sum[i] += v[i];
+    };
+    add(base_value);
+    std::vector<std::string> deltas;
+    std::string after = prefix;
+    for (;;) {
+      CAIRN_ASSIGN_OR_RETURN(rados::OmapPage page,
+                             rados::ReadOmapPage(pool_->io(), object, after, 1000, prefix));
+      for (const auto& [k, v] : page.entries) {
+        deltas.push_back(k);
+        add(v);
+      }
+      if (!page.more) break;
+      after = page.entries.back().first;
+    }
+    CAIRN_ASSIGN_OR_RETURN(std::string base_now, read_base());
+    if (base_now != base_value) continue;  // folded meanwhile: its adds may be in both reads
+    *counters = std::move(sum);
+    if (deltas.size() >= kFoldAt) Fold(object, base_key, base_value, deltas, *counters);
+    return Status::Ok();
+  }
+  return Status(Code::kUnavailable, "index counters kept being folded under this read");
+}
+
+void RadosIndex::Fold(const std::string& object, const std::string& base_key,
+                      const std::string& base_value, const std::vector<std::string>& deltas,
+                      const std::vector<int64_t>& sum) const {
+  // The base as read, the adds read removed, the sum as the new base, in one op: a concurrent
+  // fold (its compare fails) or add (a new key, untouched) is never lost or counted twice.
+  const std::string folded = StoredValue(meta::EncodeCounters(sum));
+  int prval = 0;
+  rados_write_op_t op = rados_create_write_op();
+  rados_write_op_omap_cmp2(op, base_key.data(), LIBRADOS_CMPXATTR_OP_EQ, base_value.data(),
+                           base_key.size(), base_value.size(), &prval);
+  const char* k = base_key.data();
+  const char* v = folded.data();
+  const size_t kl = base_key.size(), vl = folded.size();
+  rados_write_op_omap_set2(op, &k, &v, &kl, &vl, 1);
+  std::vector<const char*> rp;
+  std::vector<size_t> rl;
+  for (const auto& d : deltas) {
+    rp.push_back(d.data());
+    rl.push_back(d.size());
+  }
+  rados_write_op_omap_rm_keys2(op, rp.data(), rl.data(), rp.size());
+  (void)rados_write_op_operate2(op, pool_->io(), object.c_str(), nullptr, 0);
+  rados_release_write_op(op);
+}
+
+std::string RadosIndex::DeltaPrefix(std::string_view key) {
+  // Back-end keys start with a 0 byte (the seam reserves them): "\0d" + key + "\0", stored
+  // escaped, so they sort apart from the engine's keys and one key's adds are one range.
+  std::string logical("\0d", 2);
+  logical.append(key);
+  logical.push_back('\0');
+  return EncodeKey(logical);
+}
+
+Result<std::string> RadosIndex::NewDeltaId() {
+  uint64_t raw[2];
+  CAIRN_RETURN_IF_ERROR(platform::RandomBytes(reinterpret_cast<char*>(raw), sizeof raw));
+  char hex[33];
+  std::snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(raw[0]),
+                static_cast<unsigned long long>(raw[1]));
+  return std::string(hex);
+}
+
+bool RadosIndex::ShouldFold() {
+  static thread_local std::minstd_rand random(std::random_device{}());
+  return random() % kFoldEvery == 0;
 }
 
 std::unique_ptr<index::IndexIterator> RadosIndex::NewIterator(std::string upper_bound) const {

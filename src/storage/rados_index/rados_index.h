@@ -8,9 +8,9 @@
 // batches to one partition (docs/storage-format.md, "The index seam").
 // Stored values carry a one-byte prefix, because an omap compare treats a missing key as an
 // empty value: with the prefix, "absent" (compare with "") and "empty" (compare with the prefix
-// alone) differ. Counters are read, added and written back under a compare of the value read,
-// retried inside Write when another writer's counter update came first (callers never see that
-// conflict, as the seam promises).
+// alone) differ. A counter add is a record of its own under the counter's key (a fresh key per
+// add), so adds from any number of gateways never contend; GetCounters sums the base and the
+// adds, and folds them into the base now and then (one op with a compare on the base).
 // Thread-safety: safe for concurrent use (librados io contexts are).
 #pragma once
 
@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "storage/index/index.h"
 #include "storage/rados/rados_cluster.h"
@@ -31,7 +32,7 @@ struct RadosIndexOptions {
   // shards > 1 (with one shard every batch is in it).
   std::function<std::string_view(std::string_view key)> partition;
   size_t page = 256;          // omap entries fetched per round trip by an iterator
-  int counter_retries = 100;  // re-reads of counters another writer changed first
+  int counter_retries = 100;  // re-reads of a counter that folds kept moving under the read
 };
 
 class RadosIndex final : public index::Index {
@@ -41,6 +42,7 @@ class RadosIndex final : public index::Index {
 
   Status Get(std::string_view key, std::string* value) const override;
   Status Write(const index::IndexBatch& batch, bool sync) override;
+  Status GetCounters(std::string_view key, std::vector<int64_t>* counters) const override;
   std::unique_ptr<index::IndexIterator> NewIterator(std::string upper_bound) const override;
 
   int ShardOf(std::string_view key) const;
@@ -49,8 +51,19 @@ class RadosIndex final : public index::Index {
   const RadosIndexOptions& options() const { return options_; }
 
  private:
+  // A counter's adds are folded into its base once a read finds this many, and an add tries a
+  // fold one time in kFoldEvery, so they stay few however rarely the counter is read.
+  static constexpr size_t kFoldAt = 64;
+  static constexpr unsigned kFoldEvery = 32;
+
   RadosIndex(std::shared_ptr<rados::RadosPool> pool, const RadosIndexOptions& options)
       : pool_(std::move(pool)), options_(options) {}
+  // The stored prefix of `key`'s counter adds ("\0d" + key + "\0", escaped).
+  static std::string DeltaPrefix(std::string_view key);
+  static Result<std::string> NewDeltaId();
+  static bool ShouldFold();
+  void Fold(const std::string& object, const std::string& base_key, const std::string& base_value,
+            const std::vector<std::string>& deltas, const std::vector<int64_t>& sum) const;
   std::shared_ptr<rados::RadosPool> pool_;
   RadosIndexOptions options_;
 };

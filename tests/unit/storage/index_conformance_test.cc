@@ -151,7 +151,9 @@ TEST_P(IndexConformance, AFailedConditionAppliesNothing) {
   EXPECT_EQ(s.code(), Code::kConditionalRequestConflict) << s.ToString();
   EXPECT_EQ(ValueOf("record"), "v1");
   EXPECT_EQ(ValueOf("other"), "<NotFound>");
-  EXPECT_EQ(ValueOf("count"), "<NotFound>");
+  std::vector<int64_t> count;
+  ASSERT_TRUE(index_->GetCounters("count", &count).ok());
+  EXPECT_TRUE(count.empty());
 
   IndexBatch exists;
   exists.ExpectAbsent("record");
@@ -190,9 +192,39 @@ TEST_P(IndexConformance, CountersAddWithoutReading) {
     batch.AddCounters("usage", {1, 100, -2});
     ASSERT_TRUE(index_->Write(batch, false).ok());
   }
-  std::string raw;
-  ASSERT_TRUE(index_->Get("usage", &raw).ok());
-  EXPECT_EQ(meta::DecodeCounters(raw), (std::vector<int64_t>{3, 300, -6}));
+  std::vector<int64_t> sum;
+  ASSERT_TRUE(index_->GetCounters("usage", &sum).ok());
+  EXPECT_EQ(sum, (std::vector<int64_t>{3, 300, -6}));
+  std::vector<int64_t> none;
+  ASSERT_TRUE(index_->GetCounters("never", &none).ok());
+  EXPECT_TRUE(none.empty());
+}
+
+TEST_P(IndexConformance, APutOrDeleteOfACounterReplacesWhatWasAdded) {
+  for (int i = 0; i < 100; ++i) {  // past any back end's fold threshold
+    IndexBatch batch;
+    batch.AddCounters("c", {1, 2});
+    ASSERT_TRUE(index_->Write(batch, false).ok());
+  }
+  std::vector<int64_t> sum;
+  ASSERT_TRUE(index_->GetCounters("c", &sum).ok());
+  EXPECT_EQ(sum, (std::vector<int64_t>{100, 200}));
+  IndexBatch reset;
+  reset.Put("c", meta::EncodeCounters({7, 7}));
+  reset.AddCounters("c", {1, 0});  // after the put in the batch: added onto it
+  ASSERT_TRUE(index_->Write(reset, false).ok());
+  ASSERT_TRUE(index_->GetCounters("c", &sum).ok());
+  EXPECT_EQ(sum, (std::vector<int64_t>{8, 7}));
+  IndexBatch drop;
+  drop.Delete("c");
+  ASSERT_TRUE(index_->Write(drop, false).ok());
+  ASSERT_TRUE(index_->GetCounters("c", &sum).ok());
+  EXPECT_TRUE(sum.empty());
+  IndexBatch again;
+  again.AddCounters("c", {2});
+  ASSERT_TRUE(index_->Write(again, false).ok());
+  ASSERT_TRUE(index_->GetCounters("c", &sum).ok());
+  EXPECT_EQ(sum, (std::vector<int64_t>{2}));
 }
 
 TEST_P(IndexConformance, ConcurrentConditionalWritersLoseNoUpdate) {

@@ -97,9 +97,9 @@ TEST_P(RadosIndexTest, TwoGatewaysSeeEachOtherAndLoseNoUpdate) {
   for (auto& t : threads) t.join();
   ASSERT_TRUE(a->Get("n", &seen).ok());
   EXPECT_EQ(seen, std::to_string(4 * kEach));
-  std::string counters;
-  ASSERT_TRUE(b->Get("writes", &counters).ok());
-  EXPECT_EQ(meta::DecodeCounters(counters), std::vector<int64_t>{4 * kEach});
+  std::vector<int64_t> counters;
+  ASSERT_TRUE(b->GetCounters("writes", &counters).ok());
+  EXPECT_EQ(counters, std::vector<int64_t>{4 * kEach});
 }
 
 TEST_P(RadosIndexTest, CountersFromTwoGatewaysAddUpWithoutConflicts) {
@@ -118,9 +118,9 @@ TEST_P(RadosIndexTest, CountersFromTwoGatewaysAddUpWithoutConflicts) {
     });
   }
   for (auto& t : threads) t.join();
-  std::string raw;
-  ASSERT_TRUE(a->Get("usage", &raw).ok());
-  EXPECT_EQ(meta::DecodeCounters(raw), (std::vector<int64_t>{120, 120000}));
+  std::vector<int64_t> sum;
+  ASSERT_TRUE(a->GetCounters("usage", &sum).ok());
+  EXPECT_EQ(sum, (std::vector<int64_t>{120, 120000}));
 }
 
 TEST_P(RadosIndexTest, AShardedIndexKeepsBatchesToOnePartitionAndMergesScans) {
