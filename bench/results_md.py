@@ -16,6 +16,12 @@ def med(cells: list[dict], field: str) -> tuple[float, float, float]:
     return statistics.median(values), min(values), max(values)
 
 
+def spread(triple: tuple[float, float, float], digits: int = 1) -> str:
+    """A med() triple as a report cell: "median (min-max)" with `digits` decimals."""
+    m, lo, hi = triple
+    return f"{m:.{digits}f} ({lo:.{digits}f}-{hi:.{digits}f})"
+
+
 def write_section(own: Path, marker: str, text: str) -> None:
     """`text` becomes `own` (the driver's RESULTS.md) and replaces the section between
     `<!-- marker:begin -->` and `<!-- marker:end -->` in bench/RESULTS.md (appended if absent)."""

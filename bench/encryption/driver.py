@@ -34,7 +34,7 @@ sys.path.insert(0, str(REPO / "tests" / "integration"))
 sys.path.insert(0, str(REPO / "bench"))
 
 from harness import CairnServer  # noqa: E402
-from results_md import med, write_section  # noqa: E402
+from results_md import med, spread, write_section  # noqa: E402
 from s3load_cell import s3load_cell  # noqa: E402
 
 MiB = 1024 * 1024
@@ -133,9 +133,8 @@ def report(results, aesni, no_aesni, args) -> str:
     for (size_name, op, mode), cells in results.items():
         mb, p50, p99, cpu_ms = (med(cells, f) for f in ("mib_s", "p50", "p99", "cpu_ms_per_mib"))
         lines.append(
-            f"| {size_name} | {op.upper()} | {mode} | {mb[0]:.1f} ({mb[1]:.1f}-{mb[2]:.1f}) | "
-            f"{p50[0]:.1f} ({p50[1]:.1f}-{p50[2]:.1f}) | {p99[0]:.1f} | "
-            f"{cpu_ms[0]:.2f} ({cpu_ms[1]:.2f}-{cpu_ms[2]:.2f}) |")
+            f"| {size_name} | {op.upper()} | {mode} | {spread(mb)} | {spread(p50)} | "
+            f"{p99[0]:.1f} | {spread(cpu_ms, 2)} |")
     return "\n".join(lines) + "\n"
 
 

@@ -34,7 +34,7 @@ sys.path.insert(0, str(REPO / "tests" / "integration"))
 sys.path.insert(0, str(REPO / "bench"))
 
 from harness import CairnServer, free_port  # noqa: E402
-from results_md import med, write_section  # noqa: E402
+from results_md import med, spread, write_section  # noqa: E402
 from s3load_cell import s3load_cell  # noqa: E402
 
 KiB, MiB = 1 << 10, 1 << 20
@@ -283,10 +283,9 @@ def report(bench: Bench, results: dict, args, load: tuple[str, str]) -> str:
                 continue
             ops, mb, p50, p99 = (med(cells, k) for k in ("ops_s", "mib_s", "p50", "p99"))
             ratio = f"{ops[0] / med(base, 'ops_s')[0]:.2f}x" if base else ""
-            mib = "" if figure.startswith("LIST") else f"{mb[0]:.1f} ({mb[1]:.1f}-{mb[2]:.1f})"
-            lines.append(f"| {figure} | {s.name} | {ops[0]:.0f} ({ops[1]:.0f}-{ops[2]:.0f}) | "
-                         f"{mib} | {p50[0]:.2f} ({p50[1]:.2f}-{p50[2]:.2f}) | "
-                         f"{p99[0]:.2f} ({p99[1]:.2f}-{p99[2]:.2f}) | {ratio} |")
+            mib = "" if figure.startswith("LIST") else spread(mb)
+            lines.append(f"| {figure} | {s.name} | {spread(ops, 0)} | {mib} | {spread(p50, 2)} | "
+                         f"{spread(p99, 2)} | {ratio} |")
     return "\n".join(lines) + "\n"
 
 
