@@ -269,6 +269,12 @@ class LocalStoreImpl final : public LocalStore {
                             const std::string& version_id, const DeleteOptions& options,
                             IndexBatch& batch, std::vector<FileId>* garbage, DeleteResult* result,
                             UsageDelta& usage);
+  // The live record of `object_key` as it is now (nullopt: absent). The reads that look in the
+  // live record and the history read it again after, to tell that no version moved between.
+  Status ReadLive(const std::string& object_key, std::optional<std::string>* out) const;
+  // Those reads look again this often while the live record keeps changing under them (each
+  // change is a commit that moved versions), then answer kUnavailable.
+  static constexpr int kStableReadAttempts = 16;
   // A version's stored bytes and where they are (its ObjectKey or VersionKey); kNotFound.
   // `version_id` "" is the live latest. A concurrent commit moving the version between the two
   // places cannot hide it: the live record is read again after the history, and when it

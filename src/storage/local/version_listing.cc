@@ -72,15 +72,11 @@ struct Scan {
 Status LocalStoreImpl::StableVersions(const std::string& bucket, const std::string& key,
                                       std::optional<std::string>* live_value,
                                       std::vector<std::string>* history) {
-  constexpr int kAttempts = 16;
   const std::string object_key = ObjectKey(bucket, key);
   std::vector<std::pair<std::string, std::string>> entries;
-  for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    std::string value;
-    Status s = index_->Get(object_key, &value);
-    if (!s.ok() && s.code() != Code::kNotFound) return s;
+  for (int attempt = 0; attempt < kStableReadAttempts; ++attempt) {
     std::optional<std::string> now;
-    if (s.ok()) now = std::move(value);
+    CAIRN_RETURN_IF_ERROR(ReadLive(object_key, &now));
     if (now == *live_value) {
       if (attempt == 0) return Status::Ok();  // the scans' reads stand
       history->clear();
@@ -202,16 +198,14 @@ Result<VersionListResult> LocalStoreImpl::ListObjectVersions(const std::string& 
       live_value = std::string(live.it->value());
       live.it->Next();
     }
-    bool has_history = false;
     while (history.Valid() && history.key == key) {
       values.emplace_back(history.it->value());
       history.it->Next();
-      has_history = true;
     }
     CAIRN_RETURN_IF_ERROR(history.status);
     // A key of a bucket that never had versioning has no history to move between. A resumed
     // key starts mid-history; its one-key window is left as the scans saw it.
-    if ((has_history || state != Versioning::kUnversioned) && key != resume_key) {
+    if ((!values.empty() || state != Versioning::kUnversioned) && key != resume_key) {
       CAIRN_RETURN_IF_ERROR(StableVersions(bucket, key, &live_value, &values));
     }
 

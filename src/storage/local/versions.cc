@@ -170,29 +170,20 @@ Status LocalStoreImpl::StageVersionDelete(const std::string& bucket, const std::
 
 namespace {
 
-// What one read of a key's live record found: absent, or its bytes.
-struct LiveRead {
-  bool present = false;
-  std::string value;
-  bool operator==(const LiveRead&) const = default;
-};
-
-// A search that found nothing is retried this often when the key's live record kept changing
-// under it (each change is a commit that moved versions), then answers kUnavailable.
-constexpr int kStableReadAttempts = 16;
-
-Status ReadLive(const Index& index, const std::string& object_key, LiveRead* out) {
-  Status s = index.Get(object_key, &out->value);
-  out->present = s.ok();
-  if (!s.ok()) out->value.clear();
-  return s.ok() || s.code() == Code::kNotFound ? Status::Ok() : s;
-}
-
 Status KeptChanging() {
   return Status(Code::kUnavailable, "the object's versions kept changing during the read");
 }
 
 }  // namespace
+
+Status LocalStoreImpl::ReadLive(const std::string& object_key,
+                                std::optional<std::string>* out) const {
+  std::string value;
+  Status s = index_->Get(object_key, &value);
+  out->reset();
+  if (s.ok()) *out = std::move(value);
+  return s.ok() || s.code() == Code::kNotFound ? Status::Ok() : s;
+}
 
 Status LocalStoreImpl::FindVersion(const std::string& bucket, const std::string& key,
                                    const std::string& version_id, std::string* index_key,
@@ -200,15 +191,15 @@ Status LocalStoreImpl::FindVersion(const std::string& bucket, const std::string&
   const std::string object_key = ObjectKey(bucket, key);
   *index_key = object_key;
   if (version_id.empty()) return index_->Get(object_key, value);
-  LiveRead before;
-  CAIRN_RETURN_IF_ERROR(ReadLive(*index_, object_key, &before));
+  std::optional<std::string> before;
+  CAIRN_RETURN_IF_ERROR(ReadLive(object_key, &before));
   for (int attempt = 0; attempt < kStableReadAttempts; ++attempt) {
-    if (before.present) {
+    if (before) {
       ObjectRecord rec;
-      CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(before.value, &rec, false));
+      CAIRN_RETURN_IF_ERROR(DecodeObjectRecord(*before, &rec, false));
       if (IsVersion(rec, version_id)) {
         *index_key = object_key;
-        *value = std::move(before.value);
+        *value = std::move(*before);
         return Status::Ok();
       }
     }
@@ -239,8 +230,8 @@ Status LocalStoreImpl::FindVersion(const std::string& bucket, const std::string&
     }
     // Not found in either place: an answer only if the live record stayed as it was, since a
     // commit moving this version between the places changes it.
-    LiveRead after;
-    CAIRN_RETURN_IF_ERROR(ReadLive(*index_, object_key, &after));
+    std::optional<std::string> after;
+    CAIRN_RETURN_IF_ERROR(ReadLive(object_key, &after));
     if (after == before) return Status(Code::kNotFound, "");
     before = std::move(after);
   }
@@ -252,15 +243,15 @@ Result<std::optional<ObjectInfo>> LocalStoreImpl::LatestDeleteMarker(const std::
   CAIRN_ASSIGN_OR_RETURN(BucketRecord bucket_rec, CachedBucket(bucket));
   if (bucket_rec.versioning == Versioning::kUnversioned) return std::optional<ObjectInfo>();
   const std::string object_key = ObjectKey(bucket, key);
-  LiveRead before;
-  CAIRN_RETURN_IF_ERROR(ReadLive(*index_, object_key, &before));
+  std::optional<std::string> before;
+  CAIRN_RETURN_IF_ERROR(ReadLive(object_key, &before));
   for (int attempt = 0; attempt < kStableReadAttempts; ++attempt) {
-    if (before.present) return std::optional<ObjectInfo>();
+    if (before) return std::optional<ObjectInfo>();
     std::vector<std::pair<std::string, std::string>> history;
     CAIRN_RETURN_IF_ERROR(ReadHistory(bucket, key, 1, &history));
     // The history's head belongs with a live record still absent; else versions moved between.
-    LiveRead after;
-    CAIRN_RETURN_IF_ERROR(ReadLive(*index_, object_key, &after));
+    std::optional<std::string> after;
+    CAIRN_RETURN_IF_ERROR(ReadLive(object_key, &after));
     if (after != before) {
       before = std::move(after);
       continue;
