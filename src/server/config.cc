@@ -140,6 +140,12 @@ Status ResolveConfig(ServerConfig& config, bool address_flag, bool console_flag,
     }
     config.state_dir = env("CAIRN_STATE_DIR");
     if (config.state_dir.empty()) config.state_dir = "/var/lib/cairn/rados-" + where;
+    if (config.ceph_user.empty()) config.ceph_user = "client.admin";
+  } else if (!config.ceph_conf.empty() || !config.ceph_user.empty() ||
+             !env("CAIRN_STATE_DIR").empty()) {
+    // Asked of a store of folders, they would do nothing: refused rather than ignored.
+    return Status(Code::kInvalidArgument,
+                  "--ceph-conf, --ceph-user and CAIRN_STATE_DIR apply to rados://POOL only");
   }
   // MinIO's ellipses (/mnt/d{1...4}) expand here, on the command line's and MINIO_VOLUMES'.
   if (!rados) {

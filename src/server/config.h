@@ -24,7 +24,7 @@ struct ServerConfig {
   // the entity (--ceph-user), and the gateway's own folder for what is not the store (audit
   // queues): CAIRN_STATE_DIR, default /var/lib/cairn/rados-POOL[-NAMESPACE].
   std::string ceph_conf;
-  std::string ceph_user = "client.admin";
+  std::string ceph_user;  // "" = client.admin (filled in for rados://)
   std::string state_dir;
   ListenAddress address{"", 9000};
   ListenAddress console_address{"", 9001};

@@ -249,11 +249,29 @@ TEST_F(FrontDoorConfigTest, ARadosPoolIsTheWholeStoreWithAStateFolder) {
     EXPECT_EQ(ResolveConfig(bad, false, false, false, Lookup).code(), Code::kInvalidArgument)
         << dirs[0];
   }
+  EXPECT_EQ(pool.ceph_user, "client.admin");
   // A folder has no state folder of its own: the data folder is it.
   ServerConfig folder;
   folder.data_dirs = {"/data"};
   ASSERT_TRUE(ResolveConfig(folder, false, false, false, Lookup).ok());
   EXPECT_TRUE(folder.state_dir.empty());
+  // The RADOS settings asked of folders would do nothing: refused, not ignored.
+  ServerConfig conf_for_folder;
+  conf_for_folder.data_dirs = {"/data"};
+  conf_for_folder.ceph_conf = "/etc/ceph/ceph.conf";
+  EXPECT_EQ(ResolveConfig(conf_for_folder, false, false, false, Lookup).code(),
+            Code::kInvalidArgument);
+  ServerConfig user_for_folder;
+  user_for_folder.data_dirs = {"/data"};
+  user_for_folder.ceph_user = "client.cairn";
+  EXPECT_EQ(ResolveConfig(user_for_folder, false, false, false, Lookup).code(),
+            Code::kInvalidArgument);
+  FakeEnv()["CAIRN_STATE_DIR"] = "/srv/gw";
+  ServerConfig state_for_folder;
+  state_for_folder.data_dirs = {"/data"};
+  EXPECT_EQ(ResolveConfig(state_for_folder, false, false, false, Lookup).code(),
+            Code::kInvalidArgument);
+  FakeEnv().erase("CAIRN_STATE_DIR");
 }
 
 TEST_F(FrontDoorConfigTest, DataFoldersExpandMinioEllipses) {
