@@ -39,6 +39,15 @@ Status CountStore(storage::ObjectStore& store, ServerFacts& facts) {
   return Status::Ok();
 }
 
+DriveFacts SpaceFacts(const std::string& path, const storage::DriveSpace& space) {
+  DriveFacts drive;
+  drive.path = path;
+  drive.total = space.total;
+  drive.free = space.available;
+  drive.used = space.total > space.available ? space.total - space.available : 0;
+  return drive;
+}
+
 DriveFacts ReadDrive(platform::Env& env, const std::string& path) {
   DriveFacts drive;
   drive.path = path;
@@ -49,10 +58,7 @@ DriveFacts ReadDrive(platform::Env& env, const std::string& path) {
     drive.readable = false;
     return drive;
   }
-  drive.total = space->total;
-  drive.free = space->available;
-  drive.used = space->total > space->available ? space->total - space->available : 0;
-  return drive;
+  return SpaceFacts(path, {space->total, space->available});
 }
 
 }  // namespace
@@ -70,7 +76,7 @@ Result<ServerFacts> GatherServerFacts(AdminContext& ctx) {
     facts.data_drives = health.data_drives;
     facts.parity_drives = health.parity_drives;
     for (const storage::DriveHealth& d : health.drives) {
-      DriveFacts drive = ReadDrive(env, d.path);
+      DriveFacts drive = d.space ? SpaceFacts(d.path, *d.space) : ReadDrive(env, d.path);
       drive.state = d.state == storage::DriveHealthState::kOnline    ? "online"
                     : d.state == storage::DriveHealthState::kHealing ? "healing"
                                                                      : "offline";

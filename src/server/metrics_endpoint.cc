@@ -128,13 +128,16 @@ Drives ReadDrives(platform::Env& env, const MetricsOptions& options) {
   Drives out;
   std::vector<std::string> paths = options.drive_paths;
   std::vector<bool> offline(paths.size(), false);
+  std::vector<std::optional<storage::DriveSpace>> reported(paths.size());
   if (options.store_health) {
     storage::StoreHealth health = options.store_health();
     paths.clear();
     offline.clear();
+    reported.clear();
     for (const storage::DriveHealth& d : health.drives) {
       paths.push_back(d.path);
       offline.push_back(d.state == storage::DriveHealthState::kOffline);
+      reported.push_back(d.space);
     }
     out.usable_share = static_cast<double>(health.data_drives) /
                        std::max(1, health.data_drives + health.parity_drives);
@@ -142,8 +145,10 @@ Drives ReadDrives(platform::Env& env, const MetricsOptions& options) {
   for (size_t i = 0; i < paths.size(); ++i) {
     Drive d;
     d.path = paths[i];
-    auto space = offline[i] ? Result<platform::DiskSpace>(Status(Code::kUnavailable, "offline"))
-                            : env.GetDiskSpace(paths[i]);
+    auto space = offline[i]    ? Result<platform::DiskSpace>(Status(Code::kUnavailable, "offline"))
+                 : reported[i] ? Result<platform::DiskSpace>(platform::DiskSpace{
+                                     reported[i]->total, reported[i]->available})
+                               : env.GetDiskSpace(paths[i]);
     if (space.ok()) {
       d.online = true;
       d.total = space->total;

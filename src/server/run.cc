@@ -37,9 +37,10 @@ namespace cairn::server {
 
 namespace {
 
-// How often a gateway on a shared store looks for IAM and configuration changes of the others:
-// they take effect within about this (the issue: within a second).
-constexpr std::chrono::milliseconds kFollowPeriod{250};
+// How often a gateway on a shared store looks for IAM and configuration changes of the others
+// when no signal came: their notify makes them take effect at once, and a lost one within about
+// this (the issue: within a second).
+constexpr std::chrono::milliseconds kFollowPeriod{500};
 
 std::string DisplayHost(const std::string& host) {
   if (host.empty() || host == "0.0.0.0" || host == "::") return "127.0.0.1";
@@ -238,7 +239,8 @@ int RunServer(const ServerConfig& config) {
         *services.store, kFollowPeriod,
         std::vector<std::function<Status()>>{[&] { return services.iam->Reload(); },
                                              [&] { return services.bucket_policies->Reload(); },
-                                             [&] { return services.bucket_cors->Reload(); }});
+                                             [&] { return services.bucket_cors->Reload(); }},
+        services.store->change_signal());
   }
   auto audit_started =
       StartAudit(dir, *services.store, audit::ProcessEnvironment(), config.trusted_cas_dir);

@@ -15,6 +15,7 @@
 #include "common/status.h"
 #include "platform/env.h"
 #include "storage/blobs/blob_store.h"
+#include "storage/change_signal.h"
 #include "storage/crypto/kms.h"
 #include "storage/index/index.h"
 #include "storage/meta/meta_db.h"
@@ -51,6 +52,9 @@ struct LocalStoreOptions {
   // On a shared store, who runs the lifecycle scanner (one gateway at a time); nullptr: this
   // process alone uses the store.
   std::shared_ptr<ScanLease> scan_lease;
+  // On a shared store, how the other gateways hear at once of a PutSystem or DeleteSystem here
+  // (nullptr: they learn it from SystemGeneration alone).
+  std::shared_ptr<ChangeSignal> change_signal;
 };
 
 // What a heal walks: every blob of `bucket` ("" = every bucket) whose object key starts with
@@ -91,6 +95,13 @@ class LocalStore : public ObjectStore, public MultipartStore, public SystemStore
   virtual Result<HealSummary> Heal(const HealRequest& request) = 0;
   // LocalStoreOptions::scan_lease: the lease the lifecycle scanner must hold (nullptr: none).
   virtual std::shared_ptr<ScanLease> scan_lease() const { return nullptr; }
+  // LocalStoreOptions::change_signal (nullptr: none).
+  virtual std::shared_ptr<ChangeSignal> change_signal() const { return nullptr; }
+  // Deletes what interrupted writes left: the blob of a write that published it and never
+  // committed (its intent, once older than intent_grace) and a replaced blob not yet removed
+  // (its garbage record). Run at open; on a shared index also by the store's refresher thread
+  // every intent_grace / 4, so a dead gateway's leftovers go without a restart.
+  virtual Status SweepLeftovers() = 0;
 };
 
 // Opens the store kept under `dir` (creating `dir/.cairn/...` when absent), then sweeps what an

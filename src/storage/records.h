@@ -27,6 +27,9 @@ inline constexpr std::string_view kIntentPrefix = "t/";                // t/<fil
 inline constexpr std::string_view kGarbagePrefix = "g/";               // g/<file id hex>
 inline constexpr std::string_view kPartPrefix = "p/";    // p/<upload id>/<part number>
 inline constexpr std::string_view kSystemPrefix = "s/";  // s/<SystemStore key>: Cairn's own
+// The SystemStore's change counter (SystemGeneration), one counter field; changed in the batch
+// of every s/ change.
+inline constexpr std::string_view kSystemGenerationKey = "m/system-generation";
 // An erasure set's geometry, fixed when the set is made: "EC:<parity> block:<bytes>".
 inline constexpr std::string_view kErasureGeometryKey = "m/erasure";
 

@@ -3,6 +3,8 @@
 // info calls and the start-up banner report it; the store keeps it current.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,10 +12,19 @@ namespace cairn::storage {
 
 enum class DriveHealthState { kOnline, kOffline, kHealing };
 
+// Bytes a drive holds and has free, as its back end reports them.
+struct DriveSpace {
+  uint64_t total = 0;
+  uint64_t available = 0;
+};
+
 struct DriveHealth {
   std::string path;
   DriveHealthState state = DriveHealthState::kOnline;
   std::string detail;  // why it is offline, or what a heal has done
+  // Set by a back end that is not a mounted file system (RADOS: the cluster's raw capacity);
+  // otherwise readers ask the file system at `path`.
+  std::optional<DriveSpace> space = std::nullopt;
 };
 
 struct StoreHealth {

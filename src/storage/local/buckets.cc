@@ -46,6 +46,14 @@ void LocalStoreImpl::RefreshBuckets() {
     if (Status s = LoadBuckets(); !s.ok()) {
       spdlog::warn("storage: cannot refresh the bucket records: {}", s.ToString());
     }
+    // A gateway that died between publish and commit left an intent no restart of its own may
+    // ever sweep: the others do, once it is old enough.
+    if (options_.intent_grace.count() > 0 && Now() - last_sweep_ >= options_.intent_grace / 4) {
+      last_sweep_ = Now();
+      if (Status s = SweepLeftovers(); !s.ok()) {
+        spdlog::warn("storage: cannot sweep leftover data: {}", s.ToString());
+      }
+    }
     lock.lock();
   }
 }

@@ -206,7 +206,7 @@ Result<PartInfo> LocalStoreImpl::UploadPart(const std::string& bucket, const std
   CAIRN_RETURN_IF_ERROR(
       hasher.Verify(options.content_md5, body.trailers(), &part.etag, &part.checksums));
   if (upload.encryption) part.etag = EncryptedEtag(*upload.encryption, data_key, part.etag);
-  CAIRN_RETURN_IF_ERROR(PublishWithIntent(*writer));
+  CAIRN_ASSIGN_OR_RETURN(const std::string intent, PublishWithIntent(*writer));
 
   std::optional<FileId> replaced;
   for (int attempt = 1;; ++attempt) {
@@ -239,7 +239,7 @@ Result<PartInfo> LocalStoreImpl::UploadPart(const std::string& bucket, const std
     }
     part.modified = Now();
     batch.Put(part_key, EncodePartRecord(part));
-    batch.Delete(IntentKey(part.file_id));
+    ConsumeIntent(batch, part.file_id, intent);
     if (replaced) batch.Put(GarbageKey(*replaced), "");
     UsageDelta usage;
     usage.PartBytes(static_cast<int64_t>(part.size) -
@@ -247,6 +247,9 @@ Result<PartInfo> LocalStoreImpl::UploadPart(const std::string& bucket, const std
     usage.AddTo(batch, bucket);
     // On failure the outcome is unknown: the intent and file are left for the start-up sweep.
     Status written = index_->Write(batch, /*sync=*/true);
+    if (written.code() == Code::kConditionalRequestConflict && IntentSwept(part.file_id, intent)) {
+      return Status(Code::kInternal, "the part outlived its intent, and its data was swept");
+    }
     if (Conflicted(written, attempt)) continue;
     if (written.code() == Code::kConditionalRequestConflict) DropPublished(part.file_id);
     CAIRN_RETURN_IF_ERROR(written);

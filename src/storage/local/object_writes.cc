@@ -157,8 +157,11 @@ Result<ObjectInfo> LocalStoreImpl::PutObject(const std::string& bucket, const st
     rec.etag = EncryptedEtag(*rec.encryption, data_key, rec.etag);
   }
 
-  if (writer) CAIRN_RETURN_IF_ERROR(PublishWithIntent(*writer));
-  return Commit(bucket, key, std::move(rec), cond);
+  std::string intent;
+  if (writer) {
+    CAIRN_ASSIGN_OR_RETURN(intent, PublishWithIntent(*writer));
+  }
+  return Commit(bucket, key, std::move(rec), cond, intent);
 }
 
 Result<uint64_t> LocalStoreImpl::StreamEncrypted(ByteSource& body, uint64_t size,
@@ -211,7 +214,8 @@ Status LocalStoreImpl::StreamToFile(ByteSource& body, uint64_t size, BodyHasher*
 }
 
 Result<ObjectInfo> LocalStoreImpl::Commit(const std::string& bucket, const std::string& key,
-                                          ObjectRecord rec, const WriteConditions& conditions) {
+                                          ObjectRecord rec, const WriteConditions& conditions,
+                                          const std::string& intent) {
   const std::string object_key = ObjectKey(bucket, key);
   std::vector<FileId> replaced;
   Versioning state = Versioning::kUnversioned;
@@ -232,12 +236,16 @@ Result<ObjectInfo> LocalStoreImpl::Commit(const std::string& bucket, const std::
       if (!rec.is_inline) DropPublished(rec.file_id);
       return s;
     }
-    if (!rec.is_inline) batch.Delete(IntentKey(rec.file_id));
+    if (!rec.is_inline) ConsumeIntent(batch, rec.file_id, intent);
     usage.AddTo(batch, bucket);
     // On failure the outcome is unknown (RocksDB may have applied it): leave the intent and the
     // file for the start-up sweep, which decides from whether the intent survived. A conflict
     // applied nothing: staged again (StageVersion sets every field of `rec` it stamps).
     Status written = index_->Write(batch, /*sync=*/true);
+    if (!rec.is_inline && written.code() == Code::kConditionalRequestConflict &&
+        IntentSwept(rec.file_id, intent)) {
+      return Status(Code::kInternal, "the write outlived its intent, and its data was swept");
+    }
     if (Conflicted(written, attempt)) continue;
     if (written.code() == Code::kConditionalRequestConflict && !rec.is_inline) {
       DropPublished(rec.file_id);

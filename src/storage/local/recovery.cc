@@ -7,6 +7,14 @@
 
 namespace cairn::storage::local {
 
+namespace {
+
+// A swept intent's value while its blob is removed: not a time, so it reads as expired, and a
+// sweep interrupted here is finished by the next one.
+constexpr std::string_view kSweptIntent = "swept";
+
+}  // namespace
+
 bool LocalStoreImpl::IntentExpired(std::string_view made) const {
   if (options_.intent_grace.count() <= 0) return true;
   int64_t seconds = 0;
@@ -29,36 +37,58 @@ Status LocalStoreImpl::Recover() {
     return Status(Code::kCorruption, "unsupported store format '" + format + "'");
   }
   CAIRN_RETURN_IF_ERROR(LoadBuckets());
+  last_sweep_ = Now();  // below
   if (options_.bucket_refresh.count() > 0) refresher_ = std::thread([this] { RefreshBuckets(); });
   CAIRN_RETURN_IF_ERROR(CountUsageOnce());
+  return SweepLeftovers();
+}
 
+Status LocalStoreImpl::SweepLeftovers() {
   // An intent without its commit: the data file may have been published but nothing refers to
   // it. A garbage record: the file was replaced by a committed write but maybe not unlinked.
+  // One process owning the index sweeps everything in one batch. On a shared index another
+  // gateway's write may commit while this sweeps: an intent is first taken (replaced by
+  // kSweptIntent, on the condition that it is still as made, which the commit also expects),
+  // so exactly one of the two goes ahead; each record is then deleted on its own.
+  const bool shared = options_.intent_grace.count() > 0;
   IndexBatch batch;
-  size_t swept = 0;
+  size_t swept = 0, records = 0;
   for (std::string_view prefix : {kIntentPrefix, kGarbagePrefix}) {
     auto it = index_->NewIterator(meta::PrefixSuccessor(prefix));
     for (it->Seek(prefix); it->Valid(); it->Next()) {
-      std::string_view k = it->key();
-      if (prefix == kIntentPrefix && !IntentExpired(it->value())) continue;
-      auto id = FileId::FromHex(k.substr(prefix.size()));
+      const std::string k(it->key());
+      const std::string made(it->value());
+      if (prefix == kIntentPrefix && !IntentExpired(made)) continue;
+      if (shared && prefix == kIntentPrefix) {
+        IndexBatch take;
+        take.ExpectValue(k, made);
+        take.Put(k, kSweptIntent);
+        Status taken = index_->Write(take, /*sync=*/true);
+        if (taken.code() == Code::kConditionalRequestConflict) continue;  // committed meanwhile
+        CAIRN_RETURN_IF_ERROR(taken);
+      }
+      auto id = FileId::FromHex(std::string_view(k).substr(prefix.size()));
       if (id) {
         Status rm = data_->Remove(*id);
         if (!rm.ok() && rm.code() != Code::kNotFound) return rm;
         if (rm.ok()) ++swept;
       }
-      batch.Delete(k);
+      ++records;
+      if (shared) {
+        CAIRN_RETURN_IF_ERROR(DeleteKey(k, /*sync=*/true));
+      } else {
+        batch.Delete(k);
+      }
     }
     CAIRN_RETURN_IF_ERROR(it->status());
   }
-  if (!batch.empty()) {
-    spdlog::info("storage: swept {} leftover data files ({} records)", swept, batch.ops().size());
-    CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
-  }
+  if (!batch.empty()) CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
+  if (records > 0)
+    spdlog::info("storage: swept {} leftover data files ({} records)", swept, records);
   return Status::Ok();
 }
 
-Status LocalStoreImpl::PublishWithIntent(BlobWriter& writer) {
+Result<std::string> LocalStoreImpl::PublishWithIntent(BlobWriter& writer) {
   CAIRN_RETURN_IF_ERROR(writer.Finish());
   // The intent is durable before the file can be: a crash from here until the commit leaves
   // a record that tells the next start-up to delete the file.
@@ -67,8 +97,25 @@ Status LocalStoreImpl::PublishWithIntent(BlobWriter& writer) {
       std::chrono::duration_cast<std::chrono::seconds>(Now().time_since_epoch()).count());
   CAIRN_RETURN_IF_ERROR(PutKey(IntentKey(writer.id()), made, /*sync=*/true));
   Status s = data_->Publish(writer);
-  if (!s.ok()) DropPublished(writer.id());
-  return s;
+  if (!s.ok()) {
+    DropPublished(writer.id());
+    return s;
+  }
+  return made;
+}
+
+void LocalStoreImpl::ConsumeIntent(IndexBatch& batch, const FileId& id,
+                                   const std::string& made) const {
+  const std::string key = IntentKey(id);
+  if (options_.intent_grace.count() > 0) batch.ExpectValue(key, made);
+  batch.Delete(key);
+}
+
+bool LocalStoreImpl::IntentSwept(const FileId& id, const std::string& made) const {
+  if (options_.intent_grace.count() <= 0) return false;  // only a shared index's sweep takes one
+  std::string now;
+  Status s = index_->Get(IntentKey(id), &now);
+  return s.code() == Code::kNotFound || (s.ok() && now != made);
 }
 
 void LocalStoreImpl::DropPublished(const FileId& id) {

@@ -107,6 +107,7 @@ class LocalStoreImpl final : public LocalStore {
   Status ForEachBlob(const HealRequest& request, const std::function<bool(const BlobRef&)>& visit);
 
   Status Recover();
+  Status SweepLeftovers() override;
 
   // SystemStore: records under kSystemPrefix, unreachable from bucket/key names.
   Result<std::optional<std::string>> GetSystem(std::string_view key) override {
@@ -117,18 +118,20 @@ class LocalStoreImpl final : public LocalStore {
     return std::optional<std::string>(std::move(value));
   }
   // Each change adds one to the generation counter in the same batch (counters never conflict).
+  // The other gateways are then signalled (LocalStoreOptions::change_signal).
   Status PutSystem(std::string_view key, std::string_view value) override {
     IndexBatch batch;
     batch.Put(std::string(kSystemPrefix) + std::string(key), value);
     batch.AddCounters(kSystemGenerationKey, {1});
-    return index_->Write(batch, /*sync=*/true);
+    return Signalled(index_->Write(batch, /*sync=*/true));
   }
   Status DeleteSystem(std::string_view key) override {
     IndexBatch batch;
     batch.Delete(std::string(kSystemPrefix) + std::string(key));
     batch.AddCounters(kSystemGenerationKey, {1});
-    return index_->Write(batch, /*sync=*/true);
+    return Signalled(index_->Write(batch, /*sync=*/true));
   }
+  std::shared_ptr<ChangeSignal> change_signal() const override { return options_.change_signal; }
   Result<uint64_t> SystemGeneration() override {
     std::vector<int64_t> counters;
     CAIRN_RETURN_IF_ERROR(index_->GetCounters(kSystemGenerationKey, &counters));
@@ -314,9 +317,9 @@ class LocalStoreImpl final : public LocalStore {
                                     const std::string& version_id, bool needs_lock,
                                     const std::function<Status(ObjectRecord&)>& change);
   // Commits `rec` as the newest version (file-backed: its intent record goes in the same
-  // batch), then removes the data files of what it replaced.
+  // batch; `intent` is its value), then removes the data files of what it replaced.
   Result<ObjectInfo> Commit(const std::string& bucket, const std::string& key, ObjectRecord rec,
-                            const WriteConditions& conditions);
+                            const WriteConditions& conditions, const std::string& intent);
   // Unlinks a replaced data file whose garbage record is committed, then forgets the record.
   void CollectGarbage(const FileId& id);
   void CollectGarbage(const std::vector<FileId>& ids) {
@@ -334,8 +337,16 @@ class LocalStoreImpl final : public LocalStore {
   const crypto::Kms* kms() const { return options_.kms.get(); }
   // Whether an intent made at `made` (its value) is old enough to sweep (intent_grace).
   bool IntentExpired(std::string_view made) const;
-  // Writes the intent record, then publishes the finished file (undoing both on failure).
-  Status PublishWithIntent(BlobWriter& writer);
+  // Writes the intent record, then publishes the finished file (undoing both on failure);
+  // returns the intent's value, which the commit consumes with ConsumeIntent.
+  Result<std::string> PublishWithIntent(BlobWriter& writer);
+  // Adds the intent's deletion to a commit batch. On a shared index the batch also expects the
+  // intent as it was made: a sweep that took it (the write outlived intent_grace) has removed
+  // the blob, and the commit must not refer to it.
+  void ConsumeIntent(IndexBatch& batch, const FileId& id, const std::string& made) const;
+  // After a conflicted commit: whether the conflict was a sweep taking the intent. The write is
+  // then refused (its blob is gone) instead of staged again.
+  bool IntentSwept(const FileId& id, const std::string& made) const;
   // The record of an upload of bucket/key; kNoSuchUpload (or kNoSuchBucket) when absent.
   Result<UploadRecord> ReadUpload(const std::string& bucket, const std::string& key,
                                   const std::string& upload_id);
@@ -355,6 +366,10 @@ class LocalStoreImpl final : public LocalStore {
   // A commit staged from reads that another writer changed before the write (its conditions
   // failed: kConditionalRequestConflict) is staged again from fresh reads, this many times.
   static constexpr int kCommitAttempts = 16;
+  Status Signalled(Status written) const {
+    if (written.ok() && options_.change_signal) options_.change_signal->Notify();
+    return written;
+  }
   static bool Conflicted(const Status& s, int attempt) {
     return s.code() == Code::kConditionalRequestConflict && attempt < kCommitAttempts;
   }
@@ -382,6 +397,7 @@ class LocalStoreImpl final : public LocalStore {
   std::mutex refresh_mu_;
   std::condition_variable refresh_cv_;
   bool stopping_ = false;  // under refresh_mu_
+  TimePoint last_sweep_;   // the refresher thread's own
   std::thread refresher_;
   // Last, so it is destroyed first: its threads use the index and the blobs.
   std::unique_ptr<StoreCompanion> companion_;

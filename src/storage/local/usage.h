@@ -19,8 +19,6 @@ namespace cairn::storage::local {
 inline constexpr std::string_view kUsagePrefix = "c/";  // c/<bucket>: the bucket's counters
 // Present once every bucket's counters were computed (by the first open that knew them).
 inline constexpr std::string_view kUsageCountedKey = "m/usage";
-// The SystemStore's change counter (SystemGeneration), one counter field.
-inline constexpr std::string_view kSystemGenerationKey = "m/system-generation";
 std::string UsageKey(std::string_view bucket);
 
 // The fields of the counter vector, in stored order (new fields go at the end).

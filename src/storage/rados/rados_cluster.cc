@@ -69,6 +69,12 @@ Status RadosCluster::DeletePool(const std::string& pool) {
   return Status::Ok();
 }
 
+Result<DriveSpace> RadosCluster::Space() const {
+  rados_cluster_stat_t stat{};
+  if (int r = rados_cluster_stat(cluster_, &stat); r < 0) return RadosError(r, "cluster stat");
+  return DriveSpace{stat.kb * 1024, stat.kb_avail * 1024};
+}
+
 Result<std::shared_ptr<RadosPool>> RadosPool::Open(std::shared_ptr<RadosCluster> cluster,
                                                    const std::string& pool, const std::string& ns) {
   rados_ioctx_t io = nullptr;

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "storage/store_health.h"
 
 namespace cairn::storage::rados {
 
@@ -38,6 +39,8 @@ class RadosCluster {
   // Creates the pool when `create` and it does not exist.
   Status EnsurePool(const std::string& pool);
   Status DeletePool(const std::string& pool);
+  // The cluster's raw capacity and free bytes (as `ceph df` reports them, before replication).
+  Result<DriveSpace> Space() const;
 
  private:
   explicit RadosCluster(rados_t cluster) : cluster_(cluster) {}
@@ -58,6 +61,7 @@ class RadosPool {
 
   rados_ioctx_t io() const { return io_; }
   const std::string& name() const { return name_; }
+  RadosCluster& cluster() const { return *cluster_; }
 
  private:
   RadosPool(std::shared_ptr<RadosCluster> cluster, rados_ioctx_t io, std::string name)

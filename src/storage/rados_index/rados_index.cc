@@ -182,20 +182,26 @@ Result<std::unique_ptr<RadosIndex>> RadosIndex::Open(std::shared_ptr<rados::Rado
   if (options.shards < 1 || options.page == 0) {
     return Status(Code::kInvalidArgument, "a RADOS index needs at least one shard and a page");
   }
-  if (options.shards > 1 && !options.partition) {
+  if (options.shards > 1 && !options.partition && !options.shard_of) {
     return Status(Code::kInvalidArgument, "a sharded RADOS index needs a partition function");
+  }
+  if (!options.shard_names.empty() &&
+      options.shard_names.size() != static_cast<size_t>(options.shards)) {
+    return Status(Code::kInvalidArgument, "a RADOS index names every shard object or none");
   }
   return std::unique_ptr<RadosIndex>(new RadosIndex(std::move(pool), options));
 }
 
 int RadosIndex::ShardOf(std::string_view key) const {
   if (options_.shards == 1) return 0;
+  if (options_.shard_of) return options_.shard_of(key);
   std::string_view part = options_.partition(key);
   return static_cast<int>(XXH3_64bits(part.data(), part.size()) %
                           static_cast<uint64_t>(options_.shards));
 }
 
 std::string RadosIndex::ShardObject(int shard) const {
+  if (!options_.shard_names.empty()) return options_.shard_names[static_cast<size_t>(shard)];
   return options_.name + "." + std::to_string(shard);
 }
 

@@ -31,6 +31,11 @@ struct RadosIndexOptions {
   // The part of a key that decides its shard; keys of one batch must share it. Required when
   // shards > 1 (with one shard every batch is in it).
   std::function<std::string_view(std::string_view key)> partition;
+  // Instead of the hash of the partition: the shard of a key, in [0, shards). Keys of one batch
+  // must have the same.
+  std::function<int(std::string_view key)> shard_of;
+  // Instead of "<name>.<shard>": the shard objects' names, one per shard.
+  std::vector<std::string> shard_names;
   size_t page = 256;          // omap entries fetched per round trip by an iterator
   int counter_retries = 100;  // re-reads of a counter that folds kept moving under the read
 };

@@ -1,8 +1,7 @@
 // The engine (storage/local's LocalStoreImpl, through OpenStoreOn) on a Ceph pool: its index in
 // RADOS omap (storage/rados_index) and its blobs in 4 MiB stripes (storage/rados_blobs), so a
 // gateway keeps nothing of the store on its own disk. `cairn server rados://POOL` opens it.
-// What one gateway does is complete; several gateways on one pool are issue 17's next steps
-// (docs/rados.md, "Limits").
+// Several gateways may open one pool at once (docs/rados.md, "Several gateways on one pool").
 #pragma once
 
 #include <chrono>

@@ -955,6 +955,28 @@ TEST_F(AdminApiTest, V3HealRefusesOptionsItDoesNotServeBeforeHealing) {
   EXPECT_EQ(r.body["settings"]["nolock"], true);
 }
 
+// A back end that is no mounted file system (RADOS) reports its drive's capacity itself; the
+// answer carries it rather than asking a file system at a path that is not one.
+TEST_F(AdminApiTest, V3StorageInfoReportsTheSpaceABackEndGivesForItsDrive) {
+  AdminOptions options;
+  options.error_table = TableForTest;
+  options.store_health = [] {
+    storage::StoreHealth h;
+    h.drives.push_back({"rados://pool", storage::DriveHealthState::kOnline, ""});
+    h.drives.back().space = storage::DriveSpace{1 << 30, 400 << 20};
+    return h;
+  };
+  api_ = std::make_unique<AdminApi>(options, *verifier_, *authorizer_, *iam_, objects_);
+  Response r = Call("GET", V3("storageinfo"));
+  ASSERT_EQ(r.status, 200) << r.text;
+  ASSERT_EQ(r.body["Disks"].size(), 1u);
+  EXPECT_EQ(r.body["Disks"][0]["path"], "rados://pool");
+  EXPECT_EQ(r.body["Disks"][0]["state"], "ok");
+  EXPECT_EQ(r.body["Disks"][0]["totalspace"].get<uint64_t>(), uint64_t{1} << 30);
+  EXPECT_EQ(r.body["Disks"][0]["availspace"].get<uint64_t>(), uint64_t{400} << 20);
+  EXPECT_EQ(r.body["Disks"][0]["usedspace"].get<uint64_t>(), uint64_t{624} << 20);
+}
+
 TEST_F(AdminApiTest, V3ServerInfoStorageInfoAndDataUsageReportTheSameFactsAsV1) {
   objects_.buckets["a"] = {Object("a", "k1", 10), Object("a", "k2", 20), Object("a", "k3", 30)};
   objects_.buckets["b"] = {Object("b", "x", 5)};

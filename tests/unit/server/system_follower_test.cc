@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 namespace cairn::server {
@@ -69,6 +70,67 @@ TEST(SystemFollowerTest, ReloadsWhenTheCounterMovesAndOnlyThen) {
   store.generation = 10;
   std::this_thread::sleep_for(std::chrono::milliseconds(30));
   EXPECT_EQ(first, after);
+}
+
+// A signal the test fires (what another gateway's notify does).
+class TestSignal final : public storage::ChangeSignal {
+ public:
+  void Notify() override {
+    std::function<void()> wake;
+    {
+      std::lock_guard lock(mu_);
+      wake = wake_;
+    }
+    if (wake) wake();
+  }
+  Status Subscribe(std::function<void()> wake) override {
+    std::lock_guard lock(mu_);
+    wake_ = std::move(wake);
+    ++subscriptions;
+    return Status::Ok();
+  }
+  Status Keep() override {
+    ++kept;
+    return Status::Ok();
+  }
+  int subscriptions = 0;  // under mu_ (read after the follower is gone)
+  std::atomic<int> kept{0};
+
+ private:
+  std::mutex mu_;
+  std::function<void()> wake_;
+};
+
+// With a signal the change takes effect at once, not a period later; without one (or with a
+// lost one) the period still catches it.
+TEST(SystemFollowerTest, ASignalReloadsAtOnceLongBeforeThePeriod) {
+  CountingStore store;
+  auto signal = std::make_shared<TestSignal>();
+  std::atomic<int> reloads{0};
+  {
+    SystemFollower follower(store, std::chrono::hours(1), {[&] {
+                              ++reloads;
+                              return Status::Ok();
+                            }},
+                            signal);
+    store.generation = 8;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_EQ(reloads, 0);  // no signal yet, and the period is an hour
+    const auto signalled = std::chrono::steady_clock::now();
+    signal->Notify();
+    ASSERT_TRUE(WaitFor([&] { return reloads == 1; }));
+    EXPECT_LT(std::chrono::steady_clock::now() - signalled, std::chrono::seconds(1));
+    EXPECT_GE(signal->kept, 1);  // each wake checks the watch
+    // A signal with nothing changed reloads nothing.
+    signal->Notify();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_EQ(reloads, 1);
+  }
+  // Unsubscribed with the follower: a later signal calls nothing.
+  EXPECT_EQ(signal->subscriptions, 2);
+  store.generation = 9;
+  signal->Notify();
+  EXPECT_EQ(reloads, 1);
 }
 
 }  // namespace

@@ -92,7 +92,8 @@ class IndexRaceTest : public ::testing::Test {
   }
   // One more engine on the same index and data folder: a second gateway (its own key locks).
   std::unique_ptr<LocalStore> OpenGateway(HookedIndex** hooks,
-                                          std::chrono::milliseconds bucket_refresh = {}) {
+                                          std::chrono::milliseconds bucket_refresh = {},
+                                          std::chrono::seconds intent_grace = {}) {
     platform::Env* env = platform::Env::Default();
     auto blobs = data::DataDir::Open(env, platform::JoinPath(dir_.path(), ".cairn"));
     EXPECT_TRUE(blobs.ok()) << blobs.status().ToString();
@@ -102,6 +103,7 @@ class IndexRaceTest : public ::testing::Test {
     LocalStoreOptions options;
     options.inline_threshold = 16;
     options.bucket_refresh = bucket_refresh;
+    options.intent_grace = intent_grace;
     auto store =
         OpenStoreOn(std::move(index), std::move(*blobs), options, [] { return StoreHealth{}; });
     EXPECT_TRUE(store.ok()) << store.status().ToString();
@@ -125,6 +127,31 @@ class IndexRaceTest : public ::testing::Test {
       for (const ObjectInfo& v : listed->versions) ids.push_back(v.version_id);
     }
     return ids;
+  }
+
+  // A published blob whose intent says it was made `age` ago, and no commit: a write whose
+  // gateway died between the two.
+  blobs::BlobId Abandoned(std::chrono::seconds age) {
+    auto blobs =
+        data::DataDir::Open(platform::Env::Default(), platform::JoinPath(dir_.path(), ".cairn"));
+    EXPECT_TRUE(blobs.ok()) << blobs.status().ToString();
+    auto writer = (*blobs)->Create();
+    EXPECT_TRUE(writer.ok()) << writer.status().ToString();
+    const std::string body(100, 'z');
+    EXPECT_TRUE((*writer)->Append(body.data(), body.size()).ok());
+    EXPECT_TRUE((*writer)->Finish().ok());
+    const auto made = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch()) -
+                      age;
+    index::IndexBatch intent;
+    intent.Put(IntentKey((*writer)->id()), std::to_string(made.count()));
+    EXPECT_TRUE(shared_->Write(intent, /*sync=*/true).ok());
+    EXPECT_TRUE((*blobs)->Publish(**writer).ok());
+    return (*writer)->id();
+  }
+  bool HasKey(const std::string& key) {
+    std::string value;
+    return shared_->Get(key, &value).ok();
   }
 
   TempDir dir_;
@@ -230,6 +257,66 @@ TEST_F(IndexRaceTest, AGatewaySeesBucketsAnotherMadeOrChanged) {
   // Without a refresh period (one process owns the store) the mirror is the truth.
   ASSERT_TRUE(other->CreateBucket("unseen", "").ok());
   EXPECT_EQ(store_->GetBucket("unseen").status().code(), Code::kNoSuchBucket);
+}
+
+// On a shared index a gateway that died between publishing a blob and committing it leaves an
+// intent that no restart of its own may sweep: the others sweep it once it is older than the
+// grace, and spare younger ones (another gateway may be about to commit them).
+TEST_F(IndexRaceTest, AnotherGatewaySweepsAnAbandonedWriteOnceItsIntentIsOld) {
+  HookedIndex* hooks = nullptr;
+  auto other = OpenGateway(&hooks, {}, std::chrono::seconds(60));
+  ASSERT_NE(other, nullptr);
+  const size_t before = testing::DataFileCount(dir_.path());
+  const blobs::BlobId old_one = Abandoned(std::chrono::seconds(120));
+  const blobs::BlobId young = Abandoned(std::chrono::seconds(0));
+  ASSERT_EQ(testing::DataFileCount(dir_.path()), before + 2);
+  ASSERT_TRUE(other->SweepLeftovers().ok());
+  EXPECT_EQ(testing::DataFileCount(dir_.path()), before + 1);
+  EXPECT_FALSE(HasKey(IntentKey(old_one)));
+  EXPECT_TRUE(HasKey(IntentKey(young)));
+  auto body = testing::GetString(*other, "bkt", "k");
+  ASSERT_TRUE(body.ok()) << body.status().ToString();
+  EXPECT_EQ(*body, "the latest one, in a data file");
+}
+
+// The sweep takes an intent on the condition that it is still as made: a commit that got there
+// first (it deletes the intent) keeps its blob.
+TEST_F(IndexRaceTest, ASweepLeavesTheBlobOfAWriteThatCommittedMeanwhile) {
+  HookedIndex* hooks = nullptr;
+  auto other = OpenGateway(&hooks, {}, std::chrono::seconds(60));
+  ASSERT_NE(other, nullptr);
+  const blobs::BlobId id = Abandoned(std::chrono::seconds(120));
+  const size_t before = testing::DataFileCount(dir_.path());
+  hooks->BeforeConditionalWrite([&] {  // the commit, as another gateway makes it
+    index::IndexBatch commit;
+    commit.Delete(IntentKey(id));
+    ASSERT_TRUE(shared_->Write(commit, /*sync=*/true).ok());
+  });
+  ASSERT_TRUE(other->SweepLeftovers().ok());
+  EXPECT_TRUE(hooks->fired());
+  EXPECT_EQ(hooks->conflicts(), 1);
+  EXPECT_EQ(testing::DataFileCount(dir_.path()), before);
+}
+
+// A write stalled past the grace finds its intent taken and its blob gone: it is refused, and
+// leaves neither a record pointing at nothing nor a file.
+TEST_F(IndexRaceTest, AWriteThatOutlivesItsIntentIsRefusedAndLeavesNothing) {
+  HookedIndex* hooks = nullptr;
+  auto slow = OpenGateway(&hooks, {}, std::chrono::seconds(1));
+  ASSERT_NE(slow, nullptr);
+  const size_t before = testing::DataFileCount(dir_.path());
+  hooks->BeforeConditionalWrite([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // the intent is old now
+    ASSERT_TRUE(slow->SweepLeftovers().ok());
+  });
+  auto put = PutString(*slow, "bkt", "late", std::string(100, 'x'));
+  EXPECT_TRUE(hooks->fired());
+  EXPECT_EQ(put.status().code(), Code::kInternal) << put.status().ToString();
+  EXPECT_EQ(testing::GetString(*store_, "bkt", "late").status().code(), Code::kNoSuchKey);
+  EXPECT_EQ(testing::DataFileCount(dir_.path()), before);
+  auto intents = shared_->NewIterator(meta::PrefixSuccessor(kIntentPrefix));
+  intents->Seek(kIntentPrefix);
+  EXPECT_FALSE(intents->Valid());
 }
 
 }  // namespace
