@@ -19,10 +19,6 @@ namespace {
 
 constexpr uint64_t kStripe = 64 << 10;
 
-std::vector<int> Cases() {
-  return rados::testing::TestCephConf().empty() ? std::vector<int>{} : std::vector<int>{0};
-}
-
 class RadosBlobStoreTest : public ::testing::TestWithParam<int> {
  protected:
   void SetUp() override {
@@ -231,7 +227,7 @@ TEST_P(RadosBlobStoreTest, AnUnreachableClusterFailsWithinItsTimeout) {
   EXPECT_FALSE(rados::RadosCluster::Connect(missing).ok());
 }
 
-INSTANTIATE_TEST_SUITE_P(Cluster, RadosBlobStoreTest, ::testing::ValuesIn(Cases()));
+INSTANTIATE_TEST_SUITE_P(Cluster, RadosBlobStoreTest, ::testing::ValuesIn(rados::testing::Cases()));
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(RadosBlobStoreTest);
 
 }  // namespace

@@ -9,10 +9,6 @@
 namespace cairn::storage::rados {
 namespace {
 
-std::vector<int> Cases() {
-  return testing::TestCephConf().empty() ? std::vector<int>{} : std::vector<int>{0};
-}
-
 class RadosClusterTest : public ::testing::TestWithParam<int> {};
 
 TEST_P(RadosClusterTest, ReportsTheClusterSpace) {
@@ -29,7 +25,7 @@ TEST_P(RadosClusterTest, ReportsTheClusterSpace) {
   EXPECT_EQ(space->total % 1024, 0u);  // the monitors answer in KiB
 }
 
-INSTANTIATE_TEST_SUITE_P(Cluster, RadosClusterTest, ::testing::ValuesIn(Cases()));
+INSTANTIATE_TEST_SUITE_P(Cluster, RadosClusterTest, ::testing::ValuesIn(testing::Cases()));
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(RadosClusterTest);
 
 }  // namespace

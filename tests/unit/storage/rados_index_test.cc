@@ -18,21 +18,6 @@
 namespace cairn::storage::rados_index {
 namespace {
 
-std::vector<int> Cases() {
-  return rados::testing::TestCephConf().empty() ? std::vector<int>{} : std::vector<int>{0};
-}
-
-// A second gateway: its own connection to the cluster and its own index object handle.
-std::shared_ptr<rados::RadosPool> SecondConnection() {
-  rados::RadosConnectOptions options;
-  options.conf_path = rados::testing::TestCephConf();
-  auto cluster = rados::RadosCluster::Connect(options);
-  EXPECT_TRUE(cluster.ok()) << cluster.status().ToString();
-  auto pool = rados::RadosPool::Open(*cluster, "cairn-test");
-  EXPECT_TRUE(pool.ok()) << pool.status().ToString();
-  return *pool;
-}
-
 class RadosIndexTest : public ::testing::TestWithParam<int> {
  protected:
   RadosIndexOptions Options(int shards = 1) {
@@ -66,7 +51,7 @@ class RadosIndexTest : public ::testing::TestWithParam<int> {
 
 TEST_P(RadosIndexTest, TwoGatewaysSeeEachOtherAndLoseNoUpdate) {
   auto a = Open(rados::testing::TestPool());
-  auto b = Open(SecondConnection());
+  auto b = Open(rados::testing::SecondConnection());
   index::IndexBatch first;
   first.Put("n", "0");
   ASSERT_TRUE(a->Write(first, true).ok());
@@ -104,7 +89,7 @@ TEST_P(RadosIndexTest, TwoGatewaysSeeEachOtherAndLoseNoUpdate) {
 
 TEST_P(RadosIndexTest, CountersFromTwoGatewaysAddUpWithoutConflicts) {
   auto a = Open(rados::testing::TestPool());
-  auto b = Open(SecondConnection());
+  auto b = Open(rados::testing::SecondConnection());
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     RadosIndex* index = t % 2 == 0 ? a.get() : b.get();
@@ -247,7 +232,7 @@ TEST_P(RadosIndexTest, KeysWithZeroAndOneBytesKeepTheirOrder) {
   EXPECT_EQ(index->Write(absent_again, true).code(), Code::kConditionalRequestConflict);
 }
 
-INSTANTIATE_TEST_SUITE_P(Cluster, RadosIndexTest, ::testing::ValuesIn(Cases()));
+INSTANTIATE_TEST_SUITE_P(Cluster, RadosIndexTest, ::testing::ValuesIn(rados::testing::Cases()));
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(RadosIndexTest);
 
 }  // namespace

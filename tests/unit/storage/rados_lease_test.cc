@@ -12,20 +12,6 @@
 namespace cairn::storage::rados {
 namespace {
 
-std::vector<int> Cases() {
-  return testing::TestCephConf().empty() ? std::vector<int>{} : std::vector<int>{0};
-}
-
-std::shared_ptr<RadosPool> SecondConnection() {
-  RadosConnectOptions options;
-  options.conf_path = testing::TestCephConf();
-  auto cluster = RadosCluster::Connect(options);
-  EXPECT_TRUE(cluster.ok()) << cluster.status().ToString();
-  auto pool = RadosPool::Open(*cluster, "cairn-test");
-  EXPECT_TRUE(pool.ok()) << pool.status().ToString();
-  return *pool;
-}
-
 class RadosLeaseTest : public ::testing::TestWithParam<int> {
  protected:
   std::string Object() { return dir_.path().substr(dir_.path().rfind('/') + 1) + "/lease"; }
@@ -34,7 +20,7 @@ class RadosLeaseTest : public ::testing::TestWithParam<int> {
 
 TEST_P(RadosLeaseTest, OneHolderAtATimeUntilReleasedOrRunOut) {
   RadosLease a(testing::TestPool(), Object(), "lifecycle");
-  RadosLease b(SecondConnection(), Object(), "lifecycle");
+  RadosLease b(testing::SecondConnection(), Object(), "lifecycle");
   ASSERT_TRUE(*a.Hold(std::chrono::seconds(30)));
   EXPECT_FALSE(*b.Hold(std::chrono::seconds(30)));
   EXPECT_TRUE(*a.Hold(std::chrono::seconds(30)));  // its holder renews it
@@ -51,16 +37,16 @@ TEST_P(RadosLeaseTest, AHolderThatComesBackUnderItsNameTakesItAtOnce) {
   auto first = std::make_unique<RadosLease>(testing::TestPool(), Object(), "lifecycle", "gw-1");
   ASSERT_TRUE(*first->Hold(std::chrono::seconds(120)));
   first.reset();  // releases; a kill -9 would not, so hold again below without that
-  RadosLease killed(SecondConnection(), Object(), "lifecycle", "gw-1");
+  RadosLease killed(testing::SecondConnection(), Object(), "lifecycle", "gw-1");
   ASSERT_TRUE(*killed.Hold(std::chrono::seconds(120)));
   // The same gateway restarted (a new connection, the same name) renews what it held.
-  RadosLease restarted(SecondConnection(), Object(), "lifecycle", "gw-1");
+  RadosLease restarted(testing::SecondConnection(), Object(), "lifecycle", "gw-1");
   EXPECT_TRUE(*restarted.Hold(std::chrono::seconds(120)));
   RadosLease other(testing::TestPool(), Object(), "lifecycle", "gw-2");
   EXPECT_FALSE(*other.Hold(std::chrono::seconds(120)));
 }
 
-INSTANTIATE_TEST_SUITE_P(Cluster, RadosLeaseTest, ::testing::ValuesIn(Cases()));
+INSTANTIATE_TEST_SUITE_P(Cluster, RadosLeaseTest, ::testing::ValuesIn(testing::Cases()));
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(RadosLeaseTest);
 
 }  // namespace

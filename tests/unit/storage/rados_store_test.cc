@@ -12,26 +12,11 @@
 namespace cairn::storage::rados_store {
 namespace {
 
-std::vector<int> Cases() {
-  return rados::testing::TestCephConf().empty() ? std::vector<int>{} : std::vector<int>{0};
-}
-
 class RadosStoreTest : public ::testing::TestWithParam<int> {
  protected:
   // This test's own namespace in the test pool.
   std::string Namespace() { return dir_.path().substr(dir_.path().rfind('/') + 1); }
-  std::shared_ptr<rados::RadosPool> Pool() {
-    if (!cluster_) {
-      rados::RadosConnectOptions options;
-      options.conf_path = rados::testing::TestCephConf();
-      auto cluster = rados::RadosCluster::Connect(options);
-      EXPECT_TRUE(cluster.ok()) << cluster.status().ToString();
-      cluster_ = *cluster;
-    }
-    auto pool = rados::RadosPool::Open(cluster_, "cairn-test", Namespace());
-    EXPECT_TRUE(pool.ok()) << pool.status().ToString();
-    return *pool;
-  }
+  std::shared_ptr<rados::RadosPool> Pool() { return rados::testing::SecondConnection(Namespace()); }
   // One object of the pool as an index of its own.
   std::unique_ptr<rados_index::RadosIndex> Object(const std::string& name) {
     rados_index::RadosIndexOptions options;
@@ -49,7 +34,6 @@ class RadosStoreTest : public ::testing::TestWithParam<int> {
     return OpenRadosStore(options);
   }
   storage::testing::TempDir dir_;
-  std::shared_ptr<rados::RadosCluster> cluster_;
 };
 
 TEST_P(RadosStoreTest, OwnRecordsLiveApartAndAreMovedThereFromAnOlderPool) {
@@ -96,7 +80,7 @@ TEST_P(RadosStoreTest, OwnRecordsLiveApartAndAreMovedThereFromAnOlderPool) {
   EXPECT_EQ(listed->size(), 2u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Cluster, RadosStoreTest, ::testing::ValuesIn(Cases()));
+INSTANTIATE_TEST_SUITE_P(Cluster, RadosStoreTest, ::testing::ValuesIn(rados::testing::Cases()));
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(RadosStoreTest);
 
 }  // namespace

@@ -35,4 +35,24 @@ std::shared_ptr<RadosPool> TestPool() {
   return pool;
 }
 
+std::shared_ptr<RadosPool> SecondConnection(const std::string& ns) {
+  RadosConnectOptions options;
+  options.conf_path = TestCephConf();
+  auto cluster = RadosCluster::Connect(options);
+  if (!cluster.ok()) {
+    std::fprintf(stderr, "a second connection failed: %s\n", cluster.status().ToString().c_str());
+    std::abort();
+  }
+  auto pool = RadosPool::Open(*cluster, "cairn-test", ns);
+  if (!pool.ok()) {
+    std::fprintf(stderr, "cannot open the test pool: %s\n", pool.status().ToString().c_str());
+    std::abort();
+  }
+  return *pool;
+}
+
+std::vector<int> Cases() {
+  return TestCephConf().empty() ? std::vector<int>{} : std::vector<int>{0};
+}
+
 }  // namespace cairn::storage::rados::testing

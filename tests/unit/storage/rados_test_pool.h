@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "storage/rados/rados_cluster.h"
 
@@ -16,5 +17,9 @@ std::string TestCephConf();
 // One connection for the whole run and the pool "cairn-test" in it (created when absent);
 // nullptr with no cluster. A failure to connect to a cluster that was given is fatal.
 std::shared_ptr<RadosPool> TestPool();
+// Another connection to the cluster, on the same pool (a second gateway); `ns` its namespace.
+std::shared_ptr<RadosPool> SecondConnection(const std::string& ns = "");
+// The parameters a RADOS suite is instantiated with: one case with a cluster, none without.
+std::vector<int> Cases();
 
 }  // namespace cairn::storage::rados::testing

@@ -14,20 +14,6 @@
 namespace cairn::storage::rados {
 namespace {
 
-std::vector<int> Cases() {
-  return testing::TestCephConf().empty() ? std::vector<int>{} : std::vector<int>{0};
-}
-
-std::shared_ptr<RadosPool> SecondConnection() {
-  RadosConnectOptions options;
-  options.conf_path = testing::TestCephConf();
-  auto cluster = RadosCluster::Connect(options);
-  EXPECT_TRUE(cluster.ok()) << cluster.status().ToString();
-  auto pool = RadosPool::Open(*cluster, "cairn-test");
-  EXPECT_TRUE(pool.ok()) << pool.status().ToString();
-  return *pool;
-}
-
 bool WaitFor(const std::function<bool()>& done) {
   for (int i = 0; i < 500 && !done(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -43,7 +29,7 @@ class RadosWatchTest : public ::testing::TestWithParam<int> {
 
 TEST_P(RadosWatchTest, ANotifyOnOneGatewayWakesTheOther) {
   RadosChangeSignal here(testing::TestPool(), Object());
-  auto there = std::make_unique<RadosChangeSignal>(SecondConnection(), Object());
+  auto there = std::make_unique<RadosChangeSignal>(testing::SecondConnection(), Object());
   std::atomic<int> woken{0};
   ASSERT_TRUE(there->Subscribe([&] { ++woken; }).ok());
   ASSERT_TRUE(there->Keep().ok());
@@ -61,7 +47,7 @@ TEST_P(RadosWatchTest, ANotifyOnOneGatewayWakesTheOther) {
   here.Notify();
 }
 
-INSTANTIATE_TEST_SUITE_P(Cluster, RadosWatchTest, ::testing::ValuesIn(Cases()));
+INSTANTIATE_TEST_SUITE_P(Cluster, RadosWatchTest, ::testing::ValuesIn(testing::Cases()));
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(RadosWatchTest);
 
 }  // namespace
