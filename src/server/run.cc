@@ -21,6 +21,7 @@
 #include "iam/bucket_policies.h"
 #include "iam/iam_store.h"
 #include "iam/policy_authorizer.h"
+#include "platform/file_lock.h"
 #include "platform/process_limits.h"
 #include "s3/api.h"
 #include "s3/bucket_cors.h"
@@ -191,15 +192,24 @@ int RunServer(const ServerConfig& config) {
 
   // The local folder of this process: the data folder, or a RADOS gateway's state folder.
   const std::string& dir = config.state_dir.empty() ? config.data_dirs.front() : config.state_dir;
+  // A gateway owns its state folder: the folder's path is its name as the lifecycle lease's
+  // holder, and its audit queues are its own, so a second gateway on it is refused.
+  std::unique_ptr<platform::FileLock> state_lock;
   if (!config.state_dir.empty()) {
     std::error_code made;
     std::filesystem::create_directories(config.state_dir, made);
-    if (made) {
-      spdlog::error("cannot make the state folder {}: {}", config.state_dir, made.message());
+    auto locked =
+        made ? Result<std::unique_ptr<platform::FileLock>>(Status(Code::kIOError, made.message()))
+             : platform::FileLock::Acquire(config.state_dir + "/gateway.lock");
+    if (!locked.ok()) {
+      spdlog::error(
+          "cannot own the state folder {} (CAIRN_STATE_DIR; each gateway needs its own): {}",
+          config.state_dir, locked.status().ToString());
       server.Shutdown(0);
       serving.join();
       return 1;
     }
+    state_lock = std::move(locked).value();
   }
   auto fail_start = [&](const std::string& what, const Status& status) {
     spdlog::error("{} {}: {}", what, config.data_dirs.front(), status.ToString());

@@ -30,16 +30,17 @@ from harness import CairnServer, missing_prerequisite  # noqa: E402
 class Gateway(CairnServer):
     """A server on a RADOS location shared with other gateways."""
 
-    def __init__(self, location: str):
+    def __init__(self, location: str, state: Path | None = None):
         super().__init__()
         self.location = location
+        self.state = state
 
     def store_args(self) -> list[str]:
         return ["--ceph-conf", os.environ["CAIRN_TEST_CEPH_CONF"], self.location]
 
     def environment(self) -> dict:
         env = super().environment()
-        env["CAIRN_STATE_DIR"] = str(self.root / "state")
+        env["CAIRN_STATE_DIR"] = str(self.state or self.root / "state")
         return env
 
 
@@ -116,6 +117,27 @@ class TwoGateways(unittest.TestCase):
         now = self.s3a.get_object(Bucket="shared", Key="same")
         self.assertEqual(now["VersionId"], latest[0]["VersionId"])
         self.assertEqual(now["Body"].read(), acked[now["VersionId"]])
+
+    def test_a_second_gateway_on_a_state_folder_in_use_is_refused(self):
+        # The folder's path names its gateway (the lifecycle lease's holder): shared, two
+        # gateways would take each other's lease. Refused at start, before the store is opened.
+        third = Gateway(self.a.location, state=self.a.root / "state")
+        try:
+            third.spawn()
+            self.assertEqual(third.wait_exit(30), 1, third.log_tail())
+            self.assertIn("cannot own the state folder", third.log_text())
+            self.assertIn("locked by another process", third.log_text())
+        finally:
+            third.cleanup()
+        # Once the first gateway is gone, its folder is free for a new run (kill -9 included).
+        self.a.proc.send_signal(signal.SIGKILL)
+        self.a.wait_exit(30)
+        again = Gateway(self.a.location, state=self.a.root / "state").start()
+        try:
+            head = again.client().head_bucket(Bucket="shared")
+            self.assertEqual(head["ResponseMetadata"]["HTTPStatusCode"], 200)
+        finally:
+            again.cleanup()
 
     def test_kill_9_during_puts_loses_no_acknowledged_write(self):
         acked: dict[str, bytes] = {}
