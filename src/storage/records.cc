@@ -408,17 +408,39 @@ bool ParseEscapedKey(std::string_view suffix, std::string* key, std::string* upl
   return false;
 }
 
-std::string PartPrefix(std::string_view upload_id) {
-  std::string k(kPartPrefix);
+namespace {
+
+// "<prefix><bucket>/<escaped key>\0\x01": an object's own keys under a record prefix.
+std::string ObjectScoped(std::string_view prefix, std::string_view bucket, std::string_view key) {
+  std::string k(prefix);
+  k.append(bucket);
+  k.push_back('/');
+  k.append(EscapeKey(key));
+  k.append(kEscapedKeyEnd);
+  return k;
+}
+
+}  // namespace
+
+std::string PartPrefix(std::string_view bucket, std::string_view key, std::string_view upload_id) {
+  std::string k = ObjectScoped(kPartPrefix, bucket, key);
   k.append(upload_id);
   k.push_back('/');
   return k;
 }
 
-std::string PartKey(std::string_view upload_id, int number) {
+std::string PartKey(std::string_view bucket, std::string_view key, std::string_view upload_id,
+                    int number) {
   char digits[16];
   std::snprintf(digits, sizeof(digits), "%05d", number);
-  return PartPrefix(upload_id) + digits;
+  return PartPrefix(bucket, key, upload_id) + digits;
+}
+
+std::string Format2PartPrefix(std::string_view upload_id) {
+  std::string k(kPartPrefix);
+  k.append(upload_id);
+  k.push_back('/');
+  return k;
 }
 
 VersionStamp VersionStamp::Make(int64_t unix_nanos, uint64_t random) {
@@ -499,8 +521,21 @@ std::string VersionKey(std::string_view bucket, std::string_view key, const Vers
   return VersionKeyPrefix(bucket, key) + stamp.Raw();
 }
 
-std::string IntentKey(const blobs::BlobId& id) { return std::string(kIntentPrefix) + id.Hex(); }
-std::string GarbageKey(const blobs::BlobId& id) { return std::string(kGarbagePrefix) + id.Hex(); }
+std::string IntentKey(std::string_view bucket, std::string_view key, const blobs::BlobId& id) {
+  return ObjectScoped(kIntentPrefix, bucket, key) + id.Hex();
+}
+
+std::string GarbageKey(std::string_view bucket, std::string_view key, const blobs::BlobId& id) {
+  return ObjectScoped(kGarbagePrefix, bucket, key) + id.Hex();
+}
+
+std::optional<blobs::BlobId> BlobOfRecordKey(std::string_view after_prefix) {
+  const size_t slash = after_prefix.find('/');
+  if (slash == std::string_view::npos) return blobs::BlobId::FromHex(after_prefix);  // cairn-2
+  std::string key, id;
+  if (!ParseEscapedKey(after_prefix.substr(slash + 1), &key, &id)) return std::nullopt;
+  return blobs::BlobId::FromHex(id);
+}
 
 std::string EncodeBucketRecord(const BucketRecord& record) {
   std::string out;

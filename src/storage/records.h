@@ -19,13 +19,16 @@
 namespace cairn::storage {
 
 // ---- Keys (memcmp-ordered in RocksDB). Bucket names never contain '/'. ----
-inline constexpr std::string_view kFormatKey = "m/format";             // value: kFormatVersion
-inline constexpr std::string_view kFormatVersion = "cairn-2";          // versions, tags
+inline constexpr std::string_view kFormatKey = "m/format";      // value: kFormatVersion
+inline constexpr std::string_view kFormatVersion = "cairn-3";   // every object record under its key
+inline constexpr std::string_view kFormatVersion2 = "cairn-2";  // versions, tags: upgraded at open
 inline constexpr std::string_view kPreviousFormatVersion = "cairn-1";  // opened and upgraded
 inline constexpr std::string_view kBucketPrefix = "b/";                // b/<bucket>
-inline constexpr std::string_view kIntentPrefix = "t/";                // t/<file id hex>
-inline constexpr std::string_view kGarbagePrefix = "g/";               // g/<file id hex>
-inline constexpr std::string_view kPartPrefix = "p/";    // p/<upload id>/<part number>
+// Intents, garbage records and parts are keyed by the object they belong to (format cairn-3),
+// so that every commit touches one object's keys alone (a sharded index keeps those together).
+inline constexpr std::string_view kIntentPrefix = "t/";   // t/<bucket>/<escaped key>\0\1<id>
+inline constexpr std::string_view kGarbagePrefix = "g/";  // g/<bucket>/<escaped key>\0\1<id>
+inline constexpr std::string_view kPartPrefix = "p/";    // p/<bucket>/<escaped key>\0\1<upload>/<n>
 inline constexpr std::string_view kSystemPrefix = "s/";  // s/<SystemStore key>: Cairn's own
 // The SystemStore's change counter (SystemGeneration), one counter field; changed in the batch
 // of every s/ change.
@@ -51,10 +54,13 @@ std::string UploadKey(std::string_view bucket, std::string_view key, std::string
 // Splits what follows UploadPrefix(bucket) or VersionPrefix(bucket) into the object key and what
 // follows it (the upload id, the raw version stamp).
 bool ParseEscapedKey(std::string_view suffix, std::string* key, std::string* rest);
-// "p/<upload id>/": the parts of one upload, by number. Upload ids are unique store-wide.
-std::string PartPrefix(std::string_view upload_id);
-// "p/<upload id>/<number, 5 decimal digits>": ascending part numbers sort ascending.
-std::string PartKey(std::string_view upload_id, int number);
+// "p/<bucket>/<escaped key>\0\x01<upload id>/": the parts of one upload, by number.
+std::string PartPrefix(std::string_view bucket, std::string_view key, std::string_view upload_id);
+// PartPrefix then the number, 5 decimal digits: ascending part numbers sort ascending.
+std::string PartKey(std::string_view bucket, std::string_view key, std::string_view upload_id,
+                    int number);
+// "p/<upload id>/": where a cairn-2 store kept an upload's parts (read by the upgrade alone).
+std::string Format2PartPrefix(std::string_view upload_id);
 
 // A version's identity, which orders the versions of a key newest first: the bitwise complement of
 // its commit time (Unix ns), then 64 random bits. Stored as 16 big-endian bytes; shown to clients
@@ -80,8 +86,13 @@ std::string VersionPrefix(std::string_view bucket);
 std::string VersionKeyPrefix(std::string_view bucket, std::string_view key);
 std::string VersionKey(std::string_view bucket, std::string_view key, const VersionStamp& stamp);
 
-std::string IntentKey(const blobs::BlobId& id);
-std::string GarbageKey(const blobs::BlobId& id);
+// The intent of a blob written for an object of bucket/key (or for a part of an upload of it).
+std::string IntentKey(std::string_view bucket, std::string_view key, const blobs::BlobId& id);
+// The garbage record of a blob that a record of bucket/key stopped referring to.
+std::string GarbageKey(std::string_view bucket, std::string_view key, const blobs::BlobId& id);
+// The blob an intent or garbage key names, given what follows its prefix: the escaped key's end
+// then the id, or (a cairn-2 record) the id alone. nullopt when it names none.
+std::optional<blobs::BlobId> BlobOfRecordKey(std::string_view after_prefix);
 
 // ---- Records ----
 struct BucketRecord {

@@ -99,7 +99,7 @@ Result<bool> LocalStoreImpl::ForEachBlobOf(const std::string& bucket, const std:
                             .status());
   for (const auto& [key, upload_id] : in_progress) {
     CAIRN_ASSIGN_OR_RETURN(
-        more, ScanPrefix(*index_, PartPrefix(upload_id),
+        more, ScanPrefix(*index_, PartPrefix(bucket, key, upload_id),
                          [&](const std::string&, const std::string& v) -> Result<bool> {
                            PartRecord part;
                            if (!DecodePartRecord(v, &part).ok()) return true;

@@ -124,7 +124,11 @@ Status LocalStoreImpl::CreateBucket(const std::string& bucket, const std::string
 }
 
 Status LocalStoreImpl::DeleteBucket(const std::string& bucket) {
-  std::vector<FileId> garbage;
+  struct Aborted {
+    std::string key;
+    std::vector<FileId> files;
+  };
+  std::vector<Aborted> aborted;
   {
     std::unique_lock lock(buckets_mu_);
     CAIRN_RETURN_IF_ERROR(CheckBucket(bucket));
@@ -135,26 +139,43 @@ Status LocalStoreImpl::DeleteBucket(const std::string& bucket) {
       if (it->Valid()) return Status(Code::kBucketNotEmpty, "the bucket is not empty");
       CAIRN_RETURN_IF_ERROR(it->status());
     }
-    // Uploads in progress do not keep the bucket: they are aborted in the same batch (as
-    // `aws s3 rb --force` expects after aborting what it can see).
-    IndexBatch batch;
-    const std::string uploads = UploadPrefix(bucket);
-    auto up = index_->NewIterator(meta::PrefixSuccessor(uploads));
-    for (up->Seek(uploads); up->Valid(); up->Next()) {
+    // Uploads in progress do not keep the bucket (as `aws s3 rb --force` expects after aborting
+    // what it can see): each is aborted in a batch of its own, so that every batch stays within
+    // one object's keys (a sharded index keeps those together), then the bucket goes. A crash
+    // in between leaves the bucket with fewer uploads, counted as such.
+    std::vector<std::pair<std::string, std::string>> uploads;  // key, upload id
+    const std::string prefix = UploadPrefix(bucket);
+    auto up = index_->NewIterator(meta::PrefixSuccessor(prefix));
+    for (up->Seek(prefix); up->Valid(); up->Next()) {
       std::string key, upload_id;
-      if (ParseEscapedKey(up->key().substr(uploads.size()), &key, &upload_id)) {
-        CAIRN_RETURN_IF_ERROR(DropParts(upload_id, batch, &garbage));
+      if (ParseEscapedKey(up->key().substr(prefix.size()), &key, &upload_id)) {
+        uploads.emplace_back(std::move(key), std::move(upload_id));
+      } else {
+        IndexBatch batch;  // a key that does not parse names no parts: deleted alone
+        batch.Delete(up->key());
+        CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
       }
-      batch.Delete(up->key());
     }
     CAIRN_RETURN_IF_ERROR(up->status());
+    for (const auto& [key, upload_id] : uploads) {
+      IndexBatch batch;
+      UsageDelta usage;
+      usage.Upload(-1);
+      Aborted done{key, {}};
+      CAIRN_RETURN_IF_ERROR(DropParts(bucket, key, upload_id, batch, &done.files, &usage));
+      batch.Delete(UploadKey(bucket, key, upload_id));
+      usage.AddTo(batch, bucket);
+      CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
+      aborted.push_back(std::move(done));
+    }
+    IndexBatch batch;
     batch.Delete(BucketKey(bucket));
-    batch.Delete(UsageKey(bucket));  // the uploads' counts go with them
+    batch.Delete(UsageKey(bucket));
     CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
     std::unique_lock cache_lock(cache_mu_);
     bucket_cache_.erase(bucket);
   }
-  CollectGarbage(garbage);
+  for (const Aborted& a : aborted) CollectGarbage(bucket, a.key, a.files);
   return Status::Ok();
 }
 

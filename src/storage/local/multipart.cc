@@ -72,15 +72,16 @@ Result<UploadRecord> LocalStoreImpl::ReadUpload(const std::string& bucket, const
   return rec;
 }
 
-Status LocalStoreImpl::DropParts(const std::string& upload_id, IndexBatch& batch,
+Status LocalStoreImpl::DropParts(const std::string& bucket, const std::string& key,
+                                 const std::string& upload_id, IndexBatch& batch,
                                  std::vector<FileId>* files, UsageDelta* usage) {
-  const std::string prefix = PartPrefix(upload_id);
+  const std::string prefix = PartPrefix(bucket, key, upload_id);
   auto it = index_->NewIterator(meta::PrefixSuccessor(prefix));
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     PartRecord part;
     // A part record that does not decode is deleted all the same; its file is orphaned.
     if (DecodePartRecord(it->value(), &part).ok()) {
-      batch.Put(GarbageKey(part.file_id), "");
+      batch.Put(GarbageKey(bucket, key, part.file_id), "");
       files->push_back(part.file_id);
       if (usage != nullptr) usage->PartBytes(-static_cast<int64_t>(part.size));
     }
@@ -206,7 +207,7 @@ Result<PartInfo> LocalStoreImpl::UploadPart(const std::string& bucket, const std
   CAIRN_RETURN_IF_ERROR(
       hasher.Verify(options.content_md5, body.trailers(), &part.etag, &part.checksums));
   if (upload.encryption) part.etag = EncryptedEtag(*upload.encryption, data_key, part.etag);
-  CAIRN_ASSIGN_OR_RETURN(const std::string intent, PublishWithIntent(*writer));
+  CAIRN_ASSIGN_OR_RETURN(const std::string intent, PublishWithIntent(bucket, key, *writer));
 
   std::optional<FileId> replaced;
   for (int attempt = 1;; ++attempt) {
@@ -221,7 +222,7 @@ Result<PartInfo> LocalStoreImpl::UploadPart(const std::string& bucket, const std
     Status s = index_->Get(upload_key, &value);
     if (s.ok()) batch.ExpectValue(upload_key, value);
     if (s.code() == Code::kNotFound) s = NoSuchUpload();  // completed or aborted meanwhile
-    const std::string part_key = PartKey(upload_id, number);
+    const std::string part_key = PartKey(bucket, key, upload_id, number);
     PartRecord old;
     if (s.ok()) {
       s = index_->Get(part_key, &value);
@@ -234,28 +235,30 @@ Result<PartInfo> LocalStoreImpl::UploadPart(const std::string& bucket, const std
       }
     }
     if (!s.ok()) {
-      DropPublished(part.file_id);
+      DropPublished(bucket, key, part.file_id);
       return s;
     }
     part.modified = Now();
     batch.Put(part_key, EncodePartRecord(part));
-    ConsumeIntent(batch, part.file_id, intent);
-    if (replaced) batch.Put(GarbageKey(*replaced), "");
+    ConsumeIntent(batch, bucket, key, part.file_id, intent);
+    if (replaced) batch.Put(GarbageKey(bucket, key, *replaced), "");
     UsageDelta usage;
     usage.PartBytes(static_cast<int64_t>(part.size) -
                     (replaced ? static_cast<int64_t>(old.size) : int64_t{0}));
     usage.AddTo(batch, bucket);
     // On failure the outcome is unknown: the intent and file are left for the start-up sweep.
     Status written = index_->Write(batch, /*sync=*/true);
-    if (written.code() == Code::kConditionalRequestConflict && IntentSwept(part.file_id, intent)) {
+    if (written.code() == Code::kConditionalRequestConflict &&
+        IntentSwept(bucket, key, part.file_id, intent)) {
       return Status(Code::kInternal, "the part outlived its intent, and its data was swept");
     }
     if (Conflicted(written, attempt)) continue;
-    if (written.code() == Code::kConditionalRequestConflict) DropPublished(part.file_id);
+    if (written.code() == Code::kConditionalRequestConflict)
+      DropPublished(bucket, key, part.file_id);
     CAIRN_RETURN_IF_ERROR(written);
     break;
   }
-  if (replaced) CollectGarbage(*replaced);
+  if (replaced) CollectGarbage(bucket, key, *replaced);
   return PartInfo{number, part.size, std::move(part.etag), part.modified,
                   std::move(part.checksums)};
 }
@@ -315,7 +318,7 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
     UsageDelta usage;
     usage.Upload(-1);
     std::map<int, PartRecord> stored;
-    const std::string prefix = PartPrefix(upload_id);
+    const std::string prefix = PartPrefix(bucket, key, upload_id);
     auto it = index_->NewIterator(meta::PrefixSuccessor(prefix));
     for (it->Seek(prefix); it->Valid(); it->Next()) {
       std::string_view digits = it->key().substr(prefix.size());
@@ -391,7 +394,7 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
       bool listed = std::any_of(parts.begin(), parts.end(),
                                 [n = number](const CompletedPart& p) { return p.number == n; });
       if (!listed) {
-        batch.Put(GarbageKey(part.file_id), "");
+        batch.Put(GarbageKey(bucket, key, part.file_id), "");
         garbage.push_back(part.file_id);
       }
     }
@@ -408,7 +411,7 @@ Result<ObjectInfo> LocalStoreImpl::CompleteMultipartUpload(const std::string& bu
     CAIRN_RETURN_IF_ERROR(written);
     break;
   }
-  CollectGarbage(garbage);
+  CollectGarbage(bucket, key, garbage);
   return ToInfo(bucket, key, std::move(rec), state);
 }
 
@@ -450,7 +453,7 @@ Status LocalStoreImpl::AbortMultipartUpload(const std::string& bucket, const std
     batch.ExpectValue(upload_key, value);  // completed by another gateway meanwhile: look again
     UsageDelta usage;
     usage.Upload(-1);
-    CAIRN_RETURN_IF_ERROR(DropParts(upload_id, batch, &garbage, &usage));
+    CAIRN_RETURN_IF_ERROR(DropParts(bucket, key, upload_id, batch, &garbage, &usage));
     batch.Delete(upload_key);
     usage.AddTo(batch, bucket);
     Status written = index_->Write(batch, /*sync=*/true);
@@ -458,7 +461,7 @@ Status LocalStoreImpl::AbortMultipartUpload(const std::string& bucket, const std
     CAIRN_RETURN_IF_ERROR(written);
     break;
   }
-  CollectGarbage(garbage);
+  CollectGarbage(bucket, key, garbage);
   return Status::Ok();
 }
 
@@ -476,9 +479,9 @@ Result<ListPartsResult> LocalStoreImpl::ListParts(const std::string& bucket, con
   after = std::clamp(after, 0, kMaxPartNumber);
   max_parts = std::max(max_parts, 0);
   result.next_part_number_marker = after;
-  const std::string prefix = PartPrefix(upload_id);
+  const std::string prefix = PartPrefix(bucket, key, upload_id);
   auto it = index_->NewIterator(meta::PrefixSuccessor(prefix));
-  for (it->Seek(PartKey(upload_id, after + 1)); it->Valid(); it->Next()) {
+  for (it->Seek(PartKey(bucket, key, upload_id, after + 1)); it->Valid(); it->Next()) {
     if (static_cast<int>(result.parts.size()) == max_parts) {
       result.truncated = true;
       break;

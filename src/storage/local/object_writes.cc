@@ -159,7 +159,7 @@ Result<ObjectInfo> LocalStoreImpl::PutObject(const std::string& bucket, const st
 
   std::string intent;
   if (writer) {
-    CAIRN_ASSIGN_OR_RETURN(intent, PublishWithIntent(*writer));
+    CAIRN_ASSIGN_OR_RETURN(intent, PublishWithIntent(bucket, key, *writer));
   }
   return Commit(bucket, key, std::move(rec), cond, intent);
 }
@@ -233,27 +233,27 @@ Result<ObjectInfo> LocalStoreImpl::Commit(const std::string& bucket, const std::
     }
     if (s.ok()) s = StageVersion(bucket, key, state, rec, conditions, batch, &replaced, usage);
     if (!s.ok()) {
-      if (!rec.is_inline) DropPublished(rec.file_id);
+      if (!rec.is_inline) DropPublished(bucket, key, rec.file_id);
       return s;
     }
-    if (!rec.is_inline) ConsumeIntent(batch, rec.file_id, intent);
+    if (!rec.is_inline) ConsumeIntent(batch, bucket, key, rec.file_id, intent);
     usage.AddTo(batch, bucket);
     // On failure the outcome is unknown (RocksDB may have applied it): leave the intent and the
     // file for the start-up sweep, which decides from whether the intent survived. A conflict
     // applied nothing: staged again (StageVersion sets every field of `rec` it stamps).
     Status written = index_->Write(batch, /*sync=*/true);
     if (!rec.is_inline && written.code() == Code::kConditionalRequestConflict &&
-        IntentSwept(rec.file_id, intent)) {
+        IntentSwept(bucket, key, rec.file_id, intent)) {
       return Status(Code::kInternal, "the write outlived its intent, and its data was swept");
     }
     if (Conflicted(written, attempt)) continue;
     if (written.code() == Code::kConditionalRequestConflict && !rec.is_inline) {
-      DropPublished(rec.file_id);
+      DropPublished(bucket, key, rec.file_id);
     }
     CAIRN_RETURN_IF_ERROR(written);
     break;
   }
-  CollectGarbage(replaced);
+  CollectGarbage(bucket, key, replaced);
   rec.inline_data.clear();
   return ToInfo(bucket, key, std::move(rec), state);
 }
@@ -296,7 +296,7 @@ Result<DeleteResult> LocalStoreImpl::DeleteObject(const std::string& bucket, con
       // A record that does not decode is deleted all the same; its file (if any) is orphaned,
       // and its bytes stay counted (unknown) until the next recount.
       if (s.ok()) {
-        Discard(current, batch, &replaced);
+        Discard(bucket, key, current, batch, &replaced);
         usage.Live(current, -1);
       }
     }
@@ -307,7 +307,7 @@ Result<DeleteResult> LocalStoreImpl::DeleteObject(const std::string& bucket, con
     CAIRN_RETURN_IF_ERROR(written);
     break;
   }
-  CollectGarbage(replaced);
+  CollectGarbage(bucket, key, replaced);
   return result;
 }
 

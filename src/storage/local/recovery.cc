@@ -27,9 +27,13 @@ bool LocalStoreImpl::IntentExpired(std::string_view made) const {
 Status LocalStoreImpl::Recover() {
   std::string format;
   Status s = index_->Get(kFormatKey, &format);
-  if (s.code() == Code::kNotFound || (s.ok() && format == kPreviousFormatVersion)) {
-    // A store of the previous format opens unchanged: its records decode as they are (objects
-    // become null versions). The new mark keeps an older Cairn from misreading newer records.
+  if (s.code() == Code::kNotFound ||
+      (s.ok() && (format == kPreviousFormatVersion || format == kFormatVersion2))) {
+    // An older store opens with its records as they are (cairn-1 objects become null
+    // versions), once its parts are moved under their objects' keys (cairn-2 and before);
+    // intents and garbage records of the old form are swept as they are. The new mark keeps
+    // an older Cairn from misreading newer records.
+    CAIRN_RETURN_IF_ERROR(MovePartsUnderTheirKeys());
     CAIRN_RETURN_IF_ERROR(PutKey(kFormatKey, kFormatVersion, /*sync=*/true));
   } else if (!s.ok()) {
     return s;
@@ -41,6 +45,43 @@ Status LocalStoreImpl::Recover() {
   if (options_.bucket_refresh.count() > 0) refresher_ = std::thread([this] { RefreshBuckets(); });
   CAIRN_RETURN_IF_ERROR(CountUsageOnce());
   return SweepLeftovers();
+}
+
+Status LocalStoreImpl::MovePartsUnderTheirKeys() {
+  // Bucket by bucket, each upload's parts: the new keys first, then the old ones deleted (two
+  // batches, so that on a sharded index neither spans shards). A crash in between leaves both,
+  // and the next open moves them again: the same records to the same keys.
+  std::vector<std::string> buckets;
+  auto b = index_->NewIterator(meta::PrefixSuccessor(kBucketPrefix));
+  for (b->Seek(kBucketPrefix); b->Valid(); b->Next()) {
+    buckets.emplace_back(b->key().substr(kBucketPrefix.size()));
+  }
+  CAIRN_RETURN_IF_ERROR(b->status());
+  size_t moved = 0;
+  for (const std::string& bucket : buckets) {
+    const std::string uploads = UploadPrefix(bucket);
+    auto up = index_->NewIterator(meta::PrefixSuccessor(uploads));
+    for (up->Seek(uploads); up->Valid(); up->Next()) {
+      std::string key, upload_id;
+      if (!ParseEscapedKey(up->key().substr(uploads.size()), &key, &upload_id)) continue;
+      const std::string old_prefix = Format2PartPrefix(upload_id);
+      IndexBatch put, removed;
+      auto part = index_->NewIterator(meta::PrefixSuccessor(old_prefix));
+      for (part->Seek(old_prefix); part->Valid(); part->Next()) {
+        const std::string_view number = part->key().substr(old_prefix.size());
+        put.Put(PartPrefix(bucket, key, upload_id) + std::string(number), part->value());
+        removed.Delete(part->key());
+      }
+      CAIRN_RETURN_IF_ERROR(part->status());
+      if (put.empty()) continue;
+      moved += put.ops().size();
+      CAIRN_RETURN_IF_ERROR(index_->Write(put, /*sync=*/true));
+      CAIRN_RETURN_IF_ERROR(index_->Write(removed, /*sync=*/true));
+    }
+    CAIRN_RETURN_IF_ERROR(up->status());
+  }
+  if (moved > 0) spdlog::info("storage: moved {} part records under their objects' keys", moved);
+  return Status::Ok();
 }
 
 Status LocalStoreImpl::SweepLeftovers() {
@@ -67,7 +108,7 @@ Status LocalStoreImpl::SweepLeftovers() {
         if (taken.code() == Code::kConditionalRequestConflict) continue;  // committed meanwhile
         CAIRN_RETURN_IF_ERROR(taken);
       }
-      auto id = FileId::FromHex(std::string_view(k).substr(prefix.size()));
+      auto id = BlobOfRecordKey(std::string_view(k).substr(prefix.size()));
       if (id) {
         Status rm = data_->Remove(*id);
         if (!rm.ok() && rm.code() != Code::kNotFound) return rm;
@@ -88,47 +129,53 @@ Status LocalStoreImpl::SweepLeftovers() {
   return Status::Ok();
 }
 
-Result<std::string> LocalStoreImpl::PublishWithIntent(BlobWriter& writer) {
+Result<std::string> LocalStoreImpl::PublishWithIntent(const std::string& bucket,
+                                                      const std::string& key, BlobWriter& writer) {
   CAIRN_RETURN_IF_ERROR(writer.Finish());
   // The intent is durable before the file can be: a crash from here until the commit leaves
   // a record that tells the next start-up to delete the file.
   // Its value is when it was made (Unix seconds), for a sweep that spares young ones.
   const std::string made = std::to_string(
       std::chrono::duration_cast<std::chrono::seconds>(Now().time_since_epoch()).count());
-  CAIRN_RETURN_IF_ERROR(PutKey(IntentKey(writer.id()), made, /*sync=*/true));
+  CAIRN_RETURN_IF_ERROR(PutKey(IntentKey(bucket, key, writer.id()), made, /*sync=*/true));
   Status s = data_->Publish(writer);
   if (!s.ok()) {
-    DropPublished(writer.id());
+    DropPublished(bucket, key, writer.id());
     return s;
   }
   return made;
 }
 
-void LocalStoreImpl::ConsumeIntent(IndexBatch& batch, const FileId& id,
+void LocalStoreImpl::ConsumeIntent(IndexBatch& batch, const std::string& bucket,
+                                   const std::string& key, const FileId& id,
                                    const std::string& made) const {
-  const std::string key = IntentKey(id);
-  if (options_.intent_grace.count() > 0) batch.ExpectValue(key, made);
-  batch.Delete(key);
+  const std::string intent = IntentKey(bucket, key, id);
+  if (options_.intent_grace.count() > 0) batch.ExpectValue(intent, made);
+  batch.Delete(intent);
 }
 
-bool LocalStoreImpl::IntentSwept(const FileId& id, const std::string& made) const {
+bool LocalStoreImpl::IntentSwept(const std::string& bucket, const std::string& key,
+                                 const FileId& id, const std::string& made) const {
   if (options_.intent_grace.count() <= 0) return false;  // only a shared index's sweep takes one
   std::string now;
-  Status s = index_->Get(IntentKey(id), &now);
+  Status s = index_->Get(IntentKey(bucket, key, id), &now);
   return s.code() == Code::kNotFound || (s.ok() && now != made);
 }
 
-void LocalStoreImpl::DropPublished(const FileId& id) {
+void LocalStoreImpl::DropPublished(const std::string& bucket, const std::string& key,
+                                   const FileId& id) {
   Status s = data_->Remove(id);
   if (s.ok() || s.code() == Code::kNotFound) {
-    (void)DeleteKey(IntentKey(id), /*sync=*/false);  // if lost, the sweep finds no file
+    (void)DeleteKey(IntentKey(bucket, key, id),
+                    /*sync=*/false);  // if lost, the sweep finds no file
   }
 }
 
-void LocalStoreImpl::CollectGarbage(const FileId& id) {
+void LocalStoreImpl::CollectGarbage(const std::string& bucket, const std::string& key,
+                                    const FileId& id) {
   Status s = data_->Remove(id);
   if (s.ok() || s.code() == Code::kNotFound) {
-    (void)DeleteKey(GarbageKey(id), /*sync=*/false);
+    (void)DeleteKey(GarbageKey(bucket, key, id), /*sync=*/false);
   } else {
     spdlog::warn("storage: cannot remove replaced data file {}: {}", id.Hex(), s.ToString());
   }

@@ -292,8 +292,10 @@ class LocalStoreImpl final : public LocalStore {
   // replaced by a read of the key alone that two reads of the live record bracket.
   Status StableVersions(const std::string& bucket, const std::string& key,
                         std::optional<std::string>* live_value, std::vector<std::string>* history);
-  // Puts a garbage record for each data file of `rec` into `batch`, and the file into `garbage`.
-  static void Discard(const ObjectRecord& rec, IndexBatch& batch, std::vector<FileId>* garbage);
+  // Puts a garbage record (under bucket/key) for each data file of `rec` into `batch`, and the
+  // file into `garbage`.
+  static void Discard(const std::string& bucket, const std::string& key, const ObjectRecord& rec,
+                      IndexBatch& batch, std::vector<FileId>* garbage);
   // The current record of an object; kNotFound when there is none. With `expect`, the batch
   // being staged from it gets the condition that the record is still what was read (or still
   // absent): a commit another gateway made meanwhile fails the write, which is staged again.
@@ -320,10 +322,12 @@ class LocalStoreImpl final : public LocalStore {
   // batch; `intent` is its value), then removes the data files of what it replaced.
   Result<ObjectInfo> Commit(const std::string& bucket, const std::string& key, ObjectRecord rec,
                             const WriteConditions& conditions, const std::string& intent);
-  // Unlinks a replaced data file whose garbage record is committed, then forgets the record.
-  void CollectGarbage(const FileId& id);
-  void CollectGarbage(const std::vector<FileId>& ids) {
-    for (const FileId& id : ids) CollectGarbage(id);
+  // Unlinks a replaced data file whose garbage record (under bucket/key) is committed, then
+  // forgets the record.
+  void CollectGarbage(const std::string& bucket, const std::string& key, const FileId& id);
+  void CollectGarbage(const std::string& bucket, const std::string& key,
+                      const std::vector<FileId>& ids) {
+    for (const FileId& id : ids) CollectGarbage(bucket, key, id);
   }
   // Streams exactly `size` bytes of `body` through the io buffer into `writer`, hashing them
   // (unless `hasher` is nullptr: an encrypting source hashes the plaintext itself).
@@ -339,26 +343,32 @@ class LocalStoreImpl final : public LocalStore {
   bool IntentExpired(std::string_view made) const;
   // Writes the intent record, then publishes the finished file (undoing both on failure);
   // returns the intent's value, which the commit consumes with ConsumeIntent.
-  Result<std::string> PublishWithIntent(BlobWriter& writer);
+  // The intent is keyed under bucket/key, the object the blob is written for.
+  Result<std::string> PublishWithIntent(const std::string& bucket, const std::string& key,
+                                        BlobWriter& writer);
   // Adds the intent's deletion to a commit batch. On a shared index the batch also expects the
   // intent as it was made: a sweep that took it (the write outlived intent_grace) has removed
   // the blob, and the commit must not refer to it.
-  void ConsumeIntent(IndexBatch& batch, const FileId& id, const std::string& made) const;
+  void ConsumeIntent(IndexBatch& batch, const std::string& bucket, const std::string& key,
+                     const FileId& id, const std::string& made) const;
   // After a conflicted commit: whether the conflict was a sweep taking the intent. The write is
   // then refused (its blob is gone) instead of staged again.
-  bool IntentSwept(const FileId& id, const std::string& made) const;
+  bool IntentSwept(const std::string& bucket, const std::string& key, const FileId& id,
+                   const std::string& made) const;
   // The record of an upload of bucket/key; kNoSuchUpload (or kNoSuchBucket) when absent.
   Result<UploadRecord> ReadUpload(const std::string& bucket, const std::string& key,
                                   const std::string& upload_id);
-  // Adds to `batch` the deletion of every part record of `upload_id`, and a garbage record for
+  // Adds to `batch` the deletion of every part record of the upload, and a garbage record for
   // each part's file, which goes to `files`; the parts' bytes leave `usage` (when given).
-  Status DropParts(const std::string& upload_id, IndexBatch& batch, std::vector<FileId>* files,
-                   UsageDelta* usage = nullptr);
+  Status DropParts(const std::string& bucket, const std::string& key, const std::string& upload_id,
+                   IndexBatch& batch, std::vector<FileId>* files, UsageDelta* usage = nullptr);
   std::mutex& UploadMutex(const std::string& upload_id) {
     return upload_mu_[std::hash<std::string>{}(upload_id) % upload_mu_.size()];
   }
-  // Undoes a published, uncommitted data file.
-  void DropPublished(const FileId& id);
+  // Undoes a published, uncommitted data file written for bucket/key.
+  void DropPublished(const std::string& bucket, const std::string& key, const FileId& id);
+  // A cairn-2 store keyed parts by upload id alone: moves them under their object's key.
+  Status MovePartsUnderTheirKeys();
   std::mutex& KeyMutex(const std::string& object_key) {
     return key_mu_[std::hash<std::string>{}(object_key) % key_mu_.size()];
   }

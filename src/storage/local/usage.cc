@@ -97,7 +97,7 @@ Status LocalStoreImpl::CountUsageOnce() {
       std::string key, upload_id;
       if (!ParseEscapedKey(it->key().substr(uploads.size()), &key, &upload_id)) continue;
       usage.Upload(+1);
-      const std::string parts = PartPrefix(upload_id);
+      const std::string parts = PartPrefix(bucket, key, upload_id);
       auto part_it = index_->NewIterator(meta::PrefixSuccessor(parts));
       for (part_it->Seek(parts); part_it->Valid(); part_it->Next()) {
         PartRecord part;

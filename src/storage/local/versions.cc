@@ -20,10 +20,11 @@ Result<uint64_t> Random64() {
 
 }  // namespace
 
-void LocalStoreImpl::Discard(const ObjectRecord& rec, IndexBatch& batch,
+void LocalStoreImpl::Discard(const std::string& bucket, const std::string& key,
+                             const ObjectRecord& rec, IndexBatch& batch,
                              std::vector<FileId>* garbage) {
   for (const FileId& id : DataFilesOf(rec)) {
-    batch.Put(GarbageKey(id), "");
+    batch.Put(GarbageKey(bucket, key, id), "");
     garbage->push_back(id);
   }
 }
@@ -81,7 +82,8 @@ Status LocalStoreImpl::StageVersion(const std::string& bucket, const std::string
       batch.Put(VersionKey(bucket, key, current.version), EncodeObjectRecord(current));
       usage.History(current, +1);
     } else {
-      Discard(current, batch, garbage);  // unversioned, or a null version replaced by another
+      Discard(bucket, key, current, batch,
+              garbage);  // unversioned, or a null version replaced by another
     }
   }
   if (state == Versioning::kSuspended) {
@@ -91,7 +93,7 @@ Status LocalStoreImpl::StageVersion(const std::string& bucket, const std::string
       if (!old.null_version) continue;
       batch.ExpectValue(index_key, value);
       batch.Delete(index_key);
-      Discard(old, batch, garbage);
+      Discard(bucket, key, old, batch, garbage);
       usage.History(old, -1);
     }
   }
@@ -128,7 +130,7 @@ Status LocalStoreImpl::StageVersionDelete(const std::string& bucket, const std::
     CAIRN_RETURN_IF_ERROR(CheckDeleteConditions(options, &current));
     CAIRN_RETURN_IF_ERROR(CheckVersionRemovable(current.lock, now, bypass_governance));
     batch.Delete(object_key);
-    Discard(current, batch, garbage);
+    Discard(bucket, key, current, batch, garbage);
     usage.Live(current, -1);
     live = false;
   } else {
@@ -140,7 +142,7 @@ Status LocalStoreImpl::StageVersionDelete(const std::string& bucket, const std::
       CAIRN_RETURN_IF_ERROR(CheckVersionRemovable(old.lock, now, bypass_governance));
       batch.ExpectValue(index_key, value);
       batch.Delete(index_key);
-      Discard(old, batch, garbage);
+      Discard(bucket, key, old, batch, garbage);
       usage.History(old, -1);
       result->delete_marker = old.delete_marker;
       removed_key = index_key;

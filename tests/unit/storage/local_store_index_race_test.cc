@@ -144,7 +144,7 @@ class IndexRaceTest : public ::testing::Test {
                           std::chrono::system_clock::now().time_since_epoch()) -
                       age;
     index::IndexBatch intent;
-    intent.Put(IntentKey((*writer)->id()), std::to_string(made.count()));
+    intent.Put(IntentKey("bkt", "abandoned", (*writer)->id()), std::to_string(made.count()));
     EXPECT_TRUE(shared_->Write(intent, /*sync=*/true).ok());
     EXPECT_TRUE((*blobs)->Publish(**writer).ok());
     return (*writer)->id();
@@ -272,8 +272,8 @@ TEST_F(IndexRaceTest, AnotherGatewaySweepsAnAbandonedWriteOnceItsIntentIsOld) {
   ASSERT_EQ(testing::DataFileCount(dir_.path()), before + 2);
   ASSERT_TRUE(other->SweepLeftovers().ok());
   EXPECT_EQ(testing::DataFileCount(dir_.path()), before + 1);
-  EXPECT_FALSE(HasKey(IntentKey(old_one)));
-  EXPECT_TRUE(HasKey(IntentKey(young)));
+  EXPECT_FALSE(HasKey(IntentKey("bkt", "abandoned", old_one)));
+  EXPECT_TRUE(HasKey(IntentKey("bkt", "abandoned", young)));
   auto body = testing::GetString(*other, "bkt", "k");
   ASSERT_TRUE(body.ok()) << body.status().ToString();
   EXPECT_EQ(*body, "the latest one, in a data file");
@@ -289,7 +289,7 @@ TEST_F(IndexRaceTest, ASweepLeavesTheBlobOfAWriteThatCommittedMeanwhile) {
   const size_t before = testing::DataFileCount(dir_.path());
   hooks->BeforeConditionalWrite([&] {  // the commit, as another gateway makes it
     index::IndexBatch commit;
-    commit.Delete(IntentKey(id));
+    commit.Delete(IntentKey("bkt", "abandoned", id));
     ASSERT_TRUE(shared_->Write(commit, /*sync=*/true).ok());
   });
   ASSERT_TRUE(other->SweepLeftovers().ok());

@@ -701,7 +701,7 @@ TEST_F(MultipartTest, ReopenAfterCrashSweepsLeftovers) {
     old_files = DataFilesOf(rec);
     ASSERT_EQ(old_files.size(), 2u);
     WriteFile(path_of(orphan), "zz");
-    ASSERT_TRUE((*db)->Put(IntentKey(orphan), "", true).ok());
+    ASSERT_TRUE((*db)->Put(IntentKey("bkt", "c", orphan), "", true).ok());
   }
   EXPECT_EQ(DataFileCount(), 4u);
   Open();
@@ -721,7 +721,7 @@ TEST_F(MultipartTest, ReopenAfterCrashSweepsLeftovers) {
     ASSERT_TRUE(db.ok());
     for (const auto& f : old_files) {
       WriteFile(path_of(f), "old bytes");
-      ASSERT_TRUE((*db)->Put(GarbageKey(f), "", true).ok());
+      ASSERT_TRUE((*db)->Put(GarbageKey("bkt", "old", f), "", true).ok());
     }
   }
   EXPECT_EQ(DataFileCount(), 4u);
@@ -776,6 +776,52 @@ TEST_F(MultipartTest, ConcurrentParts) {
   ASSERT_TRUE(store_->CompleteMultipartUpload("bkt", "par", id, list, {}).ok());
   EXPECT_EQ(*GetString(*store_, "bkt", "par"), whole);
   EXPECT_EQ(DataFileCount(), 20u);
+}
+
+// A cairn-2 store kept parts by upload id alone ("p/<upload id>/<n>"). Opened by this Cairn,
+// its uploads in progress carry on: their parts are moved under their objects' keys, listed
+// and completed as before, and the store is marked cairn-3.
+TEST_F(MultipartTest, AnUploadOfACairn2StoreIsMovedAndCompletes) {
+  const std::string id = Create("sessions/1/frames.parquet");
+  auto p1 = Part("sessions/1/frames.parquet", id, 1, Bytes(1500, 7));
+  auto p2 = Part("sessions/1/frames.parquet", id, 2, Bytes(40, 8));
+  ASSERT_TRUE(p1.ok() && p2.ok());
+  store_.reset();
+  {  // what the same upload looked like in a cairn-2 store
+    auto db = meta::MetaDb::Open(dir_.path() + "/.cairn/meta", {});
+    ASSERT_TRUE(db.ok());
+    const std::string now = PartPrefix("bkt", "sessions/1/frames.parquet", id);
+    auto it = (*db)->NewIterator();
+    std::vector<std::pair<std::string, std::string>> parts;
+    for (it->Seek(now); it->Valid() && it->key().starts_with(now); it->Next()) {
+      parts.emplace_back(std::string(it->key().substr(now.size())), std::string(it->value()));
+    }
+    ASSERT_EQ(parts.size(), 2u);
+    for (const auto& [number, value] : parts) {
+      ASSERT_TRUE((*db)->Delete(now + number, true).ok());
+      ASSERT_TRUE((*db)->Put("p/" + id + "/" + number, value, true).ok());
+    }
+    ASSERT_TRUE((*db)->Put(kFormatKey, kFormatVersion2, true).ok());
+  }
+  Open();
+  auto listed = store_->ListParts("bkt", "sessions/1/frames.parquet", id, 0, 100);
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->parts.size(), 2u);
+  EXPECT_EQ(listed->parts[0].etag, p1->etag);
+  EXPECT_EQ(listed->parts[1].size, 40u);
+  auto done = store_->CompleteMultipartUpload("bkt", "sessions/1/frames.parquet", id,
+                                              {{1, p1->etag, {}}, {2, p2->etag, {}}}, {});
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_EQ(*GetString(*store_, "bkt", "sessions/1/frames.parquet"), Bytes(1500, 7) + Bytes(40, 8));
+  store_.reset();
+  auto db = meta::MetaDb::Open(dir_.path() + "/.cairn/meta", {});
+  ASSERT_TRUE(db.ok());
+  std::string format;
+  ASSERT_TRUE((*db)->Get(kFormatKey, &format).ok());
+  EXPECT_EQ(format, kFormatVersion);
+  auto it = (*db)->NewIterator();
+  it->Seek("p/");
+  EXPECT_FALSE(it->Valid() && it->key().starts_with("p/")) << "a part record was left behind";
 }
 
 }  // namespace

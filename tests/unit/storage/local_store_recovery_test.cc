@@ -86,11 +86,12 @@ TEST(RecoveryTest, LeftoversAreSweptAtOpen) {
     ASSERT_FALSE(rec.is_inline);
     live = rec.file_id;
     // A crash between publishing a data file and committing its record...
-    ASSERT_TRUE((*db)->Put(IntentKey(*intent), "", true).ok());
-    // ...and between committing an overwrite and unlinking the replaced file.
-    ASSERT_TRUE((*db)->Put(GarbageKey(*garbage), "", true).ok());
+    ASSERT_TRUE((*db)->Put(IntentKey("b", "new", *intent), "", true).ok());
+    // ...and between committing an overwrite and unlinking the replaced file, in a store of
+    // the cairn-2 form (keyed by the blob alone): swept the same.
+    ASSERT_TRUE((*db)->Put("g/" + garbage->Hex(), "", true).ok());
     // An intent whose file never got published.
-    ASSERT_TRUE((*db)->Put(IntentKey(*unrelated), "", true).ok());
+    ASSERT_TRUE((*db)->Put(IntentKey("b", "other", *unrelated), "", true).ok());
   }
   WriteFile(DataPath(dir.path(), *intent), "orphan");
   WriteFile(DataPath(dir.path(), *garbage), "replaced");
@@ -128,9 +129,9 @@ TEST(RecoveryTest, AnIntentGraceSparesYoungIntents) {
     ASSERT_TRUE(db.ok());
     const int64_t now =
         std::chrono::duration_cast<std::chrono::seconds>(Now().time_since_epoch()).count();
-    ASSERT_TRUE((*db)->Put(IntentKey(*young), std::to_string(now - 5), true).ok());
-    ASSERT_TRUE((*db)->Put(IntentKey(*old), std::to_string(now - 3600), true).ok());
-    ASSERT_TRUE((*db)->Put(IntentKey(*unstamped), "", true).ok());  // written before stamps
+    ASSERT_TRUE((*db)->Put(IntentKey("b", "k", *young), std::to_string(now - 5), true).ok());
+    ASSERT_TRUE((*db)->Put(IntentKey("b", "k", *old), std::to_string(now - 3600), true).ok());
+    ASSERT_TRUE((*db)->Put("t/" + unstamped->Hex(), "", true).ok());  // written before stamps
   }
   for (const auto& id : {*young, *old, *unstamped}) WriteFile(DataPath(dir.path(), id), "data");
   LocalStoreOptions options;

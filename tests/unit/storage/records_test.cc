@@ -421,8 +421,20 @@ TEST(RecordsTest, KeysSortPerBucketInByteOrder) {
   // A bucket's prefix never covers another bucket's keys.
   EXPECT_NE(ObjectKey("ab", "c").rfind(ObjectPrefix("a"), 0), 0u);
   EXPECT_LT(ObjectKey("b", "a"), ObjectKey("b", "\xc3\xa9"));
-  EXPECT_EQ(IntentKey(*blobs::BlobId::FromHex("00112233445566778899aabbccddeeff")),
-            "t/00112233445566778899aabbccddeeff");
+  // Intents and garbage records live under their object's key (cairn-3), and name their blob.
+  const auto id = *blobs::BlobId::FromHex("00112233445566778899aabbccddeeff");
+  const std::string nul("a\0b", 3);
+  EXPECT_EQ(IntentKey("b", "k/x", id),
+            std::string("t/b/k/x\0\x01", 9) + "00112233445566778899aabbccddeeff");
+  EXPECT_EQ(GarbageKey("b", nul, id), std::string("g/b/a\0\xff"
+                                                  "b\0\x01",
+                                                  10) +
+                                          "00112233445566778899aabbccddeeff");
+  EXPECT_EQ(BlobOfRecordKey(IntentKey("b", nul, id).substr(2)), id);
+  EXPECT_EQ(BlobOfRecordKey(GarbageKey("b", "k/x", id).substr(2)), id);
+  EXPECT_EQ(BlobOfRecordKey("00112233445566778899aabbccddeeff"), id);  // a cairn-2 record
+  EXPECT_EQ(BlobOfRecordKey("b/k-without-end"), std::nullopt);
+  EXPECT_EQ(BlobOfRecordKey(std::string("b/k\0\x01nothex", 11)), std::nullopt);
 }
 
 ObjectRecord MultipartSample() {
@@ -697,9 +709,14 @@ TEST(RecordsTest, UploadKeysSortByKeyThenUploadIdForAnyBytes) {
   EXPECT_EQ(UploadKey("bk", nul, "1").rfind(pre, 0), 0u);
   EXPECT_NE(UploadKey("bk", "a", "1").rfind(pre, 0), 0u);
   // Part keys sort by number.
-  EXPECT_LT(PartKey("id", 9), PartKey("id", 10));
-  EXPECT_LT(PartKey("id", 9999), PartKey("id", 10000));
-  EXPECT_EQ(PartKey("id", 42), "p/id/00042");
+  EXPECT_LT(PartKey("bk", "a", "id", 9), PartKey("bk", "a", "id", 10));
+  EXPECT_LT(PartKey("bk", "a", "id", 9999), PartKey("bk", "a", "id", 10000));
+  EXPECT_EQ(PartKey("bk", "a", "id", 42), std::string("p/bk/a\0\x01id/00042", 16));
+  EXPECT_EQ(PartKey("bk", "a", "id", 42).rfind(PartPrefix("bk", "a", "id"), 0), 0u);
+  // Another key's or another upload's parts are not under the prefix.
+  EXPECT_NE(PartKey("bk", "ab", "id", 1).rfind(PartPrefix("bk", "a", "id"), 0), 0u);
+  EXPECT_NE(PartKey("bk", "a", "id2", 1).rfind(PartPrefix("bk", "a", "id"), 0), 0u);
+  EXPECT_EQ(Format2PartPrefix("id"), "p/id/");
 }
 
 TEST(CodingTest, Varints) {
