@@ -300,6 +300,12 @@ void SetKeeper::Refill(int i) {
       return false;
     }
     Result<HealReport> healed = HealBlob(ref.id, false);
+    // What a blob's heal left undone is logged: a refill that ends with shards missing must
+    // say which blobs and why.
+    if (!healed.ok()) {
+      spdlog::info("erasure set: drive {}: refill skips blob {} of {}/{}: {}", i + 1, ref.id.Hex(),
+                   ref.bucket, ref.key, healed.status().ToString());
+    }
     std::lock_guard lock(mu_);
     DriveStatus& s = drives_[i];
     ++s.checked;
@@ -311,6 +317,8 @@ void SetKeeper::Refill(int i) {
         ++s.rebuilt;
       } else if (has(healed->missing) || has(healed->corrupt)) {
         ++s.failed;  // the drive refused the rebuilt shard
+        spdlog::info("erasure set: drive {}: refill could not write blob {}'s shard", i + 1,
+                     ref.id.Hex());
       }
     } else if (healed.status().code() != Code::kNotFound) {
       ++s.failed;
