@@ -141,11 +141,16 @@ Status ResolveConfig(ServerConfig& config, bool address_flag, bool console_flag,
     config.state_dir = env("CAIRN_STATE_DIR");
     if (config.state_dir.empty()) config.state_dir = "/var/lib/cairn/rados-" + where;
     if (config.ceph_user.empty()) config.ceph_user = "client.admin";
+    if (config.bucket_shards == -1) config.bucket_shards = 16;
+    if (config.bucket_shards < 0 || config.bucket_shards > 1024) {
+      return Status(Code::kInvalidArgument, "--bucket-shards takes 0 to 1024");
+    }
   } else if (!config.ceph_conf.empty() || !config.ceph_user.empty() ||
-             !env("CAIRN_STATE_DIR").empty()) {
+             !env("CAIRN_STATE_DIR").empty() || config.bucket_shards != -1) {
     // Asked of a store of folders, they would do nothing: refused rather than ignored.
     return Status(Code::kInvalidArgument,
-                  "--ceph-conf, --ceph-user and CAIRN_STATE_DIR apply to rados://POOL only");
+                  "--ceph-conf, --ceph-user, --bucket-shards and CAIRN_STATE_DIR apply to "
+                  "rados://POOL only");
   }
   // MinIO's ellipses (/mnt/d{1...4}) expand here, on the command line's and MINIO_VOLUMES'.
   if (!rados) {

@@ -25,6 +25,8 @@ struct ServerConfig {
   // queues): CAIRN_STATE_DIR, default /var/lib/cairn/rados-POOL[-NAMESPACE].
   std::string ceph_conf;
   std::string ceph_user;  // "" = client.admin (filled in for rados://)
+  // The shard count of each bucket made from now on (rados://); -1 = unset (16).
+  int bucket_shards = -1;
   std::string state_dir;
   ListenAddress address{"", 9000};
   ListenAddress console_address{"", 9001};

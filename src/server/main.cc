@@ -53,6 +53,9 @@ int main(int argc, char** argv) {
   server->add_option("--ceph-user", config.ceph_user,
                      "with rados://POOL: the Ceph entity (default client.admin; keyring from the "
                      "conf)");
+  server->add_option("--bucket-shards", config.bucket_shards,
+                     "with rados://POOL: the omap objects of each bucket made from now on "
+                     "(default 16, at most 1024; 0 keeps new buckets in the index object)");
   server->footer(
       "Credentials come from MINIO_ROOT_USER / MINIO_ROOT_PASSWORD (or CAIRN_ROOT_USER / "
       "CAIRN_ROOT_PASSWORD, or their _FILE forms).\n\nExample:\n"

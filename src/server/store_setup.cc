@@ -17,6 +17,7 @@ Result<std::unique_ptr<storage::LocalStore>> OpenStore(const ServerConfig& confi
     rados.conf_path = config.ceph_conf;
     rados.gateway_id = config.state_dir;
     rados.user = config.ceph_user;
+    rados.bucket_shards = config.bucket_shards;
     rados.store = options;
     return storage::rados_store::OpenRadosStore(rados);
 #else

@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 
 from admin_client import AdminClient  # noqa: E402
+from botocore.exceptions import ClientError  # noqa: E402
 from harness import CairnServer, missing_prerequisite  # noqa: E402
 
 
@@ -117,6 +118,75 @@ class TwoGateways(unittest.TestCase):
         now = self.s3a.get_object(Bucket="shared", Key="same")
         self.assertEqual(now["VersionId"], latest[0]["VersionId"])
         self.assertEqual(now["Body"].read(), acked[now["VersionId"]])
+
+    def test_a_bucket_deleted_and_made_again_through_one_gateway_is_the_others(self):
+        # Each bucket has its own sharded index; the other gateway's cached layout of a deleted
+        # bucket must never take a write (docs/storage-format.md, "The index seam").
+        self.s3a.create_bucket(Bucket="cycle")
+        self.s3a.put_object(Bucket="cycle", Key="first", Body=b"1")
+        self.assertEqual(self.s3b.get_object(Bucket="cycle", Key="first")["Body"].read(), b"1")
+        self.s3b.delete_object(Bucket="cycle", Key="first")
+        self.s3b.delete_bucket(Bucket="cycle")
+        with self.assertRaises(ClientError) as gone:
+            self.s3a.put_object(Bucket="cycle", Key="late", Body=b"x")
+        self.assertEqual(gone.exception.response["Error"]["Code"], "NoSuchBucket")
+        self.s3b.create_bucket(Bucket="cycle")
+        self.s3a.put_object(Bucket="cycle", Key="second", Body=b"2")
+        for s3 in (self.s3a, self.s3b):
+            listed = s3.list_objects_v2(Bucket="cycle")
+            self.assertEqual([o["Key"] for o in listed.get("Contents", [])], ["second"])
+        self.assertEqual(self.s3b.get_object(Bucket="cycle", Key="second")["Body"].read(), b"2")
+
+    def test_a_deletion_racing_puts_on_the_other_gateway_keeps_every_acked_write(self):
+        # Either the deletion wins and no PUT was acknowledged, or it answers BucketNotEmpty and
+        # every acknowledged object reads back: never an acked write in a deleted bucket.
+        outcomes = {"deleted": 0, "kept": 0}
+        deadline = time.monotonic() + 60
+        for round_ in range(8):
+            if time.monotonic() > deadline:
+                break
+            bucket = f"race{round_}"
+            self.s3a.create_bucket(Bucket=bucket)
+            self.s3b.head_bucket(Bucket=bucket)
+            acked: list[str] = []
+            start = threading.Barrier(2)
+
+            def writer() -> None:
+                start.wait()
+                time.sleep(0.004 * max(0, 4 - round_))  # rounds 0-3: the deletion first
+                for i in range(30):
+                    try:
+                        self.s3a.put_object(Bucket=bucket, Key=f"k{i}", Body=b"x" * 100)
+                    except ClientError as e:
+                        self.assertEqual(e.response["Error"]["Code"], "NoSuchBucket")
+                        return
+                    acked.append(f"k{i}")
+
+            thread = threading.Thread(target=writer)
+            thread.start()
+            start.wait()
+            time.sleep(0.004 * max(0, round_ - 4))  # rounds 5-7: the PUTs first
+            try:
+                self.s3b.delete_bucket(Bucket=bucket)
+                deleted = True
+            except ClientError as e:
+                self.assertEqual(e.response["Error"]["Code"], "BucketNotEmpty")
+                deleted = False
+            thread.join(60)
+            self.assertFalse(thread.is_alive())
+            if deleted:
+                outcomes["deleted"] += 1
+                self.assertEqual(acked, [], bucket)
+                with self.assertRaises(ClientError):
+                    self.s3b.head_bucket(Bucket=bucket)
+            else:
+                outcomes["kept"] += 1
+                self.assertTrue(acked, bucket)
+                listed = self.s3b.list_objects_v2(Bucket=bucket)
+                self.assertEqual(sorted(o["Key"] for o in listed.get("Contents", [])),
+                                 sorted(acked), bucket)
+        print(f"deletions racing PUTs: {outcomes}", file=sys.stderr)
+        self.assertEqual(sum(outcomes.values()), 8)
 
     def test_a_second_gateway_on_a_state_folder_in_use_is_refused(self):
         # The folder's path names its gateway (the lifecycle lease's holder): shared, two

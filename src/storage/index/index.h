@@ -16,9 +16,9 @@
 //   never conflict; a counter key is never a condition's key, and is read with GetCounters. A
 //   Put or Delete of a counter key replaces or removes what was added before the batch.
 // - Keys of one batch: the RocksDB index takes any batch. A sharded index (RADOS) keeps a
-//   batch atomic only within one shard, so the engine's batches must keep to one object's keys,
-//   its bucket's counters and the bucket-wide records the docs list (docs/storage-format.md,
-//   "The index seam"); the engine's side of that rule is the next step of issue 17.
+//   batch atomic only within one shard, so the engine's batches keep to one object's keys and
+//   its bucket's counter adds, or to records outside buckets (docs/storage-format.md, "The
+//   index seam"); a sharded index refuses any other batch with kInvalidArgument.
 // - Keys starting with a 0 byte belong to the back end (a replicated RocksDB keeps its stale marks
 //   there); the engine's keys never start with one, and its scans start above them.
 // Thread-safety: an Index is safe for concurrent use; a batch or an iterator is used by one

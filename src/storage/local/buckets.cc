@@ -120,7 +120,19 @@ Status LocalStoreImpl::CreateBucket(const std::string& bucket, const std::string
     rec.versioning = Versioning::kEnabled;
     rec.object_lock = true;
   }
-  return StoreBucket(bucket, rec);
+  // Expected absent: on a shared index another gateway may make it at the same moment (one of
+  // the two wins), and a sharded index makes the bucket's layout with its record.
+  IndexBatch batch;
+  batch.ExpectAbsent(BucketKey(bucket));
+  batch.Put(BucketKey(bucket), EncodeBucketRecord(rec));
+  Status made = index_->Write(batch, /*sync=*/true);
+  if (made.code() == Code::kConditionalRequestConflict) {
+    return Status(Code::kBucketAlreadyOwnedByYou, "bucket already exists");
+  }
+  CAIRN_RETURN_IF_ERROR(made);
+  std::unique_lock cache_lock(cache_mu_);
+  bucket_cache_[bucket] = rec;
+  return Status::Ok();
 }
 
 Status LocalStoreImpl::DeleteBucket(const std::string& bucket) {

@@ -6,9 +6,7 @@
 
 namespace cairn::storage::rados {
 
-namespace {
-
-void Collect(rados_omap_iter_t iter, OmapEntries* out) {
+void CollectOmap(rados_omap_iter_t iter, OmapEntries* out) {
   for (;;) {
     char* key = nullptr;
     char* val = nullptr;
@@ -18,12 +16,15 @@ void Collect(rados_omap_iter_t iter, OmapEntries* out) {
   }
 }
 
+namespace {
+
 // Runs `op` (which fills `iter` and `prval`) and collects what it read.
 Status Operate(rados_read_op_t op, rados_ioctx_t io, const std::string& object,
-               rados_omap_iter_t& iter, int& prval, OmapEntries* out) {
+               rados_omap_iter_t& iter, int& prval, OmapEntries* out, bool* exists) {
   int r = rados_read_op_operate(op, io, object.c_str(), 0);
+  if (exists != nullptr) *exists = r != -ENOENT;
   if (r >= 0 && prval >= 0) {
-    Collect(iter, out);
+    CollectOmap(iter, out);
     rados_omap_get_end(iter);
   }
   rados_release_read_op(op);
@@ -36,21 +37,22 @@ Status Operate(rados_read_op_t op, rados_ioctx_t io, const std::string& object,
 }  // namespace
 
 Result<OmapPage> ReadOmapPage(rados_ioctx_t io, const std::string& object, const std::string& after,
-                              size_t max, const std::string& prefix) {
+                              size_t max, const std::string& prefix, bool* exists) {
   OmapPage page;
   rados_read_op_t op = rados_create_read_op();
   rados_omap_iter_t iter = nullptr;
   unsigned char more = 0;
   int prval = 0;
   rados_read_op_omap_get_vals2(op, after.c_str(), prefix.c_str(), max, &iter, &more, &prval);
-  CAIRN_RETURN_IF_ERROR(Operate(op, io, object, iter, prval, &page.entries));
+  CAIRN_RETURN_IF_ERROR(Operate(op, io, object, iter, prval, &page.entries, exists));
   page.more = more != 0 && !page.entries.empty();
   return page;
 }
 
 Result<OmapEntries> ReadOmapKeys(rados_ioctx_t io, const std::string& object,
-                                 const std::vector<std::string>& keys) {
+                                 const std::vector<std::string>& keys, bool* exists) {
   OmapEntries out;
+  if (exists != nullptr) *exists = true;
   if (keys.empty()) return out;
   std::vector<const char*> ptrs;
   std::vector<size_t> lens;
@@ -62,7 +64,7 @@ Result<OmapEntries> ReadOmapKeys(rados_ioctx_t io, const std::string& object,
   rados_omap_iter_t iter = nullptr;
   int prval = 0;
   rados_read_op_omap_get_vals_by_keys2(op, ptrs.data(), ptrs.size(), lens.data(), &iter, &prval);
-  CAIRN_RETURN_IF_ERROR(Operate(op, io, object, iter, prval, &out));
+  CAIRN_RETURN_IF_ERROR(Operate(op, io, object, iter, prval, &out, exists));
   return out;
 }
 

@@ -21,12 +21,15 @@ struct OmapPage {
 };
 
 // Up to `max` entries with keys strictly after `after` ("" = from the first) and starting with
-// `prefix`. An object that does not exist reads as empty.
+// `prefix`. An object that does not exist reads as empty (and sets `*exists` false when given).
 Result<OmapPage> ReadOmapPage(rados_ioctx_t io, const std::string& object, const std::string& after,
-                              size_t max, const std::string& prefix = "");
+                              size_t max, const std::string& prefix = "", bool* exists = nullptr);
 
-// The entries of `keys` that exist, in key order.
+// Appends what a read op's omap iterator holds to `out` (the iterator is left to its owner).
+void CollectOmap(rados_omap_iter_t iter, OmapEntries* out);
+
+// The entries of `keys` that exist, in key order (none when the object does not: `*exists`).
 Result<OmapEntries> ReadOmapKeys(rados_ioctx_t io, const std::string& object,
-                                 const std::vector<std::string>& keys);
+                                 const std::vector<std::string>& keys, bool* exists = nullptr);
 
 }  // namespace cairn::storage::rados

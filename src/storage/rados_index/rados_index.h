@@ -56,19 +56,8 @@ class RadosIndex final : public index::Index {
   const RadosIndexOptions& options() const { return options_; }
 
  private:
-  // A counter's adds are folded into its base once a read finds this many, and an add tries a
-  // fold one time in kFoldEvery, so they stay few however rarely the counter is read.
-  static constexpr size_t kFoldAt = 64;
-  static constexpr unsigned kFoldEvery = 32;
-
   RadosIndex(std::shared_ptr<rados::RadosPool> pool, const RadosIndexOptions& options)
       : pool_(std::move(pool)), options_(options) {}
-  // The stored prefix of `key`'s counter adds ("\0d" + key + "\0", escaped).
-  static std::string DeltaPrefix(std::string_view key);
-  static Result<std::string> NewDeltaId();
-  static bool ShouldFold();
-  void Fold(const std::string& object, const std::string& base_key, const std::string& base_value,
-            const std::vector<std::string>& deltas, const std::vector<int64_t>& sum) const;
   std::shared_ptr<rados::RadosPool> pool_;
   RadosIndexOptions options_;
 };

@@ -10,6 +10,7 @@
 #include "storage/rados/rados_lease.h"
 #include "storage/rados/rados_watch.h"
 #include "storage/rados_blobs/rados_blob_store.h"
+#include "storage/rados_index/bucket_sharded_index.h"
 #include "storage/rados_index/rados_index.h"
 #include "storage/records.h"
 
@@ -21,6 +22,7 @@ constexpr std::string_view kScheme = "rados://";
 // Object names in the pool (docs/rados.md, "Objects in the pool").
 constexpr const char* kIndexObject = "cairn.index.0";  // every record but Cairn's own
 constexpr const char* kSystemObject = "cairn.system";  // IAM, policies, CORS: SystemStore records
+constexpr const char* kShardPrefix = "cairn.bucket.";  // <incarnation>.<n>: a bucket's shards
 constexpr const char* kBlobPrefix = "cairn.";
 constexpr const char* kLeaseObject = "cairn.scanner";    // the lifecycle scanner's lease
 constexpr const char* kChangesObject = "cairn.changes";  // watched: IAM and configuration moved
@@ -35,6 +37,52 @@ constexpr std::chrono::seconds kSpaceRefresh{10};
 bool IsSystemRecord(std::string_view key) {
   return key.starts_with(kSystemPrefix) || key == kSystemGenerationKey;
 }
+
+}  // namespace
+
+rados_index::KeyRole RecordRole(std::string_view key) {
+  using Kind = rados_index::KeyRole::Kind;
+  rados_index::KeyRole role;
+  if (IsSystemRecord(key)) {
+    role.kind = Kind::kSystem;
+    if (key.starts_with(kSystemPrefix)) role.scope = kSystemPrefix;
+    return role;
+  }
+  if (key.size() < 2 || key[1] != '/') return role;  // the root, scope unknown
+  const std::string_view family = key.substr(0, 2);
+  const std::string_view rest = key.substr(2);
+  if (family == kBucketPrefix || family == "c/") {
+    role.kind = family == kBucketPrefix ? Kind::kBucketRecord : Kind::kBucketCounter;
+    role.bucket = rest;
+    role.scope = family;
+    return role;
+  }
+  const bool objects = family == "o/";
+  const bool bucket_scoped = objects || family == "v/" || family == "u/";
+  const bool object_scoped =
+      family == kPartPrefix || family == kIntentPrefix || family == kGarbagePrefix;
+  if (!bucket_scoped && !object_scoped) return role;
+  const size_t slash = rest.find('/');
+  if (slash == std::string_view::npos) return role;  // a cairn-2 intent or garbage record: root
+  const std::string_view bucket = rest.substr(0, slash);
+  const std::string_view after = rest.substr(slash + 1);
+  const size_t end = objects ? std::string_view::npos : after.find(kEscapedKeyEnd);
+  // Parts, intents and garbage of a cairn-2 store (no escaped key) stay in the root.
+  if (object_scoped && end == std::string_view::npos) return role;
+  role.kind = Kind::kInBucket;
+  role.bucket = bucket;
+  role.content = family != kIntentPrefix && family != kGarbagePrefix;
+  role.scope = key.substr(0, 2 + slash + 1);
+  if (objects) {
+    role.spread = EscapeKey(after);
+  } else if (end != std::string_view::npos) {
+    role.spread = after.substr(0, end);
+    role.spread_scope = key.substr(0, 2 + slash + 1 + end + kEscapedKeyEnd.size());
+  }
+  return role;
+}
+
+namespace {
 
 // A pool made before Cairn's own records had their object keeps them in the index object:
 // each is moved unless the new place has it already (then it is newer), and the change counter
@@ -98,15 +146,17 @@ Result<std::unique_ptr<LocalStore>> OpenRadosStore(const RadosStoreOptions& opti
   CAIRN_RETURN_IF_ERROR(cluster->EnsurePool(options.pool));
   CAIRN_ASSIGN_OR_RETURN(auto pool, rados::RadosPool::Open(cluster, options.pool, options.ns));
 
-  // Two shards: Cairn's own records (and their change counter, changed in the same batches) in
-  // an object of their own, and the rest in one, where every batch of the engine is atomic.
-  // Sharding the rest by bucket and key needs the engine's batches kept to one partition first
-  // (docs/storage-format.md, "The index seam").
-  rados_index::RadosIndexOptions index_options;
-  index_options.shards = 2;
-  index_options.shard_names = {kIndexObject, kSystemObject};
-  index_options.shard_of = [](std::string_view key) { return IsSystemRecord(key) ? 1 : 0; };
-  CAIRN_ASSIGN_OR_RETURN(auto index, rados_index::RadosIndex::Open(pool, index_options));
+  // A bucket index per bucket, sharded; Cairn's own records (and their change counter, changed
+  // in the same batches) in an object of their own; the rest in the root object.
+  rados_index::BucketIndexOptions index_options;
+  index_options.root = kIndexObject;
+  index_options.system = kSystemObject;
+  index_options.shard_prefix = kShardPrefix;
+  index_options.bucket_shards = options.bucket_shards;
+  index_options.role = RecordRole;
+  index_options.bucket_key = [](std::string_view bucket) { return BucketKey(bucket); };
+  CAIRN_ASSIGN_OR_RETURN(auto index,
+                         rados_index::BucketShardedIndex::Open(pool, std::move(index_options)));
   CAIRN_RETURN_IF_ERROR(MoveSystemRecords(pool, *index));
   rados_blobs::RadosBlobStoreOptions blob_options;
   blob_options.prefix = kBlobPrefix;

@@ -11,6 +11,7 @@
 
 #include "common/status.h"
 #include "storage/local_store.h"
+#include "storage/rados_index/bucket_sharded_index.h"
 
 namespace cairn::storage::rados_store {
 
@@ -23,6 +24,9 @@ struct RadosStoreOptions {
   // This gateway's name, the same on every start (the server gives its state folder): the
   // lifecycle lease's holder, so a restarted gateway takes its own lease back at once.
   std::string gateway_id;
+  // The shard count of a bucket made from now on (its bucket index's omap objects); 0 keeps new
+  // buckets in the root object, as a pool made before bucket indexes has them.
+  int bucket_shards = 16;
   LocalStoreOptions store;
 };
 
@@ -31,5 +35,9 @@ struct RadosStoreOptions {
 std::optional<Result<RadosStoreOptions>> ParseRadosLocation(const std::string& location);
 
 Result<std::unique_ptr<LocalStore>> OpenRadosStore(const RadosStoreOptions& options);
+
+// The engine's key schema (records.h) as the bucket-sharded index needs it: which records are
+// a bucket's, and what keeps one object's records in one shard (its escaped key).
+rados_index::KeyRole RecordRole(std::string_view key);
 
 }  // namespace cairn::storage::rados_store

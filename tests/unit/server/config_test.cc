@@ -250,6 +250,14 @@ TEST_F(FrontDoorConfigTest, ARadosPoolIsTheWholeStoreWithAStateFolder) {
         << dirs[0];
   }
   EXPECT_EQ(pool.ceph_user, "client.admin");
+  EXPECT_EQ(pool.bucket_shards, 16);
+  for (int shards : {-2, 1025}) {
+    ServerConfig bad;
+    bad.data_dirs = {"rados://cairn"};
+    bad.bucket_shards = shards;
+    EXPECT_EQ(ResolveConfig(bad, false, false, false, Lookup).code(), Code::kInvalidArgument)
+        << shards;
+  }
   // A folder has no state folder of its own: the data folder is it.
   ServerConfig folder;
   folder.data_dirs = {"/data"};
@@ -265,6 +273,11 @@ TEST_F(FrontDoorConfigTest, ARadosPoolIsTheWholeStoreWithAStateFolder) {
   user_for_folder.data_dirs = {"/data"};
   user_for_folder.ceph_user = "client.cairn";
   EXPECT_EQ(ResolveConfig(user_for_folder, false, false, false, Lookup).code(),
+            Code::kInvalidArgument);
+  ServerConfig shards_for_folder;
+  shards_for_folder.data_dirs = {"/data"};
+  shards_for_folder.bucket_shards = 4;
+  EXPECT_EQ(ResolveConfig(shards_for_folder, false, false, false, Lookup).code(),
             Code::kInvalidArgument);
   FakeEnv()["CAIRN_STATE_DIR"] = "/srv/gw";
   ServerConfig state_for_folder;
