@@ -5,7 +5,8 @@
 # concurrency 16 and 64, and one 1,000-key ListObjectsV2 page over LIST_KEYS keys; see driver.py.
 #   bench/rados_gateway/run.sh   env: CAIRN_BIN (build/cairn), S3LOAD_BIN, ROUNDS (3),
 #                                DURATION (5s), CEPH_DEV_PORT (16794), LIST_KEYS (100000: the
-#                                issue's 1000000 takes ~31 min to fill on radosgw here, 529 PUT/s)
+#                                issue's 1000000 takes ~13 min to fill on radosgw here, ~11 on
+#                                Cairn on RADOS: a run of ~37 min)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CAIRN_BIN=${CAIRN_BIN:-$PWD/build/cairn}
