@@ -39,7 +39,7 @@ echo "rados test: ok ($passed unit tests on a one-node cluster)"
 export CAIRN_BIN="$PWD/$build/cairn" CAIRN_TEST_CEPH_CONF="$conf" CAIRN_TEST_RADOS_POOL=cairn-it
 [[ -x "$CAIRN_BIN" ]] || fail "$CAIRN_BIN not built"
 suites=(test_objects test_listing test_multipart test_versioning test_bucket_policy test_iam
-  test_lifecycle test_usage)
+  test_lifecycle test_usage test_buckets test_delete)
 if ! (cd tests/integration && CAIRN_TEST_STORE=rados timeout 900 \
       "${PYTHON:-/root/.pyenv/shims/python3}" -m unittest "${suites[@]}" >"$out" 2>&1); then
   tail -80 "$out" >&2

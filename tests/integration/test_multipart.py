@@ -610,6 +610,21 @@ class LowLevelTest(MultipartCase):
         self.assertEqual(self.uploads_of(key), [])
         self.assertNoObject(key)
 
+    def test_uploads_in_progress_do_not_keep_a_bucket(self):
+        # `aws s3 rb --force` deletes what it lists, then the bucket: uploads in progress are
+        # aborted with it (MinIO too), their parts' data collected, on every back end.
+        bucket = unique_bucket("uploads")
+        self.s3.create_bucket(Bucket=bucket)
+        for key in ("a/one", "b/two"):
+            upload_id = self.s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
+            self.s3.upload_part(Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=1,
+                                Body=os.urandom(6 * MiB if key == "a/one" else 100))
+        resp = self.s3.delete_bucket(Bucket=bucket)
+        self.assertEqual(resp["ResponseMetadata"]["HTTPStatusCode"], 204)
+        self.assertNotIn(bucket, [b["Name"] for b in self.s3.list_buckets()["Buckets"]])
+        self.s3.create_bucket(Bucket=bucket)  # made again: nothing of the old uploads
+        self.assertEqual(self.s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []), [])
+
     def test_upload_part_copy_with_range(self):
         src_key = "copy/src"
         src = os.urandom(12 * MiB + 999)

@@ -136,11 +136,6 @@ Status LocalStoreImpl::CreateBucket(const std::string& bucket, const std::string
 }
 
 Status LocalStoreImpl::DeleteBucket(const std::string& bucket) {
-  struct Aborted {
-    std::string key;
-    std::vector<FileId> files;
-  };
-  std::vector<Aborted> aborted;
   {
     std::unique_lock lock(buckets_mu_);
     CAIRN_RETURN_IF_ERROR(CheckBucket(bucket));
@@ -153,8 +148,10 @@ Status LocalStoreImpl::DeleteBucket(const std::string& bucket) {
     }
     // Uploads in progress do not keep the bucket (as `aws s3 rb --force` expects after aborting
     // what it can see): each is aborted in a batch of its own, so that every batch stays within
-    // one object's keys (a sharded index keeps those together), then the bucket goes. A crash
-    // in between leaves the bucket with fewer uploads, counted as such.
+    // one object's keys (a sharded index keeps those together), and its parts' data collected
+    // at once (a sharded index finds the bucket not empty while garbage records are in it);
+    // then the bucket goes. A crash in between leaves the bucket with fewer uploads, counted as
+    // such, and garbage records the leftovers sweep finishes.
     std::vector<std::pair<std::string, std::string>> uploads;  // key, upload id
     const std::string prefix = UploadPrefix(bucket);
     auto up = index_->NewIterator(meta::PrefixSuccessor(prefix));
@@ -173,12 +170,12 @@ Status LocalStoreImpl::DeleteBucket(const std::string& bucket) {
       IndexBatch batch;
       UsageDelta usage;
       usage.Upload(-1);
-      Aborted done{key, {}};
-      CAIRN_RETURN_IF_ERROR(DropParts(bucket, key, upload_id, batch, &done.files, &usage));
+      std::vector<FileId> files;
+      CAIRN_RETURN_IF_ERROR(DropParts(bucket, key, upload_id, batch, &files, &usage));
       batch.Delete(UploadKey(bucket, key, upload_id));
       usage.AddTo(batch, bucket);
       CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
-      aborted.push_back(std::move(done));
+      CollectGarbage(bucket, key, files);
     }
     IndexBatch batch;
     batch.Delete(BucketKey(bucket));
@@ -187,7 +184,6 @@ Status LocalStoreImpl::DeleteBucket(const std::string& bucket) {
     std::unique_lock cache_lock(cache_mu_);
     bucket_cache_.erase(bucket);
   }
-  for (const Aborted& a : aborted) CollectGarbage(bucket, a.key, a.files);
   return Status::Ok();
 }
 

@@ -426,6 +426,10 @@ Status BucketShardedIndex::WriteRouted(const index::IndexBatch& batch) {
   for (int attempt = 0; attempt < 1000; ++attempt) {
     std::string object = options_.root;
     omap::OpExtras extras;
+    extras.may_have_adds = [this](std::string_view key) {
+      const Kind kind = options_.role(key).kind;  // records of objects and buckets never do
+      return kind != Kind::kInBucket && kind != Kind::kBucketRecord;
+    };
     std::optional<Layout> layout;
     if (target.where == KeyTarget::Where::kSystem) object = options_.system;
     if (target.where == KeyTarget::Where::kBucket) {

@@ -38,7 +38,7 @@ struct KeyRole {
     kSystem,         // in the system object
     kBucketRecord,   // the record of `bucket` (root); a put expecting it absent makes its layout
     kBucketCounter,  // a counter of `bucket`: base in the root, adds wherever their batch goes
-    kInBucket,       // a record in `bucket`: its shard, by `spread`
+    kInBucket,       // a record in `bucket`: its shard, by `spread` (never a counter)
   };
   Kind kind = Kind::kRoot;
   std::string bucket;

@@ -135,9 +135,11 @@ Result<int> WriteBatch(rados_ioctx_t io, const std::string& object, const index:
     switch (op.kind) {
       case index::IndexBatch::Kind::kPut:
       case index::IndexBatch::Kind::kDelete: {
-        range_begin.push_back(DeltaPrefix(op.key));
-        range_end.push_back(range_begin.back());
-        range_end.back().back() = '\x02';  // the prefix ends with 0x01: past all its adds
+        if (!extras.may_have_adds || extras.may_have_adds(op.key)) {
+          range_begin.push_back(DeltaPrefix(op.key));
+          range_end.push_back(range_begin.back());
+          range_end.back().back() = '\x02';  // the prefix ends with 0x01: past all its adds
+        }
         const bool put = op.kind == index::IndexBatch::Kind::kPut;
         set(EncodeKey(op.key), put ? StoredValue(op.value) : std::string());  // "": a delete
         break;

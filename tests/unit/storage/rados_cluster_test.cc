@@ -16,7 +16,10 @@ TEST_P(RadosClusterTest, ReportsTheClusterSpace) {
   options.conf_path = testing::TestCephConf();
   auto cluster = RadosCluster::Connect(options);
   ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
+  // The monitors may not answer within the call's timeout on a loaded machine (seen once, with
+  // a second cluster and builds running): asked up to three times.
   auto space = (*cluster)->Space();
+  for (int attempt = 1; attempt < 3 && !space.ok(); ++attempt) space = (*cluster)->Space();
   ASSERT_TRUE(space.ok()) << space.status().ToString();
   // The figures come from the cluster's manager daemon. The dev cluster runs none (a mon and
   // an OSD only), so it reports 0 and 0, which the gateway passes on as they are; a cluster
