@@ -1,5 +1,6 @@
 #include "storage/rados_index/omap_object.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <map>
@@ -253,14 +254,15 @@ Status ObjectCursor::Next(rados_ioctx_t io) {
 Status ObjectCursor::Load(rados_ioctx_t io, const std::string& after) {
   bool exists = true;
   CAIRN_ASSIGN_OR_RETURN(rados::OmapPage page,
-                         rados::ReadOmapPage(io, object_, after, page_, "", &exists));
+                         rados::ReadOmapPage(io, object_, after, page_, prefix_, &exists));
   missing_ = !exists;
   for (auto& entry : page.entries) entries_.push_back(std::move(entry));
   done_ = !page.more;
   return Status::Ok();
 }
 
-Status SeekAll(rados_ioctx_t io, std::vector<ObjectCursor>& cursors, const std::string& target) {
+Status SeekAll(rados_ioctx_t io, std::vector<ObjectCursor>& cursors, const std::string& target,
+               const std::string& prefix) {
   // One read op per object, all in flight at once: the target itself (an omap listing starts
   // strictly after a key), then a page after it.
   struct Read {
@@ -279,8 +281,9 @@ Status SeekAll(rados_ioctx_t io, std::vector<ObjectCursor>& cursors, const std::
     Read& r = reads[i];
     r.op = rados_create_read_op();
     rados_read_op_omap_get_vals_by_keys2(r.op, &key, 1, &key_len, &r.exact, &r.exact_rval);
-    rados_read_op_omap_get_vals2(r.op, target.c_str(), "", cursors[i].page_, &r.page, &r.more,
-                                 &r.page_rval);
+    cursors[i].prefix_ = prefix;
+    rados_read_op_omap_get_vals2(r.op, target.c_str(), prefix.c_str(), cursors[i].page_, &r.page,
+                                 &r.more, &r.page_rval);
     int rc = rados_aio_create_completion2(nullptr, nullptr, &r.done);
     if (rc == 0) rc = rados_aio_read_op_operate(r.op, io, r.done, cursors[i].object_.c_str(), 0);
     if (rc < 0) {
@@ -325,7 +328,14 @@ Status MergedScan::Seek(rados_ioctx_t io, std::vector<ObjectCursor> cursors,
                         std::string_view target) {
   current_ = -1;
   cursors_ = std::move(cursors);
-  CAIRN_RETURN_IF_ERROR(SeekAll(io, cursors_, EncodeKey(target)));
+  // Every key in [target, upper) starts with what the two bounds have in common.
+  const std::string stored = EncodeKey(target);
+  std::string prefix;
+  if (upper_) {
+    auto common = std::mismatch(stored.begin(), stored.end(), upper_->begin(), upper_->end());
+    prefix.assign(stored.begin(), common.first);
+  }
+  CAIRN_RETURN_IF_ERROR(SeekAll(io, cursors_, stored, prefix));
   return Pick();
 }
 

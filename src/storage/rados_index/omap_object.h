@@ -94,11 +94,12 @@ class ObjectCursor {
 
  private:
   friend Status SeekAll(rados_ioctx_t io, std::vector<ObjectCursor>& cursors,
-                        const std::string& target);
+                        const std::string& target, const std::string& prefix);
   Status Load(rados_ioctx_t io, const std::string& after);
 
   std::string object_;
   size_t page_;
+  std::string prefix_;  // every key the scan can return starts with it (stored form)
   rados::OmapEntries entries_;
   size_t pos_ = 0;
   bool done_ = false;
@@ -106,8 +107,11 @@ class ObjectCursor {
 };
 
 // Positions every cursor at the first key >= `target` (stored form), all objects read at once
-// (one aio read op each: the target itself and a page after it).
-Status SeekAll(rados_ioctx_t io, std::vector<ObjectCursor>& cursors, const std::string& target);
+// (one aio read op each: the target itself and a page after it). Only keys starting with
+// `prefix` are read, now and by the cursors' later pages: an object's keys past the scan's
+// range (other records, inline bodies and all) are never fetched.
+Status SeekAll(rados_ioctx_t io, std::vector<ObjectCursor>& cursors, const std::string& target,
+               const std::string& prefix);
 
 // Cursors merged into one ordered scan below an upper bound: what an index's iterator runs.
 // After an error the scan is not valid; the error is returned by the call that met it.
