@@ -33,7 +33,7 @@ if ! CAIRN_TEST_CEPH_CONF="$conf" timeout 300 "$bin" \
 fi
 passed=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) tests\?.*/\1/p' "$out")
 grep -q "SKIPPED" "$out" && { tail -30 "$out" >&2; fail "some RADOS tests skipped"; }
-(( ${passed:-0} >= 36 )) || { tail -30 "$out" >&2; fail "only ${passed:-0} RADOS tests ran"; }
+(( ${passed:-0} >= 44 )) || { tail -30 "$out" >&2; fail "only ${passed:-0} RADOS tests ran"; }
 echo "rados test: ok ($passed unit tests on a one-node cluster)"
 
 export CAIRN_BIN="$PWD/$build/cairn" CAIRN_TEST_CEPH_CONF="$conf" CAIRN_TEST_RADOS_POOL=cairn-it

@@ -13,6 +13,7 @@
 #include "test_util.h"
 #ifdef CAIRN_WITH_RADOS
 #include "rados_test_pool.h"
+#include "storage/rados_index/bucket_sharded_index.h"
 #include "storage/rados_index/rados_index.h"
 #endif
 
@@ -67,6 +68,27 @@ const std::vector<BackEnd>& BackEnds() {
                        options.page = 3;
                        auto index =
                            rados_index::RadosIndex::Open(rados::testing::TestPool(), options);
+                       EXPECT_TRUE(index.ok()) << index.status().ToString();
+                       Opened out;
+                       out.index = std::move(*index);
+                       return out;
+                     }});
+      // The RADOS store's index, every key of the suite outside buckets (its bucket routing
+      // has tests of its own, bucket_sharded_index_test.cc): writes, fences, counters and
+      // scans over its root and system objects.
+      all.push_back({"rados_bucket_sharded", [](const std::string& dir) {
+                       const std::string name = dir.substr(dir.rfind('/') + 1);
+                       rados_index::BucketIndexOptions options;
+                       options.root = name + "/root";
+                       options.system = name + "/system";
+                       options.shard_prefix = name + "/bucket.";
+                       options.page = 3;
+                       options.role = [](std::string_view) { return rados_index::KeyRole{}; };
+                       options.bucket_key = [](std::string_view b) {
+                         return "b/" + std::string(b);
+                       };
+                       auto index = rados_index::BucketShardedIndex::Open(
+                           rados::testing::TestPool(), std::move(options));
                        EXPECT_TRUE(index.ok()) << index.status().ToString();
                        Opened out;
                        out.index = std::move(*index);
