@@ -136,54 +136,52 @@ Status LocalStoreImpl::CreateBucket(const std::string& bucket, const std::string
 }
 
 Status LocalStoreImpl::DeleteBucket(const std::string& bucket) {
-  {
-    std::unique_lock lock(buckets_mu_);
-    CAIRN_RETURN_IF_ERROR(CheckBucket(bucket));
-    // Older versions and delete markers keep a bucket as live objects do (as in S3).
-    for (const std::string& held : {ObjectPrefix(bucket), VersionPrefix(bucket)}) {
-      auto it = index_->NewIterator(meta::PrefixSuccessor(held));
-      it->Seek(held);
-      if (it->Valid()) return Status(Code::kBucketNotEmpty, "the bucket is not empty");
-      CAIRN_RETURN_IF_ERROR(it->status());
-    }
-    // Uploads in progress do not keep the bucket (as `aws s3 rb --force` expects after aborting
-    // what it can see): each is aborted in a batch of its own, so that every batch stays within
-    // one object's keys (a sharded index keeps those together), and its parts' data collected
-    // at once (a sharded index finds the bucket not empty while garbage records are in it);
-    // then the bucket goes. A crash in between leaves the bucket with fewer uploads, counted as
-    // such, and garbage records the leftovers sweep finishes.
-    std::vector<std::pair<std::string, std::string>> uploads;  // key, upload id
-    const std::string prefix = UploadPrefix(bucket);
-    auto up = index_->NewIterator(meta::PrefixSuccessor(prefix));
-    for (up->Seek(prefix); up->Valid(); up->Next()) {
-      std::string key, upload_id;
-      if (ParseEscapedKey(up->key().substr(prefix.size()), &key, &upload_id)) {
-        uploads.emplace_back(std::move(key), std::move(upload_id));
-      } else {
-        IndexBatch batch;  // a key that does not parse names no parts: deleted alone
-        batch.Delete(up->key());
-        CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
-      }
-    }
-    CAIRN_RETURN_IF_ERROR(up->status());
-    for (const auto& [key, upload_id] : uploads) {
-      IndexBatch batch;
-      UsageDelta usage;
-      usage.Upload(-1);
-      std::vector<FileId> files;
-      CAIRN_RETURN_IF_ERROR(DropParts(bucket, key, upload_id, batch, &files, &usage));
-      batch.Delete(UploadKey(bucket, key, upload_id));
-      usage.AddTo(batch, bucket);
-      CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
-      CollectGarbage(bucket, key, files);
-    }
-    IndexBatch batch;
-    batch.Delete(BucketKey(bucket));
-    batch.Delete(UsageKey(bucket));
-    CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
-    std::unique_lock cache_lock(cache_mu_);
-    bucket_cache_.erase(bucket);
+  std::unique_lock lock(buckets_mu_);
+  CAIRN_RETURN_IF_ERROR(CheckBucket(bucket));
+  // Older versions and delete markers keep a bucket as live objects do (as in S3).
+  for (const std::string& held : {ObjectPrefix(bucket), VersionPrefix(bucket)}) {
+    auto it = index_->NewIterator(meta::PrefixSuccessor(held));
+    it->Seek(held);
+    if (it->Valid()) return Status(Code::kBucketNotEmpty, "the bucket is not empty");
+    CAIRN_RETURN_IF_ERROR(it->status());
   }
+  // Uploads in progress do not keep the bucket (as `aws s3 rb --force` expects after aborting
+  // what it can see): each is aborted in a batch of its own, so that every batch stays within
+  // one object's keys (a sharded index keeps those together), and its parts' data collected
+  // at once (a sharded index finds the bucket not empty while garbage records are in it);
+  // then the bucket goes. A crash in between leaves the bucket with fewer uploads, counted as
+  // such, and garbage records the leftovers sweep finishes.
+  std::vector<std::pair<std::string, std::string>> uploads;  // key, upload id
+  const std::string prefix = UploadPrefix(bucket);
+  auto up = index_->NewIterator(meta::PrefixSuccessor(prefix));
+  for (up->Seek(prefix); up->Valid(); up->Next()) {
+    std::string key, upload_id;
+    if (ParseEscapedKey(up->key().substr(prefix.size()), &key, &upload_id)) {
+      uploads.emplace_back(std::move(key), std::move(upload_id));
+    } else {
+      IndexBatch batch;  // a key that does not parse names no parts: deleted alone
+      batch.Delete(up->key());
+      CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
+    }
+  }
+  CAIRN_RETURN_IF_ERROR(up->status());
+  for (const auto& [key, upload_id] : uploads) {
+    IndexBatch batch;
+    UsageDelta usage;
+    usage.Upload(-1);
+    std::vector<FileId> files;
+    CAIRN_RETURN_IF_ERROR(DropParts(bucket, key, upload_id, batch, &files, &usage));
+    batch.Delete(UploadKey(bucket, key, upload_id));
+    usage.AddTo(batch, bucket);
+    CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
+    CollectGarbage(bucket, key, files);
+  }
+  IndexBatch batch;
+  batch.Delete(BucketKey(bucket));
+  batch.Delete(UsageKey(bucket));
+  CAIRN_RETURN_IF_ERROR(index_->Write(batch, /*sync=*/true));
+  std::unique_lock cache_lock(cache_mu_);
+  bucket_cache_.erase(bucket);
   return Status::Ok();
 }
 

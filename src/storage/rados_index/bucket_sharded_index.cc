@@ -404,8 +404,10 @@ Status BucketShardedIndex::WriteRouted(const index::IndexBatch& batch) {
   };
   bool mixed_root = false;
   std::vector<std::string> spreads;
+  std::vector<bool> without_adds;  // records of objects and buckets are never counters
   for (const auto& op : batch.ops()) {
     const KeyRole role = options_.role(op.key);
+    without_adds.push_back(role.kind == Kind::kInBucket || role.kind == Kind::kBucketRecord);
     const KeyTarget t = TargetOf(role, op.kind == index::IndexBatch::Kind::kCounters);
     if (role.kind == Kind::kBucketRecord && op.kind == index::IndexBatch::Kind::kPut &&
         std::none_of(
@@ -429,10 +431,7 @@ Status BucketShardedIndex::WriteRouted(const index::IndexBatch& batch) {
   for (int attempt = 0; attempt < 1000; ++attempt) {
     std::string object = options_.root;
     omap::OpExtras extras;
-    extras.may_have_adds = [this](std::string_view key) {
-      const Kind kind = options_.role(key).kind;  // records of objects and buckets never do
-      return kind != Kind::kInBucket && kind != Kind::kBucketRecord;
-    };
+    extras.without_adds = without_adds;
     std::optional<Layout> layout;
     if (target.where == KeyTarget::Where::kSystem) object = options_.system;
     if (target.where == KeyTarget::Where::kBucket) {

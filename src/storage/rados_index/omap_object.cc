@@ -132,11 +132,12 @@ Result<int> WriteBatch(rados_ioctx_t io, const std::string& object, const index:
       set_values.push_back(std::move(stored));
     }
   };
-  for (const auto& op : batch.ops()) {
+  for (size_t i = 0; i < batch.ops().size(); ++i) {
+    const auto& op = batch.ops()[i];
     switch (op.kind) {
       case index::IndexBatch::Kind::kPut:
       case index::IndexBatch::Kind::kDelete: {
-        if (!extras.may_have_adds || extras.may_have_adds(op.key)) {
+        if (i >= extras.without_adds.size() || !extras.without_adds[i]) {
           range_begin.push_back(DeltaPrefix(op.key));
           range_end.push_back(range_begin.back());
           range_end.back().back() = '\x02';  // the prefix ends with 0x01: past all its adds

@@ -7,7 +7,6 @@
 #include <rados/librados.h>
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,9 +55,9 @@ struct OpExtras {
   std::vector<Fence> fences;
   std::vector<std::pair<std::string, std::string>> sets;  // stored key, stored value
   std::vector<std::string> removals;                      // stored keys
-  // Whether a key may have counter adds (a put or delete then removes them, a range removal
-  // in the op); unset: every key may. Keys that never have adds are spared the removal.
-  std::function<bool(std::string_view key)> may_have_adds;
+  // By op of the batch, whether its key never has counter adds: its put or delete is spared
+  // the range removal of them. Empty: every key may have adds.
+  std::vector<bool> without_adds;
 };
 
 // Runs `batch` (and `extras`) as one write op on `object`: librados' return value (-ECANCELED
